@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace ReferralStudio.Api;
+
+public static class ApiExtensions
+{
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.Section)
+            .Validate(
+                o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Key),
+                "Api:Key is required outside Development (set it in configuration or the Api__Key environment variable).")
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthenticationHandler.PolicyName, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName);
+        api.MapConversationsApi();
+        app.MapOpenApi();
+        return app;
+    }
+}

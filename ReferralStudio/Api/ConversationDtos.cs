@@ -1,0 +1,84 @@
+using System.Text.Json.Serialization;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Api;
+
+/// <summary>One referral touch; the platform extras appear only when Meta sent them.</summary>
+public sealed record ReferralDto(
+    string? Ref,
+    string? Source,
+    string? Type,
+    string Arrival,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset OccurredAt,
+    bool Passive,
+    bool CampaignTouch)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AdId { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AdsContextData { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CtwaClid { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceId { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceType { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceUrl { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Headline { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Body { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MediaType { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ImageUrl { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? VideoUrl { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ThumbnailUrl { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RefererUri { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ProductId { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Payload { get; init; }
+
+    public static ReferralDto? From(ReferralTouch? t) => t is null ? null : new(
+        t.Ref, t.Source, t.Type, t.Arrival, t.ReceivedAt, t.OccurredAt, t.Passive, t.IsCampaignTouch)
+    {
+        AdId = t.AdId,
+        AdsContextData = t.AdsContextData,
+        CtwaClid = t.CtwaClid,
+        SourceId = t.SourceId,
+        SourceType = t.SourceType,
+        SourceUrl = t.SourceUrl,
+        Headline = t.Headline,
+        Body = t.Body,
+        MediaType = t.MediaType,
+        ImageUrl = t.ImageUrl,
+        VideoUrl = t.VideoUrl,
+        ThumbnailUrl = t.ThumbnailUrl,
+        RefererUri = t.RefererUri,
+        ProductId = t.ProductId,
+        Payload = t.Payload,
+    };
+}
+
+/// <summary>The latest campaign touch (latest wins) and when it happened.</summary>
+public sealed record ConversationMetadataDto(ReferralDto? Referral, DateTimeOffset? LastReferralAt);
+
+public sealed record ConversationSummaryDto(
+    long Id,
+    string Platform,
+    string AccountId,
+    string ParticipantId,
+    string? ParticipantName,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActivityAt,
+    DateTimeOffset? WindowExpiresAt,
+    bool WindowOpen,
+    ReferralDto? FirstReferral,
+    ConversationMetadataDto Metadata);
+
+public sealed record ConversationDetailDto(
+    long Id,
+    string Platform,
+    string AccountId,
+    string ParticipantId,
+    string? ParticipantName,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActivityAt,
+    DateTimeOffset? WindowExpiresAt,
+    bool WindowOpen,
+    ReferralDto? FirstReferral,
+    ConversationMetadataDto Metadata,
+    IReadOnlyList<ReferralDto> Referrals);
+
+public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);

@@ -1,0 +1,187 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Attribution;
+using ReferralStudio.Data;
+using ReferralStudio.Webhooks.Parsing;
+
+namespace ReferralStudio.Api;
+
+public static class ConversationsApi
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapConversationsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/conversations").WithTags("Conversations");
+        group.MapGet("", ListAsync).WithName("ListConversations");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetConversation");
+        return api;
+    }
+
+    /// <summary>Conversations with the newest activity first, filtered by platform, ref and activity time.</summary>
+    internal static async Task<Results<Ok<PageDto<ConversationSummaryDto>>, ValidationProblem>> ListAsync(
+        AppDbContext db,
+        TimeProvider time,
+        string? platform,
+        string? @ref,
+        string? since,
+        string? until,
+        string? page,
+        string? pageSize,
+        CancellationToken cancellationToken)
+    {
+        var errors = new QueryErrors();
+        var platformFilter = errors.Platform("platform", platform);
+        var refFilter = errors.Ref("ref", @ref);
+        var sinceFilter = errors.Time("since", since);
+        var untilFilter = errors.Time("until", until);
+        var pageNumber = errors.Int("page", page, 1, 1, int.MaxValue / MaxPageSize);
+        var size = errors.Int("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
+        if (sinceFilter is { } s && untilFilter is { } u && s > u)
+        {
+            errors.Add("until", "until must not be before since.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var query = db.Conversations.AsNoTracking();
+        if (platformFilter is not null)
+        {
+            query = query.Where(c => c.Platform == platformFilter);
+        }
+
+        if (sinceFilter is { } from)
+        {
+            query = query.Where(c => c.LastActivityAt >= from);
+        }
+
+        if (untilFilter is { } to)
+        {
+            query = query.Where(c => c.LastActivityAt < to);
+        }
+
+        if (refFilter is not null)
+        {
+            query = query.Where(c => db.ReferralTouches.Any(t => t.ConversationId == c.Id && t.Ref == refFilter));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query
+            .OrderByDescending(c => c.LastActivityAt).ThenByDescending(c => c.Id)
+            .Skip((pageNumber - 1) * size).Take(size)
+            .Include(c => c.FirstReferral).Include(c => c.LatestReferral)
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var items = rows.Select(c => new ConversationSummaryDto(
+            c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
+            c.WindowExpiresAt, c.WindowExpiresAt > now, ReferralDto.From(c.FirstReferral),
+            new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt))).ToList();
+        return TypedResults.Ok(new PageDto<ConversationSummaryDto>(items, total, pageNumber, size));
+    }
+
+    /// <summary>One conversation with its first and latest touch and the full history in event-time order.</summary>
+    internal static async Task<Results<Ok<ConversationDetailDto>, ProblemHttpResult>> GetAsync(
+        long id, AppDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var c = await db.Conversations.AsNoTracking()
+            .Include(x => x.FirstReferral).Include(x => x.LatestReferral)
+            .SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (c is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Conversation not found",
+                detail: $"There is no conversation {id}.");
+        }
+
+        var history = await db.ReferralTouches.AsNoTracking()
+            .Where(t => t.ConversationId == id)
+            .OrderBy(t => t.OccurredAt).ThenBy(t => t.Id)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ConversationDetailDto(
+            c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
+            c.WindowExpiresAt, c.WindowExpiresAt > time.GetUtcNow(), ReferralDto.From(c.FirstReferral),
+            new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt),
+            history.Select(t => ReferralDto.From(t)!).ToList()));
+    }
+}
+
+/// <summary>Collects query-string errors so one 400 names every bad field with its reason.</summary>
+internal sealed class QueryErrors
+{
+    private readonly Dictionary<string, string[]> _errors = [];
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string field, string reason) => _errors[field] = [reason];
+
+    public ValidationProblem Problem() => TypedResults.ValidationProblem(_errors, title: "Invalid query");
+
+    public string? Platform(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var normalized = value.ToLowerInvariant();
+        if (Array.IndexOf(PlatformNames.All, normalized) < 0)
+        {
+            Add(field, $"platform must be one of {string.Join(", ", PlatformNames.All)}.");
+            return null;
+        }
+
+        return normalized;
+    }
+
+    public string? Ref(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (RefValidator.Validate(value) is { } reason)
+        {
+            Add(field, reason);
+            return null;
+        }
+
+        return value;
+    }
+
+    public DateTimeOffset? Time(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        Add(field, $"{field} must be an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T12:00:00Z.");
+        return null;
+    }
+
+    public int Int(string field, string? value, int fallback, int min, int max)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
+        {
+            return parsed;
+        }
+
+        Add(field, $"{field} must be a whole number from {min} to {max}.");
+        return fallback;
+    }
+}

@@ -1,0 +1,68 @@
+namespace ReferralStudio.Attribution;
+
+/// <summary>A conversation's attribution state while a batch is applied to it.</summary>
+public sealed class ConversationState
+{
+    public long Id { get; set; }
+    public bool IsNew { get; init; }
+    public bool Dirty { get; set; }
+    public string? ParticipantName { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastActivityAt { get; set; }
+    public DateTimeOffset? WindowExpiresAt { get; set; }
+    public long? FirstReferralId { get; set; }
+    public DateTimeOffset? FirstReferralAt { get; set; }
+    public long? LatestReferralId { get; set; }
+    public DateTimeOffset? LastReferralAt { get; set; }
+    public int MessageCount { get; set; }
+    public bool HasInboundText { get; set; }
+}
+
+/// <summary>
+/// How events move a conversation's attribution. Everything compares event timestamps, so the
+/// outcome does not depend on the order Meta happened to deliver events in.
+/// </summary>
+public static class AttributionRules
+{
+    /// <summary>A referral or inbound message lets the business reply for 24 hours.</summary>
+    public static readonly TimeSpan ReplyWindow = TimeSpan.FromHours(24);
+
+    public static void ApplyActivity(ConversationState conversation, DateTimeOffset occurredAt)
+    {
+        if (occurredAt < conversation.CreatedAt)
+        {
+            conversation.CreatedAt = occurredAt;
+        }
+
+        if (occurredAt > conversation.LastActivityAt)
+        {
+            conversation.LastActivityAt = occurredAt;
+        }
+
+        var expires = occurredAt + ReplyWindow;
+        if (conversation.WindowExpiresAt is not { } current || expires > current)
+        {
+            conversation.WindowExpiresAt = expires;
+        }
+
+        conversation.Dirty = true;
+    }
+
+    /// <summary>First touch keeps the earliest campaign touch; latest touch wins ties (latest wins).</summary>
+    public static void ApplyCampaignTouch(ConversationState conversation, long touchId, DateTimeOffset occurredAt)
+    {
+        if (conversation.FirstReferralAt is not { } first || occurredAt < first)
+        {
+            conversation.FirstReferralId = touchId;
+            conversation.FirstReferralAt = occurredAt;
+        }
+
+        if (conversation.LastReferralAt is not { } last || occurredAt >= last)
+        {
+            conversation.LatestReferralId = touchId;
+            conversation.LastReferralAt = occurredAt;
+        }
+
+        conversation.Dirty = true;
+    }
+}

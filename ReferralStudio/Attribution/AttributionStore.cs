@@ -1,0 +1,322 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using ReferralStudio.Data;
+using ReferralStudio.Webhooks.Parsing;
+
+namespace ReferralStudio.Attribution;
+
+/// <summary>A stored delivery with its parsed content, ready to be applied.</summary>
+public sealed record ParsedDelivery(long Id, DateTimeOffset ReceivedAt, ParseResult Result);
+
+/// <summary>What one delivery contributed once applied.</summary>
+public readonly record struct DeliveryOutcome(int Accepted, int Duplicates, int Rejected, int Ignored);
+
+/// <summary>
+/// Applies parsed deliveries to the attribution tables with prepared statements on one connection.
+/// Hand-written SQL because this is the hot path (tens of thousands of events a second); the schema
+/// itself belongs to the EF Core model and its migrations.
+/// </summary>
+public sealed class AttributionStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly PrefilledTextRefExtractor _prefilledText;
+    private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
+    private readonly SqliteCommand _selectConversation;
+    private readonly SqliteCommand _insertConversation;
+    private readonly SqliteCommand _updateConversation;
+    private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand _insertTouch;
+    private readonly SqliteCommand _markDelivery;
+    private SqliteTransaction? _transaction;
+
+    public AttributionStore(SqliteConnection connection, PrefilledTextRefExtractor prefilledText)
+    {
+        _connection = connection;
+        _prefilledText = prefilledText;
+        _selectConversation = Command("""
+            SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
+                   LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName
+            FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
+            """, "$platform", "$account", "$participant");
+        _insertConversation = Command("""
+            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText)
+            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0) RETURNING Id
+            """, "$platform", "$account", "$participant", "$name", "$at");
+        _updateConversation = Command("""
+            UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
+                WindowExpiresAt = $windowExpiresAt, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
+                LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt, MessageCount = $messageCount,
+                HasInboundText = $hasInboundText
+            WHERE Id = $id
+            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$firstReferralId", "$firstReferralAt",
+            "$latestReferralId", "$lastReferralAt", "$messageCount", "$hasInboundText", "$id");
+        _insertEvent = Command("""
+            INSERT INTO WebhookEvents (DeliveryId, DedupKey, Status, Reason, Platform, Kind, Passive, AccountId, ParticipantId,
+                OccurredAt, ReceivedAt, MessageId, Text, Ref, RefRejection, RawJson, ConversationId)
+            VALUES ($deliveryId, $dedupKey, $status, $reason, $platform, $kind, $passive, $account, $participant,
+                $occurredAt, $receivedAt, $messageId, $text, $ref, $refRejection, $rawJson, $conversationId)
+            ON CONFLICT (DedupKey) DO NOTHING RETURNING Id
+            """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
+            "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
+        _insertTouch = Command("""
+            INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
+                AdId, AdsContextData, RefererUri, ProductId, Payload, CtwaClid, SourceId, SourceType, SourceUrl, Headline, Body,
+                MediaType, ImageUrl, VideoUrl, ThumbnailUrl)
+            VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
+                $adId, $adsContextData, $refererUri, $productId, $payload, $ctwaClid, $sourceId, $sourceType, $sourceUrl, $headline, $body,
+                $mediaType, $imageUrl, $videoUrl, $thumbnailUrl)
+            RETURNING Id
+            """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
+            "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
+            "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl");
+        _markDelivery = Command("""
+            UPDATE InboundDeliveries SET Status = $status, Reason = $reason, ProcessedAt = $processedAt, EventCount = $events,
+                DuplicateCount = $duplicates, RejectedEventCount = $rejected, IgnoredEventCount = $ignored
+            WHERE Id = $id
+            """, "$status", "$reason", "$processedAt", "$events", "$duplicates", "$rejected", "$ignored", "$id");
+    }
+
+    public void Begin()
+    {
+        _transaction = _connection.BeginTransaction();
+        foreach (var command in Commands)
+        {
+            command.Transaction = _transaction;
+        }
+    }
+
+    /// <summary>Writes back every conversation the transaction touched, then commits.</summary>
+    public void Commit()
+    {
+        foreach (var conversation in _conversations.Values)
+        {
+            if (conversation.Dirty)
+            {
+                SaveConversation(conversation);
+            }
+        }
+
+        _transaction!.Commit();
+        EndTransaction();
+    }
+
+    public void Rollback()
+    {
+        _transaction?.Rollback();
+        EndTransaction();
+    }
+
+    public DeliveryOutcome Apply(ParsedDelivery delivery, DateTimeOffset processedAt)
+    {
+        int accepted = 0, duplicates = 0;
+        foreach (var rejected in delivery.Result.Rejected)
+        {
+            InsertRejected(delivery, rejected);
+        }
+
+        foreach (var parsed in delivery.Result.Events)
+        {
+            if (ApplyEvent(delivery, parsed))
+            {
+                accepted++;
+            }
+            else
+            {
+                duplicates++;
+            }
+        }
+
+        var outcome = new DeliveryOutcome(accepted, duplicates, delivery.Result.Rejected.Count, delivery.Result.IgnoredCount);
+        MarkDelivery(delivery.Id, DeliveryStatus.Processed, null, processedAt, outcome);
+        return outcome;
+    }
+
+    public void MarkDelivery(long id, DeliveryStatus status, string? reason, DateTimeOffset processedAt, DeliveryOutcome outcome)
+    {
+        Set(_markDelivery, (int)status, reason, UnixMs.From(processedAt), outcome.Accepted, outcome.Duplicates, outcome.Rejected, outcome.Ignored, id);
+        _markDelivery.ExecuteNonQuery();
+    }
+
+    /// <summary>Returns false when the event was already recorded (a retry or duplicate from Meta).</summary>
+    private bool ApplyEvent(ParsedDelivery delivery, ParsedEvent parsed)
+    {
+        var platform = PlatformNames.Of(parsed.Platform);
+        var conversation = GetOrCreateConversation(platform, parsed);
+        var referral = parsed.Referral ?? PrefilledReferral(parsed, conversation);
+
+        Set(_insertEvent,
+            delivery.Id, parsed.DedupKey, (int)EventStatus.Accepted, null, platform, KindName(parsed.Kind),
+            parsed.Channel == EventChannel.Standby, parsed.AccountId, parsed.ParticipantId,
+            UnixMs.From(parsed.OccurredAt), UnixMs.From(delivery.ReceivedAt), parsed.MessageId, parsed.Text,
+            referral?.Ref, referral?.RefRejection, null, conversation.Id);
+        if (_insertEvent.ExecuteScalar() is not long eventId)
+        {
+            return false;
+        }
+
+        if (parsed.ParticipantName is { } name && name != conversation.ParticipantName)
+        {
+            conversation.ParticipantName = name;
+            conversation.Dirty = true;
+        }
+
+        AttributionRules.ApplyActivity(conversation, parsed.OccurredAt);
+        if (parsed.Kind == EventKind.Message)
+        {
+            conversation.MessageCount++;
+            conversation.HasInboundText |= parsed.Text is not null;
+        }
+
+        // An invalid ref stays on the event with its reason; it never becomes part of the history.
+        if (referral is not null && referral.RefRejection is null)
+        {
+            var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery.ReceivedAt);
+            if (referral.IsCampaignTouch)
+            {
+                AttributionRules.ApplyCampaignTouch(conversation, touchId, parsed.OccurredAt);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Organic wa.me links carry no referral: read the code from the conversation's first inbound text.</summary>
+    private ParsedReferral? PrefilledReferral(ParsedEvent parsed, ConversationState conversation)
+    {
+        if (parsed.Platform != Platform.WhatsApp || parsed.Kind != EventKind.Message || conversation.HasInboundText)
+        {
+            return null;
+        }
+
+        var code = _prefilledText.Extract(parsed.Text);
+        return code is null
+            ? null
+            : new ParsedReferral { Arrival = ReferralArrival.PrefilledText, Ref = code, RefRejection = RefValidator.Validate(code) };
+    }
+
+    private void InsertRejected(ParsedDelivery delivery, RejectedEvent rejected)
+    {
+        // Keyed by content so a redelivered bad event is kept once, like a good one.
+        var key = "rejected:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rejected.RawJson)));
+        Set(_insertEvent,
+            delivery.Id, key, (int)EventStatus.Rejected, rejected.Reason,
+            rejected.Platform is { } p ? PlatformNames.Of(p) : null, null, false, rejected.AccountId, rejected.ParticipantId,
+            rejected.OccurredAt is { } at ? UnixMs.From(at) : null, UnixMs.From(delivery.ReceivedAt), null, null,
+            null, null, rejected.RawJson, null);
+        _insertEvent.ExecuteScalar();
+    }
+
+    private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, DateTimeOffset receivedAt)
+    {
+        Set(_insertTouch,
+            conversationId, eventId, r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), parsed.Channel == EventChannel.Standby,
+            r.IsCampaignTouch, UnixMs.From(parsed.OccurredAt), UnixMs.From(receivedAt),
+            r.AdId, r.AdsContextData, r.RefererUri, r.ProductId, r.Payload, r.CtwaClid, r.SourceId, r.SourceType, r.SourceUrl,
+            r.Headline, r.Body, r.MediaType, r.ImageUrl, r.VideoUrl, r.ThumbnailUrl);
+        return (long)_insertTouch.ExecuteScalar()!;
+    }
+
+    private ConversationState GetOrCreateConversation(string platform, ParsedEvent parsed)
+    {
+        var key = (platform, parsed.AccountId, parsed.ParticipantId);
+        if (_conversations.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        Set(_selectConversation, platform, parsed.AccountId, parsed.ParticipantId);
+        ConversationState state;
+        using (var reader = _selectConversation.ExecuteReader())
+        {
+            state = reader.Read() ? ReadConversation(reader) : null!;
+        }
+
+        if (state is null)
+        {
+            Set(_insertConversation, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName, UnixMs.From(parsed.OccurredAt));
+            state = new ConversationState
+            {
+                Id = (long)_insertConversation.ExecuteScalar()!,
+                IsNew = true,
+                ParticipantName = parsed.ParticipantName,
+                CreatedAt = parsed.OccurredAt,
+                LastActivityAt = parsed.OccurredAt,
+            };
+        }
+
+        _conversations[key] = state;
+        return state;
+    }
+
+    private static ConversationState ReadConversation(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        CreatedAt = UnixMs.To(r.GetInt64(1)),
+        LastActivityAt = UnixMs.To(r.GetInt64(2)),
+        WindowExpiresAt = r.IsDBNull(3) ? null : UnixMs.To(r.GetInt64(3)),
+        FirstReferralId = r.IsDBNull(4) ? null : r.GetInt64(4),
+        FirstReferralAt = r.IsDBNull(5) ? null : UnixMs.To(r.GetInt64(5)),
+        LatestReferralId = r.IsDBNull(6) ? null : r.GetInt64(6),
+        LastReferralAt = r.IsDBNull(7) ? null : UnixMs.To(r.GetInt64(7)),
+        MessageCount = r.GetInt32(8),
+        HasInboundText = r.GetBoolean(9),
+        ParticipantName = r.IsDBNull(10) ? null : r.GetString(10),
+    };
+
+    private void SaveConversation(ConversationState c)
+    {
+        Set(_updateConversation,
+            c.ParticipantName, UnixMs.From(c.CreatedAt), UnixMs.From(c.LastActivityAt),
+            c.WindowExpiresAt is { } w ? UnixMs.From(w) : null, c.FirstReferralId,
+            c.FirstReferralAt is { } f ? UnixMs.From(f) : null, c.LatestReferralId,
+            c.LastReferralAt is { } l ? UnixMs.From(l) : null, c.MessageCount, c.HasInboundText, c.Id);
+        _updateConversation.ExecuteNonQuery();
+        c.Dirty = false;
+    }
+
+    private void EndTransaction()
+    {
+        _transaction?.Dispose();
+        _transaction = null;
+        // The cache mirrors rows inside one transaction only; after it, the database is the truth again.
+        _conversations.Clear();
+    }
+
+    private SqliteCommand[] Commands => [_selectConversation, _insertConversation, _updateConversation, _insertEvent, _insertTouch, _markDelivery];
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static void Set(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+
+    private static string KindName(EventKind kind) => kind switch
+    {
+        EventKind.Message => "message",
+        EventKind.Postback => "postback",
+        _ => "referral",
+    };
+
+    public void Dispose()
+    {
+        foreach (var command in Commands)
+        {
+            command.Dispose();
+        }
+    }
+}

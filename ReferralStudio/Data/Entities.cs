@@ -1,0 +1,118 @@
+namespace ReferralStudio.Data;
+
+/// <summary>What became of one POST to <c>/webhooks/meta</c>. Stored as an integer.</summary>
+public enum DeliveryStatus
+{
+    Pending = 0,
+    Processed = 1,
+    Rejected = 2,
+    Ignored = 3,
+    Failed = 4,
+}
+
+/// <summary>One signed POST from Meta, stored byte for byte before it is acknowledged.</summary>
+public sealed class InboundDelivery
+{
+    public long Id { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DeliveryStatus Status { get; set; }
+    /// <summary>The envelope's <c>object</c> (instagram, page, whatsapp_business_account, ...).</summary>
+    public string? ObjectType { get; set; }
+    public byte[] Body { get; set; } = [];
+    public string? Reason { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+    public int EventCount { get; set; }
+    public int DuplicateCount { get; set; }
+    public int RejectedEventCount { get; set; }
+    public int IgnoredEventCount { get; set; }
+}
+
+/// <summary>Accepted or rejected; a duplicate of an accepted event is never stored twice.</summary>
+public enum EventStatus
+{
+    Accepted = 0,
+    Rejected = 1,
+}
+
+/// <summary>One message, postback or referral event taken from a delivery.</summary>
+public sealed class WebhookEvent
+{
+    public long Id { get; set; }
+    public long DeliveryId { get; set; }
+    /// <summary>Unique across Meta's retries: the mid / wamid, or a hash for standalone referrals.</summary>
+    public string? DedupKey { get; set; }
+    public EventStatus Status { get; set; }
+    public string? Reason { get; set; }
+    public string? Platform { get; set; }
+    public string? Kind { get; set; }
+    public bool Passive { get; set; }
+    public string? AccountId { get; set; }
+    public string? ParticipantId { get; set; }
+    public DateTimeOffset? OccurredAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public string? MessageId { get; set; }
+    public string? Text { get; set; }
+    /// <summary>The ref as received, kept verbatim even when it was rejected.</summary>
+    public string? Ref { get; set; }
+    public string? RefRejection { get; set; }
+    /// <summary>The event's raw JSON, kept for rejected events so they can be inspected.</summary>
+    public string? RawJson { get; set; }
+    public long? ConversationId { get; set; }
+}
+
+/// <summary>A DM thread: one participant talking to one business account on one platform.</summary>
+public sealed class Conversation
+{
+    public long Id { get; set; }
+    public string Platform { get; set; } = "";
+    public string AccountId { get; set; } = "";
+    public string ParticipantId { get; set; } = "";
+    public string? ParticipantName { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastActivityAt { get; set; }
+    /// <summary>End of the 24-hour reply window the latest referral or inbound message opened.</summary>
+    public DateTimeOffset? WindowExpiresAt { get; set; }
+    public long? FirstReferralId { get; set; }
+    public ReferralTouch? FirstReferral { get; set; }
+    public DateTimeOffset? FirstReferralAt { get; set; }
+    public long? LatestReferralId { get; set; }
+    public ReferralTouch? LatestReferral { get; set; }
+    public DateTimeOffset? LastReferralAt { get; set; }
+    public int MessageCount { get; set; }
+    /// <summary>Set once the first inbound text arrived; wa.me codes are only read from that one.</summary>
+    public bool HasInboundText { get; set; }
+    public List<ReferralTouch> Referrals { get; set; } = [];
+}
+
+/// <summary>One referral in a conversation's history, with the platform extras Meta sent.</summary>
+public sealed class ReferralTouch
+{
+    public long Id { get; set; }
+    public long ConversationId { get; set; }
+    public long EventId { get; set; }
+    public string? Ref { get; set; }
+    public string? Source { get; set; }
+    public string? Type { get; set; }
+    public string Arrival { get; set; } = "";
+    /// <summary>Seen on the standby channel: another app owns the thread.</summary>
+    public bool Passive { get; set; }
+    /// <summary>A valid ref or an ad id; other referrals are context only.</summary>
+    public bool IsCampaignTouch { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public string? AdId { get; set; }
+    public string? AdsContextData { get; set; }
+    public string? RefererUri { get; set; }
+    public string? ProductId { get; set; }
+    public string? Payload { get; set; }
+    public string? CtwaClid { get; set; }
+    public string? SourceId { get; set; }
+    public string? SourceType { get; set; }
+    public string? SourceUrl { get; set; }
+    public string? Headline { get; set; }
+    public string? Body { get; set; }
+    public string? MediaType { get; set; }
+    public string? ImageUrl { get; set; }
+    public string? VideoUrl { get; set; }
+    public string? ThumbnailUrl { get; set; }
+}

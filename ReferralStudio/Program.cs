@@ -1,0 +1,31 @@
+using ReferralStudio.Api;
+using ReferralStudio.Attribution;
+using ReferralStudio.Data;
+using ReferralStudio.Webhooks;
+
+var app = await Program.CreateAppAsync(args);
+await app.RunAsync();
+
+public partial class Program
+{
+    /// <summary>The whole application; the tests start this same app on a real loopback port.</summary>
+    public static async Task<WebApplication> CreateAppAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddData();
+        builder.AddWebhooks();
+        builder.AddAttribution();
+        builder.AddApi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        await app.MigrateDatabaseAsync();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapWebhooks();
+        app.MapApi();
+        app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Webhooks.Inbox;
+
+/// <summary>A delivery waiting to be committed, and the promise its request awaits.</summary>
+public sealed class InboxItem(byte[] body, DeliveryStatus status, string? objectType, string? reason, DateTimeOffset receivedAt)
+{
+    public byte[] Body { get; } = body;
+    public DeliveryStatus Status { get; } = status;
+    public string? ObjectType { get; } = objectType;
+    public string? Reason { get; } = reason;
+    public DateTimeOffset ReceivedAt { get; } = receivedAt;
+    internal TaskCompletionSource<long> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// Group commit: requests queue their delivery and wait; one writer commits everything queued in a
+/// single transaction and then releases them all. One fsync is shared by every request in the batch,
+/// so durability before the 200 stays cheap under load.
+/// </summary>
+public sealed partial class InboxWriter(
+    Database database,
+    SqliteWriteGate gate,
+    DeliveryProgress progress,
+    ILogger<InboxWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 512;
+    private readonly long[] _ids = new long[MaxBatch];
+
+    private readonly Channel<InboxItem> _queue = Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(16_384)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Completes with the delivery's id once it is committed to disk.</summary>
+    public async Task<long> StoreAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        return await item.Committed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var connection = database.Open(fullSync: true);
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Reason, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount)
+            VALUES ($receivedAt, $status, $objectType, $body, $reason, 0, 0, 0, 0) RETURNING Id;
+            """;
+        var pReceivedAt = insert.Parameters.Add("$receivedAt", SqliteType.Integer);
+        var pStatus = insert.Parameters.Add("$status", SqliteType.Integer);
+        var pObjectType = insert.Parameters.Add("$objectType", SqliteType.Text);
+        var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
+        var pReason = insert.Parameters.Add("$reason", SqliteType.Text);
+
+        var batch = new List<InboxItem>(MaxBatch);
+        var reader = _queue.Reader;
+        while (true)
+        {
+            try
+            {
+                if (!await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the web server has already drained its requests; commit whatever they queued.
+                if (!reader.TryPeek(out _))
+                {
+                    break;
+                }
+            }
+
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                long lastId = 0;
+                using (await gate.EnterAsync(CancellationToken.None).ConfigureAwait(false))
+                using (var transaction = connection.BeginTransaction())
+                {
+                    insert.Transaction = transaction;
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        var item = batch[i];
+                        pReceivedAt.Value = UnixMs.From(item.ReceivedAt);
+                        pStatus.Value = (int)item.Status;
+                        pObjectType.Value = (object?)item.ObjectType ?? DBNull.Value;
+                        pBody.Value = item.Body;
+                        pReason.Value = (object?)item.Reason ?? DBNull.Value;
+                        _ids[i] = lastId = (long)insert.ExecuteScalar()!;
+                    }
+
+                    transaction.Commit();
+                }
+
+                // Only now is every delivery in the batch on disk: release their 200s.
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Committed.TrySetResult(_ids[i]);
+                }
+
+                progress.Stored(lastId);
+            }
+            catch (Exception ex)
+            {
+                LogCommitFailed(logger, ex, batch.Count);
+                foreach (var item in batch)
+                {
+                    item.Committed.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} inbound deliveries; their requests get 503 so Meta retries")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+}

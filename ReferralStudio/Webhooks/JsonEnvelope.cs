@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace ReferralStudio.Webhooks;
+
+/// <summary>The result of a first pass over a body: well-formed or not, and the envelope's <c>object</c>.</summary>
+public readonly record struct EnvelopeCheck(string? ObjectType, string? Error)
+{
+    public bool IsValid => Error is null;
+}
+
+/// <summary>
+/// One forward-only pass with <see cref="Utf8JsonReader"/>: validates the whole document and its depth
+/// and picks the top-level <c>object</c> without building a DOM on the request path.
+/// </summary>
+public static class JsonEnvelope
+{
+    public static EnvelopeCheck Inspect(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        string? objectType = null;
+        try
+        {
+            if (!reader.Read())
+            {
+                return new(null, "The body is empty.");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new(null, "The body must be a JSON object.");
+            }
+
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("object"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        objectType = reader.GetString();
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+        }
+        catch (JsonException ex) when (reader.CurrentDepth >= maxDepth - 1)
+        {
+            return new(null, $"The JSON nests deeper than {maxDepth} levels. ({ex.Message})");
+        }
+        catch (JsonException ex)
+        {
+            return new(null, $"The body is not valid JSON: {ex.Message}");
+        }
+
+        return objectType is null
+            ? new(null, "The envelope has no \"object\" string.")
+            : new(objectType, null);
+    }
+}
