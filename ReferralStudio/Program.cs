@@ -21,6 +21,7 @@ public partial class Program
         var app = builder.Build();
         await app.MigrateDatabaseAsync();
         app.UseStatusCodePages();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapWebhooks();

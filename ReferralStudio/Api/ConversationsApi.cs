@@ -20,12 +20,13 @@ public static class ConversationsApi
         return api;
     }
 
-    /// <summary>Conversations with the newest activity first, filtered by platform, ref and activity time.</summary>
+    /// <summary>Conversations with the newest activity first, filtered by platform, participant, ref and activity time.</summary>
     internal static async Task<Results<Ok<PageDto<ConversationSummaryDto>>, ValidationProblem>> ListAsync(
         AppDbContext db,
         TimeProvider time,
         string? platform,
         string? @ref,
+        string? participantId,
         string? since,
         string? until,
         string? page,
@@ -63,6 +64,11 @@ public static class ConversationsApi
         if (untilFilter is { } to)
         {
             query = query.Where(c => c.LastActivityAt < to);
+        }
+
+        if (!string.IsNullOrEmpty(participantId))
+        {
+            query = query.Where(c => c.ParticipantId == participantId);
         }
 
         if (refFilter is not null)

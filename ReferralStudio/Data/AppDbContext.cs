@@ -39,6 +39,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             e.HasIndex(c => new { c.Platform, c.AccountId, c.ParticipantId }).IsUnique();
             e.HasIndex(c => c.LastActivityAt);
+            e.HasIndex(c => c.ParticipantId);
             e.HasOne(c => c.FirstReferral).WithMany().HasForeignKey(c => c.FirstReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(c => c.LatestReferral).WithMany().HasForeignKey(c => c.LatestReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.ConversationId);

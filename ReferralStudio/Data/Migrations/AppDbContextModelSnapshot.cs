@@ -73,6 +73,8 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("LatestReferralId");
 
+                    b.HasIndex("ParticipantId");
+
                     b.HasIndex("Platform", "AccountId", "ParticipantId")
                         .IsUnique();
 

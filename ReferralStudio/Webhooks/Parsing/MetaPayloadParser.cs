@@ -328,7 +328,7 @@ public static class MetaPayloadParser
 
         var source = ReadString(element, "source");
         var adId = ReadId(element, "ad_id");
-        var isAd = adId is not null || string.Equals(source, "ADS", StringComparison.Ordinal);
+        var isAd = adId is not null || string.Equals(source, "ADS", StringComparison.OrdinalIgnoreCase);
 
         referral = new ParsedReferral
         {

@@ -144,6 +144,11 @@ namespace ReferralStudio.Data.Migrations
                 column: "LatestReferralId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Conversations_ParticipantId",
+                table: "Conversations",
+                column: "ParticipantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_Platform_AccountId_ParticipantId",
                 table: "Conversations",
                 columns: new[] { "Platform", "AccountId", "ParticipantId" },

@@ -11,7 +11,7 @@ using ReferralStudio.Data;
 namespace ReferralStudio.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261121054405_InitialSchema")]
+    [Migration("20261121054858_InitialSchema")]
     partial class InitialSchema
     {
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -74,6 +74,8 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("LastActivityAt");
 
                     b.HasIndex("LatestReferralId");
+
+                    b.HasIndex("ParticipantId");
 
                     b.HasIndex("Platform", "AccountId", "ParticipantId")
                         .IsUnique();

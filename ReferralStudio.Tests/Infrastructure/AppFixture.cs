@@ -1,0 +1,11 @@
+namespace ReferralStudio.Tests.Infrastructure;
+
+/// <summary>One running app per test class; tests keep apart by using their own participant ids.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public TestApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync() => App = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
