@@ -352,6 +352,18 @@ public class MetaPayloadParserTests
     }
 
     [Fact]
+    public void WhatsApp_Reaction_Is_Ignored_While_The_Text_Beside_It_Counts()
+    {
+        var result = Parse(WhatsApp(WaValue("""
+            [{"from":"16505551234","id":"wamid.react","timestamp":"1749416383","type":"reaction","reaction":{"message_id":"wamid.earlier","emoji":"\ud83d\udc4d"}},
+             {"from":"16505551234","id":"wamid.text","timestamp":"1749416384","type":"text","text":{"body":"ok"}}]
+            """)));
+
+        Assert.Equal(1, result.IgnoredCount);
+        Assert.Equal("wamid.text", Assert.Single(result.Events).MessageId);
+    }
+
+    [Fact]
     public void WhatsApp_Changes_Other_Than_Messages_Are_Ignored_And_Counted()
     {
         var result = Parse("""

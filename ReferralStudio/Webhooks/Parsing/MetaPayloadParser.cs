@@ -409,6 +409,13 @@ public static class MetaPayloadParser
             return;
         }
 
+        // A reaction is a user's emoji on an earlier message: never a new message or an attribution.
+        if (message.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("reaction"u8))
+        {
+            batch.Ignored++;
+            return;
+        }
+
         var from = ReadId(message, "from");
         var id = ReadId(message, "id");
         var timeError = ReadTimestamp(message, entryTime, out var timestampMs);
