@@ -1,6 +1,9 @@
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
+using ReferralStudio.Messaging;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
 
 var app = await Program.CreateAppAsync(args);
@@ -15,11 +18,16 @@ public partial class Program
         builder.AddData();
         builder.AddWebhooks();
         builder.AddAttribution();
+        builder.AddTriggers();
+        builder.AddMessaging();
+        builder.AddOutbound();
         builder.AddApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         await app.MigrateDatabaseAsync();
+        await app.LoadTriggersAsync();
+        await app.LoadSubscriptionsAsync();
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseAuthentication();

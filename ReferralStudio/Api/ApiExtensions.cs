@@ -1,4 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
+using ReferralStudio.Conversions;
+using ReferralStudio.Messaging;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Api;
 
@@ -27,6 +31,11 @@ public static class ApiExtensions
     {
         var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName);
         api.MapConversationsApi();
+        api.MapTriggersApi();
+        api.MapConversionsApi();
+        api.MapCampaignsApi();
+        api.MapOutboundWebhooksApi();
+        api.MapOutboxApi();
         app.MapOpenApi();
         return app;
     }

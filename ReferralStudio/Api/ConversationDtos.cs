@@ -29,6 +29,8 @@ public sealed record ReferralDto(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RefererUri { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ProductId { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Payload { get; init; }
+    /// <summary>The trigger that fired for this touch.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? TriggerId { get; init; }
 
     public static ReferralDto? From(ReferralTouch? t) => t is null ? null : new(
         t.Ref, t.Source, t.Type, t.Arrival, t.ReceivedAt, t.OccurredAt, t.Passive, t.IsCampaignTouch)
@@ -48,6 +50,7 @@ public sealed record ReferralDto(
         RefererUri = t.RefererUri,
         ProductId = t.ProductId,
         Payload = t.Payload,
+        TriggerId = t.TriggerId,
     };
 }
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using ReferralStudio.Attribution;
 using ReferralStudio.Data;
-using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Api;
 
@@ -33,7 +30,7 @@ public static class ConversationsApi
         string? pageSize,
         CancellationToken cancellationToken)
     {
-        var errors = new QueryErrors();
+        var errors = new FieldErrors();
         var platformFilter = errors.Platform("platform", platform);
         var refFilter = errors.Ref("ref", @ref);
         var sinceFilter = errors.Time("since", since);
@@ -112,82 +109,5 @@ public static class ConversationsApi
             c.WindowExpiresAt, c.WindowExpiresAt > time.GetUtcNow(), ReferralDto.From(c.FirstReferral),
             new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt),
             history.Select(t => ReferralDto.From(t)!).ToList()));
-    }
-}
-
-/// <summary>Collects query-string errors so one 400 names every bad field with its reason.</summary>
-internal sealed class QueryErrors
-{
-    private readonly Dictionary<string, string[]> _errors = [];
-
-    public bool Any => _errors.Count > 0;
-
-    public void Add(string field, string reason) => _errors[field] = [reason];
-
-    public ValidationProblem Problem() => TypedResults.ValidationProblem(_errors, title: "Invalid query");
-
-    public string? Platform(string field, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        var normalized = value.ToLowerInvariant();
-        if (Array.IndexOf(PlatformNames.All, normalized) < 0)
-        {
-            Add(field, $"platform must be one of {string.Join(", ", PlatformNames.All)}.");
-            return null;
-        }
-
-        return normalized;
-    }
-
-    public string? Ref(string field, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (RefValidator.Validate(value) is { } reason)
-        {
-            Add(field, reason);
-            return null;
-        }
-
-        return value;
-    }
-
-    public DateTimeOffset? Time(string field, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            return parsed;
-        }
-
-        Add(field, $"{field} must be an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T12:00:00Z.");
-        return null;
-    }
-
-    public int Int(string field, string? value, int fallback, int min, int max)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
-        {
-            return parsed;
-        }
-
-        Add(field, $"{field} must be a whole number from {min} to {max}.");
-        return fallback;
     }
 }

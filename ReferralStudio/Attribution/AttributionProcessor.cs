@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
+using ReferralStudio.Messaging;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks.Inbox;
 using ReferralStudio.Webhooks.Parsing;
 
@@ -16,6 +19,9 @@ public sealed partial class AttributionProcessor(
     DeliveryProgress progress,
     IOptions<WhatsAppOptions> whatsApp,
     IOptions<Webhooks.MetaOptions> meta,
+    TriggerCatalog triggers,
+    OutboundQueue outbound,
+    GreetingSender greetings,
     TimeProvider time,
     ILogger<AttributionProcessor> logger) : BackgroundService
 {
@@ -34,7 +40,7 @@ public sealed partial class AttributionProcessor(
         }
 
         await Task.Yield();
-        using var store = new AttributionStore(connection, new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern));
+        using var store = new AttributionStore(connection, new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern), triggers, outbound, time);
         using var select = connection.CreateCommand();
         select.CommandText = "SELECT Id, ReceivedAt, Body FROM InboundDeliveries WHERE Status = 0 AND Id > $after ORDER BY Id LIMIT $limit";
         select.Parameters.AddWithValue("$after", 0L);
@@ -122,6 +128,7 @@ public sealed partial class AttributionProcessor(
                 }
 
                 store.Commit();
+                WakeSenders(store);
                 return;
             }
             catch (Exception ex)
@@ -138,6 +145,7 @@ public sealed partial class AttributionProcessor(
                     store.Begin();
                     store.Apply(delivery, time.GetUtcNow());
                     store.Commit();
+                    WakeSenders(store);
                 }
                 catch (Exception ex)
                 {
@@ -148,6 +156,20 @@ public sealed partial class AttributionProcessor(
                     store.Commit();
                 }
             }
+        }
+    }
+
+    /// <summary>Only after the commit may the senders see what the transaction queued.</summary>
+    private void WakeSenders(AttributionStore store)
+    {
+        if (store.QueuedOutbound)
+        {
+            outbound.Wake();
+        }
+
+        if (store.QueuedGreeting)
+        {
+            greetings.Signal.Set();
         }
     }
 

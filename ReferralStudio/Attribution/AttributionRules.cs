@@ -16,6 +16,9 @@ public sealed class ConversationState
     public DateTimeOffset? LastReferralAt { get; set; }
     public int MessageCount { get; set; }
     public bool HasInboundText { get; set; }
+    public bool HasWaitingGreeting { get; set; }
+    /// <summary>conversation.started went out in this transaction (only new conversations send it).</summary>
+    public bool StartAnnounced { get; set; }
 }
 
 /// <summary>

@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using ReferralStudio.Api;
 using ReferralStudio.Data;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Attribution;
@@ -21,6 +24,10 @@ public sealed class AttributionStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly PrefilledTextRefExtractor _prefilledText;
+    private readonly TriggerCatalog _triggers;
+    private readonly AutomationWriter _automations;
+    private readonly TimeProvider _time;
+    private TriggerCatalog.Snapshot _snapshot;
     private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
     private readonly SqliteCommand _selectConversation;
     private readonly SqliteCommand _insertConversation;
@@ -30,28 +37,37 @@ public sealed class AttributionStore : IDisposable
     private readonly SqliteCommand _markDelivery;
     private SqliteTransaction? _transaction;
 
-    public AttributionStore(SqliteConnection connection, PrefilledTextRefExtractor prefilledText)
+    public AttributionStore(
+        SqliteConnection connection,
+        PrefilledTextRefExtractor prefilledText,
+        TriggerCatalog triggers,
+        OutboundQueue outbound,
+        TimeProvider time)
     {
         _connection = connection;
         _prefilledText = prefilledText;
-        _selectConversation = Command("""
+        _triggers = triggers;
+        _time = time;
+        _snapshot = triggers.Current;
+        _automations = new AutomationWriter(connection, outbound);
+        _selectConversation = Sql.Command(connection, """
             SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
-                   LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName
+                   LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
-        _insertConversation = Command("""
-            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText)
-            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0) RETURNING Id
+        _insertConversation = Sql.Command(connection, """
+            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText, HasWaitingGreeting)
+            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0) RETURNING Id
             """, "$platform", "$account", "$participant", "$name", "$at");
-        _updateConversation = Command("""
+        _updateConversation = Sql.Command(connection, """
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
                 LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt, MessageCount = $messageCount,
-                HasInboundText = $hasInboundText
+                HasInboundText = $hasInboundText, HasWaitingGreeting = $hasWaitingGreeting
             WHERE Id = $id
             """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$firstReferralId", "$firstReferralAt",
-            "$latestReferralId", "$lastReferralAt", "$messageCount", "$hasInboundText", "$id");
-        _insertEvent = Command("""
+            "$latestReferralId", "$lastReferralAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");
+        _insertEvent = Sql.Command(connection, """
             INSERT INTO WebhookEvents (DeliveryId, DedupKey, Status, Reason, Platform, Kind, Passive, AccountId, ParticipantId,
                 OccurredAt, ReceivedAt, MessageId, Text, Ref, RefRejection, RawJson, ConversationId)
             VALUES ($deliveryId, $dedupKey, $status, $reason, $platform, $kind, $passive, $account, $participant,
@@ -59,31 +75,40 @@ public sealed class AttributionStore : IDisposable
             ON CONFLICT (DedupKey) DO NOTHING RETURNING Id
             """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
             "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
-        _insertTouch = Command("""
+        _insertTouch = Sql.Command(connection, """
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, AdsContextData, RefererUri, ProductId, Payload, CtwaClid, SourceId, SourceType, SourceUrl, Headline, Body,
-                MediaType, ImageUrl, VideoUrl, ThumbnailUrl)
+                MediaType, ImageUrl, VideoUrl, ThumbnailUrl, TriggerId)
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
                 $adId, $adsContextData, $refererUri, $productId, $payload, $ctwaClid, $sourceId, $sourceType, $sourceUrl, $headline, $body,
-                $mediaType, $imageUrl, $videoUrl, $thumbnailUrl)
+                $mediaType, $imageUrl, $videoUrl, $thumbnailUrl, $triggerId)
             RETURNING Id
             """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
             "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
-            "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl");
-        _markDelivery = Command("""
+            "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId");
+        _markDelivery = Sql.Command(connection, """
             UPDATE InboundDeliveries SET Status = $status, Reason = $reason, ProcessedAt = $processedAt, EventCount = $events,
                 DuplicateCount = $duplicates, RejectedEventCount = $rejected, IgnoredEventCount = $ignored
             WHERE Id = $id
             """, "$status", "$reason", "$processedAt", "$events", "$duplicates", "$rejected", "$ignored", "$id");
     }
 
+    /// <summary>What the last committed transaction queued, so the caller can wake the senders.</summary>
+    public bool QueuedOutbound => _automations.QueuedOutbound;
+
+    public bool QueuedGreeting => _automations.QueuedGreeting;
+
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        foreach (var command in Commands)
+        foreach (var command in Commands.Concat(_automations.Commands))
         {
             command.Transaction = _transaction;
         }
+
+        // One trigger snapshot per transaction: every touch in it sees the same rules.
+        _snapshot = _triggers.Current;
+        _automations.ResetFlags();
     }
 
     /// <summary>Writes back every conversation the transaction touched, then commits.</summary>
@@ -134,7 +159,7 @@ public sealed class AttributionStore : IDisposable
 
     public void MarkDelivery(long id, DeliveryStatus status, string? reason, DateTimeOffset processedAt, DeliveryOutcome outcome)
     {
-        Set(_markDelivery, (int)status, reason, UnixMs.From(processedAt), outcome.Accepted, outcome.Duplicates, outcome.Rejected, outcome.Ignored, id);
+        Sql.Set(_markDelivery, (int)status, reason, UnixMs.From(processedAt), outcome.Accepted, outcome.Duplicates, outcome.Rejected, outcome.Ignored, id);
         _markDelivery.ExecuteNonQuery();
     }
 
@@ -145,7 +170,7 @@ public sealed class AttributionStore : IDisposable
         var conversation = GetOrCreateConversation(platform, parsed);
         var referral = parsed.Referral ?? PrefilledReferral(parsed, conversation);
 
-        Set(_insertEvent,
+        Sql.Set(_insertEvent,
             delivery.Id, parsed.DedupKey, (int)EventStatus.Accepted, null, platform, KindName(parsed.Kind),
             parsed.Channel == EventChannel.Standby, parsed.AccountId, parsed.ParticipantId,
             UnixMs.From(parsed.OccurredAt), UnixMs.From(delivery.ReceivedAt), parsed.MessageId, parsed.Text,
@@ -161,6 +186,7 @@ public sealed class AttributionStore : IDisposable
             conversation.Dirty = true;
         }
 
+        var now = _time.GetUtcNow();
         AttributionRules.ApplyActivity(conversation, parsed.OccurredAt);
         if (parsed.Kind == EventKind.Message)
         {
@@ -168,18 +194,92 @@ public sealed class AttributionStore : IDisposable
             conversation.HasInboundText |= parsed.Text is not null;
         }
 
+        if (parsed.Kind != EventKind.Referral && parsed.Channel == EventChannel.Messaging)
+        {
+            _automations.ReleaseWaitingGreetings(conversation, now);
+        }
+
         // An invalid ref stays on the event with its reason; it never becomes part of the history.
+        ReferralDto? touch = null;
+        TriggerRef? trigger = null;
         if (referral is not null && referral.RefRejection is null)
         {
-            var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery.ReceivedAt);
+            var match = referral.IsCampaignTouch ? _snapshot.Matcher.Match(platform, referral.Ref, referral.AdId) : null;
+            var fired = match is { } m && _snapshot.Triggers.TryGetValue(m.Trigger.Id, out var t) ? t : null;
+            var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery.ReceivedAt, fired?.Id);
             if (referral.IsCampaignTouch)
             {
                 AttributionRules.ApplyCampaignTouch(conversation, touchId, parsed.OccurredAt);
             }
+
+            if (fired is not null)
+            {
+                var context = new TouchContext(touchId, platform, parsed.AccountId, parsed.ParticipantId, parsed.Kind,
+                    parsed.Channel == EventChannel.Standby, referral);
+                trigger = _automations.Fire(fired, match!.Value, context, conversation, now);
+            }
+
+            touch = ToDto(referral, parsed, delivery.ReceivedAt, fired?.Id);
+            if (_automations.Wants(EventTypes.ReferralReceived))
+            {
+                _automations.Enqueue(EventTypes.ReferralReceived, parsed.OccurredAt, EventData(platform, parsed, conversation, touch, trigger), now);
+            }
+        }
+
+        if (conversation.IsNew && !conversation.StartAnnounced)
+        {
+            conversation.StartAnnounced = true;
+            if (_automations.Wants(EventTypes.ConversationStarted))
+            {
+                _automations.Enqueue(EventTypes.ConversationStarted, parsed.OccurredAt, EventData(platform, parsed, conversation, touch, trigger), now);
+            }
+        }
+
+        if (parsed.Kind == EventKind.Message && _automations.Wants(EventTypes.MessageReceived))
+        {
+            // The first inbound message carries the conversation's referral, so integrators parsing
+            // their own codes see the campaign alongside the text.
+            var carried = conversation.MessageCount == 1
+                ? touch ?? (conversation.LatestReferralId is { } latest ? _automations.LoadTouch(latest) : null)
+                : null;
+            var data = EventData(platform, parsed, conversation, carried, carried == touch ? trigger : null) with
+            {
+                Message = new MessageRef(parsed.MessageId, parsed.Text, parsed.OccurredAt),
+            };
+            _automations.Enqueue(EventTypes.MessageReceived, parsed.OccurredAt, data, now);
         }
 
         return true;
     }
+
+    private static OutboundEventData EventData(string platform, ParsedEvent parsed, ConversationState conversation, ReferralDto? referral, TriggerRef? trigger) => new(
+        platform,
+        new AccountRef(parsed.AccountId),
+        new ConversationRef(conversation.Id, conversation.CreatedAt, conversation.WindowExpiresAt),
+        new SenderRef(parsed.ParticipantId, parsed.ParticipantName ?? conversation.ParticipantName),
+        referral,
+        trigger);
+
+    private static ReferralDto ToDto(ParsedReferral r, ParsedEvent parsed, DateTimeOffset receivedAt, long? triggerId) => new(
+        r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), receivedAt, parsed.OccurredAt, parsed.Channel == EventChannel.Standby, r.IsCampaignTouch)
+    {
+        AdId = r.AdId,
+        AdsContextData = r.AdsContextData,
+        CtwaClid = r.CtwaClid,
+        SourceId = r.SourceId,
+        SourceType = r.SourceType,
+        SourceUrl = r.SourceUrl,
+        Headline = r.Headline,
+        Body = r.Body,
+        MediaType = r.MediaType,
+        ImageUrl = r.ImageUrl,
+        VideoUrl = r.VideoUrl,
+        ThumbnailUrl = r.ThumbnailUrl,
+        RefererUri = r.RefererUri,
+        ProductId = r.ProductId,
+        Payload = r.Payload,
+        TriggerId = triggerId,
+    };
 
     /// <summary>Organic wa.me links carry no referral: read the code from the conversation's first inbound text.</summary>
     private ParsedReferral? PrefilledReferral(ParsedEvent parsed, ConversationState conversation)
@@ -199,7 +299,7 @@ public sealed class AttributionStore : IDisposable
     {
         // Keyed by content so a redelivered bad event is kept once, like a good one.
         var key = "rejected:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rejected.RawJson)));
-        Set(_insertEvent,
+        Sql.Set(_insertEvent,
             delivery.Id, key, (int)EventStatus.Rejected, rejected.Reason,
             rejected.Platform is { } p ? PlatformNames.Of(p) : null, null, false, rejected.AccountId, rejected.ParticipantId,
             rejected.OccurredAt is { } at ? UnixMs.From(at) : null, UnixMs.From(delivery.ReceivedAt), null, null,
@@ -207,13 +307,13 @@ public sealed class AttributionStore : IDisposable
         _insertEvent.ExecuteScalar();
     }
 
-    private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, DateTimeOffset receivedAt)
+    private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, DateTimeOffset receivedAt, long? triggerId)
     {
-        Set(_insertTouch,
+        Sql.Set(_insertTouch,
             conversationId, eventId, r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), parsed.Channel == EventChannel.Standby,
             r.IsCampaignTouch, UnixMs.From(parsed.OccurredAt), UnixMs.From(receivedAt),
             r.AdId, r.AdsContextData, r.RefererUri, r.ProductId, r.Payload, r.CtwaClid, r.SourceId, r.SourceType, r.SourceUrl,
-            r.Headline, r.Body, r.MediaType, r.ImageUrl, r.VideoUrl, r.ThumbnailUrl);
+            r.Headline, r.Body, r.MediaType, r.ImageUrl, r.VideoUrl, r.ThumbnailUrl, triggerId);
         return (long)_insertTouch.ExecuteScalar()!;
     }
 
@@ -225,7 +325,7 @@ public sealed class AttributionStore : IDisposable
             return cached;
         }
 
-        Set(_selectConversation, platform, parsed.AccountId, parsed.ParticipantId);
+        Sql.Set(_selectConversation, platform, parsed.AccountId, parsed.ParticipantId);
         ConversationState state;
         using (var reader = _selectConversation.ExecuteReader())
         {
@@ -234,7 +334,7 @@ public sealed class AttributionStore : IDisposable
 
         if (state is null)
         {
-            Set(_insertConversation, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName, UnixMs.From(parsed.OccurredAt));
+            Sql.Set(_insertConversation, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName, UnixMs.From(parsed.OccurredAt));
             state = new ConversationState
             {
                 Id = (long)_insertConversation.ExecuteScalar()!,
@@ -262,15 +362,16 @@ public sealed class AttributionStore : IDisposable
         MessageCount = r.GetInt32(8),
         HasInboundText = r.GetBoolean(9),
         ParticipantName = r.IsDBNull(10) ? null : r.GetString(10),
+        HasWaitingGreeting = r.GetBoolean(11),
     };
 
     private void SaveConversation(ConversationState c)
     {
-        Set(_updateConversation,
+        Sql.Set(_updateConversation,
             c.ParticipantName, UnixMs.From(c.CreatedAt), UnixMs.From(c.LastActivityAt),
             c.WindowExpiresAt is { } w ? UnixMs.From(w) : null, c.FirstReferralId,
             c.FirstReferralAt is { } f ? UnixMs.From(f) : null, c.LatestReferralId,
-            c.LastReferralAt is { } l ? UnixMs.From(l) : null, c.MessageCount, c.HasInboundText, c.Id);
+            c.LastReferralAt is { } l ? UnixMs.From(l) : null, c.MessageCount, c.HasInboundText, c.HasWaitingGreeting, c.Id);
         _updateConversation.ExecuteNonQuery();
         c.Dirty = false;
     }
@@ -285,26 +386,6 @@ public sealed class AttributionStore : IDisposable
 
     private SqliteCommand[] Commands => [_selectConversation, _insertConversation, _updateConversation, _insertEvent, _insertTouch, _markDelivery];
 
-    private SqliteCommand Command(string sql, params string[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
-    private static void Set(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
-
     private static string KindName(EventKind kind) => kind switch
     {
         EventKind.Message => "message",
@@ -314,7 +395,7 @@ public sealed class AttributionStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in Commands)
+        foreach (var command in Commands.Concat(_automations.Commands))
         {
             command.Dispose();
         }

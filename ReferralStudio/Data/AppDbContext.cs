@@ -1,5 +1,13 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ReferralStudio.Accounts;
+using ReferralStudio.Conversions;
+using ReferralStudio.Messaging;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Data;
 
@@ -9,6 +17,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ReferralTouch> ReferralTouches => Set<ReferralTouch>();
+    public DbSet<Trigger> Triggers => Set<Trigger>();
+    public DbSet<TriggerFiring> TriggerFirings => Set<TriggerFiring>();
+    public DbSet<ConversationTag> ConversationTags => Set<ConversationTag>();
+    public DbSet<OutgoingMessage> OutgoingMessages => Set<OutgoingMessage>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<OutboundDelivery> OutboundDeliveries => Set<OutboundDelivery>();
+    public DbSet<OutboundAttempt> OutboundAttempts => Set<OutboundAttempt>();
+    public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -52,12 +69,83 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(r => new { r.ConversationId, r.OccurredAt });
             e.HasIndex(r => r.Ref);
             e.HasIndex(r => r.OccurredAt);
+            e.HasIndex(r => r.TriggerId);
         });
+
+        modelBuilder.Entity<Trigger>(e =>
+        {
+            e.Property(t => t.Platforms).HasJsonConversion();
+            e.Property(t => t.AdIds).HasJsonConversion();
+            e.Property(t => t.Tags).HasJsonConversion();
+            e.Property(t => t.GreetingMode).HasConversion<int>();
+        });
+
+        modelBuilder.Entity<TriggerFiring>(e =>
+        {
+            e.Property(f => f.Captures).HasJsonConversion();
+            e.HasIndex(f => f.ReferralTouchId).IsUnique();
+            e.HasIndex(f => new { f.TriggerId, f.FiredAt });
+            e.HasIndex(f => f.ConversationId);
+        });
+
+        modelBuilder.Entity<ConversationTag>(e =>
+        {
+            e.HasKey(t => new { t.ConversationId, t.Label });
+            e.Property(t => t.Label).UseCollation("NOCASE");
+            e.HasIndex(t => t.Label);
+        });
+
+        modelBuilder.Entity<OutgoingMessage>(e =>
+        {
+            e.Property(m => m.Status).HasConversion<int>();
+            e.HasIndex(m => m.ReferralTouchId).IsUnique();
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            e.HasIndex(m => m.ConversationId);
+        });
+
+        modelBuilder.Entity<WebhookSubscription>(e => e.Property(s => s.Events).HasJsonConversion());
+
+        modelBuilder.Entity<OutboundDelivery>(e =>
+        {
+            e.Property(d => d.Status).HasConversion<int>();
+            // The dispatcher only ever asks for due pending rows.
+            e.HasIndex(d => d.NextAttemptAt).HasFilter("Status = 0").HasDatabaseName("IX_OutboundDeliveries_Due");
+            e.HasIndex(d => new { d.SubscriptionId, d.Id });
+            e.HasIndex(d => d.CreatedAt);
+        });
+
+        modelBuilder.Entity<OutboundAttempt>(e => e.HasIndex(a => a.DeliveryId));
+
+        modelBuilder.Entity<Conversion>(e =>
+        {
+            e.HasIndex(c => c.ExternalId).IsUnique();
+            e.HasIndex(c => c.ConversationId);
+            e.HasIndex(c => c.OccurredAt);
+            e.HasIndex(c => c.FirstTouchId);
+            e.HasIndex(c => c.LastTouchId);
+        });
+
+        modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());
     }
 
     private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.ToUnixTimeMilliseconds(),
         v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}
+
+internal static class PropertyBuilderExtensions
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Small string lists as a JSON text column (EF Core 6 has no JSON columns).</summary>
+    public static PropertyBuilder<List<string>> HasJsonConversion(this PropertyBuilder<List<string>> property) =>
+        property.HasConversion(
+            v => JsonSerializer.Serialize(v, Json),
+            v => JsonSerializer.Deserialize<List<string>>(v, Json) ?? new List<string>(),
+            new ValueComparer<List<string>>(
+                (a, b) => a!.SequenceEqual(b!),
+                v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode())),
+                v => v.ToList()));
 }
 
 /// <summary>The one time encoding the database uses, shared with hand-written SQL.</summary>

@@ -81,6 +81,8 @@ public sealed class Conversation
     public int MessageCount { get; set; }
     /// <summary>Set once the first inbound text arrived; wa.me codes are only read from that one.</summary>
     public bool HasInboundText { get; set; }
+    /// <summary>A greeting waits for this person's first message; the next message releases it.</summary>
+    public bool HasWaitingGreeting { get; set; }
     public List<ReferralTouch> Referrals { get; set; } = [];
 }
 
@@ -115,4 +117,6 @@ public sealed class ReferralTouch
     public string? ImageUrl { get; set; }
     public string? VideoUrl { get; set; }
     public string? ThumbnailUrl { get; set; }
+    /// <summary>The trigger that fired for this touch, if any.</summary>
+    public long? TriggerId { get; set; }
 }

@@ -1,0 +1,14 @@
+namespace ReferralStudio.Accounts;
+
+/// <summary>A business account links are built for and greetings are sent from.</summary>
+public sealed class BusinessAccount
+{
+    public long Id { get; set; }
+    public string Platform { get; set; } = "";
+    /// <summary>Meta's id: Page id, Instagram account id or WhatsApp phone_number_id.</summary>
+    public string AccountId { get; set; } = "";
+    /// <summary>Instagram username, Facebook page username or the WhatsApp number (E.164).</summary>
+    public string Handle { get; set; } = "";
+    public string? AccessToken { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

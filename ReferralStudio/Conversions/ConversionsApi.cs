@@ -1,0 +1,226 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Api;
+using ReferralStudio.Data;
+using ReferralStudio.Outbound;
+
+namespace ReferralStudio.Conversions;
+
+/// <summary>The body of <c>POST /api/conversions</c>.</summary>
+public sealed record RecordConversionRequest(
+    long? ConversationId,
+    string? Platform,
+    string? ParticipantId,
+    string? AccountId,
+    string? Type,
+    double? Value,
+    string? Currency,
+    DateTimeOffset? OccurredAt,
+    string? ExternalId);
+
+public sealed record ConversionDto(
+    long Id,
+    long ConversationId,
+    string Type,
+    double? Value,
+    string? Currency,
+    DateTimeOffset OccurredAt,
+    string ExternalId,
+    DateTimeOffset RecordedAt,
+    ReferralDto? FirstTouch,
+    ReferralDto? LastTouch,
+    long? FirstTouchTriggerId,
+    long? LastTouchTriggerId);
+
+public static class ConversionsApi
+{
+    public static RouteGroupBuilder MapConversionsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/conversions").WithTags("Conversions");
+        group.MapPost("", RecordAsync).WithName("RecordConversion").Accepts<RecordConversionRequest>("application/json");
+        group.MapGet("", ListAsync).WithName("ListConversions");
+        return api;
+    }
+
+    /// <summary>
+    /// Records a conversion once per <c>externalId</c> (repeats answer 200 with the first record) and credits it
+    /// to the conversation's first and last campaign touch before <c>occurredAt</c>.
+    /// </summary>
+    internal static async Task<Results<Created<ConversionDto>, Ok<ConversionDto>, ValidationProblem>> RecordAsync(
+        JsonBody<RecordConversionRequest> body,
+        AppDbContext db,
+        OutboundQueue outbound,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (body.Problem() is { } unreadable)
+        {
+            return unreadable.Problem();
+        }
+
+        var request = body.Value!;
+        var errors = new FieldErrors();
+        var type = request.Type?.Trim();
+        if (string.IsNullOrEmpty(type) || type.Length > 64)
+        {
+            errors.Add("type", "type is required: a short name such as signup or purchase (at most 64 characters).");
+        }
+
+        var externalId = request.ExternalId?.Trim();
+        if (string.IsNullOrEmpty(externalId) || externalId.Length > 200)
+        {
+            errors.Add("externalId", "externalId is required (at most 200 characters); repeating it makes the call idempotent.");
+        }
+
+        if (request.Value is { } value && (!double.IsFinite(value) || value < 0))
+        {
+            errors.Add("value", "value must be a number of 0 or more.");
+        }
+
+        var currency = request.Currency?.Trim().ToUpperInvariant();
+        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        {
+            errors.Add("currency", "currency must be a three-letter ISO 4217 code such as EUR.");
+        }
+
+        var platform = errors.Platform("platform", request.Platform);
+        if (request.ConversationId is null && (platform is null || string.IsNullOrWhiteSpace(request.ParticipantId)))
+        {
+            errors.Add("conversationId", "Give conversationId, or platform and participantId.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var existing = await FindAsync(db, externalId!, cancellationToken);
+        if (existing is not null)
+        {
+            return TypedResults.Ok(existing);
+        }
+
+        var conversations = request.ConversationId is { } id
+            ? await db.Conversations.AsNoTracking().Where(c => c.Id == id).ToListAsync(cancellationToken)
+            : await db.Conversations.AsNoTracking()
+                .Where(c => c.Platform == platform && c.ParticipantId == request.ParticipantId)
+                .Where(c => request.AccountId == null || c.AccountId == request.AccountId)
+                .Take(2).ToListAsync(cancellationToken);
+        if (conversations.Count != 1)
+        {
+            errors.Add(
+                request.ConversationId is null ? "participantId" : "conversationId",
+                conversations.Count == 0
+                    ? "No conversation matches; it exists once the person has messaged or followed a link."
+                    : "This participant talks to more than one account; add accountId or use conversationId.");
+            return errors.Problem();
+        }
+
+        var conversation = conversations[0];
+        var now = time.GetUtcNow();
+        var occurredAt = request.OccurredAt ?? now;
+        var touches = db.ReferralTouches.AsNoTracking()
+            .Where(t => t.ConversationId == conversation.Id && t.IsCampaignTouch && t.OccurredAt <= occurredAt);
+        var first = await touches.OrderBy(t => t.OccurredAt).ThenBy(t => t.Id).FirstOrDefaultAsync(cancellationToken);
+        var last = await touches.OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id).FirstOrDefaultAsync(cancellationToken);
+
+        var conversion = new Conversion
+        {
+            ConversationId = conversation.Id,
+            Type = type!,
+            Value = request.Value,
+            Currency = currency,
+            OccurredAt = occurredAt,
+            ExternalId = externalId!,
+            FirstTouchId = first?.Id,
+            LastTouchId = last?.Id,
+            RecordedAt = now,
+        };
+        // The conversion and its outbound events commit together: neither exists without the other.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Conversions.Add(conversion);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two calls with the same externalId raced: the other one won, answer with its record.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok((await FindAsync(db, externalId!, cancellationToken))!);
+        }
+
+        var dto = ToDto(conversion, first, last);
+        var data = new OutboundEventData(
+            conversation.Platform,
+            new AccountRef(conversation.AccountId),
+            new ConversationRef(conversation.Id, conversation.CreatedAt, conversation.WindowExpiresAt),
+            new SenderRef(conversation.ParticipantId, conversation.ParticipantName),
+            dto.LastTouch,
+            null)
+        {
+            Conversion = new ConversionRef(conversion.Id, conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, dto.FirstTouch, dto.LastTouch),
+        };
+        await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbound.Wake();
+        return TypedResults.Created($"/api/conversions?externalId={Uri.EscapeDataString(conversion.ExternalId)}", dto);
+    }
+
+    internal static async Task<Results<Ok<PageDto<ConversionDto>>, ValidationProblem>> ListAsync(
+        AppDbContext db,
+        long? conversationId,
+        string? externalId,
+        string? page,
+        string? pageSize,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var pageNumber = errors.Int("page", page, 1, 1, 100_000);
+        var size = errors.Int("pageSize", pageSize, 50, 1, 200);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var query = db.Conversions.AsNoTracking();
+        if (conversationId is { } id)
+        {
+            query = query.Where(c => c.ConversationId == id);
+        }
+
+        if (!string.IsNullOrEmpty(externalId))
+        {
+            query = query.Where(c => c.ExternalId == externalId);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(c => c.OccurredAt).ThenByDescending(c => c.Id)
+            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
+        var touchIds = rows.SelectMany(c => new[] { c.FirstTouchId, c.LastTouchId }).OfType<long>().Distinct().ToList();
+        var touches = await db.ReferralTouches.AsNoTracking().Where(t => touchIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        var items = rows.Select(c => ToDto(c, Lookup(touches, c.FirstTouchId), Lookup(touches, c.LastTouchId))).ToList();
+        return TypedResults.Ok(new PageDto<ConversionDto>(items, total, pageNumber, size));
+    }
+
+    private static async Task<ConversionDto?> FindAsync(AppDbContext db, string externalId, CancellationToken cancellationToken)
+    {
+        var conversion = await db.Conversions.AsNoTracking().SingleOrDefaultAsync(c => c.ExternalId == externalId, cancellationToken);
+        if (conversion is null)
+        {
+            return null;
+        }
+
+        var ids = new[] { conversion.FirstTouchId, conversion.LastTouchId }.OfType<long>().ToList();
+        var touches = await db.ReferralTouches.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        return ToDto(conversion, Lookup(touches, conversion.FirstTouchId), Lookup(touches, conversion.LastTouchId));
+    }
+
+    private static ReferralTouch? Lookup(Dictionary<long, ReferralTouch> touches, long? id) =>
+        id is { } key && touches.TryGetValue(key, out var touch) ? touch : null;
+
+    private static ConversionDto ToDto(Conversion c, ReferralTouch? first, ReferralTouch? last) => new(
+        c.Id, c.ConversationId, c.Type, c.Value, c.Currency, c.OccurredAt, c.ExternalId, c.RecordedAt,
+        ReferralDto.From(first), ReferralDto.From(last), first?.TriggerId, last?.TriggerId);
+}

@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReferralStudio.Data;
+using ReferralStudio.Hosting;
+
+namespace ReferralStudio.Messaging;
+
+/// <summary>
+/// Sends due greetings from the outbox. A greeting only goes out inside the conversation's 24-hour
+/// window; without an access token it is recorded as a dry run; failures are retried with backoff and
+/// recorded, never dropped.
+/// </summary>
+public sealed partial class GreetingSender(
+    IDbContextFactory<AppDbContext> contexts,
+    SendApiClient sendApi,
+    AccessTokens tokens,
+    IOptions<SendApiOptions> options,
+    TimeProvider time,
+    ILogger<GreetingSender> logger) : BackgroundService
+{
+    private const int BatchSize = 32;
+
+    public WakeSignal Signal { get; } = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan? wait;
+            try
+            {
+                wait = await SendDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogLoopFailed(logger, ex);
+                wait = TimeSpan.FromSeconds(5);
+            }
+
+            try
+            {
+                await Signal.WaitAsync(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Sends everything due; returns how long until the next scheduled retry (null: none).</summary>
+    internal async Task<TimeSpan?> SendDueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var due = await db.OutgoingMessages
+                .Where(m => m.Status == OutgoingStatus.Pending && m.NextAttemptAt <= now)
+                .OrderBy(m => m.NextAttemptAt).Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                var next = await db.OutgoingMessages.Where(m => m.Status == OutgoingStatus.Pending)
+                    .OrderBy(m => m.NextAttemptAt).Select(m => (DateTimeOffset?)m.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+                return next is { } at ? at - now : null;
+            }
+
+            var conversationIds = due.Select(m => m.ConversationId).Distinct().ToList();
+            var windows = await db.Conversations.Where(c => conversationIds.Contains(c.Id))
+                .ToDictionaryAsync(c => c.Id, c => c.WindowExpiresAt, cancellationToken);
+            foreach (var message in due)
+            {
+                await SendOneAsync(db, message, windows.GetValueOrDefault(message.ConversationId), cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private async Task SendOneAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset? windowExpiresAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (windowExpiresAt is not { } window || window <= now)
+        {
+            Complete(message, OutgoingStatus.Expired, now, "The 24-hour window closed before the greeting could be sent.");
+            return;
+        }
+
+        var token = await tokens.FindAsync(db, message.Platform, message.AccountId, cancellationToken);
+        if (token is null)
+        {
+            Complete(message, OutgoingStatus.DryRun, now, null);
+            return;
+        }
+
+        message.Attempts++;
+        var result = await sendApi.SendTextAsync(message.Platform, message.AccountId, message.RecipientId, message.Text, token, cancellationToken);
+        message.LastStatusCode = result.StatusCode;
+        message.LastError = result.Error;
+        if (result.Sent)
+        {
+            message.ExternalMessageId = result.MessageId;
+            Complete(message, OutgoingStatus.Sent, time.GetUtcNow(), null);
+            return;
+        }
+
+        var settings = options.Value;
+        var delay = settings.RetryBaseDelay * Math.Pow(2, message.Attempts - 1);
+        if (result.RetryAfter is { } retryAfter && retryAfter > delay)
+        {
+            delay = retryAfter;
+        }
+
+        var nextAttempt = time.GetUtcNow() + delay;
+        if (!result.Retryable || message.Attempts >= settings.MaxAttempts || nextAttempt >= window)
+        {
+            Complete(message, OutgoingStatus.Failed, time.GetUtcNow(), result.Error ?? "The Send API refused the message.");
+            LogSendFailed(logger, message.Id, result.StatusCode, message.LastError);
+            return;
+        }
+
+        message.NextAttemptAt = nextAttempt;
+    }
+
+    private static void Complete(OutgoingMessage message, OutgoingStatus status, DateTimeOffset at, string? error)
+    {
+        message.Status = status;
+        message.CompletedAt = at;
+        if (error is not null)
+        {
+            message.LastError = error;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Greeting {MessageId} failed: {StatusCode} {Error}")]
+    private static partial void LogSendFailed(ILogger logger, long messageId, int? statusCode, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The greeting sender loop failed; retrying shortly")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,14 @@
+namespace ReferralStudio.Messaging;
+
+public static class MessagingExtensions
+{
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SendApiOptions>().BindConfiguration(SendApiOptions.Section);
+        builder.Services.AddSingleton<AccessTokens>();
+        builder.Services.AddHttpClient<SendApiClient>(SendApiClient.HttpClientName);
+        builder.Services.AddSingleton<GreetingSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GreetingSender>());
+        return builder;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ReferralStudio.Attribution;
+
+namespace ReferralStudio.Messaging;
+
+/// <summary>What one Send API call came to.</summary>
+public sealed record SendResult(bool Sent, bool Retryable, int? StatusCode, string? MessageId, string? Error, TimeSpan? RetryAfter);
+
+/// <summary>Sends a text DM through Meta's Send API (Messenger, Instagram) or Cloud API (WhatsApp).</summary>
+public sealed class SendApiClient(HttpClient http, IOptions<SendApiOptions> options)
+{
+    public const string HttpClientName = "meta-graph";
+
+    public async Task<SendResult> SendTextAsync(string platform, string accountId, string recipientId, string text, string accessToken, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var url = $"{settings.GraphApiBaseUrl.TrimEnd('/')}/{settings.GraphApiVersion}/{Uri.EscapeDataString(accountId)}/messages";
+        object body = platform == PlatformNames.WhatsApp
+            ? new { messaging_product = "whatsapp", recipient_type = "individual", to = recipientId, type = "text", text = new { body = text } }
+            : new { recipient = new { id = recipientId }, messaging_type = "RESPONSE", message = new { text } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.Timeout);
+            using var response = await http.SendAsync(request, timeout.Token);
+            var content = await response.Content.ReadAsStringAsync(timeout.Token);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return new SendResult(true, false, status, ReadMessageId(content), null, null);
+            }
+
+            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
+            return new SendResult(false, retryable, status, null, ReadError(content) ?? response.ReasonPhrase, response.Headers.RetryAfter?.Delta);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new SendResult(false, true, null, null, ex is OperationCanceledException ? "timed out" : ex.Message, null);
+        }
+    }
+
+    private static string? ReadMessageId(string content)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(content);
+            var root = json.RootElement;
+            if (root.TryGetProperty("message_id", out var id))
+            {
+                return id.GetString();
+            }
+
+            if (root.TryGetProperty("messages", out var messages) && messages.GetArrayLength() > 0 && messages[0].TryGetProperty("id", out var wamid))
+            {
+                return wamid.GetString();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Sent is sent; a reply we cannot read only costs us the message id.
+        }
+
+        return null;
+    }
+
+    /// <summary>Meta explains refusals in <c>error.message</c>; keep it for the outbox view.</summary>
+    private static string? ReadError(string content)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(content);
+            return json.RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("message", out var message)
+                ? message.GetString()
+                : content.Length > 500 ? content[..500] : content;
+        }
+        catch (JsonException)
+        {
+            return content.Length > 500 ? content[..500] : content;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using ReferralStudio.Outbound.Safety;
+
+namespace ReferralStudio.Outbound;
+
+public static class OutboundExtensions
+{
+    public static WebApplicationBuilder AddOutbound(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
+        builder.Services.AddSingleton<SubscriptionCatalog>();
+        builder.Services.AddSingleton<OutboundQueue>();
+        builder.Services.AddSingleton(_ => new OutboundUrlPolicy());
+        builder.Services.AddHttpClient(OutboundDispatcher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // Checked again at connect time, so a DNS answer that changed since the URL was
+                // accepted cannot point a delivery at a private address.
+                ConnectCallback = SafeConnect.Create(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowPrivateNetworks),
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+        builder.Services.AddHostedService<OutboundDispatcher>();
+        return builder;
+    }
+
+    public static Task LoadSubscriptionsAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<SubscriptionCatalog>().ReloadAsync();
+}

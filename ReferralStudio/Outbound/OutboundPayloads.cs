@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ReferralStudio.Api;
+
+namespace ReferralStudio.Outbound;
+
+/// <summary>
+/// The one normalized body every platform's events are sent as:
+/// <c>{ id, type, timestamp, data: { platform, account, conversation, sender, referral, trigger, ... } }</c>.
+/// </summary>
+public sealed record OutboundEvent(string Id, string Type, DateTimeOffset Timestamp, OutboundEventData Data)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Time-ordered ids (UUIDv7), so receivers can sort and de-duplicate by <c>webhook-id</c>.</summary>
+    public static string NewId() => "evt_" + Guid.CreateVersion7().ToString("N");
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+}
+
+public sealed record OutboundEventData(
+    string Platform,
+    AccountRef Account,
+    ConversationRef Conversation,
+    SenderRef Sender,
+    ReferralDto? Referral,
+    TriggerRef? Trigger)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MessageRef? Message { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConversionRef? Conversion { get; init; }
+}
+
+public sealed record AccountRef(string Id);
+
+public sealed record ConversationRef(long Id, DateTimeOffset CreatedAt, DateTimeOffset? WindowExpiresAt);
+
+public sealed record SenderRef(string Id, string? Name);
+
+/// <summary>The trigger that fired: what each <c>*</c> matched and the tags it added.</summary>
+public sealed record TriggerRef(long Id, string Name, string Pattern, IReadOnlyList<string> Captures, IReadOnlyList<string> Tags);
+
+public sealed record MessageRef(string? Id, string? Text, DateTimeOffset OccurredAt);
+
+public sealed record ConversionRef(
+    long Id,
+    string Type,
+    double? Value,
+    string? Currency,
+    DateTimeOffset OccurredAt,
+    string ExternalId,
+    ReferralDto? FirstTouch,
+    ReferralDto? LastTouch);

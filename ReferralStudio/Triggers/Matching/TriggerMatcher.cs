@@ -1,0 +1,522 @@
+using System.Globalization;
+using ReferralStudio.Webhooks.Parsing;
+
+namespace ReferralStudio.Triggers.Matching;
+
+/// <summary>
+/// Finds the trigger a referral fires. Immutable: built once from every enabled trigger and swapped as a whole
+/// when triggers change, so readers need no locks.
+/// </summary>
+/// <remarks>
+/// Triggers are sorted once by ref precedence (see <see cref="Precedence"/>), so a trigger's index is its rank
+/// and "better" is just "smaller index". Refs are case-folded onto the 39-symbol alphabet a-z 0-9 _ - = and
+/// walked through two tries instead of scanning every trigger:
+/// the forward trie holds exact codes at their terminal node and each pattern at the node of its literal
+/// prefix (the text before the first <c>*</c>); the backward trie, walked over the ref from its end, holds
+/// patterns without a prefix at the node of their reversed literal suffix; patterns with neither
+/// (<c>*</c>, <c>*_tiktok_*</c>) sit in a small list checked for every ref. Each candidate found this way is
+/// confirmed with a span glob check, best rank first, stopping as soon as nothing left can win.
+/// </remarks>
+public sealed class TriggerMatcher
+{
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_-=";
+    private const byte NotInAlphabet = byte.MaxValue;
+    private const int Platforms = 3;
+
+    // ASCII code -> index in Alphabet (upper case folded), or NotInAlphabet.
+    private static readonly byte[] Symbols = CreateSymbols();
+
+    private readonly TriggerDefinition[] _triggers;
+    private readonly int[] _masks;
+    private readonly string[] _folded;
+    private readonly int[] _literals;
+    private readonly int _exactCount;
+    private readonly Trie _forward;
+    private readonly int[] _bestExact;
+    private readonly Trie _backward;
+    private readonly int[] _floating;
+    private readonly Dictionary<string, int[]> _byAd;
+
+    private TriggerMatcher(TriggerDefinition[] ranked)
+    {
+        _triggers = ranked;
+        _masks = new int[ranked.Length];
+        _folded = new string[ranked.Length];
+        _literals = new int[ranked.Length];
+
+        var forward = new TrieNode();
+        var backward = new TrieNode();
+        var floating = new List<int>();
+        var byAd = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            var trigger = ranked[i];
+            var folded = trigger.Pattern.ToLowerInvariant();
+            _masks[i] = TriggerPlatforms.Mask(trigger);
+            _folded[i] = folded;
+            _literals[i] = PatternRules.LiteralCount(folded);
+
+            var first = folded.IndexOf('*');
+            var last = folded.LastIndexOf('*');
+            if (first < 0)
+            {
+                _exactCount = i + 1;
+                forward.Walk(folded).AddExact(i);
+            }
+            else if (first > 0)
+            {
+                forward.Walk(folded.AsSpan(0, first)).AddPattern(i);
+            }
+            else if (last < folded.Length - 1)
+            {
+                var suffix = folded[(last + 1)..].ToCharArray();
+                Array.Reverse(suffix);
+                backward.Walk(suffix).AddPattern(i);
+            }
+            else
+            {
+                floating.Add(i);
+            }
+
+            foreach (var adId in trigger.AdIds)
+            {
+                if (string.IsNullOrEmpty(adId))
+                {
+                    continue;
+                }
+
+                if (!byAd.TryGetValue(adId, out var list))
+                {
+                    byAd[adId] = list = [];
+                }
+
+                list.Add(i);
+            }
+        }
+
+        _forward = new Trie(forward);
+        _backward = new Trie(backward);
+        _floating = [.. floating];
+        _byAd = byAd.ToDictionary(
+            pair => pair.Key,
+            pair => pair.Value.OrderBy(i => ranked[i], Comparer<TriggerDefinition>.Create(Precedence.CompareForAd)).ToArray(),
+            StringComparer.Ordinal);
+
+        // Exact codes are ranked first, so the first exact at a node that runs on a platform is that platform's winner.
+        _bestExact = new int[_forward.NodeCount * Platforms];
+        Array.Fill(_bestExact, -1);
+        for (var node = 0; node < _forward.NodeCount; node++)
+        {
+            foreach (var t in _forward.Exact(node))
+            {
+                for (var p = 0; p < Platforms; p++)
+                {
+                    if ((_masks[t] & (1 << p)) != 0 && _bestExact[(node * Platforms) + p] < 0)
+                    {
+                        _bestExact[(node * Platforms) + p] = t;
+                    }
+                }
+            }
+        }
+    }
+
+    public static TriggerMatcher Empty { get; } = new([]);
+
+    /// <summary>How many triggers the matcher was built from.</summary>
+    public int Count => _triggers.Length;
+
+    /// <summary>
+    /// Builds a matcher from the enabled triggers. Patterns and platform names are validated on save, so an
+    /// invalid one here is a bug and throws <see cref="ArgumentException"/> naming the trigger.
+    /// </summary>
+    public static TriggerMatcher Build(IEnumerable<TriggerDefinition> triggers)
+    {
+        ArgumentNullException.ThrowIfNull(triggers);
+        var ranked = triggers.ToArray();
+        foreach (var trigger in ranked)
+        {
+            if (PatternRules.Validate(trigger.Pattern) is { } reason)
+            {
+                throw new ArgumentException($"Trigger {trigger.Id} '{trigger.Name}' has an invalid pattern: {reason}.", nameof(triggers));
+            }
+        }
+
+        Array.Sort(ranked, Precedence.CompareForRef);
+        return new TriggerMatcher(ranked);
+    }
+
+    /// <summary>
+    /// The trigger a referral fires, or null. A non-empty ref matches by ref only; a referral without a ref
+    /// (null or empty) matches triggers listing its ad id. Refs with characters outside the ref alphabet, or
+    /// longer than <see cref="RefValidator.MaxLength"/>, and unknown platforms match nothing. Allocates nothing.
+    /// </summary>
+    public TriggerMatch? Match(string platform, string? @ref, string? adId)
+    {
+        var bit = TriggerPlatforms.Bit(platform);
+        if (bit == 0)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(@ref))
+        {
+            return MatchAd(bit, adId);
+        }
+
+        if (@ref.Length > RefValidator.MaxLength)
+        {
+            return null;
+        }
+
+        Span<char> text = stackalloc char[@ref.Length];
+        if (!Fold(@ref, text))
+        {
+            return null;
+        }
+
+        var best = Best(text, bit);
+        return best < 0 ? null : new TriggerMatch(_triggers[best], best < _exactCount ? MatchKind.Exact : MatchKind.Pattern);
+    }
+
+    /// <summary>
+    /// Every trigger the referral matches, best first, each with a reason, plus those its platform excludes.
+    /// A null <paramref name="platform"/> means "any platform": nothing is excluded. Allocates; not for the hot path.
+    /// </summary>
+    public MatchExplanation Explain(string? platform, string? @ref, string? adId)
+    {
+        var mask = platform is null ? TriggerPlatforms.AllMask : TriggerPlatforms.Bit(platform);
+        var note = mask == 0 ? $"unknown platform '{platform}'; expected {TriggerPlatforms.Describe(TriggerPlatforms.AllMask)}" : null;
+
+        List<int> matched;
+        bool byAd;
+        if (string.IsNullOrEmpty(@ref))
+        {
+            byAd = true;
+            if (string.IsNullOrEmpty(adId))
+            {
+                return new MatchExplanation(null, [], [], note ?? "no ref and no ad id, so nothing can match");
+            }
+
+            matched = _byAd.TryGetValue(adId, out var listed) ? [.. listed] : [];
+        }
+        else
+        {
+            byAd = false;
+            if (RefValidator.Validate(@ref) is { } invalid)
+            {
+                return new MatchExplanation(null, [], [], invalid + "; such a ref matches no trigger");
+            }
+
+            var text = new char[@ref.Length];
+            Fold(@ref, text);
+            matched = AllMatches(text);
+        }
+
+        var winner = -1;
+        var candidates = new List<MatchCandidate>();
+        var excluded = new List<ExcludedTrigger>();
+        foreach (var t in matched)
+        {
+            var trigger = _triggers[t];
+            var kind = byAd ? MatchKind.AdId : t < _exactCount ? MatchKind.Exact : MatchKind.Pattern;
+            if ((_masks[t] & mask) == 0)
+            {
+                var reason = mask == 0
+                    ? $"unknown platform '{platform}'"
+                    : $"runs on {TriggerPlatforms.Describe(_masks[t])} only, not {platform}";
+                excluded.Add(new ExcludedTrigger(trigger, kind, reason));
+                continue;
+            }
+
+            var captures = kind == MatchKind.Pattern ? Glob.Captures(trigger.Pattern, @ref!) ?? [] : [];
+            if (winner < 0)
+            {
+                winner = t;
+                candidates.Add(new MatchCandidate(trigger, kind, captures, Wins: true, HowItMatched(t, kind, adId)));
+            }
+            else
+            {
+                var best = _triggers[winner];
+                var why = byAd ? Precedence.WhyForAd(best, trigger) : Precedence.WhyForRef(best, trigger);
+                candidates.Add(new MatchCandidate(trigger, kind, captures, Wins: false, $"'{best.Name}' (#{best.Id}) wins: {why}"));
+            }
+        }
+
+        var winnerMatch = winner < 0 ? (TriggerMatch?)null : new TriggerMatch(candidates[0].Trigger, candidates[0].Kind);
+        if (winner < 0 && note is null)
+        {
+            note = excluded.Count > 0 ? "only triggers for other platforms match" : "no trigger matches";
+        }
+
+        return new MatchExplanation(winnerMatch, candidates, excluded, note);
+    }
+
+    private string HowItMatched(int t, MatchKind kind, string? adId) => kind switch
+    {
+        MatchKind.Exact => "exact code",
+        MatchKind.Pattern => string.Create(CultureInfo.InvariantCulture, $"pattern with {_literals[t]} literal characters"),
+        _ => $"lists ad id {adId}",
+    };
+
+    private TriggerMatch? MatchAd(int bit, string? adId)
+    {
+        if (string.IsNullOrEmpty(adId) || !_byAd.TryGetValue(adId, out var listed))
+        {
+            return null;
+        }
+
+        foreach (var t in listed)
+        {
+            if ((_masks[t] & bit) != 0)
+            {
+                return new TriggerMatch(_triggers[t], MatchKind.AdId);
+            }
+        }
+
+        return null;
+    }
+
+    // The best-ranked trigger on the platform matching the folded ref, or -1.
+    private int Best(ReadOnlySpan<char> text, int bit)
+    {
+        var forward = _forward;
+        var node = 0;
+        var patternsOnPath = false;
+        for (var i = 0; i < text.Length && node >= 0; i++)
+        {
+            node = forward.Child(node, Symbols[text[i]]);
+            patternsOnPath |= node >= 0 && forward.HasPatterns(node);
+        }
+
+        // An exact code outranks every pattern, so it ends the search.
+        if (node >= 0 && _bestExact[(node * Platforms) + (bit >> 1)] is var exact and >= 0)
+        {
+            return exact;
+        }
+
+        var best = int.MaxValue;
+        if (patternsOnPath)
+        {
+            node = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                node = forward.Child(node, Symbols[text[i]]);
+                if (node < 0)
+                {
+                    break;
+                }
+
+                best = Confirm(forward.Patterns(node), text, bit, best);
+            }
+        }
+
+        var backward = _backward;
+        node = 0;
+        for (var i = text.Length - 1; i >= 0; i--)
+        {
+            node = backward.Child(node, Symbols[text[i]]);
+            if (node < 0)
+            {
+                break;
+            }
+
+            best = Confirm(backward.Patterns(node), text, bit, best);
+        }
+
+        best = Confirm(_floating, text, bit, best);
+        return best == int.MaxValue ? -1 : best;
+    }
+
+    // Candidates are in rank order, so the first one that matches is the best of them, and none at or past `best` can win.
+    private int Confirm(ReadOnlySpan<int> candidates, ReadOnlySpan<char> text, int bit, int best)
+    {
+        foreach (var t in candidates)
+        {
+            if (t >= best)
+            {
+                break;
+            }
+
+            if ((_masks[t] & bit) != 0 && text.Length >= _literals[t] && Glob.IsMatch(_folded[t], text, StringComparison.Ordinal))
+            {
+                return t;
+            }
+        }
+
+        return best;
+    }
+
+    // Every trigger matching the folded ref on any platform, in rank order.
+    private List<int> AllMatches(ReadOnlySpan<char> text)
+    {
+        var found = new List<int>();
+        var node = 0;
+        for (var i = 0; i < text.Length && node >= 0; i++)
+        {
+            node = _forward.Child(node, Symbols[text[i]]);
+            if (node >= 0)
+            {
+                AddMatching(_forward.Patterns(node), text, found);
+            }
+        }
+
+        if (node >= 0)
+        {
+            found.AddRange(_forward.Exact(node));
+        }
+
+        node = 0;
+        for (var i = text.Length - 1; i >= 0 && node >= 0; i--)
+        {
+            node = _backward.Child(node, Symbols[text[i]]);
+            if (node >= 0)
+            {
+                AddMatching(_backward.Patterns(node), text, found);
+            }
+        }
+
+        AddMatching(_floating, text, found);
+        found.Sort();
+        return found;
+    }
+
+    private void AddMatching(ReadOnlySpan<int> candidates, ReadOnlySpan<char> text, List<int> found)
+    {
+        foreach (var t in candidates)
+        {
+            if (Glob.IsMatch(_folded[t], text, StringComparison.Ordinal))
+            {
+                found.Add(t);
+            }
+        }
+    }
+
+    // Lower-cases an ASCII ref into `folded`; false when a character is outside the ref alphabet.
+    private static bool Fold(string value, Span<char> folded)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c >= Symbols.Length || Symbols[c] == NotInAlphabet)
+            {
+                return false;
+            }
+
+            folded[i] = Alphabet[Symbols[c]];
+        }
+
+        return true;
+    }
+
+    private static byte[] CreateSymbols()
+    {
+        var symbols = new byte[128];
+        Array.Fill(symbols, NotInAlphabet);
+        for (var s = 0; s < Alphabet.Length; s++)
+        {
+            symbols[Alphabet[s]] = (byte)s;
+            symbols[char.ToUpperInvariant(Alphabet[s])] = (byte)s;
+        }
+
+        return symbols;
+    }
+
+    // A mutable trie node, only used while building.
+    private sealed class TrieNode
+    {
+        public SortedDictionary<byte, TrieNode> Children { get; } = [];
+
+        public List<int> ExactCodes { get; } = [];
+
+        public List<int> PatternsHere { get; } = [];
+
+        public TrieNode Walk(ReadOnlySpan<char> folded)
+        {
+            var node = this;
+            foreach (var c in folded)
+            {
+                var symbol = Symbols[c];
+                if (!node.Children.TryGetValue(symbol, out var child))
+                {
+                    node.Children[symbol] = child = new TrieNode();
+                }
+
+                node = child;
+            }
+
+            return node;
+        }
+
+        public void AddExact(int t) => ExactCodes.Add(t);
+
+        public void AddPattern(int t) => PatternsHere.Add(t);
+    }
+
+    // The frozen trie: nodes numbered breadth-first, children and per-node trigger lists in flat arrays
+    // (each node's slice runs from its start to the next node's start). Compact and cache-friendly.
+    private sealed class Trie
+    {
+        private readonly int[] _childStart;
+        private readonly byte[] _childSymbol;
+        private readonly int[] _child;
+        private readonly int[] _exactStart;
+        private readonly int[] _exact;
+        private readonly int[] _patternStart;
+        private readonly int[] _patterns;
+
+        public Trie(TrieNode root)
+        {
+            var nodes = new List<TrieNode> { root };
+            var childSymbol = new List<byte>();
+            var child = new List<int>();
+            var exact = new List<int>();
+            var patterns = new List<int>();
+            var childStart = new List<int>();
+            var exactStart = new List<int>();
+            var patternStart = new List<int>();
+            for (var n = 0; n < nodes.Count; n++)
+            {
+                var node = nodes[n];
+                childStart.Add(child.Count);
+                exactStart.Add(exact.Count);
+                patternStart.Add(patterns.Count);
+                foreach (var (symbol, next) in node.Children)
+                {
+                    childSymbol.Add(symbol);
+                    child.Add(nodes.Count);
+                    nodes.Add(next);
+                }
+
+                exact.AddRange(node.ExactCodes);
+                patterns.AddRange(node.PatternsHere);
+            }
+
+            childStart.Add(child.Count);
+            exactStart.Add(exact.Count);
+            patternStart.Add(patterns.Count);
+            NodeCount = nodes.Count;
+            _childStart = [.. childStart];
+            _childSymbol = [.. childSymbol];
+            _child = [.. child];
+            _exactStart = [.. exactStart];
+            _exact = [.. exact];
+            _patternStart = [.. patternStart];
+            _patterns = [.. patterns];
+        }
+
+        public int NodeCount { get; }
+
+        public int Child(int node, byte symbol)
+        {
+            var start = _childStart[node];
+            var index = _childSymbol.AsSpan(start, _childStart[node + 1] - start).IndexOf(symbol);
+            return index < 0 ? -1 : _child[start + index];
+        }
+
+        public bool HasPatterns(int node) => _patternStart[node + 1] != _patternStart[node];
+
+        public ReadOnlySpan<int> Patterns(int node) => _patterns.AsSpan(_patternStart[node], _patternStart[node + 1] - _patternStart[node]);
+
+        public ReadOnlySpan<int> Exact(int node) => _exact.AsSpan(_exactStart[node], _exactStart[node + 1] - _exactStart[node]);
+    }
+}

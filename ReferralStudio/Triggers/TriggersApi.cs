@@ -1,0 +1,381 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Api;
+using ReferralStudio.Attribution;
+using ReferralStudio.Data;
+using ReferralStudio.Triggers.Matching;
+
+namespace ReferralStudio.Triggers;
+
+public sealed record GreetingDto(string? Text, string? Mode);
+
+public sealed record TriggerActionsDto(IReadOnlyList<string>? Tags, GreetingDto? Greeting);
+
+/// <summary>The body of POST and PUT <c>/api/triggers</c>.</summary>
+public sealed record TriggerRequest(
+    string? Name,
+    string? Pattern,
+    IReadOnlyList<string>? Platforms,
+    IReadOnlyList<string>? AdIds,
+    int? Priority,
+    bool? Enabled,
+    TriggerActionsDto? Actions);
+
+public sealed record TriggerStatsDto(int Conversations, int Conversions);
+
+public sealed record TriggerDto(
+    long Id,
+    string Name,
+    string Pattern,
+    bool IsPattern,
+    IReadOnlyList<string> Platforms,
+    IReadOnlyList<string> AdIds,
+    int Priority,
+    bool Enabled,
+    TriggerActionsDto Actions,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    TriggerStatsDto Stats,
+    IReadOnlyList<string> Warnings);
+
+public sealed record MatchCandidateDto(long TriggerId, string Name, string Pattern, string Kind, IReadOnlyList<string> Captures, bool Wins, string Reason);
+
+public sealed record MatchResultDto(
+    string? Ref,
+    string? Platform,
+    string? AdId,
+    MatchCandidateDto? Winner,
+    IReadOnlyList<MatchCandidateDto> Candidates,
+    IReadOnlyList<MatchCandidateDto> Excluded,
+    string? Note,
+    string Rule);
+
+public static class TriggersApi
+{
+    /// <summary>The precedence rule, said once so the API, the README and the UI agree.</summary>
+    public const string PrecedenceRule =
+        "An exact code wins over any pattern; then the pattern with the most literal (non-*) characters; then the higher priority; then the older trigger.";
+
+    public static RouteGroupBuilder MapTriggersApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/triggers").WithTags("Triggers");
+        group.MapGet("", ListAsync).WithName("ListTriggers");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetTrigger");
+        group.MapGet("/match", Match).WithName("MatchTrigger");
+        group.MapPost("", CreateAsync).WithName("CreateTrigger").Accepts<TriggerRequest>("application/json");
+        group.MapPut("/{id:long}", UpdateAsync).WithName("UpdateTrigger").Accepts<TriggerRequest>("application/json");
+        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteTrigger");
+        return api;
+    }
+
+    internal static async Task<Ok<List<TriggerDto>>> ListAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var triggers = await db.Triggers.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(cancellationToken);
+        var stats = await TriggerStats.LoadAsync(db, null, cancellationToken);
+        return TypedResults.Ok(triggers.Select(t => ToDto(t, stats.GetValueOrDefault(t.Id, new TriggerStatsDto(0, 0)), [])).ToList());
+    }
+
+    internal static async Task<Results<Ok<TriggerDto>, ProblemHttpResult>> GetAsync(long id, AppDbContext db, CancellationToken cancellationToken)
+    {
+        var trigger = await db.Triggers.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (trigger is null)
+        {
+            return NotFound(id);
+        }
+
+        var stats = await TriggerStats.LoadAsync(db, id, cancellationToken);
+        return TypedResults.Ok(ToDto(trigger, stats.GetValueOrDefault(id, new TriggerStatsDto(0, 0)), []));
+    }
+
+    /// <summary>Which trigger a ref would fire on a platform, why, and what else matched.</summary>
+    internal static Results<Ok<MatchResultDto>, ValidationProblem> Match(TriggerCatalog catalog, string? @ref, string? platform, string? adId)
+    {
+        var errors = new FieldErrors();
+        var platformFilter = errors.Platform("platform", platform);
+        if (string.IsNullOrEmpty(@ref) && string.IsNullOrEmpty(adId))
+        {
+            errors.Add("ref", "Give a ref (or an adId) to test.");
+        }
+        else if (!string.IsNullOrEmpty(@ref))
+        {
+            errors.Check("ref", Webhooks.Parsing.RefValidator.Validate(@ref));
+        }
+
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var explanation = catalog.Current.Matcher.Explain(platformFilter, string.IsNullOrEmpty(@ref) ? null : @ref, string.IsNullOrEmpty(adId) ? null : adId);
+        var candidates = explanation.Candidates.Select(c => new MatchCandidateDto(
+            c.Trigger.Id, c.Trigger.Name, c.Trigger.Pattern, KindName(c.Kind), c.Captures, c.Wins, c.Reason)).ToList();
+        return TypedResults.Ok(new MatchResultDto(
+            @ref, platformFilter, adId,
+            candidates.FirstOrDefault(c => c.Wins),
+            candidates,
+            explanation.Excluded.Select(e => new MatchCandidateDto(e.Trigger.Id, e.Trigger.Name, e.Trigger.Pattern, KindName(e.Kind), [], false, e.Reason)).ToList(),
+            explanation.Note,
+            PrecedenceRule));
+    }
+
+    internal static async Task<Results<Created<TriggerDto>, ValidationProblem>> CreateAsync(
+        JsonBody<TriggerRequest> body, AppDbContext db, TriggerCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (body.Problem() is { } unreadable)
+        {
+            return unreadable.Problem();
+        }
+
+        var now = time.GetUtcNow();
+        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now };
+        var (errors, warnings) = await ApplyAsync(body.Value!, trigger, db, cancellationToken);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        db.Triggers.Add(trigger);
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+        return TypedResults.Created($"/api/triggers/{trigger.Id}", ToDto(trigger, new TriggerStatsDto(0, 0), warnings));
+    }
+
+    internal static async Task<Results<Ok<TriggerDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        long id, JsonBody<TriggerRequest> body, AppDbContext db, TriggerCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (body.Problem() is { } unreadable)
+        {
+            return unreadable.Problem();
+        }
+
+        var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (trigger is null)
+        {
+            return NotFound(id);
+        }
+
+        var (errors, warnings) = await ApplyAsync(body.Value!, trigger, db, cancellationToken);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        trigger.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+        var stats = await TriggerStats.LoadAsync(db, id, cancellationToken);
+        return TypedResults.Ok(ToDto(trigger, stats.GetValueOrDefault(id, new TriggerStatsDto(0, 0)), warnings));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, AppDbContext db, TriggerCatalog catalog, CancellationToken cancellationToken)
+    {
+        var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (trigger is null)
+        {
+            return NotFound(id);
+        }
+
+        // History stays: touches and firings keep the trigger's id for analytics.
+        db.Triggers.Remove(trigger);
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Validates the request onto <paramref name="trigger"/>; duplicates and shadowed patterns are refused by name.</summary>
+    private static async Task<(FieldErrors Errors, List<string> Warnings)> ApplyAsync(
+        TriggerRequest request, Trigger trigger, AppDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var draft = TriggerDraft.Validate(request, errors);
+        var warnings = new List<string>();
+        if (errors.Any)
+        {
+            return (errors, warnings);
+        }
+
+        draft.CopyTo(trigger);
+        if (trigger.Enabled)
+        {
+            var others = await db.Triggers.AsNoTracking().Where(t => t.Enabled && t.Id != trigger.Id).ToListAsync(cancellationToken);
+            var report = Shadowing.Check(TriggerCatalog.ToDefinition(trigger), others.Select(TriggerCatalog.ToDefinition));
+            foreach (var finding in report.Findings)
+            {
+                if (finding.Kind is ShadowKind.Duplicate or ShadowKind.Shadowed)
+                {
+                    errors.Add("pattern", finding.Message);
+                }
+                else
+                {
+                    warnings.Add(finding.Message);
+                }
+            }
+        }
+
+        return (errors, warnings);
+    }
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Trigger not found", detail: $"There is no trigger {id}.");
+
+    private static string KindName(MatchKind kind) => kind switch
+    {
+        MatchKind.Exact => "exact",
+        MatchKind.Pattern => "pattern",
+        _ => "adId",
+    };
+
+    public static TriggerDto ToDto(Trigger t, TriggerStatsDto stats, IReadOnlyList<string> warnings) => new(
+        t.Id, t.Name, t.Pattern, PatternRules.IsPattern(t.Pattern), t.Platforms.Count == 0 ? PlatformNames.All : t.Platforms, t.AdIds,
+        t.Priority, t.Enabled,
+        new TriggerActionsDto(t.Tags, t.GreetingText is null ? null : new GreetingDto(t.GreetingText, GreetingModes.Name(t.GreetingMode))),
+        t.CreatedAt, t.UpdatedAt, stats, warnings);
+}
+
+/// <summary>The wire names of <see cref="GreetingMode"/>.</summary>
+public static class GreetingModes
+{
+    public const string Immediate = "immediate";
+    public const string AfterFirstMessage = "after_first_message";
+
+    public static string Name(GreetingMode mode) => mode == GreetingMode.Immediate ? Immediate : AfterFirstMessage;
+
+    public static GreetingMode? Parse(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "" or AfterFirstMessage => GreetingMode.AfterFirstMessage,
+        Immediate => GreetingMode.Immediate,
+        _ => null,
+    };
+}
+
+/// <summary>A validated trigger request, shared by the API and the dashboard's editor.</summary>
+public sealed record TriggerDraft(
+    string Name, string Pattern, List<string> Platforms, List<string> AdIds, int Priority, bool Enabled,
+    List<string> Tags, string? GreetingText, GreetingMode GreetingMode)
+{
+    public const int MaxNameLength = 100;
+    public const int MaxGreetingLength = 1000;
+
+    public static TriggerDraft Validate(TriggerRequest request, FieldErrors errors)
+    {
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            errors.Add("name", $"name is required (1 to {MaxNameLength} characters).");
+        }
+
+        var pattern = request.Pattern?.Trim() ?? "";
+        errors.Check("pattern", PatternRules.Validate(pattern));
+
+        var platforms = new List<string>();
+        foreach (var platform in request.Platforms ?? [])
+        {
+            var normalized = platform?.ToLowerInvariant() ?? "";
+            if (!PlatformNames.All.Contains(normalized))
+            {
+                errors.Add("platforms", $"'{platform}' is not a platform; use {string.Join(", ", PlatformNames.All)} (or none for all).");
+            }
+            else if (!platforms.Contains(normalized))
+            {
+                platforms.Add(normalized);
+            }
+        }
+
+        var adIds = new List<string>();
+        foreach (var adId in request.AdIds ?? [])
+        {
+            var trimmed = adId?.Trim() ?? "";
+            if (trimmed.Length is 0 or > 64)
+            {
+                errors.Add("adIds", "Each ad id must be 1 to 64 characters.");
+            }
+            else if (!adIds.Contains(trimmed))
+            {
+                adIds.Add(trimmed);
+            }
+        }
+
+        var priority = request.Priority ?? 0;
+        if (priority is < -1000 or > 1000)
+        {
+            errors.Add("priority", "priority must be from -1000 to 1000.");
+        }
+
+        var tags = new List<string>();
+        foreach (var tag in request.Actions?.Tags ?? [])
+        {
+            if (errors.Check("actions.tags", TagTemplates.Validate(tag, pattern)) && !tags.Contains(tag.Trim()))
+            {
+                tags.Add(tag.Trim());
+            }
+        }
+
+        var greeting = request.Actions?.Greeting;
+        var text = string.IsNullOrWhiteSpace(greeting?.Text) ? null : greeting.Text.Trim();
+        if (text is { Length: > MaxGreetingLength })
+        {
+            errors.Add("actions.greeting.text", $"The greeting is at most {MaxGreetingLength} characters (Instagram's limit).");
+        }
+
+        var mode = GreetingModes.Parse(greeting?.Mode);
+        if (mode is null)
+        {
+            errors.Add("actions.greeting.mode", $"mode must be {GreetingModes.AfterFirstMessage} or {GreetingModes.Immediate}.");
+        }
+
+        return new TriggerDraft(name, pattern, platforms, adIds, priority, request.Enabled ?? true, tags, text, mode ?? GreetingMode.AfterFirstMessage);
+    }
+
+    public void CopyTo(Trigger trigger)
+    {
+        trigger.Name = Name;
+        trigger.Pattern = Pattern;
+        trigger.Platforms = Platforms;
+        trigger.AdIds = AdIds;
+        trigger.Priority = Priority;
+        trigger.Enabled = Enabled;
+        trigger.Tags = Tags;
+        trigger.GreetingText = GreetingText;
+        trigger.GreetingMode = GreetingMode;
+    }
+}
+
+/// <summary>Conversations a trigger fired in and conversions credited (first or last touch) to its touches.</summary>
+public static class TriggerStats
+{
+    public static async Task<Dictionary<long, TriggerStatsDto>> LoadAsync(AppDbContext db, long? triggerId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT TriggerId, SUM(Conversations), SUM(Conversions) FROM (
+                SELECT TriggerId, COUNT(DISTINCT ConversationId) AS Conversations, 0 AS Conversions
+                FROM TriggerFirings WHERE $trigger IS NULL OR TriggerId = $trigger GROUP BY TriggerId
+                UNION ALL
+                SELECT TriggerId, 0, COUNT(*) FROM (
+                    SELECT DISTINCT v.Id, t.TriggerId FROM Conversions v
+                    JOIN ReferralTouches t ON t.Id = v.FirstTouchId OR t.Id = v.LastTouchId
+                    WHERE t.TriggerId IS NOT NULL AND ($trigger IS NULL OR t.TriggerId = $trigger))
+                GROUP BY TriggerId)
+            GROUP BY TriggerId
+            """;
+        var result = new Dictionary<long, TriggerStatsDto>();
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$trigger";
+        parameter.Value = (object?)triggerId ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetInt64(0)] = new TriggerStatsDto(reader.GetInt32(1), reader.GetInt32(2));
+        }
+
+        return result;
+    }
+}
