@@ -13,6 +13,30 @@ public static class ApiClientExtensions
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendJsonAsync(this HttpClient client, HttpMethod method, string url, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = body is string raw
+                ? new StringContent(raw, System.Text.Encoding.UTF8, "application/json")
+                : System.Net.Http.Json.JsonContent.Create(body);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public static Task<(HttpStatusCode Status, JsonElement Body)> PostJsonAsync(this HttpClient client, string url, object? body = null) =>
+        client.SendJsonAsync(HttpMethod.Post, url, body);
+
+    /// <summary>The reasons a 400 gave for one field.</summary>
+    public static string[] ErrorsFor(this JsonElement problem, string field) =>
+        problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out var reasons)
+            ? reasons.EnumerateArray().Select(r => r.GetString()!).ToArray()
+            : [];
+
     /// <summary>The conversation of one participant, with its full history.</summary>
     public static async Task<JsonElement> ConversationOfAsync(this TestApp app, string platform, string participantId)
     {

@@ -21,11 +21,11 @@ public sealed class TestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestApp(WebApplication app, string databasePath, ManualTimeProvider time)
+    private TestApp(WebApplication app, string databasePath, ManualTimeProvider? time)
     {
         _app = app;
         DatabasePath = databasePath;
-        Time = time;
+        _time = time;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };
         Api = new HttpClient { BaseAddress = new Uri(address) };
@@ -34,7 +34,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public string DatabasePath { get; }
 
-    public ManualTimeProvider Time { get; }
+    private readonly ManualTimeProvider? _time;
+
+    /// <summary>The hand-moved clock (apps started with the system clock have none).</summary>
+    public ManualTimeProvider Time => _time ?? throw new InvalidOperationException("This app runs on the system clock.");
 
     /// <summary>No credentials: what Meta, or a stranger, sends.</summary>
     public HttpClient Client { get; }
@@ -47,10 +50,11 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(
         string? databasePath = null,
         ManualTimeProvider? time = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        bool systemClock = false)
     {
         databasePath ??= NewDatabasePath();
-        time ??= new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T12:00:00Z"));
+        time ??= systemClock ? null : new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T12:00:00Z"));
         var args = new Dictionary<string, string?>
         {
             ["contentRoot"] = RepoRoot,
@@ -62,6 +66,10 @@ public sealed class TestApp : IAsyncDisposable
             ["Api:Key"] = ApiKey,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:ReferralStudio.Attribution.AttributionProcessor"] = "Error",
+            ["Logging:LogLevel:ReferralStudio.Outbound.OutboundDispatcher"] = "Error",
+            ["Logging:LogLevel:ReferralStudio.Messaging.GreetingSender"] = "Error",
+            // The receivers in these tests are loopback servers.
+            ["Outbound:AllowPrivateNetworks"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -70,7 +78,13 @@ public sealed class TestApp : IAsyncDisposable
 
         var app = await Program.CreateAppAsync(
             args.Where(a => a.Value is not null).Select(a => $"--{a.Key}={a.Value}").ToArray(),
-            builder => builder.Services.AddSingleton<TimeProvider>(time));
+            builder =>
+            {
+                if (time is not null)
+                {
+                    builder.Services.AddSingleton<TimeProvider>(time);
+                }
+            });
         await app.StartAsync();
         return new TestApp(app, databasePath, time);
     }

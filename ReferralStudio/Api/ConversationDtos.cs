@@ -82,6 +82,7 @@ public sealed record ConversationDetailDto(
     bool WindowOpen,
     ReferralDto? FirstReferral,
     ConversationMetadataDto Metadata,
-    IReadOnlyList<ReferralDto> Referrals);
+    IReadOnlyList<ReferralDto> Referrals,
+    IReadOnlyList<string> Tags);
 
 public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);

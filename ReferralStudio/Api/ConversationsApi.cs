@@ -104,10 +104,13 @@ public static class ConversationsApi
             .Where(t => t.ConversationId == id)
             .OrderBy(t => t.OccurredAt).ThenBy(t => t.Id)
             .ToListAsync(cancellationToken);
+        var tags = await db.ConversationTags.AsNoTracking().Where(t => t.ConversationId == id)
+            .OrderBy(t => t.AddedAt).ThenBy(t => t.Label).Select(t => t.Label).ToListAsync(cancellationToken);
         return TypedResults.Ok(new ConversationDetailDto(
             c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
             c.WindowExpiresAt, c.WindowExpiresAt > time.GetUtcNow(), ReferralDto.From(c.FirstReferral),
             new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt),
-            history.Select(t => ReferralDto.From(t)!).ToList()));
+            history.Select(t => ReferralDto.From(t)!).ToList(),
+            tags));
     }
 }

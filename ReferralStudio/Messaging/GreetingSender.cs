@@ -22,6 +22,9 @@ public sealed partial class GreetingSender(
 
     public WakeSignal Signal { get; } = new();
 
+    /// <summary>Signals each greeting once it is sent, a dry run, failed or expired.</summary>
+    public Settlements Settled { get; } = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -76,6 +79,10 @@ public sealed partial class GreetingSender(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            foreach (var message in due.Where(m => m.Status != OutgoingStatus.Pending))
+            {
+                Settled.Settled(message.Id);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
+using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Retry;
 using ReferralStudio.Outbound.Signing;
 
@@ -24,6 +25,9 @@ public sealed partial class OutboundDispatcher(
 {
     public const string HttpClientName = "outbound-webhooks";
     private const int BatchSize = 64;
+
+    /// <summary>Signals each delivery once it is delivered or has failed for good.</summary>
+    public Settlements Settled { get; } = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -121,6 +125,11 @@ public sealed partial class OutboundDispatcher(
             if (disabled.Count > 0)
             {
                 await catalog.ReloadAsync(cancellationToken);
+            }
+
+            foreach (var delivery in due.Where(d => d.Status != OutboundStatus.Pending))
+            {
+                Settled.Settled(delivery.Id);
             }
         }
     }

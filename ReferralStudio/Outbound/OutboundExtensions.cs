@@ -21,7 +21,8 @@ public static class OutboundExtensions
                 UseProxy = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
-        builder.Services.AddHostedService<OutboundDispatcher>();
+        builder.Services.AddSingleton<OutboundDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
         return builder;
     }
 

@@ -32,7 +32,7 @@ public class ShadowingTests
 
         var finding = Assert.Single(report.Findings);
         Assert.Equal(ShadowKind.Shadowed, finding.Kind);
-        Assert.Equal("never fires: 'T2' (#2) matches every ref this pattern matches, on all its platforms, and 'T2' (#2) wins: same literals; priority 1 beats 0", finding.Message);
+        Assert.Equal("never fires: 'T2' (#2) matches every ref this pattern matches, on all its platforms, and wins: same literals; priority 1 beats 0", finding.Message);
     }
 
     [Fact]

@@ -89,6 +89,16 @@ public class TriggerMatcherTests
     }
 
     [Fact]
+    public void Many_Patterns_Sharing_A_Prefix_Each_Match_By_Their_Own_Suffix()
+    {
+        var matcher = TriggerMatcher.Build([Trigger(1, "collab_*"), Trigger(2, "collab_*_alice"), Trigger(3, "collab_*_bob"), Trigger(4, "collab_*_carol")]);
+
+        Assert.Equal(3, Winner(matcher, "collab_spring_bob"));
+        Assert.Equal(2, Winner(matcher, "collab_spring_alice"));
+        Assert.Equal(1, Winner(matcher, "collab_spring_dave"));
+    }
+
+    [Fact]
     public void Ref_That_Matches_Nothing_Gives_No_Match()
     {
         var matcher = TriggerMatcher.Build([Trigger(1, "summer_sale"), Trigger(2, "collab_*"), Trigger(3, "*_2026")]);

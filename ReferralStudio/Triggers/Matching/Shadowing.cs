@@ -69,7 +69,8 @@ public static class Shadowing
 
             var otherWins = Precedence.CompareForRef(other, candidate) < 0;
             var (winner, loser) = otherWins ? (other, candidate) : (candidate, other);
-            var why = $"'{winner.Name}' (#{winner.Id}) wins: {Precedence.WhyForRef(winner, loser)}";
+            var reason = Precedence.WhyForRef(winner, loser);
+            var why = $"'{winner.Name}' (#{winner.Id}) wins: {reason}";
             var on = TriggerPlatforms.Describe(shared);
             var otherIsPattern = PatternRules.IsPattern(other.Pattern);
 
@@ -92,11 +93,11 @@ public static class Shadowing
             }
             else if (otherWins && (otherMask & candidateMask) == candidateMask && Glob.IsMatch(other.Pattern, candidate.Pattern))
             {
-                findings.Add(Finding(ShadowKind.Shadowed, other, $"never fires: '{other.Name}' (#{other.Id}) matches every ref this pattern matches, on all its platforms, and {why}", null, winner));
+                findings.Add(Finding(ShadowKind.Shadowed, other, $"never fires: '{other.Name}' (#{other.Id}) matches every ref this pattern matches, on all its platforms, and wins: {reason}", null, winner));
             }
             else if (!otherWins && (otherMask & candidateMask) == otherMask && Glob.IsMatch(candidate.Pattern, other.Pattern))
             {
-                findings.Add(Finding(ShadowKind.Shadows, other, $"'{other.Name}' (#{other.Id}) would never fire: this pattern matches every ref it matches, on all its platforms, and {why}", null, winner));
+                findings.Add(Finding(ShadowKind.Shadows, other, $"'{other.Name}' (#{other.Id}) would never fire: this pattern matches every ref it matches, on all its platforms, and wins: {reason}", null, winner));
             }
             else if (Overlap(candidate.Pattern, other.Pattern, out var example))
             {

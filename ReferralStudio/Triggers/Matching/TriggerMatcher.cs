@@ -10,12 +10,12 @@ namespace ReferralStudio.Triggers.Matching;
 /// <remarks>
 /// Triggers are sorted once by ref precedence (see <see cref="Precedence"/>), so a trigger's index is its rank
 /// and "better" is just "smaller index". Refs are case-folded onto the 39-symbol alphabet a-z 0-9 _ - = and
-/// walked through two tries instead of scanning every trigger:
-/// the forward trie holds exact codes at their terminal node and each pattern at the node of its literal
-/// prefix (the text before the first <c>*</c>); the backward trie, walked over the ref from its end, holds
-/// patterns without a prefix at the node of their reversed literal suffix; patterns with neither
-/// (<c>*</c>, <c>*_tiktok_*</c>) sit in a small list checked for every ref. Each candidate found this way is
-/// confirmed with a span glob check, best rank first, stopping as soon as nothing left can win.
+/// walked through two tries instead of scanning every trigger. The forward trie holds exact codes at their
+/// terminal node and patterns at the node of their literal prefix (the text before the first <c>*</c>). The
+/// backward trie, walked from the ref's end, holds patterns at the node of their reversed literal suffix; it
+/// takes those without a prefix, and those with both when fewer other patterns share the suffix. Patterns with
+/// neither (<c>*</c>, <c>*_tiktok_*</c>) sit in a small list checked for every ref. Each candidate is confirmed
+/// with a span glob check, best rank first, stopping as soon as nothing left can win.
 /// </remarks>
 public sealed class TriggerMatcher
 {
@@ -48,6 +48,20 @@ public sealed class TriggerMatcher
         var backward = new TrieNode();
         var floating = new List<int>();
         var byAd = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+
+        // A pattern with both a prefix and a suffix goes under whichever fewer patterns share, so shapes like
+        // `collab_*_{creator}` (one prefix, many suffixes) do not pile up in one list checked for every such ref.
+        var sharing = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var trigger in ranked)
+        {
+            var (prefix, suffix) = Ends(trigger.Pattern.ToLowerInvariant());
+            if (prefix.Length > 0 && suffix.Length > 0)
+            {
+                sharing["p" + prefix] = sharing.GetValueOrDefault("p" + prefix) + 1;
+                sharing["s" + suffix] = sharing.GetValueOrDefault("s" + suffix) + 1;
+            }
+        }
+
         for (var i = 0; i < ranked.Length; i++)
         {
             var trigger = ranked[i];
@@ -56,22 +70,21 @@ public sealed class TriggerMatcher
             _folded[i] = folded;
             _literals[i] = PatternRules.LiteralCount(folded);
 
-            var first = folded.IndexOf('*');
-            var last = folded.LastIndexOf('*');
-            if (first < 0)
+            var (prefix, suffix) = Ends(folded);
+            if (!PatternRules.IsPattern(folded))
             {
                 _exactCount = i + 1;
                 forward.Walk(folded).AddExact(i);
             }
-            else if (first > 0)
+            else if (prefix.Length > 0 && (suffix.Length == 0 || sharing["p" + prefix] <= sharing["s" + suffix]))
             {
-                forward.Walk(folded.AsSpan(0, first)).AddPattern(i);
+                forward.Walk(prefix).AddPattern(i);
             }
-            else if (last < folded.Length - 1)
+            else if (suffix.Length > 0)
             {
-                var suffix = folded[(last + 1)..].ToCharArray();
-                Array.Reverse(suffix);
-                backward.Walk(suffix).AddPattern(i);
+                var reversed = suffix.ToCharArray();
+                Array.Reverse(reversed);
+                backward.Walk(reversed).AddPattern(i);
             }
             else
             {
@@ -257,6 +270,10 @@ public sealed class TriggerMatcher
         MatchKind.Pattern => string.Create(CultureInfo.InvariantCulture, $"pattern with {_literals[t]} literal characters"),
         _ => $"lists ad id {adId}",
     };
+
+    // The literal text before the first * and after the last one (both empty for "*"; unused for exact codes).
+    private static (string Prefix, string Suffix) Ends(string pattern) =>
+        (pattern[..Math.Max(pattern.IndexOf('*'), 0)], pattern[(pattern.LastIndexOf('*') + 1)..]);
 
     private TriggerMatch? MatchAd(int bit, string? adId)
     {
