@@ -220,12 +220,9 @@ public sealed class AttributionStore : IDisposable
             }
 
             touch = ToDto(referral, parsed, delivery.ReceivedAt, fired?.Id);
-            if (_automations.Wants(EventTypes.ReferralReceived))
-            {
-                _automations.Enqueue(EventTypes.ReferralReceived, parsed.OccurredAt, EventData(platform, parsed, conversation, touch, trigger), now);
-            }
         }
 
+        // Queued in the order a receiver expects to read them: started, then the referral, then the message.
         if (conversation.IsNew && !conversation.StartAnnounced)
         {
             conversation.StartAnnounced = true;
@@ -233,6 +230,11 @@ public sealed class AttributionStore : IDisposable
             {
                 _automations.Enqueue(EventTypes.ConversationStarted, parsed.OccurredAt, EventData(platform, parsed, conversation, touch, trigger), now);
             }
+        }
+
+        if (touch is not null && _automations.Wants(EventTypes.ReferralReceived))
+        {
+            _automations.Enqueue(EventTypes.ReferralReceived, parsed.OccurredAt, EventData(platform, parsed, conversation, touch, trigger), now);
         }
 
         if (parsed.Kind == EventKind.Message && _automations.Wants(EventTypes.MessageReceived))
