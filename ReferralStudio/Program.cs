@@ -1,5 +1,7 @@
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
+using ReferralStudio.Auth;
+using ReferralStudio.Components;
 using ReferralStudio.Data;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -22,19 +24,24 @@ public partial class Program
         builder.AddMessaging();
         builder.AddOutbound();
         builder.AddApi();
+        builder.AddDashboardAuth();
+        builder.AddDashboard();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         await app.MigrateDatabaseAsync();
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
+        await app.EnsureAdminAsync();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
+        app.MapStaticAssets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapWebhooks();
         app.MapApi();
-        app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+        app.MapDashboardAuth();
+        app.MapDashboard();
         return app;
     }
 }

@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test in the solution on a fresh machine: restores packages, builds, tests,
-# and ends with one plain "N passed, N failed" line.
+# Runs every test in the solution on a fresh machine: installs the browser and QR decoder the tests
+# use (Debian's chromium and zbar-tools), restores, builds, tests, and ends with one plain
+# "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]} (browser tests and QR decoding need them)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

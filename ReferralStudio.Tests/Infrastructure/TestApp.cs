@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,8 @@ public sealed class TestApp : IAsyncDisposable
     public const string AppSecret = "test-app-secret";
     public const string VerifyToken = "test-verify-token";
     public const string ApiKey = "test-api-key";
+    public const string AdminEmail = "admin@studio.test";
+    public const string AdminPassword = "correct-horse-battery";
 
     private readonly WebApplication _app;
 
@@ -47,6 +50,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public Uri BaseAddress => Client.BaseAddress!;
+
     public static async Task<TestApp> StartAsync(
         string? databasePath = null,
         ManualTimeProvider? time = null,
@@ -58,12 +63,16 @@ public sealed class TestApp : IAsyncDisposable
         var args = new Dictionary<string, string?>
         {
             ["contentRoot"] = RepoRoot,
+            // The test host is the entry assembly; name the app so its static web assets manifest is found.
+            ["applicationName"] = "ReferralStudio",
             ["environment"] = "Testing",
             ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:ReferralStudio"] = $"Data Source={databasePath}",
             ["Meta:AppSecret"] = AppSecret,
             ["Meta:VerifyToken"] = VerifyToken,
             ["Api:Key"] = ApiKey,
+            ["Admin:Email"] = AdminEmail,
+            ["Admin:Password"] = AdminPassword,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:ReferralStudio.Attribution.AttributionProcessor"] = "Error",
             ["Logging:LogLevel:ReferralStudio.Outbound.OutboundDispatcher"] = "Error",
@@ -80,6 +89,8 @@ public sealed class TestApp : IAsyncDisposable
             args.Where(a => a.Value is not null).Select(a => $"--{a.Key}={a.Value}").ToArray(),
             builder =>
             {
+                // Development does this by itself: serve _content/ (Radzen) from the package folders, unpublished.
+                builder.WebHost.UseStaticWebAssets();
                 if (time is not null)
                 {
                     builder.Services.AddSingleton<TimeProvider>(time);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using ReferralStudio.Conversions;
+using ReferralStudio.Links;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
@@ -36,6 +37,7 @@ public static class ApiExtensions
         api.MapCampaignsApi();
         api.MapOutboundWebhooksApi();
         api.MapOutboxApi();
+        api.MapLinksApi();
         app.MapOpenApi();
         return app;
     }

@@ -12,6 +12,11 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    public IReadOnlyDictionary<string, string[]> All => _errors;
+
+    /// <summary>The first reason for a field, for a message next to it in the UI.</summary>
+    public string? For(string field) => _errors.TryGetValue(field, out var reasons) ? reasons[0] : null;
+
     public void Add(string field, string reason)
     {
         if (_errors.TryGetValue(field, out var existing))

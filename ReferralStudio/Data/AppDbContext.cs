@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralStudio.Accounts;
+using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -26,6 +27,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<OutboundAttempt> OutboundAttempts => Set<OutboundAttempt>();
     public DbSet<Conversion> Conversions => Set<Conversion>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
+    public DbSet<DashboardUser> DashboardUsers => Set<DashboardUser>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -126,6 +128,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         });
 
         modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());
+
+        modelBuilder.Entity<DashboardUser>(e =>
+        {
+            e.Property(u => u.Email).UseCollation("NOCASE");
+            e.HasIndex(u => u.Email).IsUnique();
+        });
     }
 
     private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(

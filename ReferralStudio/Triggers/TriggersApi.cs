@@ -119,101 +119,47 @@ public static class TriggersApi
     }
 
     internal static async Task<Results<Created<TriggerDto>, ValidationProblem>> CreateAsync(
-        JsonBody<TriggerRequest> body, AppDbContext db, TriggerCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        JsonBody<TriggerRequest> body, TriggerService triggers, CancellationToken cancellationToken)
     {
         if (body.Problem() is { } unreadable)
         {
             return unreadable.Problem();
         }
 
-        var now = time.GetUtcNow();
-        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now };
-        var (errors, warnings) = await ApplyAsync(body.Value!, trigger, db, cancellationToken);
-        if (errors.Any)
+        var result = await triggers.CreateAsync(body.Value!, cancellationToken);
+        if (!result.Saved)
         {
-            return errors.Problem();
+            return result.Errors.Problem();
         }
 
-        db.Triggers.Add(trigger);
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        return TypedResults.Created($"/api/triggers/{trigger.Id}", ToDto(trigger, new TriggerStatsDto(0, 0), warnings));
+        return TypedResults.Created($"/api/triggers/{result.Trigger!.Id}", ToDto(result.Trigger, new TriggerStatsDto(0, 0), result.Warnings));
     }
 
     internal static async Task<Results<Ok<TriggerDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        long id, JsonBody<TriggerRequest> body, AppDbContext db, TriggerCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        long id, JsonBody<TriggerRequest> body, TriggerService triggers, AppDbContext db, CancellationToken cancellationToken)
     {
         if (body.Problem() is { } unreadable)
         {
             return unreadable.Problem();
         }
 
-        var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
-        if (trigger is null)
+        var result = await triggers.UpdateAsync(id, body.Value!, cancellationToken);
+        if (result is null)
         {
             return NotFound(id);
         }
 
-        var (errors, warnings) = await ApplyAsync(body.Value!, trigger, db, cancellationToken);
-        if (errors.Any)
+        if (!result.Saved)
         {
-            return errors.Problem();
+            return result.Errors.Problem();
         }
 
-        trigger.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
         var stats = await TriggerStats.LoadAsync(db, id, cancellationToken);
-        return TypedResults.Ok(ToDto(trigger, stats.GetValueOrDefault(id, new TriggerStatsDto(0, 0)), warnings));
+        return TypedResults.Ok(ToDto(result.Trigger!, stats.GetValueOrDefault(id, new TriggerStatsDto(0, 0)), result.Warnings));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, AppDbContext db, TriggerCatalog catalog, CancellationToken cancellationToken)
-    {
-        var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
-        if (trigger is null)
-        {
-            return NotFound(id);
-        }
-
-        // History stays: touches and firings keep the trigger's id for analytics.
-        db.Triggers.Remove(trigger);
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    /// <summary>Validates the request onto <paramref name="trigger"/>; duplicates and shadowed patterns are refused by name.</summary>
-    private static async Task<(FieldErrors Errors, List<string> Warnings)> ApplyAsync(
-        TriggerRequest request, Trigger trigger, AppDbContext db, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var draft = TriggerDraft.Validate(request, errors);
-        var warnings = new List<string>();
-        if (errors.Any)
-        {
-            return (errors, warnings);
-        }
-
-        draft.CopyTo(trigger);
-        if (trigger.Enabled)
-        {
-            var others = await db.Triggers.AsNoTracking().Where(t => t.Enabled && t.Id != trigger.Id).ToListAsync(cancellationToken);
-            var report = Shadowing.Check(TriggerCatalog.ToDefinition(trigger), others.Select(TriggerCatalog.ToDefinition));
-            foreach (var finding in report.Findings)
-            {
-                if (finding.Kind is ShadowKind.Duplicate or ShadowKind.Shadowed)
-                {
-                    errors.Add("pattern", finding.Message);
-                }
-                else
-                {
-                    warnings.Add(finding.Message);
-                }
-            }
-        }
-
-        return (errors, warnings);
-    }
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, TriggerService triggers, CancellationToken cancellationToken) =>
+        await triggers.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Trigger not found", detail: $"There is no trigger {id}.");

@@ -5,6 +5,7 @@ public static class TriggersExtensions
     public static WebApplicationBuilder AddTriggers(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TriggerCatalog>();
+        builder.Services.AddSingleton<TriggerService>();
         return builder;
     }
 

@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+using ReferralStudio.Tests.Infrastructure;
+
+namespace ReferralStudio.Tests.Browser;
+
+/// <summary>
+/// One headless Debian Chromium for all browser tests (Playwright cannot download browsers here;
+/// scripts/test.sh installs the package). Screenshots go to artifacts/screenshots/.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(TestApp.RepoRoot, "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: run ./scripts/test.sh, which installs Debian's chromium.");
+        }
+
+        Directory.CreateDirectory(ScreenshotDirectory);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>What every browser test does: open a page as a signed-in marketer and take screenshots.</summary>
+public static class BrowserSessions
+{
+    public static async Task<IPage> NewPageAsync(this BrowserFixture fixture, TestApp app, string theme = "material", bool acceptDownloads = false)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            AcceptDownloads = acceptDownloads,
+        });
+        await context.AddCookiesAsync([new Cookie { Name = "ReferralStudio.Theme", Value = theme, Url = app.BaseAddress.ToString() }]);
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in; <paramref name="navigate"/> false fills the sign-in form already shown (after a redirect).</summary>
+    public static async Task SignInAsync(this IPage page, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword, bool navigate = true)
+    {
+        if (navigate)
+        {
+            await page.GotoAsync("/account/login");
+        }
+
+        await page.GetByTestId("email").FillAsync(email);
+        await page.GetByTestId("password").FillAsync(password);
+        await page.GetByTestId("sign-in").ClickAsync();
+    }
+
+    /// <summary>Navigates and waits until the page is interactive (the Blazor circuit is connected).</summary>
+    public static async Task OpenAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
+
+    public static Task ScreenshotAsync(this IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace ReferralStudio.Auth;
+
+public static class AuthExtensions
+{
+    public static WebApplicationBuilder AddDashboardAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AdminOptions>()
+            .BindConfiguration(AdminOptions.Section)
+            .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Email),
+                "Admin:Email is required outside Development (set it in configuration or the Admin__Email environment variable).")
+            .Validate(o => builder.Environment.IsDevelopment() || o.Password.Length >= 12,
+                "Admin:Password is required outside Development, at least 12 characters (Admin__Password).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IPasswordHasher<DashboardUser>, PasswordHasher<DashboardUser>>();
+        builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/account/login";
+                o.LogoutPath = "/account/logout";
+                o.AccessDeniedPath = "/account/login";
+                o.Cookie.Name = "ReferralStudio.Auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.SlidingExpiration = true;
+            });
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapDashboardAuth(this IEndpointRouteBuilder app)
+    {
+        // A form post with antiforgery, so a third-party page cannot sign people out.
+        app.MapPost("/account/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.LocalRedirect("/account/login");
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    public static Task EnsureAdminAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<SignInService>().EnsureAdminAsync();
+}

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Api;
+using ReferralStudio.Data;
+using ReferralStudio.Triggers.Matching;
+
+namespace ReferralStudio.Triggers;
+
+/// <summary>What saving a trigger came to: the trigger, or the errors that stopped it; warnings either way.</summary>
+public sealed record TriggerSaveResult(Trigger? Trigger, FieldErrors Errors, IReadOnlyList<string> Warnings)
+{
+    public bool Saved => Trigger is not null && !Errors.Any;
+}
+
+/// <summary>
+/// Creating, changing and deleting triggers, shared by the API and the dashboard so both refuse the
+/// same things with the same words, and both swap the live matcher after a change.
+/// </summary>
+public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, TriggerCatalog catalog, TimeProvider time)
+{
+    /// <summary>Validation plus duplicate and shadowing checks against the other enabled triggers.</summary>
+    public static (FieldErrors Errors, List<string> Warnings, TriggerDraft Draft) Check(
+        TriggerRequest request, long? id, IEnumerable<TriggerDefinition> enabledOthers, DateTimeOffset? createdAt = null)
+    {
+        var errors = new FieldErrors();
+        var draft = TriggerDraft.Validate(request, errors);
+        var warnings = new List<string>();
+        if (errors.Any || !draft.Enabled)
+        {
+            return (errors, warnings, draft);
+        }
+
+        var candidate = new TriggerDefinition(id ?? 0, draft.Name, draft.Pattern, draft.Platforms, draft.AdIds, draft.Priority, createdAt ?? DateTimeOffset.MaxValue);
+        foreach (var finding in Shadowing.Check(candidate, enabledOthers.Where(o => o.Id != id)).Findings)
+        {
+            if (finding.Kind is ShadowKind.Duplicate or ShadowKind.Shadowed)
+            {
+                errors.Add("pattern", finding.Message);
+            }
+            else
+            {
+                warnings.Add(finding.Message);
+            }
+        }
+
+        return (errors, warnings, draft);
+    }
+
+    public async Task<List<TriggerDefinition>> EnabledDefinitionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var enabled = await db.Triggers.AsNoTracking().Where(t => t.Enabled).ToListAsync(cancellationToken);
+        return enabled.Select(TriggerCatalog.ToDefinition).ToList();
+    }
+
+    public async Task<TriggerSaveResult> CreateAsync(TriggerRequest request, CancellationToken cancellationToken = default)
+    {
+        var (errors, warnings, draft) = Check(request, null, await EnabledDefinitionsAsync(cancellationToken));
+        if (errors.Any)
+        {
+            return new(null, errors, warnings);
+        }
+
+        var now = time.GetUtcNow();
+        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now };
+        draft.CopyTo(trigger);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            db.Triggers.Add(trigger);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await catalog.ReloadAsync(cancellationToken);
+        return new(trigger, errors, warnings);
+    }
+
+    /// <summary>Null when there is no such trigger.</summary>
+    public async Task<TriggerSaveResult?> UpdateAsync(long id, TriggerRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (trigger is null)
+        {
+            return null;
+        }
+
+        var others = await db.Triggers.AsNoTracking().Where(t => t.Enabled && t.Id != id).ToListAsync(cancellationToken);
+        var (errors, warnings, draft) = Check(request, id, others.Select(TriggerCatalog.ToDefinition), trigger.CreatedAt);
+        if (errors.Any)
+        {
+            return new(null, errors, warnings);
+        }
+
+        draft.CopyTo(trigger);
+        trigger.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+        return new(trigger, errors, warnings);
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (trigger is null)
+        {
+            return false;
+        }
+
+        // History stays: touches and firings keep the trigger's id for analytics.
+        db.Triggers.Remove(trigger);
+        await db.SaveChangesAsync(cancellationToken);
+        await catalog.ReloadAsync(cancellationToken);
+        return true;
+    }
+
+    public static TriggerRequest ToRequest(Trigger t) => new(
+        t.Name, t.Pattern, t.Platforms, t.AdIds, t.Priority, t.Enabled,
+        new TriggerActionsDto(t.Tags, t.GreetingText is null ? null : new GreetingDto(t.GreetingText, GreetingModes.Name(t.GreetingMode))));
+}
