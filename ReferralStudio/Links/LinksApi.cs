@@ -37,12 +37,18 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
             errors.Add("caption", $"The caption is at most {QrOptions.MaxCaptionLength} characters.");
         }
 
+        var options = new QrOptions(sizeMm, dpi, ecc, quiet, caption.Length == 0 ? null : caption);
+        if (!errors.Any && QrRenderer.Validate(options) is { } optionsError)
+        {
+            // Whatever the per-field checks above let through (a caption with control characters, ...).
+            errors.Add(caption.Length > 0 ? "caption" : "sizeMm", optionsError);
+        }
+
         if (errors.Any || link is null)
         {
             return (null, errors);
         }
 
-        var options = new QrOptions(sizeMm, dpi, ecc, quiet, caption.Length == 0 ? null : caption);
         return (new QrRequest(link.Platform, link.Account, link.Ref, link.Url, format, options), errors);
     }
 
