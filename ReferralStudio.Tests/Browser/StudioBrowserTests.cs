@@ -149,6 +149,20 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Studio_Fits_A_Phone_Screen()
+    {
+        var page = await SignedInPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        await page.OpenAsync("/studio?code=summer_sale");
+        await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
+
+        await Assertions.Expect(page.GetByTestId("qr-preview")).ToBeVisibleAsync();
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the page scrolls sideways on a phone");
+        await page.ScreenshotAsync("studio-phone-light");
+    }
+
+    [Fact]
     public async Task Website_Button_Preview_Follows_Utm_Campaign_Restricted_To_The_Ref_Alphabet()
     {
         var page = await SignedInPageAsync();

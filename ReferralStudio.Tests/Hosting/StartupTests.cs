@@ -9,6 +9,8 @@ public sealed class StartupTests
     [Theory]
     [InlineData("Meta:AppSecret")]
     [InlineData("Api:Key")]
+    [InlineData("Admin:Email")]
+    [InlineData("Admin:Password")]
     public async Task App_Refuses_To_Start_Without_A_Required_Secret(string key)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
