@@ -3,6 +3,7 @@ using ReferralStudio.Attribution;
 using ReferralStudio.Auth;
 using ReferralStudio.Components;
 using ReferralStudio.Data;
+using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
@@ -26,6 +27,7 @@ public partial class Program
         builder.AddApi();
         builder.AddDashboardAuth();
         builder.AddDashboard();
+        builder.AddLive();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -41,6 +43,7 @@ public partial class Program
         app.MapWebhooks();
         app.MapApi();
         app.MapDashboardAuth();
+        app.MapLive();
         app.MapDashboard();
         return app;
     }

@@ -22,6 +22,7 @@ public sealed partial class AttributionProcessor(
     TriggerCatalog triggers,
     OutboundQueue outbound,
     GreetingSender greetings,
+    Live.AttributionFeed live,
     TimeProvider time,
     ILogger<AttributionProcessor> logger) : BackgroundService
 {
@@ -42,7 +43,7 @@ public sealed partial class AttributionProcessor(
         await Task.Yield();
         using var store = new AttributionStore(connection, new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern), triggers, outbound, time);
         using var select = connection.CreateCommand();
-        select.CommandText = "SELECT Id, ReceivedAt, Body FROM InboundDeliveries WHERE Status = 0 AND Id > $after ORDER BY Id LIMIT $limit";
+        select.CommandText = "SELECT Id, ReceivedAt, Body, Simulated FROM InboundDeliveries WHERE Status = 0 AND Id > $after ORDER BY Id LIMIT $limit";
         select.Parameters.AddWithValue("$after", 0L);
         select.Parameters.AddWithValue("$limit", DeliveriesPerQuery);
 
@@ -77,27 +78,27 @@ public sealed partial class AttributionProcessor(
         }
     }
 
-    private List<(long Id, DateTimeOffset ReceivedAt, byte[] Body)> ReadPending(Microsoft.Data.Sqlite.SqliteCommand select)
+    private List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)> ReadPending(Microsoft.Data.Sqlite.SqliteCommand select)
     {
-        var rows = new List<(long, DateTimeOffset, byte[])>();
+        var rows = new List<(long, DateTimeOffset, byte[], bool)>();
         using var reader = select.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add((reader.GetInt64(0), UnixMs.To(reader.GetInt64(1)), (byte[])reader.GetValue(2)));
+            rows.Add((reader.GetInt64(0), UnixMs.To(reader.GetInt64(1)), (byte[])reader.GetValue(2), reader.GetBoolean(3)));
         }
 
         return rows;
     }
 
-    private async Task ApplyAsync(AttributionStore store, List<(long Id, DateTimeOffset ReceivedAt, byte[] Body)> batch, CancellationToken stoppingToken)
+    private async Task ApplyAsync(AttributionStore store, List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)> batch, CancellationToken stoppingToken)
     {
         var maxDepth = meta.Value.MaxJsonDepth;
         var chunk = new List<ParsedDelivery>();
         var events = 0;
-        foreach (var (id, receivedAt, body) in batch)
+        foreach (var (id, receivedAt, body, simulated) in batch)
         {
             // Parse outside the write gate: only the SQL needs to hold it.
-            var parsed = new ParsedDelivery(id, receivedAt, MetaPayloadParser.Parse(body, maxDepth));
+            var parsed = new ParsedDelivery(id, receivedAt, MetaPayloadParser.Parse(body, maxDepth), simulated);
             chunk.Add(parsed);
             events += parsed.Result.Events.Count + parsed.Result.Rejected.Count;
             if (events >= EventsPerTransaction)
@@ -170,6 +171,11 @@ public sealed partial class AttributionProcessor(
         if (store.QueuedGreeting)
         {
             greetings.Signal.Set();
+        }
+
+        if (store.Notices.Count > 0)
+        {
+            live.Publish(store.Notices);
         }
     }
 

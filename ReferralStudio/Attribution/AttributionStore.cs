@@ -10,7 +10,7 @@ using ReferralStudio.Webhooks.Parsing;
 namespace ReferralStudio.Attribution;
 
 /// <summary>A stored delivery with its parsed content, ready to be applied.</summary>
-public sealed record ParsedDelivery(long Id, DateTimeOffset ReceivedAt, ParseResult Result);
+public sealed record ParsedDelivery(long Id, DateTimeOffset ReceivedAt, ParseResult Result, bool Simulated = false);
 
 /// <summary>What one delivery contributed once applied.</summary>
 public readonly record struct DeliveryOutcome(int Accepted, int Duplicates, int Rejected, int Ignored);
@@ -56,9 +56,9 @@ public sealed class AttributionStore : IDisposable
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
         _insertConversation = Sql.Command(connection, """
-            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText, HasWaitingGreeting)
-            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0) RETURNING Id
-            """, "$platform", "$account", "$participant", "$name", "$at");
+            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
+            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0, $simulated) RETURNING Id
+            """, "$platform", "$account", "$participant", "$name", "$at", "$simulated");
         _updateConversation = Sql.Command(connection, """
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
@@ -78,14 +78,14 @@ public sealed class AttributionStore : IDisposable
         _insertTouch = Sql.Command(connection, """
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, AdsContextData, RefererUri, ProductId, Payload, CtwaClid, SourceId, SourceType, SourceUrl, Headline, Body,
-                MediaType, ImageUrl, VideoUrl, ThumbnailUrl, TriggerId)
+                MediaType, ImageUrl, VideoUrl, ThumbnailUrl, TriggerId, Platform, AccountId, ParticipantId, Simulated)
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
                 $adId, $adsContextData, $refererUri, $productId, $payload, $ctwaClid, $sourceId, $sourceType, $sourceUrl, $headline, $body,
-                $mediaType, $imageUrl, $videoUrl, $thumbnailUrl, $triggerId)
+                $mediaType, $imageUrl, $videoUrl, $thumbnailUrl, $triggerId, $platform, $account, $participant, $simulated)
             RETURNING Id
             """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
             "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
-            "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId");
+            "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId", "$platform", "$account", "$participant", "$simulated");
         _markDelivery = Sql.Command(connection, """
             UPDATE InboundDeliveries SET Status = $status, Reason = $reason, ProcessedAt = $processedAt, EventCount = $events,
                 DuplicateCount = $duplicates, RejectedEventCount = $rejected, IgnoredEventCount = $ignored
@@ -98,6 +98,9 @@ public sealed class AttributionStore : IDisposable
 
     public bool QueuedGreeting => _automations.QueuedGreeting;
 
+    /// <summary>Campaign touches recorded by the last transaction, for the live board once it has committed.</summary>
+    public List<Live.AttributionNotice> Notices { get; } = [];
+
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
@@ -109,6 +112,7 @@ public sealed class AttributionStore : IDisposable
         // One trigger snapshot per transaction: every touch in it sees the same rules.
         _snapshot = _triggers.Current;
         _automations.ResetFlags();
+        Notices.Clear();
     }
 
     /// <summary>Writes back every conversation the transaction touched, then commits.</summary>
@@ -167,7 +171,7 @@ public sealed class AttributionStore : IDisposable
     private bool ApplyEvent(ParsedDelivery delivery, ParsedEvent parsed)
     {
         var platform = PlatformNames.Of(parsed.Platform);
-        var conversation = GetOrCreateConversation(platform, parsed);
+        var conversation = GetOrCreateConversation(platform, parsed, delivery.Simulated);
         var referral = parsed.Referral ?? PrefilledReferral(parsed, conversation);
 
         Sql.Set(_insertEvent,
@@ -206,7 +210,7 @@ public sealed class AttributionStore : IDisposable
         {
             var match = referral.IsCampaignTouch ? _snapshot.Matcher.Match(platform, referral.Ref, referral.AdId) : null;
             var fired = match is { } m && _snapshot.Triggers.TryGetValue(m.Trigger.Id, out var t) ? t : null;
-            var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery.ReceivedAt, fired?.Id);
+            var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery, fired?.Id);
             if (referral.IsCampaignTouch)
             {
                 AttributionRules.ApplyCampaignTouch(conversation, touchId, parsed.OccurredAt);
@@ -220,6 +224,13 @@ public sealed class AttributionStore : IDisposable
             }
 
             touch = ToDto(referral, parsed, delivery.ReceivedAt, fired?.Id);
+            if (referral.IsCampaignTouch)
+            {
+                Notices.Add(new Live.AttributionNotice(
+                    touchId, conversation.Id, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName ?? conversation.ParticipantName,
+                    referral.Ref, referral.AdId, referral.Source, touch.Arrival, fired?.Id, fired?.Name, parsed.OccurredAt, delivery.ReceivedAt,
+                    parsed.Channel == EventChannel.Standby, delivery.Simulated));
+            }
         }
 
         // Queued in the order a receiver expects to read them: started, then the referral, then the message.
@@ -309,17 +320,18 @@ public sealed class AttributionStore : IDisposable
         _insertEvent.ExecuteScalar();
     }
 
-    private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, DateTimeOffset receivedAt, long? triggerId)
+    private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, ParsedDelivery delivery, long? triggerId)
     {
         Sql.Set(_insertTouch,
             conversationId, eventId, r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), parsed.Channel == EventChannel.Standby,
-            r.IsCampaignTouch, UnixMs.From(parsed.OccurredAt), UnixMs.From(receivedAt),
+            r.IsCampaignTouch, UnixMs.From(parsed.OccurredAt), UnixMs.From(delivery.ReceivedAt),
             r.AdId, r.AdsContextData, r.RefererUri, r.ProductId, r.Payload, r.CtwaClid, r.SourceId, r.SourceType, r.SourceUrl,
-            r.Headline, r.Body, r.MediaType, r.ImageUrl, r.VideoUrl, r.ThumbnailUrl, triggerId);
+            r.Headline, r.Body, r.MediaType, r.ImageUrl, r.VideoUrl, r.ThumbnailUrl, triggerId,
+            PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId, delivery.Simulated);
         return (long)_insertTouch.ExecuteScalar()!;
     }
 
-    private ConversationState GetOrCreateConversation(string platform, ParsedEvent parsed)
+    private ConversationState GetOrCreateConversation(string platform, ParsedEvent parsed, bool simulated)
     {
         var key = (platform, parsed.AccountId, parsed.ParticipantId);
         if (_conversations.TryGetValue(key, out var cached))
@@ -336,7 +348,7 @@ public sealed class AttributionStore : IDisposable
 
         if (state is null)
         {
-            Sql.Set(_insertConversation, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName, UnixMs.From(parsed.OccurredAt));
+            Sql.Set(_insertConversation, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName, UnixMs.From(parsed.OccurredAt), simulated);
             state = new ConversationState
             {
                 Id = (long)_insertConversation.ExecuteScalar()!,

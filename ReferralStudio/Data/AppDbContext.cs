@@ -69,9 +69,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             // Meta's refs are case-sensitive strings, but marketers search them ignoring case.
             e.Property(r => r.Ref).UseCollation("NOCASE");
             e.HasIndex(r => new { r.ConversationId, r.OccurredAt });
-            e.HasIndex(r => r.Ref);
+            e.HasIndex(r => new { r.Ref, r.OccurredAt });
             e.HasIndex(r => r.OccurredAt);
-            e.HasIndex(r => r.TriggerId);
+            e.HasIndex(r => new { r.TriggerId, r.OccurredAt });
+            e.HasIndex(r => new { r.Platform, r.OccurredAt });
+            e.HasIndex(r => new { r.ParticipantId, r.OccurredAt });
         });
 
         modelBuilder.Entity<Trigger>(e =>

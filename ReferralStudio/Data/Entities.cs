@@ -25,6 +25,8 @@ public sealed class InboundDelivery
     public int DuplicateCount { get; set; }
     public int RejectedEventCount { get; set; }
     public int IgnoredEventCount { get; set; }
+    /// <summary>Sent by the dashboard's simulator (signed like Meta), not by Meta.</summary>
+    public bool Simulated { get; set; }
 }
 
 /// <summary>Accepted or rejected; a duplicate of an accepted event is never stored twice.</summary>
@@ -83,6 +85,8 @@ public sealed class Conversation
     public bool HasInboundText { get; set; }
     /// <summary>A greeting waits for this person's first message; the next message releases it.</summary>
     public bool HasWaitingGreeting { get; set; }
+    /// <summary>Started by the simulator.</summary>
+    public bool Simulated { get; set; }
     public List<ReferralTouch> Referrals { get; set; } = [];
 }
 
@@ -92,6 +96,11 @@ public sealed class ReferralTouch
     public long Id { get; set; }
     public long ConversationId { get; set; }
     public long EventId { get; set; }
+    // Copied from the conversation so the feed filters and sorts on one indexed table.
+    public string Platform { get; set; } = "";
+    public string AccountId { get; set; } = "";
+    public string ParticipantId { get; set; } = "";
+    public bool Simulated { get; set; }
     public string? Ref { get; set; }
     public string? Source { get; set; }
     public string? Type { get; set; }

@@ -3,8 +3,11 @@ using System.Text.Json;
 namespace ReferralStudio.Webhooks;
 
 /// <summary>The result of a first pass over a body: well-formed or not, and the envelope's <c>object</c>.</summary>
-public readonly record struct EnvelopeCheck(string? ObjectType, string? Error)
+public readonly record struct EnvelopeCheck(string? ObjectType, string? Error, bool Simulated = false)
 {
+    /// <summary>Top-level marker the dashboard's simulator adds; it is inside the signed body, so only the app secret can set it.</summary>
+    public const string SimulatedProperty = "referralstudio_simulated";
+
     public bool IsValid => Error is null;
 }
 
@@ -18,6 +21,7 @@ public static class JsonEnvelope
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
         string? objectType = null;
+        var simulated = false;
         try
         {
             if (!reader.Read())
@@ -44,6 +48,12 @@ public static class JsonEnvelope
                         reader.Skip();
                     }
                 }
+                else if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("referralstudio_simulated"u8))
+                {
+                    reader.Read();
+                    simulated = reader.TokenType == JsonTokenType.True;
+                    reader.Skip();
+                }
             }
         }
         catch (JsonException ex) when (reader.CurrentDepth >= maxDepth - 1)
@@ -57,6 +67,6 @@ public static class JsonEnvelope
 
         return objectType is null
             ? new(null, "The envelope has no \"object\" string.")
-            : new(objectType, null);
+            : new(objectType, null, simulated);
     }
 }

@@ -92,7 +92,7 @@ public static partial class WebhookEndpoints
             { IsValid: false } => new InboxItem(body, DeliveryStatus.Rejected, null, envelope.Error, receivedAt),
             _ when MetaPayloadParser.PlatformOf(envelope.ObjectType) is null =>
                 new InboxItem(body, DeliveryStatus.Ignored, envelope.ObjectType, $"object '{envelope.ObjectType}' is not handled", receivedAt),
-            _ => new InboxItem(body, DeliveryStatus.Pending, envelope.ObjectType, null, receivedAt),
+            _ => new InboxItem(body, DeliveryStatus.Pending, envelope.ObjectType, null, receivedAt, envelope.Simulated),
         };
 
         try

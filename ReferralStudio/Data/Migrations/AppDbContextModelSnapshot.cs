@@ -183,6 +183,9 @@ namespace ReferralStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("WindowExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -236,6 +239,9 @@ namespace ReferralStudio.Data.Migrations
                     b.Property<int>("RejectedEventCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -255,6 +261,10 @@ namespace ReferralStudio.Data.Migrations
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("AdId")
                         .HasColumnType("TEXT");
@@ -293,10 +303,18 @@ namespace ReferralStudio.Data.Migrations
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Passive")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Payload")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProductId")
@@ -311,6 +329,9 @@ namespace ReferralStudio.Data.Migrations
 
                     b.Property<string>("RefererUri")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Source")
                         .HasColumnType("TEXT");
@@ -340,11 +361,15 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("Ref");
-
-                    b.HasIndex("TriggerId");
-
                     b.HasIndex("ConversationId", "OccurredAt");
+
+                    b.HasIndex("ParticipantId", "OccurredAt");
+
+                    b.HasIndex("Platform", "OccurredAt");
+
+                    b.HasIndex("Ref", "OccurredAt");
+
+                    b.HasIndex("TriggerId", "OccurredAt");
 
                     b.ToTable("ReferralTouches");
                 });

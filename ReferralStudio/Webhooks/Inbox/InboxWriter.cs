@@ -5,8 +5,9 @@ using ReferralStudio.Data;
 namespace ReferralStudio.Webhooks.Inbox;
 
 /// <summary>A delivery waiting to be committed, and the promise its request awaits.</summary>
-public sealed class InboxItem(byte[] body, DeliveryStatus status, string? objectType, string? reason, DateTimeOffset receivedAt)
+public sealed class InboxItem(byte[] body, DeliveryStatus status, string? objectType, string? reason, DateTimeOffset receivedAt, bool simulated = false)
 {
+    public bool Simulated { get; } = simulated;
     public byte[] Body { get; } = body;
     public DeliveryStatus Status { get; } = status;
     public string? ObjectType { get; } = objectType;
@@ -48,14 +49,15 @@ public sealed partial class InboxWriter(
         using var connection = database.Open(fullSync: true);
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Reason, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount)
-            VALUES ($receivedAt, $status, $objectType, $body, $reason, 0, 0, 0, 0) RETURNING Id;
+            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Reason, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, Simulated)
+            VALUES ($receivedAt, $status, $objectType, $body, $reason, 0, 0, 0, 0, $simulated) RETURNING Id;
             """;
         var pReceivedAt = insert.Parameters.Add("$receivedAt", SqliteType.Integer);
         var pStatus = insert.Parameters.Add("$status", SqliteType.Integer);
         var pObjectType = insert.Parameters.Add("$objectType", SqliteType.Text);
         var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
         var pReason = insert.Parameters.Add("$reason", SqliteType.Text);
+        var pSimulated = insert.Parameters.Add("$simulated", SqliteType.Integer);
 
         var batch = new List<InboxItem>(MaxBatch);
         var reader = _queue.Reader;
@@ -98,6 +100,7 @@ public sealed partial class InboxWriter(
                         pObjectType.Value = (object?)item.ObjectType ?? DBNull.Value;
                         pBody.Value = item.Body;
                         pReason.Value = (object?)item.Reason ?? DBNull.Value;
+                        pSimulated.Value = item.Simulated;
                         _ids[i] = lastId = (long)insert.ExecuteScalar()!;
                     }
 

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Live;
+
+/// <summary>
+/// <c>/hubs/attribution</c>: every attribution is broadcast as <c>attribution</c> with one JSON argument.
+/// A client calls <see cref="Since"/> on connect and after a reconnect to fill in what it missed.
+/// Open to the signed-in dashboard and to API-key holders.
+/// </summary>
+[Authorize(Policy = LiveExtensions.PolicyName)]
+public sealed class AttributionHub(IDbContextFactory<AppDbContext> contexts) : Hub
+{
+    public const string Path = "/hubs/attribution";
+    public const string Method = "attribution";
+    public const int MaxBackfill = 200;
+
+    /// <summary>Attributions after <paramref name="afterTouchId"/> (0: the most recent ones), oldest first.</summary>
+    public async Task<List<AttributionNotice>> Since(long afterTouchId)
+    {
+        await using var db = await contexts.CreateDbContextAsync(Context.ConnectionAborted);
+        return await LiveQueries.SinceAsync(db, afterTouchId, afterTouchId == 0 ? 50 : MaxBackfill, Context.ConnectionAborted);
+    }
+}
+
+/// <summary>Reads the live notices back from the database (initial page render and gap filling).</summary>
+public static class LiveQueries
+{
+    public static async Task<List<AttributionNotice>> SinceAsync(AppDbContext db, long afterTouchId, int limit, CancellationToken cancellationToken)
+    {
+        var query = db.ReferralTouches.AsNoTracking().Where(t => t.IsCampaignTouch && t.Id > afterTouchId);
+        // No cursor yet: the newest few; with a cursor: the next ones in order.
+        query = afterTouchId == 0 ? query.OrderByDescending(t => t.Id) : query.OrderBy(t => t.Id);
+        var rows = await query.Take(limit)
+            .Select(t => new
+            {
+                t.Id, t.ConversationId, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId,
+                t.OccurredAt, t.ReceivedAt, t.Passive, t.Simulated,
+                TriggerName = db.Triggers.Where(tr => tr.Id == t.TriggerId).Select(tr => tr.Name).FirstOrDefault(),
+                ParticipantName = db.Conversations.Where(c => c.Id == t.ConversationId).Select(c => c.ParticipantName).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows
+            .OrderBy(r => r.Id)
+            .Select(r => new AttributionNotice(r.Id, r.ConversationId, r.Platform, r.AccountId, r.ParticipantId, r.ParticipantName, r.Ref, r.AdId,
+                r.Source, r.Arrival, r.TriggerId, r.TriggerName, r.OccurredAt, r.ReceivedAt, r.Passive, r.Simulated))
+            .ToList();
+    }
+
+    /// <summary>Today's attributions per campaign (UTC day), for the board's running counts.</summary>
+    public static async Task<List<(string Campaign, int Count)>> CountsSinceAsync(AppDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var rows = await db.ReferralTouches.AsNoTracking()
+            .Where(t => t.IsCampaignTouch && t.OccurredAt >= since)
+            .GroupBy(t => new { t.TriggerId, t.Ref, t.AdId })
+            .Select(g => new { g.Key.TriggerId, g.Key.Ref, g.Key.AdId, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var names = await db.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        return rows
+            .GroupBy(r => r.TriggerId is { } id && names.TryGetValue(id, out var name) ? name : r.Ref ?? (r.AdId is null ? "(none)" : "ad " + r.AdId))
+            .Select(g => (g.Key, g.Sum(x => x.Count)))
+            .OrderByDescending(x => x.Item2)
+            .ToList();
+    }
+}
