@@ -219,7 +219,7 @@ public sealed class AttributionStore : IDisposable
             if (fired is not null)
             {
                 var context = new TouchContext(touchId, platform, parsed.AccountId, parsed.ParticipantId, parsed.Kind,
-                    parsed.Channel == EventChannel.Standby, referral);
+                    parsed.Channel == EventChannel.Standby, referral, parsed.OccurredAt);
                 trigger = _automations.Fire(fired, match!.Value, context, conversation, now);
             }
 

@@ -81,7 +81,8 @@ public sealed class AutomationWriter
             }
 
             tags.Add(label);
-            Sql.Set(_insertTag, conversation.Id, label, trigger.Id, UnixMs.From(now));
+            // Event time, so "affiliates this week" counts when people arrived, not when we processed it.
+            Sql.Set(_insertTag, conversation.Id, label, trigger.Id, UnixMs.From(touch.OccurredAt));
             _insertTag.ExecuteNonQuery();
         }
 
@@ -193,7 +194,8 @@ public sealed record TouchContext(
     string ParticipantId,
     Webhooks.Parsing.EventKind Kind,
     bool Passive,
-    Webhooks.Parsing.ParsedReferral Referral);
+    Webhooks.Parsing.ParsedReferral Referral,
+    DateTimeOffset OccurredAt);
 
 /// <summary>Small helpers for the hand-written, prepared SQL on the hot path.</summary>
 internal static class Sql

@@ -1,5 +1,6 @@
 using Radzen;
 using ReferralStudio.Components.Studio;
+using ReferralStudio.Insight;
 using ReferralStudio.Links;
 
 namespace ReferralStudio.Components;
@@ -16,6 +17,9 @@ public static class DashboardExtensions
             o.Duration = TimeSpan.FromDays(365);
         });
         builder.Services.AddMemoryCache();
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<Simulation.Simulator>();
+        builder.Services.AddSingleton<Demo.DemoLoader>();
         return builder;
     }
 
@@ -24,6 +28,7 @@ public static class DashboardExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapStudioDownloads();
         app.MapKitDownloads();
+        app.MapFeedExport();
         return app;
     }
 }

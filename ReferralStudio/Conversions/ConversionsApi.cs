@@ -58,7 +58,24 @@ public static class ConversionsApi
             return unreadable.Problem();
         }
 
-        var request = body.Value!;
+        var (conversion, created, errors) = await RecordCoreAsync(body.Value!, db, outbound, time, cancellationToken);
+        if (conversion is null)
+        {
+            return errors.Problem();
+        }
+
+        return created
+            ? TypedResults.Created($"/api/conversions?externalId={Uri.EscapeDataString(conversion.ExternalId)}", conversion)
+            : TypedResults.Ok(conversion);
+    }
+
+    /// <summary>
+    /// Records a conversion once per externalId (created is false for a repeat) and credits it to the first and last
+    /// campaign touch before it happened; shared by the API and the demo data loader.
+    /// </summary>
+    public static async Task<(ConversionDto? Conversion, bool Created, FieldErrors Errors)> RecordCoreAsync(
+        RecordConversionRequest request, AppDbContext db, OutboundQueue outbound, TimeProvider time, CancellationToken cancellationToken)
+    {
         var errors = new FieldErrors();
         var type = request.Type?.Trim();
         if (string.IsNullOrEmpty(type) || type.Length > 64)
@@ -91,13 +108,13 @@ public static class ConversionsApi
 
         if (errors.Any)
         {
-            return errors.Problem();
+            return (null, false, errors);
         }
 
         var existing = await FindAsync(db, externalId!, cancellationToken);
         if (existing is not null)
         {
-            return TypedResults.Ok(existing);
+            return (existing, false, errors);
         }
 
         var conversations = request.ConversationId is { } id
@@ -113,7 +130,7 @@ public static class ConversionsApi
                 conversations.Count == 0
                     ? "No conversation matches; it exists once the person has messaged or followed a link."
                     : "This participant talks to more than one account; add accountId or use conversationId.");
-            return errors.Problem();
+            return (null, false, errors);
         }
 
         var conversation = conversations[0];
@@ -148,7 +165,7 @@ public static class ConversionsApi
             // Two calls with the same externalId raced: the other one won, answer with its record.
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return TypedResults.Ok((await FindAsync(db, externalId!, cancellationToken))!);
+            return ((await FindAsync(db, externalId!, cancellationToken))!, false, errors);
         }
 
         var dto = ToDto(conversion, first, last);
@@ -165,7 +182,7 @@ public static class ConversionsApi
         await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outbound.Wake();
-        return TypedResults.Created($"/api/conversions?externalId={Uri.EscapeDataString(conversion.ExternalId)}", dto);
+        return (dto, true, errors);
     }
 
     internal static async Task<Results<Ok<PageDto<ConversionDto>>, ValidationProblem>> ListAsync(

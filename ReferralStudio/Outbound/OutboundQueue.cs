@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 
@@ -43,4 +44,33 @@ public sealed class OutboundQueue(SubscriptionCatalog subscriptions, TimeProvide
 
     /// <summary>Call after the commit that made new rows visible.</summary>
     public void Wake() => Signal.Set();
+
+    /// <summary>
+    /// Sends a delivery again with a fresh retry schedule (its attempt log stays). Refused, with the
+    /// reason, when the endpoint is gone or disabled.
+    /// </summary>
+    public async Task<(OutboundDelivery? Delivery, string? Refusal)> ReplayAsync(AppDbContext db, long id, CancellationToken cancellationToken)
+    {
+        var delivery = await db.OutboundDeliveries.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (delivery is null)
+        {
+            return (null, null);
+        }
+
+        var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == delivery.SubscriptionId, cancellationToken);
+        if (subscription is not { Enabled: true })
+        {
+            return (delivery, subscription is null
+                ? "The subscription was deleted."
+                : $"The endpoint is disabled ({subscription.DisabledReason}). Enable it with POST /api/webhooks/subscriptions/{subscription.Id}/enable, then replay.");
+        }
+
+        delivery.Status = OutboundStatus.Pending;
+        delivery.Attempts = 0;
+        delivery.NextAttemptAt = time.GetUtcNow();
+        delivery.ReplayRequested = true;
+        await db.SaveChangesAsync(cancellationToken);
+        Wake();
+        return (delivery, null);
+    }
 }

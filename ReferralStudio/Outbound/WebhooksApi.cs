@@ -241,31 +241,22 @@ public static class WebhooksApi
 
     /// <summary>Sends a delivery again (a fresh retry schedule), e.g. after fixing the receiving end.</summary>
     internal static async Task<Results<Accepted<OutboundDeliveryDto>, ProblemHttpResult>> ReplayAsync(
-        long id, AppDbContext db, OutboundQueue queue, TimeProvider time, CancellationToken cancellationToken)
+        long id, AppDbContext db, OutboundQueue queue, CancellationToken cancellationToken)
     {
-        var delivery = await db.OutboundDeliveries.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var (delivery, refusal) = await queue.ReplayAsync(db, id, cancellationToken);
         if (delivery is null)
         {
             return DeliveryNotFound(id);
         }
 
-        var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == delivery.SubscriptionId, cancellationToken);
-        if (subscription is not { Enabled: true })
+        if (refusal is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Endpoint disabled",
-                detail: subscription is null
-                    ? "The subscription was deleted."
-                    : $"The endpoint is disabled ({subscription.DisabledReason}). Enable it with POST /api/webhooks/subscriptions/{subscription.Id}/enable, then replay.",
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Endpoint disabled", detail: refusal,
                 extensions: new Dictionary<string, object?> { ["field"] = "subscriptionId" });
         }
 
-        delivery.Status = OutboundStatus.Pending;
-        delivery.Attempts = 0;
-        delivery.NextAttemptAt = time.GetUtcNow();
-        delivery.ReplayRequested = true;
-        await db.SaveChangesAsync(cancellationToken);
-        queue.Wake();
-        return TypedResults.Accepted($"/api/webhooks/deliveries/{id}", ToDto(delivery, subscription.Url, [], includePayload: false));
+        var urls = await SubscriptionUrlsAsync(db, [delivery], cancellationToken);
+        return TypedResults.Accepted($"/api/webhooks/deliveries/{id}", ToDto(delivery, urls.GetValueOrDefault(delivery.SubscriptionId, "(deleted)"), [], includePayload: false));
     }
 
     private static async Task<Dictionary<long, string>> SubscriptionUrlsAsync(AppDbContext db, IEnumerable<OutboundDelivery> rows, CancellationToken cancellationToken)

@@ -1,0 +1,128 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Accounts;
+using ReferralStudio.Conversions;
+using ReferralStudio.Data;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
+using ReferralStudio.Webhooks.Inbox;
+
+namespace ReferralStudio.Demo;
+
+/// <summary>
+/// Loads the demo data set through the real pipeline (inbox deliveries the normal processor attributes,
+/// triggers and conversions through the same services as the API) and clears it again. Everything demo
+/// hangs off account ids that start with <see cref="DemoDataGenerator.AccountPrefix"/>.
+/// </summary>
+public sealed class DemoLoader(
+    IDbContextFactory<AppDbContext> contexts,
+    TriggerService triggers,
+    DeliveryProgress progress,
+    OutboundQueue outbound,
+    TimeProvider time)
+{
+    private const string DemoLike = DemoDataGenerator.AccountPrefix + "%";
+
+    /// <summary>Nothing received and nothing configured yet: the moment to offer demo data.</summary>
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return !await db.Conversations.AnyAsync(cancellationToken) && !await db.Triggers.AnyAsync(cancellationToken);
+    }
+
+    public async Task<bool> HasDemoDataAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.BusinessAccounts.AnyAsync(a => EF.Functions.Like(a.AccountId, DemoLike), cancellationToken)
+            || await db.Conversations.AnyAsync(c => EF.Functions.Like(c.AccountId, DemoLike), cancellationToken);
+    }
+
+    public async Task<int> LoadAsync(int conversations = 3000, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var data = DemoDataGenerator.Generate(now, conversations: conversations);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            foreach (var account in data.Accounts)
+            {
+                if (!await db.BusinessAccounts.AnyAsync(a => a.Platform == account.Platform && a.AccountId == account.AccountId, cancellationToken))
+                {
+                    db.BusinessAccounts.Add(new BusinessAccount { Platform = account.Platform, AccountId = account.AccountId, Handle = account.Handle, CreatedAt = now });
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        foreach (var trigger in data.Triggers)
+        {
+            var greeting = trigger.GreetingText is null ? null : new GreetingDto(trigger.GreetingText, GreetingModes.AfterFirstMessage);
+            // A trigger of the same name or pattern may already exist: keep the user's.
+            await triggers.CreateAsync(new TriggerRequest(trigger.Name, trigger.Pattern, trigger.Platforms.ToList(), [], 0, true, new TriggerActionsDto(trigger.Tags.ToList(), greeting)), cancellationToken);
+        }
+
+        long lastId;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var rows = data.Deliveries.Select(d => new InboundDelivery
+            {
+                ReceivedAt = d.ReceivedAt,
+                Status = DeliveryStatus.Pending,
+                ObjectType = d.Object,
+                Body = System.Text.Encoding.UTF8.GetBytes(d.Body),
+            }).ToList();
+            db.InboundDeliveries.AddRange(rows);
+            await db.SaveChangesAsync(cancellationToken);
+            lastId = rows.Max(r => r.Id);
+        }
+
+        // The normal processor attributes them; conversions need the conversations to exist first.
+        progress.Stored(lastId);
+        await progress.WhenProcessedAsync(lastId, cancellationToken);
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            foreach (var c in data.Conversions)
+            {
+                await ConversionsApi.RecordCoreAsync(
+                    new RecordConversionRequest(null, c.Platform, c.ParticipantId, c.AccountId, c.Type, c.Value, c.Currency, c.OccurredAt, c.ExternalId),
+                    db, outbound, time, cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return data.Deliveries.Count;
+    }
+
+    /// <summary>Removes every row that belongs to a demo account, and the demo triggers.</summary>
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        const string demo = "(SELECT Id FROM Conversations WHERE AccountId LIKE 'demo-%')";
+        string[] statements =
+        [
+            $"UPDATE Conversations SET FirstReferralId = NULL, LatestReferralId = NULL WHERE Id IN {demo}",
+            $"DELETE FROM Conversions WHERE ConversationId IN {demo}",
+            $"DELETE FROM TriggerFirings WHERE ConversationId IN {demo}",
+            $"DELETE FROM ConversationTags WHERE ConversationId IN {demo}",
+            $"DELETE FROM OutgoingMessages WHERE ConversationId IN {demo}",
+            $"DELETE FROM ReferralTouches WHERE ConversationId IN {demo}",
+            "DELETE FROM InboundDeliveries WHERE Id IN (SELECT DeliveryId FROM WebhookEvents WHERE AccountId LIKE 'demo-%')",
+            "DELETE FROM WebhookEvents WHERE AccountId LIKE 'demo-%'",
+            "DELETE FROM Conversations WHERE AccountId LIKE 'demo-%'",
+            "DELETE FROM BusinessAccounts WHERE AccountId LIKE 'demo-%'",
+        ];
+        foreach (var sql in statements)
+        {
+            await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+        }
+
+        var names = DemoDataGenerator.Triggers.Select(t => t.Name).ToList();
+        var demoTriggers = await db.Triggers.Where(t => names.Contains(t.Name)).Select(t => t.Id).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var id in demoTriggers)
+        {
+            await triggers.DeleteAsync(id, cancellationToken);
+        }
+    }
+}

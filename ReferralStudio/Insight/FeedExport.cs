@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Insight;
+
+/// <summary>
+/// CSV export of the filtered feed, streamed row by row from the database reader to the response,
+/// so memory stays flat however many rows match.
+/// </summary>
+public static class FeedExport
+{
+    public static readonly string Header = "occurred_at,platform,account_id,participant_id,ref,ad_id,source,arrival,trigger_id,trigger,campaign_touch,passive,simulated,conversation_id";
+
+    public static IEndpointRouteBuilder MapFeedExport(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/feed/export.csv", ExportAsync).RequireAuthorization().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext context, IDbContextFactory<AppDbContext> contexts, TimeProvider time)
+    {
+        var (filter, errors) = FeedFilter.Read(context.Request.Query);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"attribution-feed-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
+        await using var db = await contexts.CreateDbContextAsync(context.RequestAborted);
+        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
+        await writer.WriteAsync(Header + "\r\n");
+        var line = new StringBuilder(256);
+        await foreach (var row in FeedQuery.Rows(db, filter, null).AsAsyncEnumerable().WithCancellation(context.RequestAborted))
+        {
+            line.Clear();
+            line.Append(row.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)).Append(',')
+                .Append(row.Platform).Append(',')
+                .Append(Cell(row.AccountId)).Append(',')
+                .Append(Cell(row.ParticipantId)).Append(',')
+                .Append(Cell(row.Ref)).Append(',')
+                .Append(Cell(row.AdId)).Append(',')
+                .Append(Cell(row.Source)).Append(',')
+                .Append(row.Arrival).Append(',')
+                .Append(row.TriggerId?.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(Cell(row.TriggerName)).Append(',')
+                .Append(row.CampaignTouch ? "true" : "false").Append(',')
+                .Append(row.Passive ? "true" : "false").Append(',')
+                .Append(row.Simulated ? "true" : "false").Append(',')
+                .Append(row.ConversationId.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            await writer.WriteAsync(line);
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>RFC 4180 quoting, and a leading ' on text a spreadsheet would run as a formula.</summary>
+    public static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+}
