@@ -1,0 +1,206 @@
+using System.Net;
+using Microsoft.Playwright;
+using ReferralStudio.Tests.Infrastructure;
+using static ReferralStudio.Tests.Infrastructure.Payloads;
+
+namespace ReferralStudio.Tests.Browser;
+
+/// <summary>What marketers and the wall screen look at, in Chromium.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true, settings: new Dictionary<string, string?>
+    {
+        ["Outbound:Retry:MaxAttempts"] = "1",
+    });
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<IPage> SignedInPageAsync(string theme = "material", bool downloads = false)
+    {
+        var page = await browser.NewPageAsync(_app, theme, downloads);
+        await page.SignInAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        return page;
+    }
+
+    [Fact]
+    public async Task Live_Board_Shows_A_Simulated_Referral_Without_Reload()
+    {
+        var board = await SignedInPageAsync(theme: "material-dark");
+        await board.GotoAsync("/live");
+        await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+        var navigations = 0;
+        board.FrameNavigated += (_, _) => navigations++;
+
+        var simulator = await SignedInPageAsync();
+        await simulator.OpenAsync("/simulator");
+        await simulator.GetByTestId("sim-ref").FillAsync("wall_screen_demo");
+        await simulator.GetByTestId("sim-send").ClickAsync();
+        await Assertions.Expect(simulator.GetByTestId("sim-result")).ToContainTextAsync("HTTP 200");
+
+        var row = board.GetByTestId("live-row").Filter(new LocatorFilterOptions { HasText = "wall_screen_demo" });
+        await Assertions.Expect(row).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5_000 });
+        await Assertions.Expect(row).ToContainTextAsync("simulated");
+        await Assertions.Expect(board.GetByTestId("live-counts")).ToContainTextAsync("wall_screen_demo");
+        Assert.Equal(0, navigations);
+        await board.ScreenshotAsync("live-board-dark");
+        await simulator.ScreenshotAsync("simulator-light");
+    }
+
+    [Fact]
+    public async Task Live_Board_Fills_In_What_It_Missed_While_Disconnected()
+    {
+        var board = await SignedInPageAsync();
+        // Stand between the board and the hub, to cut the connection and refuse reconnects for a while.
+        var offline = false;
+        IWebSocketRoute? current = null;
+        await board.RouteWebSocketAsync("**/hubs/attribution", route =>
+        {
+            if (offline)
+            {
+                route.CloseAsync();
+                return;
+            }
+
+            current = route;
+            route.ConnectToServer();
+        });
+        await board.GotoAsync("/live");
+        await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+
+        offline = true;
+        await current!.CloseAsync();
+        await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "reconnecting");
+        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, "while_offline")));
+        Assert.Equal(0, await board.GetByTestId("live-row").Filter(new LocatorFilterOptions { HasText = "while_offline" }).CountAsync());
+        offline = false;
+
+        await Assertions.Expect(board.GetByTestId("live-row").Filter(new LocatorFilterOptions { HasText = "while_offline" }))
+            .ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20_000 });
+        await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+    }
+
+    private async Task SeedFeedAsync()
+    {
+        var events = new List<object>();
+        for (var i = 0; i < 60; i++)
+        {
+            events.Add(Referral($"ig-{i:00}", _now.AddMinutes(-i - 10), $"alpha_{i:00}"));
+        }
+
+        await _app.DeliverAsync(Instagram([.. events]));
+        var messenger = Enumerable.Range(0, 7).Select(i => (object)Referral($"psid-{i}", _now.AddMinutes(-i), "beta_flyer", "SHORTLINK", PageId)).ToArray();
+        await _app.DeliverAsync(Messenger(messenger));
+    }
+
+    [Fact]
+    public async Task Feed_Filters_And_Pages_Give_The_Right_Rows_And_Csv_Export_Matches()
+    {
+        await SeedFeedAsync();
+        var page = await SignedInPageAsync(downloads: true);
+
+        await page.OpenAsync("/feed");
+        await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("67 referral touches");
+        Assert.Equal(50, await page.GetByTestId("feed-row").CountAsync());
+        await page.ScreenshotAsync("feed-light");
+        await page.Locator(".rz-pager-next").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(17);
+
+        await page.OpenAsync("/feed?ref=alpha_1");
+        await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("10 referral touches");
+        var refs = await page.GetByTestId("feed-ref").AllInnerTextsAsync();
+        Assert.All(refs, r => Assert.StartsWith("alpha_1", r));
+
+        await page.OpenAsync("/feed?platform=messenger");
+        await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("7 referral touches");
+        var shown = (await page.GetByTestId("feed-participant").AllInnerTextsAsync()).ToHashSet();
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
+        var path = Path.Combine(Path.GetTempPath(), $"feed-{Guid.NewGuid():N}.csv");
+        await download.SaveAsAsync(path);
+        var lines = await File.ReadAllLinesAsync(path);
+        Assert.StartsWith("occurred_at,platform", lines[0]);
+        var exported = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(7, exported.Count);
+        Assert.All(exported, cells => Assert.Equal("messenger", cells[1]));
+        Assert.Equal(shown, exported.Select(cells => cells[3]).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Timeline_Shows_The_Window_State()
+    {
+        await _app.DeliverAsync(Instagram(Message("recent-person", _now.AddHours(-2), "hi", RefLink("fresh_code"))));
+        await _app.DeliverAsync(Instagram(Referral("old-person", _now.AddDays(-3), "old_code")));
+        var recent = (await _app.ConversationOfAsync("instagram", "recent-person")).GetProperty("id").GetInt64();
+        var old = (await _app.ConversationOfAsync("instagram", "old-person")).GetProperty("id").GetInt64();
+        var page = await SignedInPageAsync();
+
+        await page.OpenAsync($"/conversations/{recent}");
+        await Assertions.Expect(page.GetByTestId("window-state")).ToHaveAttributeAsync("data-open", "true");
+        await Assertions.Expect(page.GetByTestId("window-state")).ToContainTextAsync("closes in 21 h");
+        await Assertions.Expect(page.GetByTestId("timeline")).ToContainTextAsync("First touch: fresh_code");
+        await page.ScreenshotAsync("timeline-open-light");
+
+        await page.OpenAsync($"/conversations/{old}");
+        await Assertions.Expect(page.GetByTestId("window-state")).ToHaveAttributeAsync("data-open", "false");
+        await Assertions.Expect(page.GetByTestId("window-state")).ToContainTextAsync("closed 2 d");
+    }
+
+    [Fact]
+    public async Task Failed_Outbound_Delivery_Is_Replayed_From_The_Ui()
+    {
+        await using var receiver = await LoopbackServer.StartAsync();
+        receiver.Enqueue(new ScriptedResponse(500));
+        var (status, _) = await _app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received" } });
+        Assert.Equal(HttpStatusCode.Created, status);
+        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, "replay_me")));
+        await receiver.NextRequestAsync();
+        var page = await SignedInPageAsync();
+
+        await page.OpenAsync("/deliveries?tab=outbound");
+        var row = page.GetByTestId("outbound-row").First;
+        await Assertions.Expect(row.GetByTestId("outbound-status-cell")).ToHaveTextAsync("failed");
+        await row.GetByTestId("replay").ClickAsync();
+        await receiver.NextRequestAsync();
+
+        await page.OpenAsync("/deliveries?tab=outbound");
+        await Assertions.Expect(page.GetByTestId("outbound-row").First.GetByTestId("outbound-status-cell")).ToHaveTextAsync("delivered");
+        await Assertions.Expect(page.GetByTestId("outbound-row").First).ToContainTextAsync("replay");
+        await page.ScreenshotAsync("deliveries-outbound-light");
+    }
+
+    [Fact]
+    public async Task Insight_Pages_Render_With_Demo_Data_In_Light_And_Dark()
+    {
+        var page = await SignedInPageAsync();
+        await page.OpenAsync("/");
+        await page.GetByTestId("load-demo").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("clear-demo")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
+        var conversation = (await _app.Api.GetJsonAsync("/api/conversations?pageSize=1")).GetProperty("items")[0].GetProperty("id").GetInt64();
+
+        foreach (var theme in new[] { "material", "material-dark" })
+        {
+            var themed = await SignedInPageAsync(theme);
+            foreach (var (path, name) in new[] { ("/", "overview"), ("/feed", "feed"), ("/analytics", "analytics"), ($"/conversations/{conversation}", "timeline"), ("/deliveries", "deliveries"), ("/simulator", "simulator") })
+            {
+                await themed.OpenAsync(path);
+                await Assertions.Expect(themed.Locator("h1")).ToBeVisibleAsync();
+                Assert.Equal(0, await themed.Locator("#blazor-error-ui:visible").CountAsync());
+                await themed.ScreenshotAsync($"insight-{name}-{(theme == "material" ? "light" : "dark")}");
+            }
+
+            await themed.GotoAsync("/live");
+            await Assertions.Expect(themed.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+            Assert.True(await themed.GetByTestId("live-row").CountAsync() > 10);
+            await themed.ScreenshotAsync($"insight-live-{(theme == "material" ? "light" : "dark")}");
+        }
+
+        await page.OpenAsync("/");
+        await page.GetByTestId("clear-demo").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("demo-offer")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using ReferralStudio.Tests.Infrastructure;
+using static ReferralStudio.Tests.Infrastructure.Payloads;
+
+namespace ReferralStudio.Tests.Live;
+
+/// <summary>Other clients subscribe to /hubs/attribution with SignalR's JSON protocol; spoken here over a raw WebSocket.</summary>
+public sealed class AttributionHubTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const char RecordSeparator = '\u001e';
+    private readonly TestApp _app = fixture.App;
+
+    private async Task<ClientWebSocket> ConnectAsync(string? apiKey = TestApp.ApiKey)
+    {
+        var socket = new ClientWebSocket();
+        if (apiKey is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {apiKey}");
+        }
+
+        var uri = new UriBuilder(_app.BaseAddress) { Scheme = "ws", Path = "/hubs/attribution" }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        await SendAsync(socket, """{"protocol":"json","version":1}""");
+        var handshake = await ReceiveAsync(socket);
+        Assert.Equal("{}", handshake.GetRawText());
+        return socket;
+    }
+
+    [Fact]
+    public async Task Attribution_Is_Broadcast_As_Json_To_Subscribers()
+    {
+        using var socket = await ConnectAsync();
+        var igsid = Unique("igsid");
+
+        await _app.DeliverAsync(Instagram(Referral(igsid, DateTimeOffset.Parse("2026-11-20T11:00:00Z"), "hub_code")));
+        var message = await NextInvocationAsync(socket);
+
+        Assert.Equal("attribution", message.Str("target"));
+        var notice = message.GetProperty("arguments")[0];
+        Assert.Equal("hub_code", notice.Str("ref"));
+        Assert.Equal(igsid, notice.Str("participantId"));
+        Assert.Equal("instagram", notice.Str("platform"));
+        Assert.Equal("hub_code", notice.Str("campaign"));
+        Assert.True(notice.GetProperty("touchId").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Since_Returns_What_A_Reconnecting_Client_Missed_Oldest_First()
+    {
+        var before = Unique("before");
+        await _app.DeliverAsync(Instagram(Referral(before, DateTimeOffset.Parse("2026-11-20T09:00:00Z"), "missed_zero")));
+        using var socket = await ConnectAsync();
+        var cursor = (await InvokeAsync(socket, "Since", 0)).EnumerateArray().Last().GetProperty("touchId").GetInt64();
+
+        // Two attributions arrive while the client is away.
+        socket.Abort();
+        await _app.DeliverAsync(Instagram(Referral(Unique("away"), DateTimeOffset.Parse("2026-11-20T09:01:00Z"), "missed_one")));
+        await _app.DeliverAsync(Instagram(Referral(Unique("away"), DateTimeOffset.Parse("2026-11-20T09:02:00Z"), "missed_two")));
+        using var again = await ConnectAsync();
+        var missed = await InvokeAsync(again, "Since", cursor);
+
+        Assert.Equal(["missed_one", "missed_two"], missed.EnumerateArray().Select(n => n.Str("ref")!).ToArray());
+    }
+
+    [Fact]
+    public async Task Hub_Refuses_Clients_Without_Credentials()
+    {
+        using var socket = new ClientWebSocket();
+        var uri = new UriBuilder(_app.BaseAddress) { Scheme = "ws", Path = "/hubs/attribution" }.Uri;
+
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(uri, CancellationToken.None));
+
+        Assert.Contains("401", error.Message);
+    }
+
+    private static async Task<JsonElement> InvokeAsync(ClientWebSocket socket, string target, params object[] arguments)
+    {
+        await SendAsync(socket, JsonSerializer.Serialize(new { type = 1, invocationId = "1", target, arguments }));
+        while (true)
+        {
+            var message = await ReceiveAsync(socket);
+            if (message.GetProperty("type").GetInt32() == 3)
+            {
+                return message.GetProperty("result");
+            }
+        }
+    }
+
+    private static async Task<JsonElement> NextInvocationAsync(ClientWebSocket socket)
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync(socket);
+            if (message.GetProperty("type").GetInt32() == 1)
+            {
+                return message;
+            }
+        }
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static readonly Dictionary<ClientWebSocket, StringBuilder> Buffers = [];
+
+    /// <summary>The next SignalR message, bounded in time so a missing broadcast fails instead of hanging.</summary>
+    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
+    {
+        lock (Buffers)
+        {
+            Buffers.TryAdd(socket, new StringBuilder());
+        }
+
+        var buffer = Buffers[socket];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var chunk = new byte[8192];
+        while (true)
+        {
+            var text = buffer.ToString();
+            var end = text.IndexOf(RecordSeparator);
+            if (end >= 0)
+            {
+                buffer.Remove(0, end + 1);
+                return JsonDocument.Parse(text[..end]).RootElement.Clone();
+            }
+
+            var result = await socket.ReceiveAsync(chunk, timeout.Token);
+            buffer.Append(Encoding.UTF8.GetString(chunk, 0, result.Count));
+        }
+    }
+}
