@@ -25,6 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(ScreenshotDirectory);
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -63,7 +64,8 @@ public static class BrowserSessions
             AcceptDownloads = acceptDownloads,
         });
         await context.AddCookiesAsync([new Cookie { Name = "ReferralStudio.Theme", Value = theme, Url = app.BaseAddress.ToString() }]);
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI machines have two cores shared by the app, the browser and the test host.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 

@@ -79,6 +79,8 @@ public sealed class TestApp : IAsyncDisposable
             ["Logging:LogLevel:ReferralStudio.Messaging.GreetingSender"] = "Error",
             // The receivers in these tests are loopback servers.
             ["Outbound:AllowPrivateNetworks"] = "true",
+            // Enough demo data to fill every page, small enough to load quickly on a busy CI machine.
+            ["Demo:Conversations"] = "600",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

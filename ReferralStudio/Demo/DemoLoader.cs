@@ -18,8 +18,12 @@ public sealed class DemoLoader(
     TriggerService triggers,
     DeliveryProgress progress,
     OutboundQueue outbound,
+    IConfiguration configuration,
     TimeProvider time)
 {
+    /// <summary>How many conversations the demo set has (<c>Demo:Conversations</c>, default 3,000).</summary>
+    public int DefaultConversations => configuration.GetValue("Demo:Conversations", 3000);
+
     private const string DemoLike = DemoDataGenerator.AccountPrefix + "%";
 
     /// <summary>Nothing received and nothing configured yet: the moment to offer demo data.</summary>
@@ -36,10 +40,10 @@ public sealed class DemoLoader(
             || await db.Conversations.AnyAsync(c => EF.Functions.Like(c.AccountId, DemoLike), cancellationToken);
     }
 
-    public async Task<int> LoadAsync(int conversations = 3000, CancellationToken cancellationToken = default)
+    public async Task<int> LoadAsync(int? conversations = null, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var data = DemoDataGenerator.Generate(now, conversations: conversations);
+        var data = DemoDataGenerator.Generate(now, conversations: conversations ?? DefaultConversations);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             foreach (var account in data.Accounts)
