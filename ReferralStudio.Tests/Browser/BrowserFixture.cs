@@ -69,6 +69,15 @@ public static class BrowserSessions
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new browser context signed in as the configured admin.</summary>
+    public static async Task<IPage> SignedInPageAsync(this BrowserFixture fixture, TestApp app, string theme = "material", bool acceptDownloads = false)
+    {
+        var page = await fixture.NewPageAsync(app, theme, acceptDownloads);
+        await page.SignInAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        return page;
+    }
+
     /// <summary>Signs in; <paramref name="navigate"/> false fills the sign-in form already shown (after a redirect).</summary>
     public static async Task SignInAsync(this IPage page, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword, bool navigate = true)
     {

@@ -15,13 +15,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task<IPage> SignedInPageAsync(string theme = "material", bool downloads = false)
-    {
-        var page = await browser.NewPageAsync(_app, theme, downloads);
-        await page.SignInAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
-        return page;
-    }
+    private Task<IPage> SignedInPageAsync(string theme = "material", bool downloads = false) =>
+        browser.SignedInPageAsync(_app, theme, downloads);
 
     private static async Task CreateTriggerAsync(IPage page, string name, string pattern)
     {

@@ -226,24 +226,8 @@ public static class QrRenderer
         _ => throw new ArgumentOutOfRangeException(nameof(ecc), ecc, null),
     };
 
-    internal static string XmlEscape(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            sb.Append(c switch
-            {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&apos;",
-                _ => c.ToString(),
-            });
-        }
-
-        return sb.ToString();
-    }
+    // Also valid XML: SVG is XML, and this escapes everything text content and attributes need.
+    internal static string XmlEscape(string text) => System.Net.WebUtility.HtmlEncode(text);
 
     private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 

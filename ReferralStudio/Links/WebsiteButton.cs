@@ -187,24 +187,7 @@ public static class WebsiteButton
     private static string Join(IReadOnlyList<string> parts, string platform, string code) =>
         string.Join(platform == Platforms.WhatsApp ? Uri.EscapeDataString(code) : code, parts);
 
-    internal static string Html(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            sb.Append(c switch
-            {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                _ => c.ToString(),
-            });
-        }
-
-        return sb.ToString();
-    }
+    internal static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);
 
     /// <summary>A double-quoted JavaScript string; everything but plain ASCII letters, digits and safe punctuation is \u-escaped, so it cannot end the script.</summary>
     internal static string Js(string text)

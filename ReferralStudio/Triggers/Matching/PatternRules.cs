@@ -53,20 +53,5 @@ public static class PatternRules
     public static int LiteralCount(string pattern) => pattern.Length - pattern.AsSpan().Count('*');
 
     // Same wording as RefValidator: invisible or unprintable characters are named by code point.
-    private static string Describe(string value, int index)
-    {
-        var c = value[index];
-        if (char.IsHighSurrogate(c) && index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]))
-        {
-            var codePoint = char.ConvertToUtf32(c, value[index + 1]);
-            return string.Create(CultureInfo.InvariantCulture, $"'{value.AsSpan(index, 2)}' (U+{codePoint:X4})");
-        }
-
-        if (char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c))
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"U+{(int)c:X4}");
-        }
-
-        return $"'{c}'";
-    }
+    private static string Describe(string value, int index) => RefValidator.Describe(value, index);
 }

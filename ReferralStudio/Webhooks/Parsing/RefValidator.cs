@@ -50,7 +50,7 @@ public static class RefValidator
         || c is '_' or '-' or '=';
 
     // Spaces, control characters and surrogates are invisible or unprintable on their own, so name them by code point.
-    private static string Describe(string value, int index)
+    internal static string Describe(string value, int index)
     {
         var c = value[index];
         if (char.IsHighSurrogate(c) && index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]))
