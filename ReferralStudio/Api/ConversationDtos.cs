@@ -57,7 +57,7 @@ public sealed record ReferralDto(
 /// <summary>The latest campaign touch (latest wins) and when it happened.</summary>
 public sealed record ConversationMetadataDto(ReferralDto? Referral, DateTimeOffset? LastReferralAt);
 
-public sealed record ConversationSummaryDto(
+public record ConversationSummaryDto(
     long Id,
     string Platform,
     string AccountId,
@@ -68,21 +68,16 @@ public sealed record ConversationSummaryDto(
     DateTimeOffset? WindowExpiresAt,
     bool WindowOpen,
     ReferralDto? FirstReferral,
-    ConversationMetadataDto Metadata);
+    ConversationMetadataDto Metadata)
+{
+    public static ConversationSummaryDto From(Conversation c, DateTimeOffset now) => new(
+        c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
+        c.WindowExpiresAt, c.WindowExpiresAt > now, ReferralDto.From(c.FirstReferral),
+        new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt));
+}
 
-public sealed record ConversationDetailDto(
-    long Id,
-    string Platform,
-    string AccountId,
-    string ParticipantId,
-    string? ParticipantName,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset LastActivityAt,
-    DateTimeOffset? WindowExpiresAt,
-    bool WindowOpen,
-    ReferralDto? FirstReferral,
-    ConversationMetadataDto Metadata,
-    IReadOnlyList<ReferralDto> Referrals,
-    IReadOnlyList<string> Tags);
+/// <summary>A conversation with its full history (event-time order) and tags.</summary>
+public sealed record ConversationDetailDto([property: JsonIgnore] ConversationSummaryDto Summary, IReadOnlyList<ReferralDto> Referrals, IReadOnlyList<string> Tags)
+    : ConversationSummaryDto(Summary);
 
 public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);

@@ -80,10 +80,7 @@ public static class ConversationsApi
             .Include(c => c.FirstReferral).Include(c => c.LatestReferral)
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var items = rows.Select(c => new ConversationSummaryDto(
-            c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
-            c.WindowExpiresAt, c.WindowExpiresAt > now, ReferralDto.From(c.FirstReferral),
-            new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt))).ToList();
+        var items = rows.Select(c => ConversationSummaryDto.From(c, now)).ToList();
         return TypedResults.Ok(new PageDto<ConversationSummaryDto>(items, total, pageNumber, size));
     }
 
@@ -106,11 +103,6 @@ public static class ConversationsApi
             .ToListAsync(cancellationToken);
         var tags = await db.ConversationTags.AsNoTracking().Where(t => t.ConversationId == id)
             .OrderBy(t => t.AddedAt).ThenBy(t => t.Label).Select(t => t.Label).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new ConversationDetailDto(
-            c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
-            c.WindowExpiresAt, c.WindowExpiresAt > time.GetUtcNow(), ReferralDto.From(c.FirstReferral),
-            new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt),
-            history.Select(t => ReferralDto.From(t)!).ToList(),
-            tags));
+        return TypedResults.Ok(new ConversationDetailDto(ConversationSummaryDto.From(c, time.GetUtcNow()), history.Select(t => ReferralDto.From(t)!).ToList(), tags));
     }
 }
