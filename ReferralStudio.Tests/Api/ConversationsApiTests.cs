@@ -117,6 +117,7 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         }
 
         Assert.Equal("messenger", conversation.Str("platform"));
+        Assert.False(conversation.TryGetProperty("summary", out _), "the detail is flat, as documented");
         Assert.True(conversation.GetProperty("windowOpen").GetBoolean());
         var referral = conversation.GetProperty("referrals")[0];
         foreach (var property in new[] { "ref", "source", "type", "arrival", "receivedAt" })
