@@ -3,6 +3,7 @@ using ReferralStudio.Attribution;
 using ReferralStudio.Auth;
 using ReferralStudio.Components;
 using ReferralStudio.Data;
+using ReferralStudio.Hosting;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -28,6 +29,7 @@ public partial class Program
         builder.AddDashboardAuth();
         builder.AddDashboard();
         builder.AddLive();
+        builder.AddRateLimits();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -37,6 +39,7 @@ public partial class Program
         await app.EnsureAdminAsync();
         app.UseStatusCodePages();
         app.MapStaticAssets();
+        app.UseRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -81,6 +81,10 @@ public sealed class TestApp : IAsyncDisposable
             ["Outbound:AllowPrivateNetworks"] = "true",
             // Enough demo data to fill every page, small enough to load quickly on a busy CI machine.
             ["Demo:Conversations"] = "600",
+            // Tests hammer one app from one address; the rate-limit tests set small limits of their own.
+            ["RateLimits:Api:PermitsPerMinute"] = "1000000",
+            ["RateLimits:SignIn:PermitsPerMinute"] = "1000000",
+            ["RateLimits:Webhooks:PermitsPerSecond"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

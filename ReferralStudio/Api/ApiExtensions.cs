@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using ReferralStudio.Conversions;
+using ReferralStudio.Hosting;
 using ReferralStudio.Links;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -30,7 +31,9 @@ public static class ApiExtensions
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName);
+        var api = app.MapGroup("/api")
+            .RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName)
+            .RequireRateLimiting(RateLimitingExtensions.Api);
         api.MapConversationsApi();
         api.MapTriggersApi();
         api.MapConversionsApi();

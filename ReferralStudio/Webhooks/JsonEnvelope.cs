@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ReferralStudio.Webhooks;
 
@@ -19,6 +20,13 @@ public static class JsonEnvelope
 {
     public static EnvelopeCheck Inspect(ReadOnlySpan<byte> body, int maxDepth)
     {
+        // The reader checks structure, not the bytes inside strings: invalid UTF-8 there would only throw later,
+        // when a string is decoded (a 500 here, a failed delivery in the processor).
+        if (!Utf8.IsValid(body))
+        {
+            return new(null, "The body is not valid JSON: it is not valid UTF-8.");
+        }
+
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
         string? objectType = null;
         var simulated = false;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
+using ReferralStudio.Hosting;
 using ReferralStudio.Security;
 using ReferralStudio.Webhooks.Inbox;
 using ReferralStudio.Webhooks.Parsing;
@@ -16,7 +17,7 @@ public static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Path).WithTags("Webhooks");
+        var group = app.MapGroup(Path).WithTags("Webhooks").RequireRateLimiting(RateLimitingExtensions.Webhooks);
         group.MapGet("", VerifySubscription).WithName("VerifyMetaSubscription");
         group.MapPost("", ReceiveAsync).WithName("ReceiveMetaWebhook").DisableAntiforgery();
         return app;

@@ -31,6 +31,11 @@ public static class MetaPayloadParser
     public static ParseResult Parse(ReadOnlyMemory<byte> body, int maxDepth = 64)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxDepth);
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings and throws only when one is decoded.
+            return new ParseResult([], [new RejectedEvent { Reason = "body is not valid UTF-8", RawJson = Encoding.UTF8.GetString(body.Span) }], 0);
+        }
 
         JsonDocument document;
         try
