@@ -170,7 +170,7 @@ public sealed partial class AttributionProcessor(
 
         if (store.QueuedGreeting)
         {
-            greetings.Signal.Set();
+            greetings.Wake();
         }
 
         if (store.Notices.Count > 0)

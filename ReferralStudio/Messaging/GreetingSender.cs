@@ -16,49 +16,20 @@ public sealed partial class GreetingSender(
     AccessTokens tokens,
     IOptions<SendApiOptions> options,
     TimeProvider time,
-    ILogger<GreetingSender> logger) : BackgroundService
+    ILogger<GreetingSender> logger) : ScheduledWorker(new WakeSignal(), time, logger)
 {
     private const int BatchSize = 32;
-
-    public WakeSignal Signal { get; } = new();
 
     /// <summary>Signals each greeting once it is sent, a dry run, failed or expired.</summary>
     public Settlements Settled { get; } = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            TimeSpan? wait;
-            try
-            {
-                wait = await SendDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogLoopFailed(logger, ex);
-                wait = TimeSpan.FromSeconds(5);
-            }
-
-            try
-            {
-                await Signal.WaitAsync(wait, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
-
     /// <summary>Sends everything due; returns how long until the next scheduled retry (null: none).</summary>
-    internal async Task<TimeSpan?> SendDueAsync(CancellationToken cancellationToken)
+    protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var due = await db.OutgoingMessages
                 .Where(m => m.Status == OutgoingStatus.Pending && m.NextAttemptAt <= now)
                 .OrderBy(m => m.NextAttemptAt).Take(BatchSize)
@@ -88,7 +59,7 @@ public sealed partial class GreetingSender(
 
     private async Task SendOneAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset? windowExpiresAt, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         if (windowExpiresAt is not { } window || window <= now)
         {
             Complete(message, OutgoingStatus.Expired, now, "The 24-hour window closed before the greeting could be sent.");
@@ -109,7 +80,7 @@ public sealed partial class GreetingSender(
         if (result.Sent)
         {
             message.ExternalMessageId = result.MessageId;
-            Complete(message, OutgoingStatus.Sent, time.GetUtcNow(), null);
+            Complete(message, OutgoingStatus.Sent, Time.GetUtcNow(), null);
             return;
         }
 
@@ -120,10 +91,10 @@ public sealed partial class GreetingSender(
             delay = retryAfter;
         }
 
-        var nextAttempt = time.GetUtcNow() + delay;
+        var nextAttempt = Time.GetUtcNow() + delay;
         if (!result.Retryable || message.Attempts >= settings.MaxAttempts || nextAttempt >= window)
         {
-            Complete(message, OutgoingStatus.Failed, time.GetUtcNow(), result.Error ?? "The Send API refused the message.");
+            Complete(message, OutgoingStatus.Failed, Time.GetUtcNow(), result.Error ?? "The Send API refused the message.");
             LogSendFailed(logger, message.Id, result.StatusCode, message.LastError);
             return;
         }
@@ -143,7 +114,4 @@ public sealed partial class GreetingSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Greeting {MessageId} failed: {StatusCode} {Error}")]
     private static partial void LogSendFailed(ILogger logger, long messageId, int? statusCode, string? error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The greeting sender loop failed; retrying shortly")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
 }

@@ -21,7 +21,7 @@ public sealed partial class OutboundDispatcher(
     SubscriptionCatalog catalog,
     IOptions<OutboundOptions> options,
     TimeProvider time,
-    ILogger<OutboundDispatcher> logger) : BackgroundService
+    ILogger<OutboundDispatcher> logger) : ScheduledWorker(queue.Signal, time, logger)
 {
     public const string HttpClientName = "outbound-webhooks";
     private const int BatchSize = 64;
@@ -29,40 +29,13 @@ public sealed partial class OutboundDispatcher(
     /// <summary>Signals each delivery once it is delivered or has failed for good.</summary>
     public Settlements Settled { get; } = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            TimeSpan? wait;
-            try
-            {
-                wait = await DispatchDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogLoopFailed(logger, ex);
-                wait = TimeSpan.FromSeconds(5);
-            }
-
-            try
-            {
-                await queue.Signal.WaitAsync(wait, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
-
     /// <summary>Sends everything due; returns the time until the next scheduled retry (null: nothing pending).</summary>
-    internal async Task<TimeSpan?> DispatchDueAsync(CancellationToken cancellationToken)
+    protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var due = await db.OutboundDeliveries
                 .Where(d => d.Status == OutboundStatus.Pending && d.NextAttemptAt <= now)
                 .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize)
@@ -136,7 +109,7 @@ public sealed partial class OutboundDispatcher(
 
     private async Task<AttemptResult> SendAsync(OutboundDelivery delivery, WebhookSubscription subscription, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         var timestamp = now.ToUnixTimeSeconds();
         var secrets = subscription.PreviousSecret is { } previous && subscription.PreviousSecretExpiresAt > now
@@ -155,7 +128,7 @@ public sealed partial class OutboundDispatcher(
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var retryAfter = RetrySchedule.ParseRetryAfter(response.Headers.RetryAfter?.ToString(), time.GetUtcNow());
+            var retryAfter = RetrySchedule.ParseRetryAfter(response.Headers.RetryAfter?.ToString(), Time.GetUtcNow());
             return new AttemptResult(now, (int)response.StatusCode, Elapsed(started), null, retryAfter);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -235,7 +208,4 @@ public sealed partial class OutboundDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Disabled webhook endpoint {SubscriptionId} ({Url}): {Reason}")]
     private static partial void LogDisabled(ILogger logger, long subscriptionId, string url, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The outbound dispatcher loop failed; retrying shortly")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
 }
