@@ -80,7 +80,7 @@ wrk_run() {
   local line; line=$(grep '^RESULT ' <<<"$out" | sed 's/^RESULT //')
   [ -n "$line" ] || { echo "$out"; echo "no RESULT line" >&2; exit 1; }
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load1"]=float(sys.argv[2]); print(json.dumps(r))' "$line" "$load" >>"$results"
-  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(f"   {r[\"label\"]:<16} {r[\"rps\"]:>9.0f} req/s  p50 {r[\"p50_ms\"]:7.2f}  p99 {r[\"p99_ms\"]:7.2f}  p99.9 {r[\"p999_ms\"]:7.2f}  max {r[\"max_ms\"]:7.2f} ms  non-2xx {r[\"err_status\"]}  timeouts {r[\"err_timeout\"]}  load {sys.argv[2]}")' "$line" "$load"
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load"]=sys.argv[2]; print("   {label:<16} {rps:>9.0f} req/s  p50 {p50_ms:7.2f}  p99 {p99_ms:7.2f}  p99.9 {p999_ms:7.2f}  max {max_ms:7.2f} ms  non-2xx {err_status}  timeouts {err_timeout}  load {load}".format(**r))' "$line" "$load"
 }
 pending() { sqlite3 "$db" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries WHERE Status = 0;" | tail -1; }
 # Lets the background processor catch up (bounded) so one run's backlog does not bill the next.
