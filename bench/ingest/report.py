@@ -40,7 +40,7 @@ non2xx = sum(r["err_status"] for l in meta_labels for r in by[l])
 timeouts = sum(r["err_timeout"] for l in meta_labels for r in by[l])
 worst = max(r["max_ms"] for l in by for r in by[l] if not l.startswith("warmup"))
 stored = int(a.rows or 0)
-inflight_bound = sum(1 for l in meta_labels for _ in by[l]) * 64
+inflight_bound = sum(1 for l in meta_labels for _ in by[l]) * int(os.environ.get("CONNS", "256"))
 
 order = ["ceiling-single", "single", paced_label, "ceiling-batch", "batch"]
 lines = []

@@ -5,7 +5,7 @@
 #   bench/ingest/run.sh                      # build, run, and update the "latest" section of bench/RESULTS.md
 #   LABEL=before bench/ingest/run.sh         # write the section named "before" instead
 #
-# Knobs (environment): RUNS=3 DURATION=10 (seconds per run) CONNS=64 BATCH_CONNS=8 THREADS=2
+# Knobs (environment): RUNS=3 DURATION=10 (seconds per run) CONNS=256 BATCH_CONNS=8 THREADS=2
 # PACED_RATE=2000 PACED_CONNS=32 PORT=5391 LABEL=latest NOTE="free text for the results section".
 # Runs only against 127.0.0.1. Needs: dotnet, wrk, sqlite3, python3, curl.
 set -euo pipefail
@@ -14,7 +14,7 @@ repo=$(pwd)
 
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
-CONNS=${CONNS:-64}
+CONNS=${CONNS:-256}
 BATCH_CONNS=${BATCH_CONNS:-8}
 THREADS=${THREADS:-2}
 PACED_RATE=${PACED_RATE:-2000}
@@ -118,7 +118,7 @@ kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
 grep -E 'fail|crit|error' -i "$work/app.log" | head -5 || true
 
 machine_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
-python3 bench/ingest/report.py --results "$results" --rows "$rows" --pending "$pending_end" --label "$LABEL" \
+CONNS="$CONNS" python3 bench/ingest/report.py --results "$results" --rows "$rows" --pending "$pending_end" --label "$LABEL" \
   --cmd "$(printf '%q ' "$0" | sed 's/ $//')" --env "RUNS=$RUNS DURATION=${DURATION}s CONNS=$CONNS BATCH_CONNS=$BATCH_CONNS THREADS=$THREADS PACED_RATE=$PACED_RATE PACED_CONNS=$PACED_CONNS" \
   --nproc "$(nproc)" --cpu "$machine_cpu" --kernel "$(uname -r)" --dotnet "$(dotnet --version)" \
   --uptime "$(uptime)" --note "$NOTE" --out bench/RESULTS.md
