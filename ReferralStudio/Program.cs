@@ -1,6 +1,7 @@
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
 using ReferralStudio.Auth;
+using ReferralStudio.Bench;
 using ReferralStudio.Components;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
@@ -44,6 +45,7 @@ public partial class Program
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapWebhooks();
+        app.MapBench();
         app.MapApi();
         app.MapDashboardAuth();
         app.MapLive();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Messaging;
@@ -29,6 +30,8 @@ public sealed partial class AttributionProcessor(
     private const int DeliveriesPerQuery = 256;
     // Bounds how long one transaction holds the write gate, and so the acknowledgement latency it can add.
     private const int EventsPerTransaction = 1_000;
+    // Under sustained ingest the processor still gets the gate for at least this long per turn.
+    private static readonly TimeSpan MinimumHold = TimeSpan.FromMilliseconds(0.5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -115,48 +118,70 @@ public sealed partial class AttributionProcessor(
         }
     }
 
+    /// <summary>
+    /// Applies the chunk in as few transactions as the inbox allows: one while nobody else needs the
+    /// write gate, and as soon as the inbox is waiting (after holding the gate for at least
+    /// <see cref="MinimumHold"/>, so processing still progresses under sustained load) it commits what
+    /// it has and re-enters behind the inbox's group commit.
+    /// </summary>
     private async Task CommitChunkAsync(AttributionStore store, List<ParsedDelivery> chunk, CancellationToken stoppingToken)
     {
-        using (await gate.EnterAsync(stoppingToken))
+        var next = 0;
+        while (next < chunk.Count)
         {
-            try
+            using (await gate.EnterAsync(stoppingToken))
             {
-                store.Begin();
-                var now = time.GetUtcNow();
-                foreach (var delivery in chunk)
-                {
-                    store.Apply(delivery, now);
-                }
-
-                store.Commit();
-                WakeSenders(store);
-                return;
-            }
-            catch (Exception ex)
-            {
-                store.Rollback();
-                LogChunkFailed(logger, ex, chunk.Count);
-            }
-
-            // One bad delivery must not hold back the others: retry them one by one and park the culprit.
-            foreach (var delivery in chunk)
-            {
+                var first = next;
+                var entered = Stopwatch.GetTimestamp();
                 try
                 {
                     store.Begin();
-                    store.Apply(delivery, time.GetUtcNow());
+                    var now = time.GetUtcNow();
+                    do
+                    {
+                        store.Apply(chunk[next], now);
+                        next++;
+                    }
+                    while (next < chunk.Count && !(gate.PriorityWaiting && Stopwatch.GetElapsedTime(entered) >= MinimumHold));
+
                     store.Commit();
                     WakeSenders(store);
+                    continue;
                 }
                 catch (Exception ex)
                 {
                     store.Rollback();
-                    LogDeliveryFailed(logger, ex, delivery.Id);
-                    store.Begin();
-                    store.MarkDelivery(delivery.Id, DeliveryStatus.Failed, $"processing failed: {ex.Message}", time.GetUtcNow(), default);
-                    store.Commit();
+                    LogChunkFailed(logger, ex, next - first + 1);
                 }
+
+                // One bad delivery must not hold back the others: retry them one by one and park the culprit.
+                var last = Math.Min(next, chunk.Count - 1);
+                for (var i = first; i <= last; i++)
+                {
+                    ApplyAlone(store, chunk[i]);
+                }
+
+                next = last + 1;
             }
+        }
+    }
+
+    private void ApplyAlone(AttributionStore store, ParsedDelivery delivery)
+    {
+        try
+        {
+            store.Begin();
+            store.Apply(delivery, time.GetUtcNow());
+            store.Commit();
+            WakeSenders(store);
+        }
+        catch (Exception ex)
+        {
+            store.Rollback();
+            LogDeliveryFailed(logger, ex, delivery.Id);
+            store.Begin();
+            store.MarkDelivery(delivery.Id, DeliveryStatus.Failed, $"processing failed: {ex.Message}", time.GetUtcNow(), default);
+            store.Commit();
         }
     }
 

@@ -43,15 +43,42 @@ public sealed class Database
 
 /// <summary>
 /// Serialises this process's bulk writers (inbox, processor) so they queue in memory instead of
-/// hitting SQLite's busy handler, whose sleeps would show up as acknowledgement latency.
+/// hitting SQLite's busy handler, whose sleeps would show up as acknowledgement latency. The inbox
+/// enters with priority: while it waits, <see cref="PriorityWaiting"/> tells the processor to commit
+/// what it has and let it in, so a 200 never waits behind a long processing transaction.
 /// </summary>
 public sealed class SqliteWriteGate
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _priorityWaiting;
+
+    /// <summary>True while a priority writer (the inbox) is waiting for the gate.</summary>
+    public bool PriorityWaiting => Volatile.Read(ref _priorityWaiting) > 0;
 
     public async ValueTask<Lease> EnterAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Lease(_gate);
+    }
+
+    /// <summary>Enters like <see cref="EnterAsync"/>, and asks the current holder to yield soon.</summary>
+    public async ValueTask<Lease> EnterWithPriorityAsync(CancellationToken cancellationToken = default)
+    {
+        if (_gate.Wait(0))
+        {
+            return new Lease(_gate);
+        }
+
+        Interlocked.Increment(ref _priorityWaiting);
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _priorityWaiting);
+        }
+
         return new Lease(_gate);
     }
 

@@ -88,7 +88,7 @@ public sealed partial class InboxWriter(
             try
             {
                 long lastId = 0;
-                using (await gate.EnterAsync(CancellationToken.None).ConfigureAwait(false))
+                using (await gate.EnterWithPriorityAsync(CancellationToken.None).ConfigureAwait(false))
                 using (var transaction = connection.BeginTransaction())
                 {
                     insert.Transaction = transaction;

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Ingest benchmark: wrk on loopback against POST /webhooks/meta with pre-signed Meta bodies, next to the
+# bare endpoint POST /bench/bare (reads the body, answers 200) in the same process as the ceiling.
+#
+#   bench/ingest/run.sh                      # build, run, and update the "latest" section of bench/RESULTS.md
+#   LABEL=before bench/ingest/run.sh         # write the section named "before" instead
+#
+# Knobs (environment): RUNS=3 DURATION=10 (seconds per run) CONNS=256 BATCH_CONNS=8 THREADS=2
+# PACED_RATE=2000 PACED_CONNS=32 PORT=5391 LABEL=latest NOTE="free text for the results section".
+# Runs only against 127.0.0.1. Needs: dotnet, wrk, sqlite3, python3, curl.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-256}
+BATCH_CONNS=${BATCH_CONNS:-8}
+THREADS=${THREADS:-2}
+PACED_RATE=${PACED_RATE:-2000}
+PACED_CONNS=${PACED_CONNS:-32}
+PORT=${PORT:-5391}
+LABEL=${LABEL:-latest}
+NOTE=${NOTE:-}
+SECRET=bench-app-secret-2c7d1e   # fixed bench secret: the bodies are signed with it and the app is given it
+base="http://127.0.0.1:${PORT}"
+
+for tool in dotnet wrk sqlite3 python3 curl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/ingest-bench.XXXXXX)
+app_pid=""
+cleanup() {
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== build (Release)"
+dotnet build -c Release -nologo -v q ReferralStudio.csproj >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+dll=$(ls "$repo"/bin/Release/net9.0/*/ReferralStudio.dll | head -1)
+
+echo "== generate signed bodies"
+python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --single 200000 --batches 60 --batch-size 1000
+
+echo "== start app on $base (fresh database in $work)"
+db="$work/bench.db"
+# Production settings; logging at Warning; the bare endpoint on. Urls is set as a plain key because
+# appsettings.json's "Urls" would win over ASPNETCORE_URLS.
+ASPNETCORE_ENVIRONMENT=Production \
+Meta__AppSecret="$SECRET" Api__Key=bench-api-key \
+Admin__Email=bench@example.invalid Admin__Password=bench-admin-password \
+ConnectionStrings__ReferralStudio="Data Source=$db" \
+Bench__BareEndpoint=true Urls="$base" \
+  dotnet "$dll" --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning \
+  >"$work/app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 120); do
+  if curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$base/bench/bare" 2>/dev/null | grep -q 200; then break; fi
+  kill -0 "$app_pid" 2>/dev/null || { echo "app exited:"; cat "$work/app.log"; exit 1; }
+  sleep 0.5
+done
+curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$base/bench/bare" | grep -q 200 || { echo "app did not start"; cat "$work/app.log"; exit 1; }
+
+results="$work/results.jsonl"
+: >"$results"
+offset=0
+# wrk_run LABEL PATH FILE CONNS DURATION [RATE]
+wrk_run() {
+  local label=$1 path=$2 file=$3 conns=$4 secs=$5 rate=${6:-0}
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  local out
+  out=$(BENCH_FILE="$file" BENCH_THREADS="$THREADS" BENCH_RATE="$rate" BENCH_OFFSET="$offset" BENCH_LABEL="$label" \
+    wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 5s -s bench/ingest/post.lua "$base$path") || { echo "$out"; exit 1; }
+  offset=$((offset + 7919))
+  local line; line=$(grep '^RESULT ' <<<"$out" | sed 's/^RESULT //')
+  [ -n "$line" ] || { echo "$out"; echo "no RESULT line" >&2; exit 1; }
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load1"]=float(sys.argv[2]); print(json.dumps(r))' "$line" "$load" >>"$results"
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load"]=sys.argv[2]; print("   {label:<16} {rps:>9.0f} req/s  p50 {p50_ms:7.2f}  p99 {p99_ms:7.2f}  p99.9 {p999_ms:7.2f}  max {max_ms:7.2f} ms  non-2xx {err_status}  timeouts {err_timeout}  load {load}".format(**r))' "$line" "$load"
+}
+pending() { sqlite3 "$db" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries WHERE Status = 0;" | tail -1; }
+# Lets the background processor catch up (bounded) so one run's backlog does not bill the next.
+drain() {
+  local limit=$1
+  for _ in $(seq 1 "$limit"); do [ "$(pending)" -eq 0 ] && return; sleep 1; done
+  echo "   (processor backlog after ${limit}s: $(pending) deliveries pending)"
+}
+
+single="$work/data/single.txt"
+batch="$work/data/batch.txt"
+echo "== warm-up"
+wrk_run warmup-bare /bench/bare "$single" "$CONNS" 3
+wrk_run warmup-single /webhooks/meta "$single" "$CONNS" 5
+wrk_run warmup-batch /webhooks/meta "$batch" "$BATCH_CONNS" 3
+drain 30
+
+for run in $(seq 1 "$RUNS"); do
+  echo "== run $run/$RUNS"
+  wrk_run ceiling-single /bench/bare "$single" "$CONNS" "$DURATION"
+  wrk_run single /webhooks/meta "$single" "$CONNS" "$DURATION"
+  drain 20
+  wrk_run paced-$PACED_RATE /webhooks/meta "$single" "$PACED_CONNS" "$DURATION" "$PACED_RATE"
+  wrk_run ceiling-batch /bench/bare "$batch" "$BATCH_CONNS" "$DURATION"
+  wrk_run batch /webhooks/meta "$batch" "$BATCH_CONNS" "$DURATION"
+  drain 20
+done
+
+echo "== durability accounting"
+sleep 1   # requests wrk abandoned at its deadline may still be committing
+rows=$(sqlite3 "$db" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries;" | tail -1)
+pending_end=$(pending)
+
+kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+grep -E 'fail|crit|error' -i "$work/app.log" | head -5 || true
+
+machine_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+CONNS="$CONNS" python3 bench/ingest/report.py --results "$results" --rows "$rows" --pending "$pending_end" --label "$LABEL" \
+  --cmd "$(printf '%q ' "$0" | sed 's/ $//')" --env "RUNS=$RUNS DURATION=${DURATION}s CONNS=$CONNS BATCH_CONNS=$BATCH_CONNS THREADS=$THREADS PACED_RATE=$PACED_RATE PACED_CONNS=$PACED_CONNS" \
+  --nproc "$(nproc)" --cpu "$machine_cpu" --kernel "$(uname -r)" --dotnet "$(dotnet --version)" \
+  --uptime "$(uptime)" --note "$NOTE" --out bench/RESULTS.md
