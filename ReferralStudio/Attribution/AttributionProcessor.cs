@@ -41,29 +41,13 @@ public sealed partial class AttributionProcessor(
         }
 
         await Task.Yield();
-        using var store = new AttributionStore(connection, new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern), triggers, outbound, time);
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT Id, ReceivedAt, Body, Simulated FROM InboundDeliveries WHERE Status = 0 AND Id > $after ORDER BY Id LIMIT $limit";
-        select.Parameters.AddWithValue("$after", 0L);
-        select.Parameters.AddWithValue("$limit", DeliveriesPerQuery);
+        using var store = CreateStore(connection);
+        using var select = CreatePendingSelect(connection);
 
         while (!stoppingToken.IsCancellationRequested)
         {
             var storedBefore = progress.LastStoredId;
-            long after = 0;
-            while (true)
-            {
-                select.Parameters[0].Value = after;
-                var batch = ReadPending(select);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                await ApplyAsync(store, batch, stoppingToken);
-                after = batch[^1].Id;
-                progress.Processed(after);
-            }
+            await DrainAsync(store, select, stoppingToken);
 
             // Nothing pending up to this point: rejected and ignored deliveries count as done too.
             progress.Processed(storedBefore);
@@ -76,6 +60,51 @@ public sealed partial class AttributionProcessor(
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// Applies everything pending now on a connection of its own and returns the last delivery id applied.
+    /// The same loop the background service runs; the processing benchmark drives it directly.
+    /// </summary>
+    internal async Task<long> ProcessPendingAsync(CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        using var store = CreateStore(connection);
+        using var select = CreatePendingSelect(connection);
+        return await DrainAsync(store, select, cancellationToken);
+    }
+
+    private AttributionStore CreateStore(Microsoft.Data.Sqlite.SqliteConnection connection) =>
+        new(connection, new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern), triggers, outbound, time);
+
+    private static Microsoft.Data.Sqlite.SqliteCommand CreatePendingSelect(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        var select = connection.CreateCommand();
+        select.CommandText = "SELECT Id, ReceivedAt, Body, Simulated FROM InboundDeliveries WHERE Status = 0 AND Id > $after ORDER BY Id LIMIT $limit";
+        select.Parameters.AddWithValue("$after", 0L);
+        select.Parameters.AddWithValue("$limit", DeliveriesPerQuery);
+        return select;
+    }
+
+    /// <summary>Reads pending deliveries in id order and applies them until none is left.</summary>
+    private async Task<long> DrainAsync(AttributionStore store, Microsoft.Data.Sqlite.SqliteCommand select, CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            select.Parameters[0].Value = after;
+            var batch = ReadPending(select);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            await ApplyAsync(store, batch, cancellationToken);
+            after = batch[^1].Id;
+            progress.Processed(after);
+        }
+
+        return after;
     }
 
     private List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)> ReadPending(Microsoft.Data.Sqlite.SqliteCommand select)
