@@ -14,12 +14,14 @@ var touches = Arg("--touches", 1_000_000);
 var conversations = Arg("--conversations", 200_000);
 var iterations = Arg("--iterations", 200);
 // A case stops early once it has run this long (and at least 20 times), so a slow baseline still finishes.
-var budget = TimeSpan.FromSeconds(Arg("--case-seconds", 12));
+var budget = TimeSpan.FromSeconds(Arg("--case-seconds", 8));
 var seed = Arg("--seed", 20261121);
 
-var dir = Path.Combine(Path.GetTempPath(), $"rs-dashboard-{Environment.ProcessId}");
+// --generate-only PATH: build the database at PATH and keep it (for EXPLAIN QUERY PLAN in sqlite3).
+var keep = Array.IndexOf(args, "--generate-only") is var g and >= 0 ? Path.GetFullPath(args[g + 1]) : null;
+var dir = keep is null ? Path.Combine(Path.GetTempPath(), $"rs-dashboard-{Environment.ProcessId}") : Path.GetDirectoryName(keep)!;
 Directory.CreateDirectory(dir);
-var dbPath = Path.Combine(dir, "bench.db");
+var dbPath = keep ?? Path.Combine(dir, "bench.db");
 try
 {
     await RunAsync();
@@ -27,7 +29,10 @@ try
 finally
 {
     SqliteConnection.ClearAllPools();
-    Directory.Delete(dir, recursive: true);
+    if (keep is null)
+    {
+        Directory.Delete(dir, recursive: true);
+    }
 }
 
 async Task RunAsync()
@@ -50,6 +55,10 @@ async Task RunAsync()
     var data = Generator.Fill(database, now, touches, conversations, seed);
     Console.WriteLine($"data: {data.Touches:N0} touches, {data.Conversations:N0} conversations, {data.Conversions:N0} conversions, {data.Triggers} triggers, {data.Refs:N0} refs, " +
         $"{data.Events:N0} events, {data.Firings:N0} firings in {sw.Elapsed.TotalSeconds:N1} s; file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB");
+    if (keep is not null)
+    {
+        return;
+    }
 
     var random = new Random(seed);
     var results = new List<(string Name, Stats Stats)>();
@@ -212,7 +221,7 @@ internal static class Generator
         using var connection = database.Open();
         // Conversations point at their first and latest touch and touches at their conversation: insert both
         // sides in one pass without the foreign key checks (the ids are consistent by construction).
-        Exec(connection, "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
+        Exec(connection, "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144;");
 
         // Triggers: 40 exact codes and 10 patterns.
         var refs = new List<(string Ref, long? Trigger)>();

@@ -97,11 +97,17 @@ async Task RunAsync()
         }
     });
 
+    using var self = Process.GetCurrentProcess();
+    var cpuBefore = self.TotalProcessorTime;
+    var sysBefore = self.PrivilegedProcessorTime;
     sw.Restart();
     var allocatedBefore = GC.GetTotalAllocatedBytes();
     var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     var last = await processor.ProcessPendingAsync(CancellationToken.None);
     var elapsed = sw.Elapsed;
+    self.Refresh();
+    var cpu = self.TotalProcessorTime - cpuBefore;
+    var sys = self.PrivilegedProcessorTime - sysBefore;
     var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
     stop.Cancel();
     var samples = await memory;
@@ -122,6 +128,8 @@ async Task RunAsync()
     Console.WriteLine();
     Console.WriteLine($"processed {processed:N0} deliveries (pending {pending:N0}, last id {last:N0}) in {elapsed.TotalSeconds:N2} s");
     Console.WriteLine($"events/s: {events / elapsed.TotalSeconds:N0}   deliveries/s: {deliveries / elapsed.TotalSeconds:N0}");
+    // CPU time is less sensitive than wall time to other work on a shared machine.
+    Console.WriteLine($"process CPU {cpu.TotalSeconds:N1} s = {events / cpu.TotalSeconds:N0} events per CPU-second ({cpu.TotalSeconds / elapsed.TotalSeconds:N2} cores busy on average; kernel {sys.TotalSeconds:N1} s)");
     Console.WriteLine($"rows: events {stored:N0}, conversations {Count("SELECT COUNT(*) FROM Conversations"):N0}, touches {Count("SELECT COUNT(*) FROM ReferralTouches"):N0}, " +
         $"firings {Count("SELECT COUNT(*) FROM TriggerFirings"):N0}, tags {Count("SELECT COUNT(*) FROM ConversationTags"):N0}, greetings {Count("SELECT COUNT(*) FROM OutgoingMessages"):N0}, " +
         $"outbound {Count("SELECT COUNT(*) FROM OutboundDeliveries"):N0}");
@@ -198,7 +206,8 @@ internal static class Workload
         var pObject = insert.Parameters.Add("$object", SqliteType.Text);
         var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
 
-        var start = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeMilliseconds();
+        // Whole hours, so the event times (and WhatsApp's whole seconds) are the same in every run.
+        var start = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
         var span = 30L * 24 * 3600 * 1000;
         // Participants per platform; about half the events start a conversation, the rest return to one.
         var participants = new int[3];
