@@ -30,10 +30,18 @@ public static class FeedExport
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"attribution-feed-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
         await using var db = await contexts.CreateDbContextAsync(context.RequestAborted);
-        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
+        await WriteCsvAsync(db, filter, context.Response.Body, context.RequestAborted);
+        return Results.Empty;
+    }
+
+    /// <summary>Streams the filtered feed as CSV to <paramref name="output"/>; returns the number of rows written.</summary>
+    public static async Task<long> WriteCsvAsync(AppDbContext db, FeedFilter filter, Stream output, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
         await writer.WriteAsync(Header + "\r\n");
         var line = new StringBuilder(256);
-        await foreach (var row in FeedQuery.Rows(db, filter, null).AsAsyncEnumerable().WithCancellation(context.RequestAborted))
+        long rows = 0;
+        await foreach (var row in FeedQuery.Rows(db, filter, null).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             line.Clear();
             line.Append(row.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)).Append(',')
@@ -50,10 +58,12 @@ public static class FeedExport
                 .Append(row.Passive ? "true" : "false").Append(',')
                 .Append(row.Simulated ? "true" : "false").Append(',')
                 .Append(row.ConversationId.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-            await writer.WriteAsync(line);
+            await writer.WriteAsync(line, cancellationToken);
+            rows++;
         }
 
-        return Results.Empty;
+        await writer.FlushAsync(cancellationToken);
+        return rows;
     }
 
     /// <summary>RFC 4180 quoting, and a leading ' on text a spreadsheet would run as a formula.</summary>

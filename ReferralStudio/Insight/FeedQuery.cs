@@ -150,10 +150,17 @@ public static class FeedQuery
             t.IsCampaignTouch, t.Passive, t.Simulated));
     }
 
-    public static async Task<(List<FeedRow> Rows, int Total)> PageAsync(AppDbContext db, FeedFilter filter, string? sort, int skip, int take, CancellationToken cancellationToken)
+    /// <summary>
+    /// The feed counts matching touches up to this many. An exact COUNT(*) walks every matching index
+    /// entry (hundreds of milliseconds for "instagram" on a million touches); a capped count stops early.
+    /// </summary>
+    public const int CountCap = 10_000;
+
+    /// <summary>A page of rows, the number of matching touches up to <see cref="CountCap"/>, and whether there are more.</summary>
+    public static async Task<(List<FeedRow> Rows, int Total, bool More)> PageAsync(AppDbContext db, FeedFilter filter, string? sort, int skip, int take, CancellationToken cancellationToken)
     {
-        var total = await Apply(db.ReferralTouches.AsNoTracking(), filter).CountAsync(cancellationToken);
+        var counted = await Apply(db.ReferralTouches.AsNoTracking(), filter).Select(t => t.Id).Take(CountCap + 1).CountAsync(cancellationToken);
         var rows = await Rows(db, filter, sort).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        return (rows, total);
+        return (rows, Math.Min(counted, CountCap), counted > CountCap);
     }
 }

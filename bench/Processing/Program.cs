@@ -1,0 +1,442 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReferralStudio.Attribution;
+using ReferralStudio.Data;
+using ReferralStudio.Live;
+using ReferralStudio.Messaging;
+using ReferralStudio.Outbound;
+using ReferralStudio.Triggers;
+using ReferralStudio.Webhooks;
+using ReferralStudio.Webhooks.Inbox;
+
+// Inbox -> attribution throughput: a temp database migrated by the app, a backlog of realistic pending
+// deliveries inserted in bulk, then the app's own AttributionProcessor drains it (parse, attribute,
+// history, trigger match, tags, greetings, outbound enqueue) while a probe measures how long a writer
+// waits for the SQLite write gate (what the ingest endpoint would feel) and memory is sampled each second.
+var deliveries = Arg("--deliveries", 100_000);
+var eventsPerDelivery = Arg("--events-per-delivery", 10);
+var seed = Arg("--seed", 20261121);
+
+var dir = Path.Combine(Path.GetTempPath(), $"rs-processing-{Environment.ProcessId}");
+Directory.CreateDirectory(dir);
+var dbPath = Path.Combine(dir, "bench.db");
+try
+{
+    await RunAsync();
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(dir, recursive: true);
+}
+
+async Task RunAsync()
+{
+    Console.WriteLine($"processing benchmark: {deliveries:N0} deliveries x {eventsPerDelivery} events, seed {seed}");
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+    var database = new Database($"Data Source={dbPath}", dir);
+    var services = new ServiceCollection();
+    services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(database.ConnectionString));
+    await using var provider = services.BuildServiceProvider();
+    var contexts = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+    await using (var db = await contexts.CreateDbContextAsync())
+    {
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+        db.Triggers.AddRange(Workload.Triggers());
+        db.WebhookSubscriptions.Add(new WebhookSubscription
+        {
+            Url = "https://hooks.example.com/referralstudio",
+            Events = [EventTypes.ReferralReceived],
+            Secret = "whsec_" + Convert.ToBase64String(new byte[32]),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    var sw = Stopwatch.StartNew();
+    var (events, bytes) = Workload.InsertBacklog(database, deliveries, eventsPerDelivery, seed);
+    Console.WriteLine($"backlog: {deliveries:N0} deliveries, {events:N0} events, {bytes / 1048576.0:N1} MiB of bodies inserted in {sw.Elapsed.TotalSeconds:N1} s");
+
+    var time = TimeProvider.System;
+    var triggers = new TriggerCatalog(contexts);
+    await triggers.ReloadAsync();
+    var subscriptions = new SubscriptionCatalog(contexts);
+    await subscriptions.ReloadAsync();
+    var gate = new SqliteWriteGate();
+    var progress = new DeliveryProgress();
+    var live = new AttributionFeed();
+    // Only its wake signal is used by the processor; the sender itself is not started.
+    var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), time, NullLogger<GreetingSender>.Instance);
+    var processor = new AttributionProcessor(database, gate, progress, Options.Create(new WhatsAppOptions()), Options.Create(new MetaOptions()),
+        triggers, new OutboundQueue(subscriptions, time), greetings, live, time, NullLogger<AttributionProcessor>.Instance);
+
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    using var stop = new CancellationTokenSource();
+    var memory = Task.Run(() => Sampler.SampleAsync(stop.Token));
+    var probe = Task.Run(() => GateProbe.RunAsync(gate, stop.Token));
+    var drainLive = Task.Run(async () =>
+    {
+        try
+        {
+            await foreach (var _ in live.Reader.ReadAllAsync(stop.Token))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
+
+    using var self = Process.GetCurrentProcess();
+    var cpuBefore = self.TotalProcessorTime;
+    var sysBefore = self.PrivilegedProcessorTime;
+    sw.Restart();
+    var allocatedBefore = GC.GetTotalAllocatedBytes();
+    var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    var last = await processor.ProcessPendingAsync(CancellationToken.None);
+    var elapsed = sw.Elapsed;
+    self.Refresh();
+    var cpu = self.TotalProcessorTime - cpuBefore;
+    var sys = self.PrivilegedProcessorTime - sysBefore;
+    var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+    stop.Cancel();
+    var samples = await memory;
+    var waits = await probe;
+    await drainLive;
+
+    using var check = database.Open();
+    long Count(string sql)
+    {
+        using var c = check.CreateCommand();
+        c.CommandText = sql;
+        return (long)c.ExecuteScalar()!;
+    }
+
+    var processed = Count("SELECT COUNT(*) FROM InboundDeliveries WHERE Status = 1");
+    var pending = Count("SELECT COUNT(*) FROM InboundDeliveries WHERE Status = 0");
+    var stored = Count("SELECT COUNT(*) FROM WebhookEvents WHERE Status = 0");
+    Console.WriteLine();
+    Console.WriteLine($"processed {processed:N0} deliveries (pending {pending:N0}, last id {last:N0}) in {elapsed.TotalSeconds:N2} s");
+    Console.WriteLine($"events/s: {events / elapsed.TotalSeconds:N0}   deliveries/s: {deliveries / elapsed.TotalSeconds:N0}");
+    // CPU time is less sensitive than wall time to other work on a shared machine.
+    Console.WriteLine($"process CPU {cpu.TotalSeconds:N1} s = {events / cpu.TotalSeconds:N0} events per CPU-second ({cpu.TotalSeconds / elapsed.TotalSeconds:N2} cores busy on average; kernel {sys.TotalSeconds:N1} s)");
+    Console.WriteLine($"rows: events {stored:N0}, conversations {Count("SELECT COUNT(*) FROM Conversations"):N0}, touches {Count("SELECT COUNT(*) FROM ReferralTouches"):N0}, " +
+        $"firings {Count("SELECT COUNT(*) FROM TriggerFirings"):N0}, tags {Count("SELECT COUNT(*) FROM ConversationTags"):N0}, greetings {Count("SELECT COUNT(*) FROM OutgoingMessages"):N0}, " +
+        $"outbound {Count("SELECT COUNT(*) FROM OutboundDeliveries"):N0}");
+    Console.WriteLine($"allocated {allocated / 1048576.0:N0} MiB ({allocated / (double)events:N0} B/event); GCs gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}");
+    Sampler.Report(samples);
+    GateProbe.Report(waits);
+    Console.WriteLine($"database file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB; load after {File.ReadAllText("/proc/loadavg").Trim()}");
+    if (processed != deliveries || pending != 0 || stored != events)
+    {
+        Console.WriteLine("MISMATCH: not every delivery or event was applied exactly once");
+        Environment.ExitCode = 1;
+    }
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>The triggers and the backlog: Instagram, Messenger and WhatsApp payloads shaped like Meta's.</summary>
+internal static class Workload
+{
+    private const string InstagramAccount = "17841400000000001";
+    private const string PageId = "106540352242922";
+    private const string PhoneNumberId = "106540352242900";
+
+    private static readonly string[] Exact = [.. Enumerable.Range(0, 40).Select(i => $"spring_sale_{i}"), "summer_sale", "qr-store-berlin", "bio_link", "newsletter=jan"];
+    private static readonly string[] Creators = [.. Enumerable.Range(0, 400).Select(i => $"creator{i}")];
+
+    public static IEnumerable<Trigger> Triggers()
+    {
+        var at = DateTimeOffset.UtcNow.AddDays(-60);
+        for (var i = 0; i < Exact.Length; i++)
+        {
+            yield return new Trigger
+            {
+                Name = $"Code {Exact[i]}",
+                Pattern = Exact[i],
+                Tags = i % 2 == 0 ? ["campaign:spring", "code:{ref}"] : ["campaign:other"],
+                GreetingText = i % 4 == 0 ? "Hi! Thanks for coming from {ref}." : null,
+                CreatedAt = at,
+                UpdatedAt = at,
+            };
+        }
+
+        yield return Pattern("Collabs", "collab_*", ["affiliate:{1}"], "Hey, {1} sent you!", at);
+        yield return Pattern("TikTok", "*_tiktok", ["channel:tiktok", "campaign:{1}"], null, at);
+        yield return Pattern("Stories 2026", "story_*_2026", ["story:{1}"], null, at);
+        yield return Pattern("Ads", "ad_*", ["paid"], null, at);
+        yield return new Trigger { Name = "CTWA ad", Pattern = "ctwa_winter", AdIds = ["120210000000000001", "120210000000000002"], Tags = ["paid:whatsapp"], CreatedAt = at, UpdatedAt = at };
+    }
+
+    private static Trigger Pattern(string name, string pattern, List<string> tags, string? greeting, DateTimeOffset at) =>
+        new() { Name = name, Pattern = pattern, Tags = tags, GreetingText = greeting, CreatedAt = at, UpdatedAt = at };
+
+    /// <summary>Raw prepared inserts in large transactions: the fastest way to stage a big inbox.</summary>
+    public static (long Events, long Bytes) InsertBacklog(Database database, int deliveries, int eventsPerDelivery, int seed)
+    {
+        var random = new Random(seed);
+        using var connection = database.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous = OFF;";
+            pragma.ExecuteNonQuery();
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, Simulated)
+            VALUES ($at, 0, $object, $body, 0, 0, 0, 0, 0)
+            """;
+        var pAt = insert.Parameters.Add("$at", SqliteType.Integer);
+        var pObject = insert.Parameters.Add("$object", SqliteType.Text);
+        var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
+
+        // Whole hours, so the event times (and WhatsApp's whole seconds) are the same in every run.
+        var start = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
+        var span = 30L * 24 * 3600 * 1000;
+        // Participants per platform; about half the events start a conversation, the rest return to one.
+        var participants = new int[3];
+        long events = 0, bytes = 0, mid = 0;
+        var json = new StringBuilder(8192);
+        var transaction = connection.BeginTransaction();
+        insert.Transaction = transaction;
+        for (var d = 0; d < deliveries; d++)
+        {
+            var platform = random.Next(10) switch { < 5 => 0, < 8 => 1, _ => 2 };
+            var at = start + (span * d / deliveries);
+            json.Clear();
+            if (platform == 2)
+            {
+                json.Append("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":[");
+            }
+            else
+            {
+                json.Append("{\"object\":\"").Append(platform == 0 ? "instagram" : "page").Append("\",\"entry\":[{\"id\":\"")
+                    .Append(platform == 0 ? InstagramAccount : PageId).Append("\",\"time\":").Append(at).Append(",\"messaging\":[");
+            }
+
+            for (var e = 0; e < eventsPerDelivery; e++)
+            {
+                if (e > 0)
+                {
+                    json.Append(',');
+                }
+
+                var isNew = participants[platform] == 0 || random.Next(2) == 0;
+                var participant = isNew ? ++participants[platform] : 1 + random.Next(participants[platform]);
+                var eventAt = at + e;
+                mid++;
+                if (platform == 2)
+                {
+                    WhatsApp(json, random, participant, eventAt, mid);
+                }
+                else
+                {
+                    Messaging(json, random, platform, participant, eventAt, mid);
+                }
+
+                events++;
+            }
+
+            json.Append("]}]}");
+            var body = Encoding.UTF8.GetBytes(json.ToString());
+            bytes += body.Length;
+            pAt.Value = at + 500;
+            pObject.Value = platform switch { 0 => "instagram", 1 => "page", _ => "whatsapp_business_account" };
+            pBody.Value = body;
+            insert.ExecuteNonQuery();
+            if (d % 20_000 == 19_999)
+            {
+                transaction.Commit();
+                transaction.Dispose();
+                transaction = connection.BeginTransaction();
+                insert.Transaction = transaction;
+            }
+        }
+
+        transaction.Commit();
+        transaction.Dispose();
+        return (events, bytes);
+    }
+
+    private static string Ref(Random random) => random.Next(100) switch
+    {
+        < 35 => Exact[random.Next(Exact.Length)],
+        < 55 => "collab_" + Creators[random.Next(Creators.Length)],
+        < 62 => $"promo{random.Next(50)}_tiktok",
+        < 68 => $"story_{random.Next(30)}_2026",
+        < 75 => $"ad_{random.Next(200)}",
+        _ => $"unmatched_{random.Next(2000)}",
+    };
+
+    private static void Messaging(StringBuilder json, Random random, int platform, int participant, long at, long mid)
+    {
+        var sender = platform == 0 ? "IGSID-" : "PSID-";
+        json.Append("{\"sender\":{\"id\":\"").Append(sender).Append(participant).Append("\"},\"recipient\":{\"id\":\"")
+            .Append(platform == 0 ? InstagramAccount : PageId).Append("\"},\"timestamp\":").Append(at).Append(',');
+        var roll = random.Next(100);
+        if (roll < 30)
+        {
+            // Ref on the first message (ig.me composer) or an ad click-to-message.
+            var ad = random.Next(5) == 0;
+            json.Append("\"message\":{\"mid\":\"m_").Append(mid).Append("\",\"text\":\"Hi, I saw your post! Is this still available?\",");
+            Referral(json, random, ad);
+            json.Append("}}");
+        }
+        else if (roll < 50)
+        {
+            json.Append("\"postback\":{\"mid\":\"m_").Append(mid).Append("\",\"title\":\"Get Started\",\"payload\":\"GET_STARTED\",");
+            Referral(json, random, ad: false);
+            json.Append("}}");
+        }
+        else if (roll < 70)
+        {
+            // A standalone referral into an existing thread: no mid, keyed by content.
+            Referral(json, random, ad: random.Next(4) == 0);
+            json.Append('}');
+        }
+        else
+        {
+            json.Append("\"message\":{\"mid\":\"m_").Append(mid).Append("\",\"text\":\"Thanks, what sizes do you have?\"}}");
+        }
+    }
+
+    private static void Referral(StringBuilder json, Random random, bool ad)
+    {
+        json.Append("\"referral\":{\"ref\":\"").Append(Ref(random)).Append('"');
+        if (ad)
+        {
+            json.Append(",\"ad_id\":\"1202100000").Append(random.Next(100_000_000).ToString("D8", CultureInfo.InvariantCulture))
+                .Append("\",\"source\":\"ADS\",\"type\":\"OPEN_THREAD\",\"ads_context_data\":{\"ad_title\":\"Spring collection\",\"photo_url\":\"https://example.com/a.jpg\",\"post_id\":\"106540352242922_1234567890\"}}");
+        }
+        else
+        {
+            json.Append(",\"source\":\"SHORTLINKS\",\"type\":\"OPEN_THREAD\"}");
+        }
+    }
+
+    private static void WhatsApp(StringBuilder json, Random random, int participant, long at, long mid)
+    {
+        var from = (491700000000L + participant).ToString(CultureInfo.InvariantCulture);
+        json.Append("{\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"15550001234\",\"phone_number_id\":\"")
+            .Append(PhoneNumberId).Append("\"},\"contacts\":[{\"profile\":{\"name\":\"Kim Example\"},\"wa_id\":\"").Append(from)
+            .Append("\"}],\"messages\":[{\"from\":\"").Append(from).Append("\",\"id\":\"wamid.HBgL").Append(mid)
+            .Append("\",\"timestamp\":\"").Append(at / 1000).Append('"');
+        var roll = random.Next(100);
+        if (roll < 40)
+        {
+            var ad = random.Next(2) == 0 ? "120210000000000001" : "1202100000" + random.Next(100_000_000).ToString("D8", CultureInfo.InvariantCulture);
+            json.Append(",\"referral\":{\"source_url\":\"https://fb.me/abc\",\"source_id\":\"").Append(ad)
+                .Append("\",\"source_type\":\"ad\",\"headline\":\"Winter sale\",\"body\":\"Message us\",\"media_type\":\"image\",\"image_url\":\"https://example.com/w.jpg\",\"ctwa_clid\":\"ARAkLkA8rmlF").Append(mid).Append("\"}")
+                .Append(",\"text\":{\"body\":\"Hello! Can I get more info on this?\"},\"type\":\"text\"}]},\"field\":\"messages\"}");
+        }
+        else if (roll < 70)
+        {
+            // Organic wa.me link: the code travels in the prefilled text.
+            json.Append(",\"text\":{\"body\":\"Hi! ref: ").Append(Ref(random)).Append("\"},\"type\":\"text\"}]},\"field\":\"messages\"}");
+        }
+        else
+        {
+            json.Append(",\"text\":{\"body\":\"Do you ship to Berlin?\"},\"type\":\"text\"}]},\"field\":\"messages\"}");
+        }
+    }
+}
+
+/// <summary>GC heap and process RSS once a second while the processor runs.</summary>
+internal static class Sampler
+{
+    public static async Task<List<(double Seconds, long Heap, long Rss)>> SampleAsync(CancellationToken cancellationToken)
+    {
+        var samples = new List<(double, long, long)>();
+        var sw = Stopwatch.StartNew();
+        using var process = Process.GetCurrentProcess();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                process.Refresh();
+                samples.Add((sw.Elapsed.TotalSeconds, GC.GetGCMemoryInfo().HeapSizeBytes, process.WorkingSet64));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return samples;
+    }
+
+    public static void Report(List<(double Seconds, long Heap, long Rss)> samples)
+    {
+        if (samples.Count == 0)
+        {
+            return;
+        }
+
+        static string Mb(long b) => (b / 1048576.0).ToString("N0", CultureInfo.InvariantCulture);
+        var heap = samples.Select(s => s.Heap).ToList();
+        var rss = samples.Select(s => s.Rss).ToList();
+        var tail = samples.Skip(samples.Count / 2).ToList();
+        Console.WriteLine($"memory ({samples.Count} samples, 1/s): GC heap min {Mb(heap.Min())} / max {Mb(heap.Max())} / last {Mb(heap[^1])} MiB; " +
+            $"RSS min {Mb(rss.Min())} / max {Mb(rss.Max())} / last {Mb(rss[^1])} MiB");
+        Console.WriteLine($"  second half of the run: GC heap max {Mb(tail.Max(s => s.Heap))} MiB, RSS {Mb(tail.Min(s => s.Rss))}..{Mb(tail.Max(s => s.Rss))} MiB");
+        var step = Math.Max(1, samples.Count / 10);
+        Console.WriteLine("  RSS over time (MiB): " + string.Join(" ", samples.Where((_, i) => i % step == 0).Select(s => $"{s.Seconds:N0}s:{Mb(s.Rss)}")));
+    }
+}
+
+/// <summary>
+/// Enters the write gate every 5 ms, as the ingest endpoint's group commit would, and records how long
+/// it waited: the acknowledgement latency the processor's transactions add.
+/// </summary>
+internal static class GateProbe
+{
+    public static async Task<List<double>> RunAsync(SqliteWriteGate gate, CancellationToken cancellationToken)
+    {
+        var waits = new List<double>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(5, cancellationToken);
+                var start = Stopwatch.GetTimestamp();
+                using (await gate.EnterAsync(cancellationToken))
+                {
+                    waits.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return waits;
+    }
+
+    public static void Report(List<double> waits)
+    {
+        if (waits.Count == 0)
+        {
+            return;
+        }
+
+        waits.Sort();
+        double P(double q) => waits[Math.Min(waits.Count - 1, (int)(q * waits.Count))];
+        Console.WriteLine($"write-gate wait seen by a probe every 5 ms ({waits.Count:N0} entries): p50 {P(0.5):N2} ms, p95 {P(0.95):N2} ms, p99 {P(0.99):N2} ms, max {waits[^1]:N2} ms");
+    }
+}
