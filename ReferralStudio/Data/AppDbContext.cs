@@ -74,6 +74,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(r => new { r.TriggerId, r.OccurredAt });
             e.HasIndex(r => new { r.Platform, r.OccurredAt });
             e.HasIndex(r => new { r.ParticipantId, r.OccurredAt });
+            // The feed's exact search also looks up ad and account ids.
+            e.HasIndex(r => new { r.AdId, r.OccurredAt });
+            e.HasIndex(r => new { r.AccountId, r.OccurredAt });
         });
 
         modelBuilder.Entity<Trigger>(e =>

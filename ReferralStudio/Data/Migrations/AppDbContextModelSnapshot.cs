@@ -361,6 +361,10 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("OccurredAt");
 
+                    b.HasIndex("AccountId", "OccurredAt");
+
+                    b.HasIndex("AdId", "OccurredAt");
+
                     b.HasIndex("ConversationId", "OccurredAt");
 
                     b.HasIndex("ParticipantId", "OccurredAt");
