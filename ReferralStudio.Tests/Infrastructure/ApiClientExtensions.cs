@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ReferralStudio.Tests.Infrastructure;
 
@@ -36,6 +37,23 @@ public static class ApiClientExtensions
         problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out var reasons)
             ? reasons.EnumerateArray().Select(r => r.GetString()!).ToArray()
             : [];
+
+    /// <summary>
+    /// An outbound delivery once the dispatcher is done with it (delivered or failed for good), awaited
+    /// through the dispatcher's settlement signal, registered before the status is read.
+    /// </summary>
+    public static async Task<JsonElement> SettledDeliveryAsync(this TestApp app, long deliveryId, TimeSpan? timeout = null)
+    {
+        var settled = app.Services.GetRequiredService<ReferralStudio.Outbound.OutboundDispatcher>().Settled.WhenSettledAsync(deliveryId);
+        var current = await app.Api.GetJsonAsync($"/api/webhooks/deliveries/{deliveryId}");
+        if (current.Str("status") == "pending")
+        {
+            await settled.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+            current = await app.Api.GetJsonAsync($"/api/webhooks/deliveries/{deliveryId}");
+        }
+
+        return current;
+    }
 
     /// <summary>The conversation of one participant, with its full history.</summary>
     public static async Task<JsonElement> ConversationOfAsync(this TestApp app, string platform, string participantId)

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using ReferralStudio.Outbound;
 using ReferralStudio.Outbound.Signing;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -49,19 +48,10 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
             StandardWebhookSigner.Verify(request.Header("webhook-id"), request.Header("webhook-timestamp"), request.Body, request.Header("webhook-signature"), secret, TimeProvider.System),
             "signature did not verify");
 
-    private async Task<JsonElement> SettledDeliveryAsync(TestApp app, string eventType)
+    private static async Task<JsonElement> SettledDeliveryAsync(TestApp app, string eventType)
     {
         var page = await app.Api.GetJsonAsync($"/api/webhooks/deliveries?eventType={eventType}");
-        var id = page.GetProperty("items")[0].GetProperty("id").GetInt64();
-        var settled = app.Services.GetRequiredService<OutboundDispatcher>().Settled.WhenSettledAsync(id);
-        var current = await app.Api.GetJsonAsync($"/api/webhooks/deliveries/{id}");
-        if (current.Str("status") == "pending")
-        {
-            await settled.WaitAsync(TimeSpan.FromSeconds(30));
-            current = await app.Api.GetJsonAsync($"/api/webhooks/deliveries/{id}");
-        }
-
-        return current;
+        return await app.SettledDeliveryAsync(page.GetProperty("items")[0].GetProperty("id").GetInt64());
     }
 
     [Fact]

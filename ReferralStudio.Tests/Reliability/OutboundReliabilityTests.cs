@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using ReferralStudio.Outbound;
 using ReferralStudio.Outbound.Signing;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -34,18 +33,7 @@ public sealed class OutboundReliabilityTests : IAsyncLifetime
         return (body.GetProperty("id").GetInt64(), body.Str("secret")!);
     }
 
-    private static async Task<JsonElement> SettledAsync(TestApp app, long deliveryId)
-    {
-        var settled = app.Services.GetRequiredService<OutboundDispatcher>().Settled.WhenSettledAsync(deliveryId);
-        var current = await app.Api.GetJsonAsync($"/api/webhooks/deliveries/{deliveryId}");
-        if (current.Str("status") == "pending")
-        {
-            await settled.WaitAsync(TimeSpan.FromSeconds(60));
-            current = await app.Api.GetJsonAsync($"/api/webhooks/deliveries/{deliveryId}");
-        }
-
-        return current;
-    }
+    private static Task<JsonElement> SettledAsync(TestApp app, long deliveryId) => app.SettledDeliveryAsync(deliveryId);
 
     private static async Task<long[]> DeliveryIdsAsync(TestApp app) =>
         (await app.Api.GetJsonAsync("/api/webhooks/deliveries?eventType=referral.received")).GetProperty("items")
