@@ -24,15 +24,15 @@ public sealed class RestartTests
             Instagram(Message("after-restart", T0.AddMinutes(1), "hi", RefLink("pending_one"))),
             Messenger(Referral("after-restart-psid", T0.AddMinutes(2), "pending_two", "SHORTLINK", PageId)),
         };
-        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        await using (var connection = new SqliteConnection($"Data Source={new ReferralStudio.Data.Database($"Data Source={path}", "/").InboxFilePath}"))
         {
             await connection.OpenAsync();
             foreach (var body in pending)
             {
                 await using var insert = connection.CreateCommand();
                 insert.CommandText = """
-                    INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount)
-                    VALUES ($at, 0, $object, $body, 0, 0, 0, 0)
+                    INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Simulated)
+                    VALUES ($at, 0, $object, $body, 0)
                     """;
                 insert.Parameters.AddWithValue("$at", Ms(T0));
                 insert.Parameters.AddWithValue("$object", body.Contains("\"instagram\"") ? "instagram" : "page");

@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Data;
 using ReferralStudio.Demo;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -42,8 +42,8 @@ public sealed class DemoLoaderTests : IAsyncLifetime
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={_app.DatabasePath}");
-        await connection.OpenAsync();
+        // The app's own connection: the inbox attached, InboundDeliveries as the app sees it.
+        await using var connection = new Database($"Data Source={_app.DatabasePath}", "/").Open();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)(await command.ExecuteScalarAsync())!;

@@ -8,7 +8,10 @@ namespace ReferralStudio.Tests.Reliability;
 internal static class Database
 {
     public static AppDbContext Open(string path) =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={path}").Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new ReferralStudio.Data.Database($"Data Source={path}", "/")).Options);
+
+    /// <summary>The inbox file beside the main one.</summary>
+    public static string InboxPath(string path) => new ReferralStudio.Data.Database($"Data Source={path}", "/").InboxFilePath;
 
     /// <summary>Row counts of the tables a signed delivery writes to.</summary>
     public static async Task<(int Deliveries, int Events)> InboxCountsAsync(string path)

@@ -257,7 +257,7 @@ public sealed class WebhookReceiverTests(AppFixture fixture) : IClassFixture<App
     }
 
     private AppDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={_app.DatabasePath}").Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new Database($"Data Source={_app.DatabasePath}", "/")).Options);
 
     private async Task<int> CountDeliveriesAsync()
     {

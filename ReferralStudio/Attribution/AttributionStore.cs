@@ -35,7 +35,9 @@ public sealed class AttributionStore : IDisposable
     private readonly SqliteCommand _insertEvent;
     private readonly SqliteCommand _insertTouch;
     private readonly SqliteCommand _markDelivery;
+    private readonly SqliteCommand _advanceCursor;
     private SqliteTransaction? _transaction;
+    private long _lastDeliveryId;
 
     public AttributionStore(
         SqliteConnection connection,
@@ -87,10 +89,11 @@ public sealed class AttributionStore : IDisposable
             "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
             "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId", "$platform", "$account", "$participant", "$simulated");
         _markDelivery = Sql.Command(connection, """
-            UPDATE InboundDeliveries SET Status = $status, Reason = $reason, ProcessedAt = $processedAt, EventCount = $events,
-                DuplicateCount = $duplicates, RejectedEventCount = $rejected, IgnoredEventCount = $ignored
-            WHERE Id = $id
+            INSERT INTO DeliveryOutcomes (Status, Reason, ProcessedAt, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, DeliveryId)
+            VALUES ($status, $reason, $processedAt, $events, $duplicates, $rejected, $ignored, $id)
+            ON CONFLICT (DeliveryId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, ProcessedAt = excluded.ProcessedAt
             """, "$status", "$reason", "$processedAt", "$events", "$duplicates", "$rejected", "$ignored", "$id");
+        _advanceCursor = Sql.Command(connection, "UPDATE InboxCursors SET LastDeliveryId = $id WHERE Id = 1 AND LastDeliveryId < $id", "$id");
     }
 
     /// <summary>What the last committed transaction queued, so the caller can wake the senders.</summary>
@@ -115,7 +118,10 @@ public sealed class AttributionStore : IDisposable
         Notices.Clear();
     }
 
-    /// <summary>Writes back every conversation the transaction touched, then commits.</summary>
+    /// <summary>The open transaction, for the processor's reads of the inbox on the same connection.</summary>
+    public SqliteTransaction? Transaction => _transaction;
+
+    /// <summary>Writes back every conversation the transaction touched, advances the inbox cursor, then commits.</summary>
     public void Commit()
     {
         foreach (var conversation in _conversations.Values)
@@ -124,6 +130,12 @@ public sealed class AttributionStore : IDisposable
             {
                 SaveConversation(conversation);
             }
+        }
+
+        if (_lastDeliveryId > 0)
+        {
+            Sql.Set(_advanceCursor, _lastDeliveryId);
+            _advanceCursor.ExecuteNonQuery();
         }
 
         _transaction!.Commit();
@@ -165,6 +177,7 @@ public sealed class AttributionStore : IDisposable
     {
         Sql.Set(_markDelivery, (int)status, reason, UnixMs.From(processedAt), outcome.Accepted, outcome.Duplicates, outcome.Rejected, outcome.Ignored, id);
         _markDelivery.ExecuteNonQuery();
+        _lastDeliveryId = Math.Max(_lastDeliveryId, id);
     }
 
     /// <summary>Returns false when the event was already recorded (a retry or duplicate from Meta).</summary>
@@ -394,11 +407,12 @@ public sealed class AttributionStore : IDisposable
     {
         _transaction?.Dispose();
         _transaction = null;
+        _lastDeliveryId = 0;
         // The cache mirrors rows inside one transaction only; after it, the database is the truth again.
         _conversations.Clear();
     }
 
-    private SqliteCommand[] Commands => [_selectConversation, _insertConversation, _updateConversation, _insertEvent, _insertTouch, _markDelivery];
+    private SqliteCommand[] Commands => [_selectConversation, _insertConversation, _updateConversation, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
 
     private static string KindName(EventKind kind) => kind switch
     {

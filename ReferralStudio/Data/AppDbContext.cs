@@ -14,7 +14,10 @@ namespace ReferralStudio.Data;
 
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
 {
+    /// <summary>Read-only: the inbox file's deliveries with their outcomes (a per-connection view).</summary>
     public DbSet<InboundDelivery> InboundDeliveries => Set<InboundDelivery>();
+    public DbSet<DeliveryOutcome> DeliveryOutcomes => Set<DeliveryOutcome>();
+    public DbSet<InboxCursor> InboxCursors => Set<InboxCursor>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ReferralTouch> ReferralTouches => Set<ReferralTouch>();
@@ -38,12 +41,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // The deliveries live in the inbox file (InboxDbContext); this is the view Database.Attach creates.
         modelBuilder.Entity<InboundDelivery>(e =>
         {
+            e.ToView(ReferralStudio.Data.Database.InboundDeliveriesView);
             e.Property(d => d.Status).HasConversion<int>();
-            // Only pending rows are ever looked up by status; a partial index keeps it tiny.
-            e.HasIndex(d => d.Status).HasFilter("Status = 0").HasDatabaseName("IX_InboundDeliveries_Pending");
-            e.HasIndex(d => d.ReceivedAt);
+        });
+
+        modelBuilder.Entity<DeliveryOutcome>(e =>
+        {
+            e.HasKey(o => o.DeliveryId);
+            e.Property(o => o.DeliveryId).ValueGeneratedNever();
+            e.Property(o => o.Status).HasConversion<int>();
+        });
+
+        modelBuilder.Entity<InboxCursor>(e =>
+        {
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasData(new InboxCursor { Id = 1, LastDeliveryId = 0 });
         });
 
         modelBuilder.Entity<WebhookEvent>(e =>
@@ -141,7 +156,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         });
     }
 
-    private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+    internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.ToUnixTimeMilliseconds(),
         v => DateTimeOffset.FromUnixTimeMilliseconds(v));
 }

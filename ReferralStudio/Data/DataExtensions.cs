@@ -1,32 +1,106 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ReferralStudio.Data;
 
 public static class DataExtensions
 {
     public const string ConnectionStringName = "ReferralStudio";
+    public const string InboxConnectionStringName = "ReferralStudioInbox";
 
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName)
             ?? "Data Source=data/referralstudio.db";
-        var database = new Database(configured, builder.Environment.ContentRootPath);
+        var database = new Database(configured, builder.Environment.ContentRootPath, builder.Configuration.GetConnectionString(InboxConnectionStringName));
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton<SqliteWriteGate>();
-        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(database.ConnectionString));
-        builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
+        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
+        builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
-    /// <summary>Creates or upgrades the schema through the checked-in migrations.</summary>
+    /// <summary>The main file, with the inbox attached to every connection EF opens.</summary>
+    public static DbContextOptionsBuilder<TContext> UseAppDatabase<TContext>(this DbContextOptionsBuilder<TContext> options, Database database)
+        where TContext : DbContext =>
+        options.UseSqlite(database.ConnectionString).AddInterceptors(new AttachInboxInterceptor(database));
+
+    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, Database database) =>
+        options.UseSqlite(database.ConnectionString).AddInterceptors(new AttachInboxInterceptor(database));
+
+    /// <summary>Creates or upgrades both files' schemas through their checked-in migrations.</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync();
-        // WAL is a property of the file: set once, every later connection uses it.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
-        app.Logger.LogInformation("Database ready at {Path}", app.Services.GetRequiredService<Database>().FilePath);
+        var database = app.Services.GetRequiredService<Database>();
+        await MigrateAsync(database);
+        app.Logger.LogInformation("Database ready at {Path} (inbox {Inbox})", database.FilePath, database.InboxFilePath);
+    }
+
+    /// <summary>The inbox file first, then the main file (whose upgrade may hand deliveries over to the inbox).</summary>
+    public static async Task MigrateAsync(Database database)
+    {
+        await using (var inbox = new InboxDbContext(new DbContextOptionsBuilder<InboxDbContext>().UseSqlite(database.InboxConnectionString).Options))
+        {
+            await inbox.Database.MigrateAsync();
+            await inbox.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+        }
+
+        MoveLegacyInbox(database);
+        await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(database).Options))
+        {
+            await db.Database.MigrateAsync();
+            // WAL is a property of the file: set once, every later connection uses it.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+        }
+
+        // Connections opened during the migration predate the outcome table and lack the view.
+        SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>
+    /// Files created before the inbox had a file of its own keep their deliveries in the main file:
+    /// copy them into the inbox (same ids) before the migration that turns the table into outcomes.
+    /// </summary>
+    private static void MoveLegacyInbox(Database database)
+    {
+        using var connection = new SqliteConnection(database.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM main.sqlite_master WHERE type = 'table' AND name = 'InboundDeliveries'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            return;
+        }
+
+        command.CommandText = "ATTACH DATABASE $inbox AS inbox";
+        command.Parameters.AddWithValue("$inbox", database.InboxFilePath);
+        command.ExecuteNonQuery();
+        command.Parameters.Clear();
+        using var transaction = connection.BeginTransaction();
+        command.Transaction = transaction;
+        // Processed and failed rows were pending when they arrived; their outcome moves with the migration.
+        command.CommandText = """
+            INSERT OR IGNORE INTO inbox.InboundDeliveries (Id, ReceivedAt, Status, ObjectType, Body, Reason, Simulated)
+            SELECT Id, ReceivedAt, CASE WHEN Status IN (2, 3) THEN Status ELSE 0 END, ObjectType, Body,
+                   CASE WHEN Status IN (2, 3) THEN Reason END, Simulated
+            FROM main.InboundDeliveries
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+}
+
+/// <summary>Every EF connection to the main file sees the inbox and the deliveries view.</summary>
+internal sealed class AttachInboxInterceptor(Database database) : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+        database.Attach((SqliteConnection)connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        database.Attach((SqliteConnection)connection);
+        return Task.CompletedTask;
     }
 }

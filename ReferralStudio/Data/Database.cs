@@ -3,12 +3,119 @@ using Microsoft.Data.Sqlite;
 namespace ReferralStudio.Data;
 
 /// <summary>
-/// Where the SQLite file lives, resolved once: a relative <c>Data Source</c> is taken from the
-/// content root (not the process's working directory), and its folder is created.
+/// Where the SQLite files live, resolved once: a relative <c>Data Source</c> is taken from the
+/// content root (not the process's working directory), and its folder is created. The inbox is a
+/// second file beside the main one (<c>name.inbox.db</c> unless configured), attached to every main
+/// connection as <c>inbox</c>.
 /// </summary>
 public sealed class Database
 {
-    public Database(string configured, string contentRoot)
+    /// <summary>The inbox file's table of stored deliveries.</summary>
+    public const string InboxTable = "InboundDeliveries";
+
+    /// <summary>
+    /// A per-connection (TEMP) view joining the inbox's rows with their outcomes in the main file:
+    /// a view in the main file may not reference an attached database.
+    /// </summary>
+    public const string InboundDeliveriesView = "InboundDeliveries";
+
+    private readonly string _attach;
+
+    public Database(string configured, string contentRoot, string? configuredInbox = null)
+    {
+        ConnectionString = Resolve(configured, contentRoot, out var path);
+        FilePath = path;
+        if (Path.IsPathRooted(path))
+        {
+            // As a file: URI the connection interprets URIs, which the read-only ATTACH below needs.
+            ConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { DataSource = new Uri(path).AbsoluteUri }.ToString();
+        }
+
+        var inbox = configuredInbox ?? $"Data Source={InboxPathFor(path)}";
+        InboxConnectionString = Resolve(inbox, contentRoot, out var inboxPath);
+        InboxFilePath = inboxPath;
+        // Read-only: SQLite's BEGIN IMMEDIATE (what Microsoft.Data.Sqlite and EF begin with) takes the
+        // write lock of every writable attached file, which would make the inbox writer wait.
+        _attach = $"""
+            ATTACH DATABASE '{(new Uri(inboxPath).AbsoluteUri + "?mode=ro").Replace("'", "''", StringComparison.Ordinal)}' AS inbox;
+            """;
+    }
+
+    public string ConnectionString { get; }
+
+    public string FilePath { get; }
+
+    public string InboxConnectionString { get; }
+
+    public string InboxFilePath { get; }
+
+    /// <summary>Opens a main-file connection tuned for this app (the inbox attached): WAL readers never block the writer.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        // NORMAL (WAL): survives a process crash; a lost tail after power loss is replayed from the inbox.
+        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+        pragma.ExecuteNonQuery();
+        Attach(connection);
+        return connection;
+    }
+
+    /// <summary>The inbox writer's connection: FULL, so a commit is on disk, even across power loss, before the 200 leaves.</summary>
+    public SqliteConnection OpenInbox()
+    {
+        var connection = new SqliteConnection(InboxConnectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>
+    /// Attaches the inbox (read-only) to a main-file connection and creates the deliveries view on it, once per
+    /// physical connection (pooled connections keep both). Before the main file has its outcome
+    /// table (during the first migration) only the attachment is made.
+    /// </summary>
+    public void Attach(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT COUNT(*) FROM pragma_database_list WHERE name = 'inbox'),
+                   (SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'InboundDeliveries'),
+                   (SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'DeliveryOutcomes')
+            """;
+        bool attached, viewed, outcomes;
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            (attached, viewed, outcomes) = (reader.GetInt64(0) > 0, reader.GetInt64(1) > 0, reader.GetInt64(2) > 0);
+        }
+
+        if (viewed || (attached && !outcomes))
+        {
+            return;
+        }
+
+        command.CommandText = (attached ? "" : _attach) + (outcomes ? ViewSql : "");
+        command.ExecuteNonQuery();
+    }
+
+    private const string ViewSql = """
+        CREATE TEMP VIEW IF NOT EXISTS InboundDeliveries AS
+        SELECT d.Id, d.ReceivedAt, COALESCE(o.Status, d.Status) AS Status, d.ObjectType, d.Body,
+               COALESCE(o.Reason, d.Reason) AS Reason, o.ProcessedAt,
+               COALESCE(o.EventCount, 0) AS EventCount, COALESCE(o.DuplicateCount, 0) AS DuplicateCount,
+               COALESCE(o.RejectedEventCount, 0) AS RejectedEventCount, COALESCE(o.IgnoredEventCount, 0) AS IgnoredEventCount,
+               d.Simulated
+        FROM inbox.InboundDeliveries d LEFT JOIN main.DeliveryOutcomes o ON o.DeliveryId = d.Id;
+        """;
+
+    private static string InboxPathFor(string mainPath) =>
+        Path.Combine(Path.GetDirectoryName(mainPath) ?? "", Path.GetFileNameWithoutExtension(mainPath) + ".inbox" + Path.GetExtension(mainPath));
+
+    private static string Resolve(string configured, string contentRoot, out string path)
     {
         var builder = new SqliteConnectionStringBuilder(configured);
         if (builder.DataSource is not ("" or ":memory:") && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
@@ -19,71 +126,8 @@ public sealed class Database
 
         // Writers wait on each other inside SQLite rather than failing with SQLITE_BUSY.
         builder.DefaultTimeout = 30;
-        ConnectionString = builder.ToString();
-        FilePath = builder.DataSource;
-    }
-
-    public string ConnectionString { get; }
-
-    public string FilePath { get; }
-
-    /// <summary>Opens a connection tuned for this app: WAL readers never block the writer.</summary>
-    public SqliteConnection Open(bool fullSync = false)
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        // FULL: a commit is on disk before the acknowledgement leaves, even across power loss.
-        // NORMAL (WAL): survives a process crash; a lost tail after power loss is replayed from the inbox.
-        pragma.CommandText = $"PRAGMA busy_timeout = 30000; PRAGMA synchronous = {(fullSync ? "FULL" : "NORMAL")};";
-        pragma.ExecuteNonQuery();
-        return connection;
+        path = builder.DataSource;
+        return builder.ToString();
     }
 }
 
-/// <summary>
-/// Serialises this process's bulk writers (inbox, processor) so they queue in memory instead of
-/// hitting SQLite's busy handler, whose sleeps would show up as acknowledgement latency. The inbox
-/// enters with priority: while it waits, <see cref="PriorityWaiting"/> tells the processor to commit
-/// what it has and let it in, so a 200 never waits behind a long processing transaction.
-/// </summary>
-public sealed class SqliteWriteGate
-{
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private int _priorityWaiting;
-
-    /// <summary>True while a priority writer (the inbox) is waiting for the gate.</summary>
-    public bool PriorityWaiting => Volatile.Read(ref _priorityWaiting) > 0;
-
-    public async ValueTask<Lease> EnterAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Lease(_gate);
-    }
-
-    /// <summary>Enters like <see cref="EnterAsync"/>, and asks the current holder to yield soon.</summary>
-    public async ValueTask<Lease> EnterWithPriorityAsync(CancellationToken cancellationToken = default)
-    {
-        if (_gate.Wait(0))
-        {
-            return new Lease(_gate);
-        }
-
-        Interlocked.Increment(ref _priorityWaiting);
-        try
-        {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _priorityWaiting);
-        }
-
-        return new Lease(_gate);
-    }
-
-    public readonly struct Lease(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
-    }
-}

@@ -10,7 +10,10 @@ public enum DeliveryStatus
     Failed = 4,
 }
 
-/// <summary>One signed POST from Meta, stored byte for byte before it is acknowledged.</summary>
+/// <summary>
+/// One signed POST from Meta with what became of it: the read model of the inbox file's row joined
+/// with the processor's <see cref="DeliveryOutcome"/> (a view, see <see cref="Database"/>).
+/// </summary>
 public sealed class InboundDelivery
 {
     public long Id { get; set; }
@@ -27,6 +30,45 @@ public sealed class InboundDelivery
     public int IgnoredEventCount { get; set; }
     /// <summary>Sent by the dashboard's simulator (signed like Meta), not by Meta.</summary>
     public bool Simulated { get; set; }
+}
+
+/// <summary>
+/// One signed POST from Meta, stored byte for byte in the inbox file before it is acknowledged.
+/// Append-only: <see cref="Status"/> is what the endpoint decided (pending, or rejected / ignored
+/// without processing); what processing made of it is a <see cref="DeliveryOutcome"/>.
+/// </summary>
+public sealed class StoredDelivery
+{
+    public long Id { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public string? ObjectType { get; set; }
+    public byte[] Body { get; set; } = [];
+    public string? Reason { get; set; }
+    public bool Simulated { get; set; }
+}
+
+/// <summary>What the processor made of a delivery, written in the transaction that applied it.</summary>
+public sealed class DeliveryOutcome
+{
+    public long DeliveryId { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public string? Reason { get; set; }
+    public DateTimeOffset ProcessedAt { get; set; }
+    public int EventCount { get; set; }
+    public int DuplicateCount { get; set; }
+    public int RejectedEventCount { get; set; }
+    public int IgnoredEventCount { get; set; }
+}
+
+/// <summary>
+/// The last inbox delivery the processor has applied (one row). Advanced in the same transaction as
+/// the effects, so after any crash processing resumes exactly after what was committed.
+/// </summary>
+public sealed class InboxCursor
+{
+    public int Id { get; set; }
+    public long LastDeliveryId { get; set; }
 }
 
 /// <summary>Accepted or rejected; a duplicate of an accepted event is never stored twice.</summary>

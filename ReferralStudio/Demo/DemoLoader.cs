@@ -15,7 +15,9 @@ namespace ReferralStudio.Demo;
 /// </summary>
 public sealed class DemoLoader(
     IDbContextFactory<AppDbContext> contexts,
+    Database database,
     TriggerService triggers,
+    InboxWriter inbox,
     DeliveryProgress progress,
     OutboundQueue outbound,
     IConfiguration configuration,
@@ -64,24 +66,12 @@ public sealed class DemoLoader(
             await triggers.CreateAsync(new TriggerRequest(trigger.Name, trigger.Pattern, trigger.Platforms.ToList(), [], 0, true, new TriggerActionsDto(trigger.Tags.ToList(), greeting)), cancellationToken);
         }
 
-        long lastId;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            var rows = data.Deliveries.Select(d => new InboundDelivery
-            {
-                ReceivedAt = d.ReceivedAt,
-                Status = DeliveryStatus.Pending,
-                ObjectType = d.Object,
-                Body = System.Text.Encoding.UTF8.GetBytes(d.Body),
-            }).ToList();
-            db.InboundDeliveries.AddRange(rows);
-            await db.SaveChangesAsync(cancellationToken);
-            lastId = rows.Max(r => r.Id);
-        }
+        // Queued together, so the inbox's group commit stores them in a few transactions.
+        var ids = await Task.WhenAll(data.Deliveries.Select(d => inbox.StoreAsync(
+            new InboxItem(System.Text.Encoding.UTF8.GetBytes(d.Body), DeliveryStatus.Pending, d.Object, null, d.ReceivedAt), cancellationToken)));
 
         // The normal processor attributes them; conversions need the conversations to exist first.
-        progress.Stored(lastId);
-        await progress.WhenProcessedAsync(lastId, cancellationToken);
+        await progress.WhenProcessedAsync(ids.Max(), cancellationToken);
 
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -111,11 +101,12 @@ public sealed class DemoLoader(
             $"DELETE FROM ConversationTags WHERE ConversationId IN {demo}",
             $"DELETE FROM OutgoingMessages WHERE ConversationId IN {demo}",
             $"DELETE FROM ReferralTouches WHERE ConversationId IN {demo}",
-            "DELETE FROM InboundDeliveries WHERE Id IN (SELECT DeliveryId FROM WebhookEvents WHERE AccountId LIKE 'demo-%')",
+            "DELETE FROM DeliveryOutcomes WHERE DeliveryId IN (SELECT DeliveryId FROM WebhookEvents WHERE AccountId LIKE 'demo-%')",
             "DELETE FROM WebhookEvents WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM Conversations WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM BusinessAccounts WHERE AccountId LIKE 'demo-%'",
         ];
+        var deliveries = await db.WebhookEvents.Where(e => EF.Functions.Like(e.AccountId!, DemoLike)).Select(e => e.DeliveryId).Distinct().ToListAsync(cancellationToken);
         foreach (var sql in statements)
         {
             await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
@@ -124,9 +115,28 @@ public sealed class DemoLoader(
         var names = DemoDataGenerator.Triggers.Select(t => t.Name).ToList();
         var demoTriggers = await db.Triggers.Where(t => names.Contains(t.Name)).Select(t => t.Id).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        DeleteFromInbox(deliveries);
         foreach (var id in demoTriggers)
         {
             await triggers.DeleteAsync(id, cancellationToken);
         }
+    }
+
+    /// <summary>The inbox is a file of its own, written only through its own connection (the cursor never moves back).</summary>
+    private void DeleteFromInbox(List<long> ids)
+    {
+        using var connection = database.OpenInbox();
+        using var transaction = connection.BeginTransaction();
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM InboundDeliveries WHERE Id = $id";
+        var id = delete.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
+        foreach (var value in ids)
+        {
+            id.Value = value;
+            delete.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 }

@@ -49,6 +49,7 @@ python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --singl
 
 echo "== start app on $base (fresh database in $work)"
 db="$work/bench.db"
+inbox="$work/bench.inbox.db"   # the inbox file the app keeps beside the main one
 # Production settings; logging at Warning; the bare endpoint on. Urls is set as a plain key because
 # appsettings.json's "Urls" would win over ASPNETCORE_URLS. wrk sends everything from one loopback
 # address, and the per-client webhook rate limit would answer most of it with 429: lift it here, this
@@ -84,7 +85,7 @@ wrk_run() {
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load1"]=float(sys.argv[2]); print(json.dumps(r))' "$line" "$load" >>"$results"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load"]=sys.argv[2]; print("   {label:<16} {rps:>9.0f} req/s  p50 {p50_ms:7.2f}  p99 {p99_ms:7.2f}  p99.9 {p999_ms:7.2f}  max {max_ms:7.2f} ms  non-2xx {err_status}  timeouts {err_timeout}  load {load}".format(**r))' "$line" "$load"
 }
-pending() { sqlite3 "$db" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries WHERE Status = 0;" | tail -1; }
+pending() { sqlite3 "$db" "PRAGMA busy_timeout=5000; ATTACH '$inbox' AS inbox; SELECT COUNT(*) FROM inbox.InboundDeliveries WHERE Status = 0 AND Id > (SELECT LastDeliveryId FROM InboxCursors);" | tail -1; }
 # Lets the background processor catch up (bounded) so one run's backlog does not bill the next.
 drain() {
   local limit=$1
@@ -113,7 +114,7 @@ done
 
 echo "== durability accounting"
 sleep 1   # requests wrk abandoned at its deadline may still be committing
-rows=$(sqlite3 "$db" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries;" | tail -1)
+rows=$(sqlite3 "$inbox" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries;" | tail -1)
 pending_end=$(pending)
 
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""

@@ -205,6 +205,37 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("Conversations");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Data.DeliveryOutcome", b =>
+                {
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DuplicateCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IgnoredEventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RejectedEventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DeliveryId");
+
+                    b.ToTable("DeliveryOutcomes");
+                });
+
             modelBuilder.Entity("ReferralStudio.Data.InboundDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -247,13 +278,27 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ReceivedAt");
+                    b.ToView("InboundDeliveries");
+                });
 
-                    b.HasIndex("Status")
-                        .HasDatabaseName("IX_InboundDeliveries_Pending")
-                        .HasFilter("Status = 0");
+            modelBuilder.Entity("ReferralStudio.Data.InboxCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("InboundDeliveries");
+                    b.Property<long>("LastDeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("InboxCursors");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastDeliveryId = 0L
+                        });
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.ReferralTouch", b =>

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Data;
+using ReferralStudio.Hosting;
 
 namespace ReferralStudio.Webhooks.Inbox;
 
@@ -19,16 +20,19 @@ public sealed class InboxItem(byte[] body, DeliveryStatus status, string? object
 /// <summary>
 /// Group commit: requests queue their delivery and wait; one writer commits everything queued in a
 /// single transaction and then releases them all. One fsync is shared by every request in the batch,
-/// so durability before the 200 stays cheap under load.
+/// so durability before the 200 stays cheap under load. The inbox is a file of its own with this
+/// writer as its only regular writer, so a commit never waits behind the processor.
 /// </summary>
 public sealed partial class InboxWriter(
     Database database,
-    SqliteWriteGate gate,
     DeliveryProgress progress,
     ILogger<InboxWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
+    // About 1,000 WAL pages, SQLite's own auto-checkpoint point.
+    private const long CheckpointEveryBytes = 4 * 1024 * 1024;
     private readonly long[] _ids = new long[MaxBatch];
+    private readonly WakeSignal _checkpointDue = new();
 
     private readonly Channel<InboxItem> _queue = Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(16_384)
     {
@@ -46,11 +50,21 @@ public sealed partial class InboxWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var connection = database.Open(fullSync: true);
+        using var connection = database.OpenInbox();
+        // Checkpoints copy the WAL into the file and fsync it: done beside the writer (below), never
+        // inside a commit whose requests are waiting for their 200.
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA wal_autocheckpoint = 0;";
+            pragma.ExecuteNonQuery();
+        }
+
+        var checkpoints = Task.Run(() => CheckpointAsync(stoppingToken), CancellationToken.None);
+        long sinceCheckpoint = 0;
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Reason, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, Simulated)
-            VALUES ($receivedAt, $status, $objectType, $body, $reason, 0, 0, 0, 0, $simulated) RETURNING Id;
+            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Reason, Simulated)
+            VALUES ($receivedAt, $status, $objectType, $body, $reason, $simulated) RETURNING Id;
             """;
         var pReceivedAt = insert.Parameters.Add("$receivedAt", SqliteType.Integer);
         var pStatus = insert.Parameters.Add("$status", SqliteType.Integer);
@@ -88,7 +102,6 @@ public sealed partial class InboxWriter(
             try
             {
                 long lastId = 0;
-                using (await gate.EnterWithPriorityAsync(CancellationToken.None).ConfigureAwait(false))
                 using (var transaction = connection.BeginTransaction())
                 {
                     insert.Transaction = transaction;
@@ -102,9 +115,16 @@ public sealed partial class InboxWriter(
                         pReason.Value = (object?)item.Reason ?? DBNull.Value;
                         pSimulated.Value = item.Simulated;
                         _ids[i] = lastId = (long)insert.ExecuteScalar()!;
+                        sinceCheckpoint += item.Body.Length;
                     }
 
                     transaction.Commit();
+                }
+
+                if (sinceCheckpoint >= CheckpointEveryBytes)
+                {
+                    sinceCheckpoint = 0;
+                    _checkpointDue.Set();
                 }
 
                 // Only now is every delivery in the batch on disk: release their 200s.
@@ -124,7 +144,39 @@ public sealed partial class InboxWriter(
                 }
             }
         }
+
+        await checkpoints.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Passive checkpoints on a connection of their own: the writer keeps appending while one runs,
+    /// and a checkpoint never waits for readers (the processor), it copies what they no longer need.
+    /// </summary>
+    private async Task CheckpointAsync(CancellationToken stoppingToken)
+    {
+        using var connection = database.OpenInbox();
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        while (true)
+        {
+            try
+            {
+                await _checkpointDue.WaitAsync(null, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogCheckpointFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox checkpoint failed; the next one retries")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} inbound deliveries; their requests get 503 so Meta retries")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
