@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
+using ReferralStudio.Hosting;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
@@ -34,6 +35,8 @@ public sealed partial class AttributionProcessor(
     // status updates and the live board wait for a commit.
     private static readonly TimeSpan TransactionBudget = TimeSpan.FromMilliseconds(250);
     private const int EventsPerTransaction = 50_000;
+    // Nice 10: about a tenth of a contended core's time next to nice-0 threads, all of an idle one.
+    private const int ProcessorNice = 10;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -88,6 +91,8 @@ public sealed partial class AttributionProcessor(
     /// <summary>
     /// The writer blocks in SQLite for whole transactions: on a thread of its own it never takes one of
     /// the thread pool's few threads (two on a 2-core machine) from the requests and the inbox writer.
+    /// Its priority is lowered so that, when the cores are busy, acknowledging webhooks comes first;
+    /// processing then catches up from the durable inbox.
     /// </summary>
     private static Task<long> RunOnOwnThread(Func<long> work)
     {
@@ -96,6 +101,7 @@ public sealed partial class AttributionProcessor(
         {
             try
             {
+                BackgroundPriority.LowerCurrentThread(ProcessorNice);
                 done.SetResult(work());
             }
             catch (Exception ex)
