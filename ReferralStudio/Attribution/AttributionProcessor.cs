@@ -29,13 +29,15 @@ public sealed partial class AttributionProcessor(
     ILogger<AttributionProcessor> logger) : BackgroundService
 {
     private const int DeliveriesPerQuery = 256;
+    private const int ParseAheadMinimum = 8;
     // Long transactions are what make processing fast: SQLite writes each dirty B-tree page once per
     // commit, and an event dirties pages in a dozen indexes. The inbox is a file of its own, so
     // acknowledgements never wait for this; the budget bounds how long dashboard edits, the senders'
     // status updates and the live board wait for a commit.
     private static readonly TimeSpan TransactionBudget = TimeSpan.FromMilliseconds(250);
     private const int EventsPerTransaction = 50_000;
-    // Nice 10: about a tenth of a contended core's time next to nice-0 threads, all of an idle one.
+    // The writer and parser threads run at nice 10: all of an idle core, about a tenth of a busy one
+    // next to request handling. Acknowledging webhooks comes first; processing catches up from the inbox.
     private const int ProcessorNice = 10;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,16 +50,17 @@ public sealed partial class AttributionProcessor(
             progress.Stored((long)max.ExecuteScalar()!);
         }
 
-        return RunOnOwnThread(() =>
+        return DedicatedThread.Run("Attribution processor", () =>
         {
             using (connection)
             using (var store = CreateStore(connection))
             using (var select = CreatePendingSelect(connection))
+            using (var parser = new ParseAhead(Parse))
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     var storedBefore = progress.LastStoredId;
-                    Drain(store, select, stoppingToken);
+                    Drain(store, select, parser, stoppingToken);
 
                     // Nothing pending up to this point: rejected and ignored deliveries count as done too.
                     progress.Processed(storedBefore);
@@ -73,49 +76,21 @@ public sealed partial class AttributionProcessor(
             }
 
             return 0L;
-        });
+        }, ProcessorNice);
     }
 
     /// <summary>
     /// Applies everything pending now on a connection of its own and returns the last delivery id applied.
     /// The same loop the background service runs; the processing benchmark drives it directly.
     /// </summary>
-    internal Task<long> ProcessPendingAsync(CancellationToken cancellationToken) => RunOnOwnThread(() =>
+    internal Task<long> ProcessPendingAsync(CancellationToken cancellationToken) => DedicatedThread.Run("Attribution processor", () =>
     {
         using var connection = OpenConnection();
         using var store = CreateStore(connection);
         using var select = CreatePendingSelect(connection);
-        return Drain(store, select, cancellationToken);
-    });
-
-    /// <summary>
-    /// The writer blocks in SQLite for whole transactions: on a thread of its own it never takes one of
-    /// the thread pool's few threads (two on a 2-core machine) from the requests and the inbox writer.
-    /// Its priority is lowered so that, when the cores are busy, acknowledging webhooks comes first;
-    /// processing then catches up from the durable inbox.
-    /// </summary>
-    private static Task<long> RunOnOwnThread(Func<long> work)
-    {
-        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                BackgroundPriority.LowerCurrentThread(ProcessorNice);
-                done.SetResult(work());
-            }
-            catch (Exception ex)
-            {
-                done.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Attribution processor",
-        };
-        thread.Start();
-        return done.Task;
-    }
+        using var parser = new ParseAhead(Parse);
+        return Drain(store, select, parser, cancellationToken);
+    }, ProcessorNice);
 
     /// <summary>
     /// The processor's connection gets a large page cache: each event touches a dozen B-tree indexes
@@ -154,7 +129,7 @@ public sealed partial class AttributionProcessor(
     /// deliveries are still applied strictly in id order. A transaction spans batches until its
     /// budget is spent or nothing is left, and only then are the deliveries reported processed.
     /// </summary>
-    private long Drain(AttributionStore store, SqliteCommand select, CancellationToken cancellationToken)
+    private long Drain(AttributionStore store, SqliteCommand select, ParseAhead parser, CancellationToken cancellationToken)
     {
         var transaction = new OpenTransaction(store, this);
         long after = 0;
@@ -163,9 +138,15 @@ public sealed partial class AttributionProcessor(
         {
             after = parsed[^1].Id;
             // Read on this connection (inside the open transaction, which sees the inbox as of its
-            // start; later deliveries show up after the commit), parse on the thread pool.
+            // start; later deliveries show up after the commit), parse on the parser's thread while
+            // this one writes (a few deliveries are parsed here: handing them over costs more).
             var next = ReadPending(select, store.Transaction, after);
-            var nextParsed = next.Count == 0 ? Task.FromResult(new List<ParsedDelivery>()) : Task.Run(() => Parse(next), cancellationToken);
+            var ahead = next.Count >= ParseAheadMinimum;
+            if (ahead)
+            {
+                parser.Start(next);
+            }
+
             foreach (var delivery in parsed)
             {
                 transaction.Apply(delivery);
@@ -180,7 +161,7 @@ public sealed partial class AttributionProcessor(
                 transaction.Commit();
             }
 
-            parsed = nextParsed.GetAwaiter().GetResult();
+            parsed = ahead ? parser.Take() : Parse(next);
         }
 
         transaction.Commit();
@@ -212,6 +193,85 @@ public sealed partial class AttributionProcessor(
         }
 
         return parsed;
+    }
+
+    /// <summary>
+    /// Parses the next batch on a thread of its own, at the processor's lowered priority (on the thread
+    /// pool, parsing would compete with request handling at full priority).
+    /// </summary>
+    private sealed class ParseAhead : IDisposable
+    {
+        private readonly Func<List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)>, List<ParsedDelivery>> _parse;
+        private readonly SemaphoreSlim _input = new(0, 1);
+        private readonly SemaphoreSlim _output = new(0, 1);
+        private readonly Thread _thread;
+        private List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)>? _rows;
+        private List<ParsedDelivery>? _result;
+        private Exception? _error;
+        private bool _stopping;
+
+        public ParseAhead(Func<List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)>, List<ParsedDelivery>> parse)
+        {
+            _parse = parse;
+            _thread = new Thread(Run) { IsBackground = true, Name = "Attribution parser" };
+            _thread.Start();
+        }
+
+        public void Start(List<(long Id, DateTimeOffset ReceivedAt, byte[] Body, bool Simulated)> rows)
+        {
+            _rows = rows;
+            _input.Release();
+        }
+
+        public List<ParsedDelivery> Take()
+        {
+            _output.Wait();
+            if (_error is { } error)
+            {
+                _error = null;
+                throw new InvalidOperationException("Parsing deliveries failed.", error);
+            }
+
+            return _result!;
+        }
+
+        private void Run()
+        {
+            BackgroundPriority.LowerCurrentThread(ProcessorNice);
+            while (true)
+            {
+                _input.Wait();
+                if (_stopping)
+                {
+                    return;
+                }
+
+                try
+                {
+                    _result = _parse(_rows!);
+                }
+                catch (Exception ex)
+                {
+                    _error = ex;
+                }
+
+                _output.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            _stopping = true;
+            // Already signalled (a batch not yet taken up): the thread sees _stopping when it wakes.
+            if (_input.CurrentCount == 0)
+            {
+                _input.Release();
+            }
+
+            _thread.Join();
+            _input.Dispose();
+            _output.Dispose();
+        }
     }
 
     /// <summary>

@@ -47,9 +47,12 @@ public sealed partial class InboxWriter(
         return await item.Committed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        DedicatedThread.Run("Inbox writer", () => Write(stoppingToken));
+
+    /// <summary>The writer loop: blocking SQLite commits, on a thread of its own.</summary>
+    private void Write(CancellationToken stoppingToken)
     {
-        await Task.Yield();
         using var connection = database.OpenInbox();
         // Checkpoints copy the WAL into the file and fsync it: done beside the writer (below), never
         // inside a commit whose requests are waiting for their 200.
@@ -59,7 +62,7 @@ public sealed partial class InboxWriter(
             pragma.ExecuteNonQuery();
         }
 
-        var checkpoints = Task.Run(() => CheckpointAsync(stoppingToken), CancellationToken.None);
+        var checkpoints = DedicatedThread.Run("Inbox checkpoints", () => Checkpoint(stoppingToken));
         long sinceCheckpoint = 0;
         using var insert = connection.CreateCommand();
         insert.CommandText = """
@@ -79,7 +82,7 @@ public sealed partial class InboxWriter(
         {
             try
             {
-                if (!await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                if (!reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
                 {
                     break;
                 }
@@ -145,14 +148,14 @@ public sealed partial class InboxWriter(
             }
         }
 
-        await checkpoints.ConfigureAwait(false);
+        checkpoints.GetAwaiter().GetResult();
     }
 
     /// <summary>
     /// Passive checkpoints on a connection of their own: the writer keeps appending while one runs,
     /// and a checkpoint never waits for readers (the processor), it copies what they no longer need.
     /// </summary>
-    private async Task CheckpointAsync(CancellationToken stoppingToken)
+    private void Checkpoint(CancellationToken stoppingToken)
     {
         using var connection = database.OpenInbox();
         using var checkpoint = connection.CreateCommand();
@@ -161,7 +164,7 @@ public sealed partial class InboxWriter(
         {
             try
             {
-                await _checkpointDue.WaitAsync(null, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                _checkpointDue.WaitAsync(null, TimeProvider.System, stoppingToken).GetAwaiter().GetResult();
                 checkpoint.ExecuteNonQuery();
             }
             catch (OperationCanceledException)
