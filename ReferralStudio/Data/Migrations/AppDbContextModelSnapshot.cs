@@ -84,6 +84,86 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("DashboardUsers");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDay", b =>
+                {
+                    b.Property<int>("Model")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("KeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Converted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Model", "Start", "KeyId");
+
+                    b.ToTable("CampaignDays");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
+                {
+                    b.Property<int>("Model")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("KeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Converted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Model", "Start", "KeyId");
+
+                    b.ToTable("CampaignHours");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ref")
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<long?>("TriggerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TriggerId", "Ref", "AdId")
+                        .IsUnique();
+
+                    b.ToTable("CampaignKeys");
+                });
+
             modelBuilder.Entity("ReferralStudio.Conversions.Conversion", b =>
                 {
                     b.Property<long>("Id")
