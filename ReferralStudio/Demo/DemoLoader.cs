@@ -116,6 +116,8 @@ public sealed class DemoLoader(
             "DELETE FROM Conversations WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM BusinessAccounts WHERE AccountId LIKE 'demo-%'",
         ];
+        // Campaign analytics first, while the rows it subtracts still exist.
+        await CampaignRollup.RemoveConversationsAsync(db, demo, cancellationToken);
         foreach (var sql in statements)
         {
             await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
