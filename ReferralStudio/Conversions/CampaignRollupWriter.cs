@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
@@ -21,7 +22,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly HashSet<long> _insertedKeys = [];
     private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
-    private readonly Dictionary<(string Table, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
+    private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
     private readonly SqliteCommand _loadTouch;
     private readonly SqliteCommand _findKey;
     private readonly SqliteCommand _insertKey;
@@ -80,15 +81,14 @@ public sealed class CampaignRollupWriter : IDisposable
             Move(AttributionModel.Last, before.Latest, conversation.LatestReferralId);
         }
 
-        foreach (var ((table, model, start, keyId), (conversations, converted)) in _deltas)
+        foreach (var ((hour, model, start, keyId), (conversations, converted)) in _deltas)
         {
             if (conversations == 0 && converted == 0)
             {
                 continue;
             }
 
-            var hours = table == "CampaignHours";
-            var upsert = hours ? _upsertHour : _upsertDay;
+            var upsert = hour ? _upsertHour : _upsertDay;
             Sql.Set(upsert, (int)model, start, keyId, conversations, converted);
             using (var reader = upsert.ExecuteReader())
             {
@@ -99,7 +99,7 @@ public sealed class CampaignRollupWriter : IDisposable
                 }
             }
 
-            var delete = hours ? _deleteHour : _deleteDay;
+            var delete = hour ? _deleteHour : _deleteDay;
             Sql.Set(delete, (int)model, start, keyId);
             delete.ExecuteNonQuery();
         }
@@ -137,12 +137,14 @@ public sealed class CampaignRollupWriter : IDisposable
     private void Add(AttributionModel model, TouchKey key, long at, int conversations, int converted)
     {
         var keyId = KeyId(key);
-        foreach (var (table, size) in new[] { ("CampaignHours", CampaignRollup.HourMs), ("CampaignDays", CampaignRollup.DayMs) })
-        {
-            var bucket = (table, model, CampaignRollup.BucketStart(at, size), keyId);
-            _deltas.TryGetValue(bucket, out var sum);
-            _deltas[bucket] = (sum.Conversations + conversations, sum.Converted + converted);
-        }
+        AddTo((true, model, CampaignRollup.BucketStart(at, CampaignRollup.HourMs), keyId), conversations, converted);
+        AddTo((false, model, CampaignRollup.BucketStart(at, CampaignRollup.DayMs), keyId), conversations, converted);
+    }
+
+    private void AddTo((bool Hour, AttributionModel Model, long Start, long KeyId) bucket, int conversations, int converted)
+    {
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_deltas, bucket, out _);
+        sum = (sum.Conversations + conversations, sum.Converted + converted);
     }
 
     private (TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast) LoadTouch(long touchId)
