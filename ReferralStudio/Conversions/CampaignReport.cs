@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
@@ -188,11 +189,11 @@ public static class CampaignReport
     }
 
     /// <summary>
-    /// Whole days or hours from the rollup: the report's hot loop, a row per key and day. Each call into SQLite
-    /// costs more than the arithmetic, so the statement is stepped through SQLite's own API (a data reader checks
-    /// every column's type first) and returns two counts per integer (counts are never negative and ids and
-    /// counts fit in 31 bits), reading the value only where there are conversions. It runs in the connection's
-    /// open read transaction.
+    /// Whole days or hours from the rollup: the report's hot loop, a row per key and day (about 90,000 for 30 days
+    /// of 200,000 conversations). Each call into SQLite costs more than the arithmetic, so the rows are stepped
+    /// through SQLite's C API directly (see <see cref="Native"/>), two counts come packed in one integer (counts
+    /// are never negative; ids and counts fit in 31 bits), and the value is read only where there are conversions.
+    /// The statement runs in the connection's open read transaction.
     /// </summary>
     private static void ReadRollup(SqliteConnection connection, AttributionModel model, CampaignSlice slice, Totals totals)
     {
@@ -208,11 +209,12 @@ public static class CampaignReport
             Check(db, raw.sqlite3_bind_int64(statement, 2, slice.From));
             Check(db, raw.sqlite3_bind_int64(statement, 3, slice.To));
             var sign = slice.Sign;
+            var handle = statement.DangerousGetHandle();
             int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            while ((rc = Native.sqlite3_step(handle)) == raw.SQLITE_ROW)
             {
-                var keyAndConversations = raw.sqlite3_column_int64(statement, 0);
-                var convertedAndConversions = raw.sqlite3_column_int64(statement, 1);
+                var keyAndConversations = Native.sqlite3_column_int64(handle, 0);
+                var convertedAndConversions = Native.sqlite3_column_int64(handle, 1);
                 ref var total = ref totals.At(keyAndConversations >> 32);
                 total.Conversations += sign * (int)keyAndConversations;
                 total.Converted += sign * (int)(convertedAndConversions >> 32);
@@ -220,12 +222,31 @@ public static class CampaignReport
                 if (conversions != 0)
                 {
                     total.Conversions += sign * conversions;
-                    total.Value += sign * raw.sqlite3_column_double(statement, 2);
+                    total.Value += sign * Native.sqlite3_column_double(handle, 2);
                 }
             }
 
             Check(db, rc);
         }
+    }
+
+    /// <summary>
+    /// Three functions of the SQLite library the app already ships (e_sqlite3, from EF Core's SQLite bundle), called
+    /// on the raw statement pointer: through SQLitePCL each call also takes and releases the statement's SafeHandle,
+    /// which made the loop above a third slower. The statement is prepared, bound and finalized through SQLitePCL.
+    /// </summary>
+    private static class Native
+    {
+        private const string Library = "e_sqlite3";
+
+        [DllImport(Library)]
+        public static extern int sqlite3_step(IntPtr statement);
+
+        [DllImport(Library)]
+        public static extern long sqlite3_column_int64(IntPtr statement, int column);
+
+        [DllImport(Library)]
+        public static extern double sqlite3_column_double(IntPtr statement, int column);
     }
 
     private static void Check(sqlite3 db, int rc)
