@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
+using ReferralStudio.Tests.Conversions;
 using ReferralStudio.Tests.Infrastructure;
+using static ReferralStudio.Tests.Infrastructure.Payloads;
 
 namespace ReferralStudio.Tests.Demo;
 
@@ -38,6 +40,42 @@ public sealed class DemoLoaderTests : IAsyncLifetime
         }
 
         Assert.True(await demo.IsEmptyAsync());
+    }
+
+    [Fact]
+    public async Task Demo_Load_And_Clear_Keep_Campaign_Analytics_Equal_To_The_Base_Tables()
+    {
+        var demo = _app.Services.GetRequiredService<DemoLoader>();
+        var now = DateTimeOffset.UtcNow;
+        // The user's own data, some of it under a pattern the demo's triggers also match.
+        await _app.Api.PostJsonAsync("/api/triggers", new { name = "Mine", pattern = "mine_*" });
+        await _app.DeliverAsync(Instagram(
+            Message("own-1", now.AddDays(-3), "hi", RefLink("mine_story")),
+            Referral("own-2", now.AddDays(-2), "collab_alice"),
+            Referral("own-1", now.AddDays(-1), "mine_feed")));
+        await _app.Api.PostJsonAsync("/api/conversions", new { platform = "instagram", participantId = "own-1", type = "purchase", value = 12.5, occurredAt = now.AddHours(-1), externalId = "own-order-1" });
+
+        await demo.LoadAsync(conversations: 150);
+        await _app.Api.PostJsonAsync("/api/conversions", new { platform = "instagram", participantId = "own-2", type = "purchase", value = 30, occurredAt = now.AddHours(-2), externalId = "own-order-2" });
+        await SameAsReferenceAsync(now, "demo loaded");
+
+        await demo.ClearAsync();
+
+        await SameAsReferenceAsync(now, "demo cleared");
+        Assert.True(await CountAsync("SELECT COUNT(*) FROM CampaignDays") > 0);
+        await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
+    }
+
+    private async Task SameAsReferenceAsync(DateTimeOffset now, string context)
+    {
+        foreach (var first in new[] { true, false })
+        {
+            await CampaignCheck.SameAsReferenceAsync(_app, first, null, null, context);
+            await CampaignCheck.SameAsReferenceAsync(_app, first, now.AddDays(-30), now, context);
+            await CampaignCheck.SameAsReferenceAsync(_app, first, now.AddDays(-7).AddMinutes(-17), now.AddDays(-1).AddMinutes(3), context);
+            var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+            await CampaignCheck.SameAsReferenceAsync(_app, first, today.AddDays(-2), today.AddDays(-1), context);
+        }
     }
 
     private async Task<long> CountAsync(string sql)

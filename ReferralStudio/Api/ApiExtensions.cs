@@ -26,6 +26,8 @@ public static class ApiExtensions
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         builder.Services.AddOpenApi();
+        // Campaign analytics (the API and the dashboard) keep the campaign keys in memory.
+        builder.Services.AddSingleton<CampaignKeyCache>();
         return builder;
     }
 

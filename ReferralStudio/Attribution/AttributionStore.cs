@@ -26,6 +26,7 @@ public sealed class AttributionStore : IDisposable
     private readonly PrefilledTextRefExtractor _prefilledText;
     private readonly TriggerCatalog _triggers;
     private readonly AutomationWriter _automations;
+    private readonly Conversions.CampaignRollupWriter _rollup;
     private readonly TimeProvider _time;
     private TriggerCatalog.Snapshot _snapshot;
     private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
@@ -52,6 +53,7 @@ public sealed class AttributionStore : IDisposable
         _time = time;
         _snapshot = triggers.Current;
         _automations = new AutomationWriter(connection, outbound);
+        _rollup = new Conversions.CampaignRollupWriter(connection);
         _selectConversation = Sql.Command(connection, """
             SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
                    LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
@@ -112,6 +114,7 @@ public sealed class AttributionStore : IDisposable
             command.Transaction = _transaction;
         }
 
+        _rollup.Begin(_transaction);
         // One trigger snapshot per transaction: every touch in it sees the same rules.
         _snapshot = _triggers.Current;
         _automations.ResetFlags();
@@ -138,6 +141,7 @@ public sealed class AttributionStore : IDisposable
             _advanceCursor.ExecuteNonQuery();
         }
 
+        _rollup.Flush();
         _transaction!.Commit();
         EndTransaction();
     }
@@ -226,6 +230,7 @@ public sealed class AttributionStore : IDisposable
             var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery, fired?.Id);
             if (referral.IsCampaignTouch)
             {
+                _rollup.Touch(conversation, touchId, fired?.Id, referral.Ref, referral.AdId, parsed.OccurredAt);
                 AttributionRules.ApplyCampaignTouch(conversation, touchId, parsed.OccurredAt);
             }
 
@@ -427,5 +432,7 @@ public sealed class AttributionStore : IDisposable
         {
             command.Dispose();
         }
+
+        _rollup.Dispose();
     }
 }

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
 
@@ -40,7 +38,7 @@ public static class CampaignsApi
     }
 
     internal static async Task<Results<Ok<CampaignReportDto>, ValidationProblem>> GetAsync(
-        AppDbContext db, string? since, string? until, string? model, CancellationToken cancellationToken)
+        AppDbContext db, CampaignKeyCache keys, string? since, string? until, string? model, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var from = errors.Time("since", since);
@@ -61,107 +59,7 @@ public static class CampaignsApi
             return errors.Problem();
         }
 
-        var report = await CampaignReport.RunAsync(db, chosen == "first", from, to, cancellationToken);
+        var report = await CampaignReport.RunAsync(db, keys, chosen == "first", from, to, cancellationToken);
         return TypedResults.Ok(report with { Since = from, Until = to });
-    }
-}
-
-/// <summary>The analytics query itself, shared by the API and the dashboard.</summary>
-public static class CampaignReport
-{
-    public static async Task<CampaignReportDto> RunAsync(AppDbContext db, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken)
-    {
-        // Both models share one query shape; only the column naming the credited touch differs.
-        var conversationTouch = firstTouch ? "c.FirstReferralId" : "c.LatestReferralId";
-        var conversionTouch = firstTouch ? "v.FirstTouchId" : "v.LastTouchId";
-        var sql = $"""
-            WITH cohort AS (
-                SELECT t.Id AS TouchId, t.TriggerId, t.Ref, t.AdId
-                FROM Conversations c JOIN ReferralTouches t ON t.Id = {conversationTouch}
-                WHERE t.OccurredAt >= $since AND t.OccurredAt < $until
-            ),
-            credited AS (
-                SELECT t.TriggerId, t.Ref, t.AdId, COUNT(*) AS Conversions, COALESCE(SUM(v.Value), 0) AS Value
-                FROM Conversions v JOIN ReferralTouches t ON t.Id = {conversionTouch}
-                WHERE v.OccurredAt >= $since AND v.OccurredAt < $until
-                GROUP BY t.TriggerId, t.Ref, t.AdId
-            ),
-            people AS (
-                SELECT k.TriggerId, k.Ref, k.AdId, COUNT(*) AS Conversations,
-                       SUM(EXISTS (SELECT 1 FROM Conversions v WHERE {conversionTouch} = k.TouchId)) AS Converted
-                FROM cohort k GROUP BY k.TriggerId, k.Ref, k.AdId
-            )
-            SELECT p.TriggerId, tr.Name, p.Ref, p.AdId, p.Conversations, p.Converted,
-                   COALESCE(cr.Conversions, 0), COALESCE(cr.Value, 0)
-            FROM people p
-            LEFT JOIN credited cr ON cr.TriggerId IS p.TriggerId AND cr.Ref IS p.Ref AND cr.AdId IS p.AdId
-            LEFT JOIN Triggers tr ON tr.Id = p.TriggerId
-            UNION ALL
-            SELECT cr.TriggerId, tr.Name, cr.Ref, cr.AdId, 0, 0, cr.Conversions, cr.Value
-            FROM credited cr LEFT JOIN Triggers tr ON tr.Id = cr.TriggerId
-            WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS cr.TriggerId AND p.Ref IS cr.Ref AND p.AdId IS cr.AdId)
-            """;
-
-        var rows = new List<CampaignRowDto>();
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = sql;
-            AddParameter(command, "$since", UnixMs.From(since ?? DateTimeOffset.MinValue.AddYears(1)));
-            AddParameter(command, "$until", UnixMs.From(until ?? DateTimeOffset.MaxValue.AddYears(-1)));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var conversations = reader.GetInt32(4);
-                var converted = reader.GetInt32(5);
-                rows.Add(new CampaignRowDto(
-                    reader.IsDBNull(0) ? null : reader.GetInt64(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    conversations,
-                    converted,
-                    reader.GetInt32(6),
-                    reader.GetDouble(7),
-                    conversations == 0 ? 0 : (double)converted / conversations));
-            }
-        }
-
-        var byTrigger = rows
-            .GroupBy(r => r.TriggerId)
-            .Select(g => Sum(g.Key, g.First().TriggerName, g))
-            .OrderByDescending(r => r.Conversations).ThenByDescending(r => r.Conversions)
-            .ToList();
-        var byRef = rows.OrderByDescending(r => r.Conversations).ThenByDescending(r => r.Conversions).ToList();
-        return new CampaignReportDto(firstTouch ? "first" : "last", since, until, byTrigger, byRef);
-    }
-
-    private static CampaignRowDto Sum(long? triggerId, string? name, IEnumerable<CampaignRowDto> rows)
-    {
-        int conversations = 0, converted = 0, conversions = 0;
-        double value = 0;
-        foreach (var r in rows)
-        {
-            conversations += r.Conversations;
-            converted += r.ConvertedConversations;
-            conversions += r.Conversions;
-            value += r.ConversionValue;
-        }
-
-        return new CampaignRowDto(triggerId, name, null, null, conversations, converted, conversions, value,
-            conversations == 0 ? 0 : (double)converted / conversations);
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -168,6 +168,7 @@ public static class ConversionsApi
             return ((await FindAsync(db, externalId!, cancellationToken))!, false, errors);
         }
 
+        await CampaignRollup.AddConversionAsync(db, conversion, cancellationToken);
         var dto = ToDto(conversion, first, last);
         var data = new OutboundEventData(
             conversation.Platform,

@@ -29,6 +29,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<OutboundDelivery> OutboundDeliveries => Set<OutboundDelivery>();
     public DbSet<OutboundAttempt> OutboundAttempts => Set<OutboundAttempt>();
     public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<CampaignKey> CampaignKeys => Set<CampaignKey>();
+    public DbSet<CampaignDay> CampaignDays => Set<CampaignDay>();
+    public DbSet<CampaignHour> CampaignHours => Set<CampaignHour>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<DashboardUser> DashboardUsers => Set<DashboardUser>();
 
@@ -145,6 +148,26 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(c => c.OccurredAt);
             e.HasIndex(c => c.FirstTouchId);
             e.HasIndex(c => c.LastTouchId);
+        });
+
+        modelBuilder.Entity<CampaignKey>(e =>
+        {
+            // Grouped like the touches' Ref column: ignoring case.
+            e.Property(k => k.Ref).UseCollation("NOCASE");
+            e.HasIndex(k => new { k.TriggerId, k.Ref, k.AdId }).IsUnique();
+        });
+
+        // Created WITHOUT ROWID by the migration: rows are stored in key order, so a report reads one range.
+        modelBuilder.Entity<CampaignDay>(e =>
+        {
+            e.HasKey(d => new { d.Model, d.Start, d.KeyId });
+            e.Property(d => d.Model).HasConversion<int>();
+        });
+
+        modelBuilder.Entity<CampaignHour>(e =>
+        {
+            e.HasKey(h => new { h.Model, h.Start, h.KeyId });
+            e.Property(h => h.Model).HasConversion<int>();
         });
 
         modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());

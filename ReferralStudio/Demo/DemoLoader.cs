@@ -107,6 +107,8 @@ public sealed class DemoLoader(
             "DELETE FROM BusinessAccounts WHERE AccountId LIKE 'demo-%'",
         ];
         var deliveries = await db.WebhookEvents.Where(e => EF.Functions.Like(e.AccountId!, DemoLike)).Select(e => e.DeliveryId).Distinct().ToListAsync(cancellationToken);
+        // Campaign analytics first, while the rows it subtracts still exist.
+        await CampaignRollup.RemoveConversationsAsync(db, demo, cancellationToken);
         foreach (var sql in statements)
         {
             await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);

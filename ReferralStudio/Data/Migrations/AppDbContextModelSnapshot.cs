@@ -46,7 +46,7 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("Platform", "AccountId")
                         .IsUnique();
 
-                    b.ToTable("BusinessAccounts");
+                    b.ToTable("BusinessAccounts", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Auth.DashboardUser", b =>
@@ -81,7 +81,87 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("Email")
                         .IsUnique();
 
-                    b.ToTable("DashboardUsers");
+                    b.ToTable("DashboardUsers", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDay", b =>
+                {
+                    b.Property<int>("Model")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("KeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Converted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Model", "Start", "KeyId");
+
+                    b.ToTable("CampaignDays", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
+                {
+                    b.Property<int>("Model")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("KeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Conversions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Converted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Model", "Start", "KeyId");
+
+                    b.ToTable("CampaignHours", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ref")
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<long?>("TriggerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TriggerId", "Ref", "AdId")
+                        .IsUnique();
+
+                    b.ToTable("CampaignKeys", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.Conversion", b =>
@@ -132,7 +212,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("OccurredAt");
 
-                    b.ToTable("Conversions");
+                    b.ToTable("Conversions", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.Conversation", b =>
@@ -202,38 +282,7 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("Platform", "AccountId", "ParticipantId")
                         .IsUnique();
 
-                    b.ToTable("Conversations");
-                });
-
-            modelBuilder.Entity("ReferralStudio.Data.DeliveryOutcome", b =>
-                {
-                    b.Property<long>("DeliveryId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("DuplicateCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("EventCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("IgnoredEventCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ProcessedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reason")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("RejectedEventCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("DeliveryId");
-
-                    b.ToTable("DeliveryOutcomes");
+                    b.ToTable("Conversations", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.InboundDelivery", b =>
@@ -278,27 +327,13 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToView("InboundDeliveries");
-                });
+                    b.HasIndex("ReceivedAt");
 
-            modelBuilder.Entity("ReferralStudio.Data.InboxCursor", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
+                    b.HasIndex("Status")
+                        .HasDatabaseName("IX_InboundDeliveries_Pending")
+                        .HasFilter("Status = 0");
 
-                    b.Property<long>("LastDeliveryId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("InboxCursors");
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            LastDeliveryId = 0L
-                        });
+                    b.ToTable("InboundDeliveries", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.ReferralTouch", b =>
@@ -420,7 +455,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("TriggerId", "OccurredAt");
 
-                    b.ToTable("ReferralTouches");
+                    b.ToTable("ReferralTouches", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.WebhookEvent", b =>
@@ -489,7 +524,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("ConversationId", "OccurredAt");
 
-                    b.ToTable("WebhookEvents");
+                    b.ToTable("WebhookEvents", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Messaging.OutgoingMessage", b =>
@@ -556,7 +591,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("Status", "NextAttemptAt");
 
-                    b.ToTable("OutgoingMessages");
+                    b.ToTable("OutgoingMessages", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.OutboundAttempt", b =>
@@ -587,7 +622,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("DeliveryId");
 
-                    b.ToTable("OutboundAttempts");
+                    b.ToTable("OutboundAttempts", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.OutboundDelivery", b =>
@@ -645,7 +680,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("SubscriptionId", "Id");
 
-                    b.ToTable("OutboundDeliveries");
+                    b.ToTable("OutboundDeliveries", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.WebhookSubscription", b =>
@@ -692,7 +727,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("WebhookSubscriptions");
+                    b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Triggers.ConversationTag", b =>
@@ -714,7 +749,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("Label");
 
-                    b.ToTable("ConversationTags");
+                    b.ToTable("ConversationTags", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Triggers.Trigger", b =>
@@ -763,7 +798,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("Triggers");
+                    b.ToTable("Triggers", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Triggers.TriggerFiring", b =>
@@ -797,7 +832,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("TriggerId", "FiredAt");
 
-                    b.ToTable("TriggerFirings");
+                    b.ToTable("TriggerFirings", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.Conversation", b =>

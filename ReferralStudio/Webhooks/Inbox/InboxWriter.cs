@@ -130,13 +130,14 @@ public sealed partial class InboxWriter(
                     _checkpointDue.Set();
                 }
 
+                // Recorded before the 200s go out, so whoever got one can wait for its processing.
+                progress.Stored(lastId);
+
                 // Only now is every delivery in the batch on disk: release their 200s.
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Committed.TrySetResult(_ids[i]);
                 }
-
-                progress.Stored(lastId);
             }
             catch (Exception ex)
             {

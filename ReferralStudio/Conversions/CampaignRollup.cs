@@ -1,0 +1,198 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Conversions;
+
+/// <summary>
+/// The campaign rollup (<see cref="CampaignDay"/>, <see cref="CampaignHour"/>, <see cref="CampaignKey"/>): what it
+/// holds, and the SQL that keeps it equal to the base tables. Under a model, a conversation adds one to
+/// <c>Conversations</c> at its credited touch's hour/day and key, and one to <c>Converted</c> when some conversion
+/// credits that same touch; a conversion adds one to <c>Conversions</c> and its value to <c>Value</c> at its own
+/// hour/day and its credited touch's key. Every writer changes it in the transaction that changes the base rows:
+/// the attribution processor (<see cref="CampaignRollupWriter"/>), conversion recording
+/// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
+/// those paths (raw inserts) needs <see cref="RebuildAsync"/>.
+/// </summary>
+public static class CampaignRollup
+{
+    public const long DayMs = 86_400_000;
+    public const long HourMs = 3_600_000;
+
+    /// <summary>The start of the bucket holding <paramref name="ms"/> (floor, also before 1970).</summary>
+    public static long BucketStart(long ms, long size) => ms - (((ms % size) + size) % size);
+
+    /// <summary>The same floor in SQL over an epoch-milliseconds expression.</summary>
+    internal static string BucketSql(string ms, long size) => $"({ms} - ((({ms} % {size}) + {size}) % {size}))";
+
+    /// <summary>The conversation column naming the credited touch, and the conversion column crediting a touch, per model.</summary>
+    internal static (string ConversationTouch, string ConversionTouch) Columns(AttributionModel model) =>
+        model == AttributionModel.First ? ("FirstReferralId", "FirstTouchId") : ("LatestReferralId", "LastTouchId");
+
+    /// <summary>Two keys are the same when all three parts are (NULLs equal, the ref ignoring case like the column).</summary>
+    internal const string SameKey = "k.TriggerId IS t.TriggerId AND k.Ref IS t.Ref AND k.AdId IS t.AdId";
+
+    /// <summary>
+    /// Every contribution of the base tables at <paramref name="size"/> granularity, one row per conversation and
+    /// model and per conversion and model: (Model, Start, TriggerId, Ref, AdId, Conversations, Converted,
+    /// Conversions, Value). <paramref name="conversations"/> optionally limits it to a subquery of conversation ids.
+    /// </summary>
+    private static string Contributions(long size, string? conversations)
+    {
+        var cohortFilter = conversations is null ? "" : $"WHERE c.Id IN {conversations}";
+        var conversionFilter = conversations is null ? "" : $"WHERE v.ConversationId IN {conversations}";
+        var parts = new List<string>();
+        foreach (var model in new[] { AttributionModel.First, AttributionModel.Last })
+        {
+            var (conversationTouch, conversionTouch) = Columns(model);
+            parts.Add($"""
+                SELECT {(int)model} AS Model, {BucketSql("t.OccurredAt", size)} AS Start, t.TriggerId, t.Ref, t.AdId,
+                       1 AS Conversations, EXISTS (SELECT 1 FROM Conversions x WHERE x.{conversionTouch} = t.Id) AS Converted,
+                       0 AS Conversions, 0.0 AS Value
+                FROM Conversations c JOIN ReferralTouches t ON t.Id = c.{conversationTouch} {cohortFilter}
+                """);
+            parts.Add($"""
+                SELECT {(int)model}, {BucketSql("v.OccurredAt", size)}, t.TriggerId, t.Ref, t.AdId, 0, 0, 1, COALESCE(v.Value, 0.0)
+                FROM Conversions v JOIN ReferralTouches t ON t.Id = v.{conversionTouch} {conversionFilter}
+                """);
+        }
+
+        return string.Join("\nUNION ALL\n", parts);
+    }
+
+    /// <summary>The contributions summed per bucket and key, with the key's id: (Model, Start, KeyId, four sums).</summary>
+    private static string Grouped(long size, string? conversations) => $"""
+        SELECT g.Model, g.Start, k.Id AS KeyId, g.Conversations, g.Converted, g.Conversions, g.Value
+        FROM (SELECT Model, Start, TriggerId, Ref, AdId, SUM(Conversations) AS Conversations, SUM(Converted) AS Converted,
+                     SUM(Conversions) AS Conversions, SUM(Value) AS Value
+              FROM ({Contributions(size, conversations)})
+              GROUP BY Model, Start, TriggerId, Ref, AdId) g
+        JOIN CampaignKeys k ON k.TriggerId IS g.TriggerId AND k.Ref IS g.Ref AND k.AdId IS g.AdId
+        """;
+
+    /// <summary>Adds the key of every credited touch that has none yet (keys are never removed, so ids stay valid).</summary>
+    private const string AddMissingKeys = """
+        WITH credited (TouchId) AS (
+            SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
+            UNION SELECT LatestReferralId FROM Conversations WHERE LatestReferralId IS NOT NULL
+            UNION SELECT FirstTouchId FROM Conversions WHERE FirstTouchId IS NOT NULL
+            UNION SELECT LastTouchId FROM Conversions WHERE LastTouchId IS NOT NULL)
+        INSERT INTO CampaignKeys (TriggerId, Ref, AdId)
+        SELECT DISTINCT t.TriggerId, t.Ref, t.AdId
+        FROM credited c JOIN ReferralTouches t ON t.Id = c.TouchId
+        WHERE NOT EXISTS (SELECT 1 FROM CampaignKeys k WHERE k.TriggerId IS t.TriggerId AND k.Ref IS t.Ref AND k.AdId IS t.AdId);
+        """;
+
+    /// <summary>
+    /// Recomputes the rollup from the base tables. The migration that created the rollup ran this same SQL once
+    /// (a frozen copy); run it after writing attribution data around the app's own paths.
+    /// </summary>
+    public static string RebuildSql { get; } = $"""
+        {AddMissingKeys}
+        DELETE FROM CampaignHours;
+        DELETE FROM CampaignDays;
+        INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+        {Grouped(HourMs, null)};
+        INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+        SELECT Model, {BucketSql("Start", DayMs)}, KeyId, SUM(Conversations), SUM(Converted), SUM(Conversions), SUM(Value)
+        FROM CampaignHours GROUP BY Model, {BucketSql("Start", DayMs)}, KeyId;
+        """;
+
+    public static async Task RebuildAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = RebuildSql;
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes out everything the conversations selected by <paramref name="conversationIds"/> (a SQL subquery) and
+    /// their conversions contribute. Call it in the deleting transaction, before the rows go.
+    /// </summary>
+    public static async Task RemoveConversationsAsync(AppDbContext db, string conversationIds, CancellationToken cancellationToken)
+    {
+        var statements = new List<string>();
+        foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
+        {
+            statements.Add($"""
+                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+                SELECT Model, Start, KeyId, -Conversations, -Converted, -Conversions, -Value FROM ({Grouped(size, conversationIds)}) WHERE true
+                ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = Conversations + excluded.Conversations,
+                    Converted = Converted + excluded.Converted, Conversions = Conversions + excluded.Conversions, Value = Value + excluded.Value;
+                DELETE FROM {table} WHERE Conversations = 0 AND Converted = 0 AND Conversions = 0;
+                UPDATE {table} SET Value = 0 WHERE Conversions = 0 AND Value <> 0;
+                """);
+        }
+
+        await db.Database.ExecuteSqlRawAsync(string.Join("\n", statements), cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts a conversion just inserted in the current transaction: under each model its credited touch's key gets
+    /// the conversion (at the conversion's hour and day), and the touch's own hour and day get a converted
+    /// conversation if this is the first conversion crediting it and it is a conversation's credited touch.
+    /// </summary>
+    public static async Task AddConversionAsync(AppDbContext db, Conversion conversion, CancellationToken cancellationToken)
+    {
+        foreach (var model in new[] { AttributionModel.First, AttributionModel.Last })
+        {
+            var touch = model == AttributionModel.First ? conversion.FirstTouchId : conversion.LastTouchId;
+            if (touch is null)
+            {
+                continue;
+            }
+
+            var (conversationTouch, conversionTouch) = Columns(model);
+            var at = UnixMs.From(conversion.OccurredAt);
+            var sql = $"""
+                INSERT INTO CampaignKeys (TriggerId, Ref, AdId)
+                SELECT t.TriggerId, t.Ref, t.AdId FROM ReferralTouches t
+                WHERE t.Id = $touch AND NOT EXISTS (SELECT 1 FROM CampaignKeys k WHERE {SameKey});
+                """;
+            foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
+            {
+                sql += $"""
+
+                    INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+                    SELECT $model, {BucketStart(at, size)}, k.Id, 0, 0, 1, COALESCE($value, 0.0)
+                    FROM ReferralTouches t JOIN CampaignKeys k ON {SameKey} WHERE t.Id = $touch
+                    ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversions = Conversions + 1, Value = Value + excluded.Value;
+                    INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+                    SELECT $model, {BucketSql("t.OccurredAt", size)}, k.Id, 0, 1, 0, 0.0
+                    FROM ReferralTouches t JOIN CampaignKeys k ON {SameKey}
+                    WHERE t.Id = $touch
+                      AND EXISTS (SELECT 1 FROM Conversations c WHERE c.{conversationTouch} = t.Id)
+                      AND NOT EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id AND v.Id <> $conversion)
+                    ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Converted = Converted + 1;
+                    """;
+            }
+
+            await db.Database.ExecuteSqlRawAsync(
+                sql,
+                [
+                    new SqliteParameter("$touch", touch.Value),
+                    new SqliteParameter("$model", (int)model),
+                    new SqliteParameter("$value", (object?)conversion.Value ?? DBNull.Value),
+                    new SqliteParameter("$conversion", conversion.Id),
+                ],
+                cancellationToken);
+        }
+    }
+
+    /// <summary>Adds a parameter to a command of hand-written SQL.</summary>
+    internal static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

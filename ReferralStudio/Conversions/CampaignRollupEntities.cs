@@ -1,0 +1,52 @@
+namespace ReferralStudio.Conversions;
+
+/// <summary>The two attribution models campaign analytics compares; stored as an integer.</summary>
+public enum AttributionModel
+{
+    First = 0,
+    Last = 1,
+}
+
+/// <summary>
+/// A campaign as the analytics group it: the trigger, ref and ad id of a credited touch, one row per
+/// combination with the ref compared ignoring case (the report's grouping). Rows are only ever added,
+/// so an id names the same key for the life of the database.
+/// </summary>
+public sealed class CampaignKey
+{
+    public long Id { get; set; }
+    public long? TriggerId { get; set; }
+    public string? Ref { get; set; }
+    public string? AdId { get; set; }
+}
+
+/// <summary>
+/// Campaign analytics for one UTC day, one model and one key, maintained in the transactions that change
+/// the base tables (see <see cref="CampaignRollup"/>): conversations whose credited touch happened that day
+/// with that key, how many of them have a conversion credited to that touch, and the conversions that
+/// happened that day credited to a touch with that key, with their value.
+/// </summary>
+public sealed class CampaignDay
+{
+    public AttributionModel Model { get; set; }
+    /// <summary>Midnight UTC starting the day.</summary>
+    public DateTimeOffset Start { get; set; }
+    public long KeyId { get; set; }
+    public int Conversations { get; set; }
+    public int Converted { get; set; }
+    public int Conversions { get; set; }
+    public double Value { get; set; }
+}
+
+/// <summary>The same figures as <see cref="CampaignDay"/> per UTC hour, for the ends of a range that is not day-aligned.</summary>
+public sealed class CampaignHour
+{
+    public AttributionModel Model { get; set; }
+    /// <summary>The start of the hour (UTC).</summary>
+    public DateTimeOffset Start { get; set; }
+    public long KeyId { get; set; }
+    public int Conversations { get; set; }
+    public int Converted { get; set; }
+    public int Conversions { get; set; }
+    public double Value { get; set; }
+}
