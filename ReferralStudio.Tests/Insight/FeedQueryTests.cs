@@ -222,6 +222,19 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
         Assert.False(FeedQuery.ChoosesPrefixPlan(new FeedFilter(RefPrefix: "pop_"), "Ref asc"));
     }
 
+    [Fact]
+    public async Task The_Ref_Index_Keeps_Each_Refs_Touches_Newest_First()
+    {
+        // Set by a raw-SQL migration (EF Core 6 cannot model descending index columns); the by-ref plan is only
+        // fast with it.
+        await using var db = data.Open();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'IX_ReferralTouches_Ref_OccurredAt'";
+        Assert.Equal("""CREATE INDEX "IX_ReferralTouches_Ref_OccurredAt" ON "ReferralTouches" ("Ref", "OccurredAt" DESC)""", await command.ExecuteScalarAsync());
+    }
+
     private static DateTimeOffset? Minutes(int? minutes) => minutes is { } m ? FeedDatabase.Start.AddMinutes(m) : null;
 
     /// <summary>
