@@ -84,7 +84,9 @@ public sealed record FeedRow(
 
 /// <summary>
 /// The feed's queries. Every filter maps to an indexed column of ReferralTouches (platform, trigger, ref,
-/// participant and time each have an index with OccurredAt), so a page is cheap on millions of rows.
+/// participant and time each have an index with OccurredAt), so a page is cheap on millions of rows. A ref
+/// prefix alone can match anything from a handful to most touches, so its newest-first page picks its plan by
+/// how many match (<see cref="PrefixPlan"/>).
 /// </summary>
 public static class FeedQuery
 {
@@ -142,12 +144,9 @@ public static class FeedQuery
             "Ref desc" => touches.OrderByDescending(t => t.Ref).ThenByDescending(t => t.Id),
             "Platform asc" => touches.OrderBy(t => t.Platform).ThenByDescending(t => t.OccurredAt),
             "Platform desc" => touches.OrderByDescending(t => t.Platform).ThenByDescending(t => t.OccurredAt),
-            _ => touches.OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id),
+            _ => Newest(touches),
         };
-        return touches.Select(t => new FeedRow(
-            t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId,
-            db.Triggers.Where(tr => tr.Id == t.TriggerId).Select(tr => tr.Name).FirstOrDefault(),
-            t.IsCampaignTouch, t.Passive, t.Simulated));
+        return Project(db, touches);
     }
 
     /// <summary>
@@ -159,8 +158,127 @@ public static class FeedQuery
     /// <summary>A page of rows, the number of matching touches up to <see cref="CountCap"/>, and whether there are more.</summary>
     public static async Task<(List<FeedRow> Rows, int Total, bool More)> PageAsync(AppDbContext db, FeedFilter filter, string? sort, int skip, int take, CancellationToken cancellationToken)
     {
-        var counted = await Apply(db.ReferralTouches.AsNoTracking(), filter).Select(t => t.Id).Take(CountCap + 1).CountAsync(cancellationToken);
-        var rows = await Rows(db, filter, sort).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        return (rows, Math.Min(counted, CountCap), counted > CountCap);
+        if (!ChoosesPrefixPlan(filter, sort))
+        {
+            var counted = await CountUpToAsync(Apply(db.ReferralTouches.AsNoTracking(), filter), CountCap + 1, cancellationToken);
+            var rows = await Rows(db, filter, sort).Skip(skip).Take(take).ToListAsync(cancellationToken);
+            return (rows, Math.Min(counted, CountCap), counted > CountCap);
+        }
+
+        var (matches, plan) = await ChoosePrefixPlanAsync(db, filter, skip, take, cancellationToken);
+        var page = await PrefixPage(db, filter, plan, skip, take).ToListAsync(cancellationToken);
+        return (page, Math.Min(matches, CountCap), matches > CountCap);
     }
+
+    /// <summary>
+    /// Counts the matches (up to the plan threshold, at least <see cref="CountCap"/> + 1, so the count shown is
+    /// the same either way) and picks the cheaper plan for the page.
+    /// </summary>
+    internal static async Task<(int Matches, PrefixPlan Plan)> ChoosePrefixPlanAsync(AppDbContext db, FeedFilter filter, int skip, int take, CancellationToken cancellationToken)
+    {
+        if (await IsSmallWindowAsync(db, filter, cancellationToken))
+        {
+            // Few touches in the date range: walking all of them is cheaper than reading every index entry of a
+            // popular prefix, for the count as for the page.
+            return (await CountUpToAsync(Apply(Through(db, ThroughOccurredAtIndex), filter), CountCap + 1, cancellationToken), PrefixPlan.NewestFirst);
+        }
+
+        var cap = PrefixCountCap(filter, skip, take);
+        var matches = await CountUpToAsync(Apply(Through(db, ThroughRefIndex), filter), cap + 1, cancellationToken);
+        return (matches, matches > cap ? PrefixPlan.NewestFirst : PrefixPlan.ByRef);
+    }
+
+    /// <summary>
+    /// Counts matching touches, stopping at <paramref name="limit"/>. EF Core 6 turns <c>Take(n).Count()</c> into a
+    /// subquery selecting every column (dotnet/efcore#29667), so SQLite reads each matching row; summing ones keeps
+    /// the subquery to the columns the filter needs, which an index usually holds (10 ms instead of 200 ms for
+    /// 100,000 matches here).
+    /// </summary>
+    private static Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken) =>
+        touches.Select(t => 1).Take(limit).SumAsync(cancellationToken);
+
+    /// <summary>How a newest-first page with a ref prefix is read; both give the same rows in the same order.</summary>
+    internal enum PrefixPlan
+    {
+        /// <summary>
+        /// The prefix's range of <c>IX_ReferralTouches_Ref_OccurredAt</c>, sorted by time: the ids of the page come
+        /// from the index alone (unless the arrival filter needs the row), then the page's rows by id (EF writes
+        /// that as EXISTS, which SQLite 3.35 turns into primary-key lookups of the listed ids). The index holds each
+        /// ref's touches newest first, so once the sort holds skip + take ids most entries are dropped after one
+        /// comparison. Cost grows with the number of matches (about 0.1 µs each here).
+        /// </summary>
+        ByRef,
+
+        /// <summary>
+        /// <c>IX_ReferralTouches_OccurredAt</c> newest first, each touch checked against the prefix, stopping after
+        /// skip + take matches. Cost grows with the touches walked past (about 1 µs each, a row lookup), that is
+        /// with (skip + take) / share of touches matching.
+        /// </summary>
+        NewestFirst,
+    }
+
+    /// <summary>
+    /// A prefix matching more than this many touches per row up to the end of the page is read newest first:
+    /// walking the time index then passes at most 1/50 of the touches (20,000 of a million), while the by-ref
+    /// plan below the threshold sorts at most 50 matches per row wanted (102,500 for rows 2,001 to 2,050).
+    /// Both cost 10 to 20 ms at the threshold on the 1,000,000-touch benchmark (bench/RESULTS.md).
+    /// </summary>
+    internal const int DenseFactor = 50;
+
+    internal const string RefIndex = "IX_ReferralTouches_Ref_OccurredAt";
+    internal const string OccurredAtIndex = "IX_ReferralTouches_OccurredAt";
+    private const string ThroughRefIndex = "SELECT * FROM \"ReferralTouches\" INDEXED BY \"" + RefIndex + "\"";
+    private const string ThroughOccurredAtIndex = "SELECT * FROM \"ReferralTouches\" INDEXED BY \"" + OccurredAtIndex + "\"";
+
+    /// <summary>
+    /// The plan choice applies to the default order with a ref prefix and no equality filter. Platform, trigger
+    /// and search each have an (X, OccurredAt) index that SQLite already walks newest first, with no sort.
+    /// </summary>
+    internal static bool ChoosesPrefixPlan(FeedFilter filter, string? sort) =>
+        filter.RefPrefix is not null && filter.Platform is null && filter.TriggerId is null && filter.Search is null
+        && (sort ?? DefaultSort) == DefaultSort;
+
+    /// <summary>
+    /// How far the count goes: past <see cref="CountCap"/> up to the plan threshold while the (Ref, OccurredAt)
+    /// index alone answers it (about 0.05 µs a match); with the arrival filter every match costs a row lookup,
+    /// so the count stops at the cap and more than <see cref="CountCap"/> matches count as dense.
+    /// </summary>
+    internal static int PrefixCountCap(FeedFilter filter, int skip, int take) =>
+        filter.Arrival is null ? (int)Math.Clamp(DenseFactor * ((long)skip + take), CountCap, int.MaxValue - 1) : CountCap;
+
+    /// <summary>A date range holding at most this many touches (of any ref) is walked whole rather than searched by ref.</summary>
+    internal const int SmallWindow = 20_000;
+
+    /// <summary>Whether the filter has a date range with at most <see cref="SmallWindow"/> touches (counted on the time index alone).</summary>
+    private static async Task<bool> IsSmallWindowAsync(AppDbContext db, FeedFilter filter, CancellationToken cancellationToken) =>
+        (filter.Since is not null || filter.Until is not null)
+        && await CountUpToAsync(Apply(db.ReferralTouches.AsNoTracking(), new FeedFilter(Since: filter.Since, Until: filter.Until)), SmallWindow + 1, cancellationToken) <= SmallWindow;
+
+    /// <summary>The rows of one newest-first page of a ref-prefix filter, read with <paramref name="plan"/>.</summary>
+    internal static IQueryable<FeedRow> PrefixPage(AppDbContext db, FeedFilter filter, PrefixPlan plan, int skip, int take)
+    {
+        if (plan == PrefixPlan.NewestFirst)
+        {
+            return Project(db, Newest(Apply(Through(db, ThroughOccurredAtIndex), filter))).Skip(skip).Take(take);
+        }
+
+        var ids = Newest(Apply(Through(db, ThroughRefIndex), filter)).Skip(skip).Take(take).Select(t => t.Id);
+        return Project(db, Newest(db.ReferralTouches.AsNoTracking().Where(t => ids.Contains(t.Id))));
+    }
+
+    /// <summary>
+    /// The touches read through one index (SQLite's <c>INDEXED BY</c>: the statement fails if the index is
+    /// missing, rather than silently changing plan). EF wraps it as a subquery that SQLite flattens.
+    /// </summary>
+    private static IQueryable<ReferralTouch> Through(AppDbContext db, string sql) => db.ReferralTouches.FromSqlRaw(sql).AsNoTracking();
+
+    /// <summary>The feed's default order; the id breaks ties in time, so a page boundary never moves.</summary>
+    private static IQueryable<ReferralTouch> Newest(IQueryable<ReferralTouch> touches) =>
+        touches.OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id);
+
+    private static IQueryable<FeedRow> Project(AppDbContext db, IQueryable<ReferralTouch> touches) =>
+        touches.Select(t => new FeedRow(
+            t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId,
+            db.Triggers.Where(tr => tr.Id == t.TriggerId).Select(tr => tr.Name).FirstOrDefault(),
+            t.IsCampaignTouch, t.Passive, t.Simulated));
 }

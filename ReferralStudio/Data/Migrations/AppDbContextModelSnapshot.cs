@@ -46,7 +46,7 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("Platform", "AccountId")
                         .IsUnique();
 
-                    b.ToTable("BusinessAccounts", (string)null);
+                    b.ToTable("BusinessAccounts");
                 });
 
             modelBuilder.Entity("ReferralStudio.Auth.DashboardUser", b =>
@@ -81,7 +81,7 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("Email")
                         .IsUnique();
 
-                    b.ToTable("DashboardUsers", (string)null);
+                    b.ToTable("DashboardUsers");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignDay", b =>
@@ -109,7 +109,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Model", "Start", "KeyId");
 
-                    b.ToTable("CampaignDays", (string)null);
+                    b.ToTable("CampaignDays");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
@@ -137,7 +137,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Model", "Start", "KeyId");
 
-                    b.ToTable("CampaignHours", (string)null);
+                    b.ToTable("CampaignHours");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignKey", b =>
@@ -161,7 +161,7 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("TriggerId", "Ref", "AdId")
                         .IsUnique();
 
-                    b.ToTable("CampaignKeys", (string)null);
+                    b.ToTable("CampaignKeys");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.Conversion", b =>
@@ -212,7 +212,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("OccurredAt");
 
-                    b.ToTable("Conversions", (string)null);
+                    b.ToTable("Conversions");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.Conversation", b =>
@@ -282,7 +282,38 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("Platform", "AccountId", "ParticipantId")
                         .IsUnique();
 
-                    b.ToTable("Conversations", (string)null);
+                    b.ToTable("Conversations");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Data.DeliveryOutcome", b =>
+                {
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DuplicateCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IgnoredEventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RejectedEventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DeliveryId");
+
+                    b.ToTable("DeliveryOutcomes");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.InboundDelivery", b =>
@@ -327,13 +358,27 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ReceivedAt");
+                    b.ToView("InboundDeliveries");
+                });
 
-                    b.HasIndex("Status")
-                        .HasDatabaseName("IX_InboundDeliveries_Pending")
-                        .HasFilter("Status = 0");
+            modelBuilder.Entity("ReferralStudio.Data.InboxCursor", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("InboundDeliveries", (string)null);
+                    b.Property<long>("LastDeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("InboxCursors");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastDeliveryId = 0L
+                        });
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.ReferralTouch", b =>
@@ -455,7 +500,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("TriggerId", "OccurredAt");
 
-                    b.ToTable("ReferralTouches", (string)null);
+                    b.ToTable("ReferralTouches");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.WebhookEvent", b =>
@@ -524,7 +569,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("ConversationId", "OccurredAt");
 
-                    b.ToTable("WebhookEvents", (string)null);
+                    b.ToTable("WebhookEvents");
                 });
 
             modelBuilder.Entity("ReferralStudio.Messaging.OutgoingMessage", b =>
@@ -591,7 +636,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("Status", "NextAttemptAt");
 
-                    b.ToTable("OutgoingMessages", (string)null);
+                    b.ToTable("OutgoingMessages");
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.OutboundAttempt", b =>
@@ -622,7 +667,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("DeliveryId");
 
-                    b.ToTable("OutboundAttempts", (string)null);
+                    b.ToTable("OutboundAttempts");
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.OutboundDelivery", b =>
@@ -680,7 +725,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("SubscriptionId", "Id");
 
-                    b.ToTable("OutboundDeliveries", (string)null);
+                    b.ToTable("OutboundDeliveries");
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.WebhookSubscription", b =>
@@ -727,7 +772,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("WebhookSubscriptions", (string)null);
+                    b.ToTable("WebhookSubscriptions");
                 });
 
             modelBuilder.Entity("ReferralStudio.Triggers.ConversationTag", b =>
@@ -749,7 +794,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("Label");
 
-                    b.ToTable("ConversationTags", (string)null);
+                    b.ToTable("ConversationTags");
                 });
 
             modelBuilder.Entity("ReferralStudio.Triggers.Trigger", b =>
@@ -798,7 +843,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("Triggers", (string)null);
+                    b.ToTable("Triggers");
                 });
 
             modelBuilder.Entity("ReferralStudio.Triggers.TriggerFiring", b =>
@@ -832,7 +877,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("TriggerId", "FiredAt");
 
-                    b.ToTable("TriggerFirings", (string)null);
+                    b.ToTable("TriggerFirings");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.Conversation", b =>

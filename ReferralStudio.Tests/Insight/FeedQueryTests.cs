@@ -1,0 +1,256 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Data;
+using ReferralStudio.Insight;
+using ReferralStudio.Tests.Infrastructure;
+
+namespace ReferralStudio.Tests.Insight;
+
+/// <summary>
+/// A migrated SQLite file with 15,000 referral touches: a popular prefix (more than <see cref="FeedQuery.CountCap"/>
+/// matches, refs in mixed case), a rare one, refs with '%' and look-alikes for '_', a few without a ref, and
+/// times drawn from 2,000 minutes so most touches share their time with others.
+/// </summary>
+public sealed class FeedDatabase : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
+    public static readonly string[] Platforms = ["instagram", "messenger", "whatsapp"];
+    public static readonly string[] Arrivals = FeedFilter.Arrivals;
+
+    private readonly string _path = TestApp.NewDatabasePath();
+    private DbContextOptions<AppDbContext> _options = null!;
+
+    public AppDbContext Open() => new(_options);
+
+    /// <summary>Every touch, read once after the data is written, for the in-memory definition of the feed.</summary>
+    public List<ReferralTouch> Touches { get; private set; } = [];
+
+    public Dictionary<long, string> TriggerNames { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        _options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={_path}").Options;
+        await using (var db = Open())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var at = Start.ToUnixTimeMilliseconds();
+        foreach (var name in new[] { "Popular", "Rare", "Loose" })
+        {
+            await ExecAsync(connection, tx, """
+                INSERT INTO Triggers (Name, Pattern, Platforms, AdIds, Priority, Enabled, Tags, GreetingText, GreetingMode, CreatedAt, UpdatedAt)
+                VALUES ($name, $name, '[]', '[]', 0, 1, '[]', NULL, 0, $at, $at)
+                """, ("$name", name), ("$at", at));
+        }
+
+        for (var c = 1; c <= 300; c++)
+        {
+            var p = (c - 1) % 3;
+            await ExecAsync(connection, tx, """
+                INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, CreatedAt, LastActivityAt, WindowExpiresAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
+                VALUES ($id, $platform, $account, $participant, $at, $at, $at, 0, 0, 0, 0)
+                """, ("$id", c), ("$platform", Platforms[p]), ("$account", $"account-{p}"), ("$participant", $"participant-{c}"), ("$at", at));
+        }
+
+        var random = new Random(20261121);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = """
+            INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
+                AdId, TriggerId, Platform, AccountId, ParticipantId, Simulated)
+            VALUES ($conversation, $event, $ref, 'SHORTLINKS', 'OPEN_THREAD', $arrival, 0, 1, $at, $at, NULL, $trigger, $platform, $account, $participant, 0)
+            """;
+        foreach (var name in new[] { "$conversation", "$event", "$ref", "$arrival", "$at", "$trigger", "$platform", "$account", "$participant" })
+        {
+            insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        for (var i = 0; i < 15_000; i++)
+        {
+            var (@ref, trigger) = Ref(i, random);
+            var c = 1 + random.Next(300);
+            var p = (c - 1) % 3;
+            object?[] values = [c, i + 1, @ref, Arrivals[random.Next(Arrivals.Length)], at + (random.Next(2_000) * 60_000L), trigger, Platforms[p], $"account-{p}", $"participant-{c}"];
+            for (var v = 0; v < values.Length; v++)
+            {
+                insert.Parameters[v].Value = values[v] ?? DBNull.Value;
+            }
+
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+        await using var read = Open();
+        Touches = await read.ReferralTouches.AsNoTracking().ToListAsync();
+        TriggerNames = await read.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name);
+    }
+
+    /// <summary>Every 200th touch is rare, every 500th has a '%' or a '_' look-alike, every 97th has no ref; the rest are popular or loose.</summary>
+    private static (string? Ref, long? Trigger) Ref(int i, Random random) => i switch
+    {
+        _ when i % 200 == 0 => (new[] { "rare_x", "RARE_y", "Rare_z1" }[random.Next(3)], 2),
+        _ when i % 500 == 1 => (new[] { "50%_off", "50x_off", "popxa", "pop%b" }[random.Next(4)], null),
+        _ when i % 97 == 2 => (null, null),
+        _ => random.Next(100) < 85
+            ? (new[] { "pop_a", "Pop_B", "POP_c", "pop_d1", "pop_" }[random.Next(5)], 1)
+            : ($"loose_{random.Next(40)}", 3),
+    };
+
+    private static async Task ExecAsync(SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The ref-prefix page reads either the prefix's index range or the time index newest first, by how many touches
+/// match; both must give exactly the feed's definition: case-insensitive literal prefix, the other filters,
+/// newest first with the id breaking ties, and the count capped at <see cref="FeedQuery.CountCap"/>.
+/// </summary>
+public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDatabase>
+{
+    public static TheoryData<string, string?, long?, int?, int?, string?, string?> Filters() => new()
+    {
+        // prefix, platform, trigger, since (minutes from the start), until, arrival, search
+        { "pop_", null, null, null, null, null, null },
+        { "POP_", null, null, null, null, null, null },
+        { "Pop_b", null, null, null, null, null, null },
+        { "p", null, null, null, null, null, null },
+        { "rare_", null, null, null, null, null, null },
+        { "RARE_", null, null, null, null, null, null },
+        { "rare_z", null, null, null, null, null, null },
+        { "50%", null, null, null, null, null, null },
+        { "50_", null, null, null, null, null, null },
+        { "pop%", null, null, null, null, null, null },
+        { "loose_1", null, null, null, null, null, null },
+        { "nothing", null, null, null, null, null, null },
+        { "pop_", "messenger", null, null, null, null, null },
+        { "rare_", "whatsapp", null, null, null, null, null },
+        { "pop_", null, 1, null, null, null, null },
+        { "pop_", null, 2, null, null, null, null },
+        { "rare_", null, 2, null, null, null, null },
+        { "pop_", null, null, 300, 900, null, null },
+        { "rare_", null, null, 300, 900, null, null },
+        { "POP_", null, null, 1_000, null, null, null },
+        { "pop_", null, null, null, 40, null, null },
+        { "pop_", null, null, null, null, "ad", null },
+        { "rare_", null, null, null, null, "postback", null },
+        { "pop_", "instagram", 1, 100, 1_500, "standalone", null },
+        { "rare_", "messenger", 2, 0, 2_000, null, null },
+        { "pop_", null, null, null, null, null, "account-1" },
+        { "pop_", null, null, null, null, null, "participant-7" },
+        { "rare_", null, null, null, null, null, "RARE_X" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task Both_Plans_Give_Exactly_The_Feed_Definition_On_Every_Page(string prefix, string? platform, long? trigger, int? since, int? until, string? arrival, string? search)
+    {
+        var filter = new FeedFilter(platform, trigger, prefix, Minutes(since), Minutes(until), arrival, search);
+        var expected = Expected(filter);
+        foreach (var skip in new[] { 0, 50, 2_000, expected.Count - 30, expected.Count, 12_000 }.Where(s => s >= 0).Distinct())
+        {
+            var page = expected.Skip(skip).Take(50).ToList();
+            foreach (var plan in new[] { FeedQuery.PrefixPlan.ByRef, FeedQuery.PrefixPlan.NewestFirst })
+            {
+                await using var db = data.Open();
+                Assert.Equal(page, await FeedQuery.PrefixPage(db, filter, plan, skip, 50).ToListAsync());
+            }
+
+            await using (var db = data.Open())
+            {
+                var (rows, total, more) = await FeedQuery.PageAsync(db, filter, null, skip, 50, default);
+                Assert.Equal(page, rows);
+                Assert.Equal(Math.Min(expected.Count, FeedQuery.CountCap), total);
+                Assert.Equal(expected.Count > FeedQuery.CountCap, more);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_Data_Has_Mixed_Case_Ties_And_Literal_Wildcard_Characters()
+    {
+        var popular = Expected(new FeedFilter(RefPrefix: "pop_"));
+        Assert.True(popular.Count > FeedQuery.CountCap);
+        Assert.Contains(popular, r => r.Ref == "POP_c");
+        Assert.DoesNotContain(popular, r => r.Ref is "popxa" or "pop%b");
+        Assert.True(popular.GroupBy(r => r.OccurredAt).Count(g => g.Count() > 1) > 1_000, "most touches share their time with others");
+
+        Assert.Equal(["50%_off"], Expected(new FeedFilter(RefPrefix: "50%")).Select(r => r.Ref).Distinct());
+        Assert.Empty(Expected(new FeedFilter(RefPrefix: "50_")));
+        Assert.Equal(["pop%b"], Expected(new FeedFilter(RefPrefix: "POP%")).Select(r => r.Ref).Distinct());
+        var rare = Expected(new FeedFilter(RefPrefix: "rare_"));
+        Assert.InRange(rare.Count, 50, 100);
+        Assert.Equal(3, rare.Select(r => r.Ref).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Page_Reads_A_Popular_Prefix_Newest_First_And_A_Rare_One_By_Ref()
+    {
+        await using var db = data.Open();
+        Assert.Equal(FeedQuery.PrefixPlan.NewestFirst, (await FeedQuery.ChoosePrefixPlanAsync(db, new FeedFilter(RefPrefix: "POP_"), 0, 50, default)).Plan);
+        Assert.Equal(FeedQuery.PrefixPlan.ByRef, (await FeedQuery.ChoosePrefixPlanAsync(db, new FeedFilter(RefPrefix: "pop_"), 2_000, 50, default)).Plan);
+        Assert.Equal(FeedQuery.PrefixPlan.ByRef, (await FeedQuery.ChoosePrefixPlanAsync(db, new FeedFilter(RefPrefix: "rare_"), 0, 50, default)).Plan);
+        Assert.Equal(FeedQuery.PrefixPlan.ByRef, (await FeedQuery.ChoosePrefixPlanAsync(db, new FeedFilter(RefPrefix: "pop_", Arrival: "ad"), 0, 50, default)).Plan);
+        // Every date range here holds fewer than SmallWindow touches: walked whole.
+        Assert.Equal(FeedQuery.PrefixPlan.NewestFirst, (await FeedQuery.ChoosePrefixPlanAsync(db, new FeedFilter(RefPrefix: "rare_", Since: Minutes(300)), 0, 50, default)).Plan);
+        Assert.False(FeedQuery.ChoosesPrefixPlan(new FeedFilter(RefPrefix: "pop_", Platform: "instagram"), null));
+        Assert.False(FeedQuery.ChoosesPrefixPlan(new FeedFilter(RefPrefix: "pop_"), "Ref asc"));
+    }
+
+    [Fact]
+    public async Task The_Ref_Index_Keeps_Each_Refs_Touches_Newest_First()
+    {
+        // Set by a raw-SQL migration (EF Core 6 cannot model descending index columns); the by-ref plan is only
+        // fast with it.
+        await using var db = data.Open();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'IX_ReferralTouches_Ref_OccurredAt'";
+        Assert.Equal("""CREATE INDEX "IX_ReferralTouches_Ref_OccurredAt" ON "ReferralTouches" ("Ref", "OccurredAt" DESC)""", await command.ExecuteScalarAsync());
+    }
+
+    private static DateTimeOffset? Minutes(int? minutes) => minutes is { } m ? FeedDatabase.Start.AddMinutes(m) : null;
+
+    /// <summary>
+    /// The feed by its definition, computed in memory from every touch: a ref starting with the prefix ignoring
+    /// case, taken literally; the exact search compares refs ignoring case too (the column is NOCASE).
+    /// </summary>
+    private List<FeedRow> Expected(FeedFilter f) => data.Touches
+        .Where(t => f.RefPrefix is null || (t.Ref?.StartsWith(f.RefPrefix, StringComparison.OrdinalIgnoreCase) ?? false))
+        .Where(t => f.Platform is null || t.Platform == f.Platform)
+        .Where(t => f.TriggerId is null || t.TriggerId == f.TriggerId)
+        .Where(t => f.Since is null || t.OccurredAt >= f.Since)
+        .Where(t => f.Until is null || t.OccurredAt < f.Until)
+        .Where(t => f.Arrival is null || t.Arrival == f.Arrival)
+        .Where(t => f.Search is null || string.Equals(t.Ref, f.Search, StringComparison.OrdinalIgnoreCase) || t.ParticipantId == f.Search || t.AdId == f.Search || t.AccountId == f.Search)
+        .OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id)
+        .Select(t => new FeedRow(t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival,
+            t.TriggerId, t.TriggerId is { } id ? data.TriggerNames[id] : null, t.IsCampaignTouch, t.Passive, t.Simulated))
+        .ToList();
+}
