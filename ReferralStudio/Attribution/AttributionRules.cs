@@ -14,6 +14,9 @@ public sealed class ConversationState
     public DateTimeOffset? FirstReferralAt { get; set; }
     public long? LatestReferralId { get; set; }
     public DateTimeOffset? LastReferralAt { get; set; }
+    /// <summary>The referral ids the row holds now; an update that leaves them alone needs no foreign-key checks.</summary>
+    public long? StoredFirstReferralId { get; set; }
+    public long? StoredLatestReferralId { get; set; }
     public int MessageCount { get; set; }
     public bool HasInboundText { get; set; }
     public bool HasWaitingGreeting { get; set; }

@@ -32,6 +32,7 @@ public sealed class AttributionStore : IDisposable
     private readonly PreparedStatement _selectConversation;
     private readonly PreparedStatement _insertConversation;
     private readonly PreparedStatement _updateConversation;
+    private readonly PreparedStatement _updateConversationActivity;
     private readonly PreparedStatement _insertEvent;
     private readonly PreparedStatement _insertTouch;
     private readonly SqliteCommand _markDelivery;
@@ -57,22 +58,30 @@ public sealed class AttributionStore : IDisposable
             """, "$platform", "$account", "$participant");
         _insertConversation = new PreparedStatement(connection, """
             INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
-            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0, $simulated) RETURNING Id
+            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0, $simulated)
             """, "$platform", "$account", "$participant", "$name", "$at", "$simulated");
         _updateConversation = new PreparedStatement(connection, """
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
-                WindowExpiresAt = $windowExpiresAt, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
-                LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt, MessageCount = $messageCount,
-                HasInboundText = $hasInboundText, HasWaitingGreeting = $hasWaitingGreeting
+                WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
+                HasWaitingGreeting = $hasWaitingGreeting, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
+                LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt
             WHERE Id = $id
-            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$firstReferralId", "$firstReferralAt",
-            "$latestReferralId", "$lastReferralAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");
+            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting",
+            "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$id");
+        // The same without the referral columns: SQLite checks foreign keys on an UPDATE that sets them, and runs
+        // it with a statement journal (a copy of every page it touches), which costs more than the update itself.
+        _updateConversationActivity = new PreparedStatement(connection, """
+            UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
+                WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
+                HasWaitingGreeting = $hasWaitingGreeting
+            WHERE Id = $id
+            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");
         _insertEvent = new PreparedStatement(connection, """
             INSERT INTO WebhookEvents (DeliveryId, DedupKey, Status, Reason, Platform, Kind, Passive, AccountId, ParticipantId,
                 OccurredAt, ReceivedAt, MessageId, Text, Ref, RefRejection, RawJson, ConversationId)
             VALUES ($deliveryId, $dedupKey, $status, $reason, $platform, $kind, $passive, $account, $participant,
                 $occurredAt, $receivedAt, $messageId, $text, $ref, $refRejection, $rawJson, $conversationId)
-            ON CONFLICT (DedupKey) DO NOTHING RETURNING Id
+            ON CONFLICT (DedupKey) DO NOTHING
             """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
             "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
         _insertTouch = new PreparedStatement(connection, """
@@ -82,7 +91,6 @@ public sealed class AttributionStore : IDisposable
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
                 $adId, $adsContextData, $refererUri, $productId, $payload, $ctwaClid, $sourceId, $sourceType, $sourceUrl, $headline, $body,
                 $mediaType, $imageUrl, $videoUrl, $thumbnailUrl, $triggerId, $platform, $account, $participant, $simulated)
-            RETURNING Id
             """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
             "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
             "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId", "$platform", "$account", "$participant", "$simulated");
@@ -189,7 +197,7 @@ public sealed class AttributionStore : IDisposable
         insert.Bind(15, referral?.RefRejection);
         insert.BindNull(16);
         insert.Bind(17, conversation.Id);
-        if (insert.ExecuteInt64() is not long eventId)
+        if (insert.ExecuteInsert() is not long eventId)
         {
             return false;
         }
@@ -340,7 +348,7 @@ public sealed class AttributionStore : IDisposable
         insert.BindNull(15);
         insert.Bind(16, rejected.RawJson);
         insert.BindNull(17);
-        insert.ExecuteInt64();
+        insert.Execute();
     }
 
     private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, ParsedDelivery delivery, long? triggerId)
@@ -376,7 +384,7 @@ public sealed class AttributionStore : IDisposable
         insert.Bind(28, parsed.AccountId);
         insert.Bind(29, parsed.ParticipantId);
         insert.Bind(30, delivery.Simulated);
-        return insert.ExecuteInt64()!.Value;
+        return insert.ExecuteInsert()!.Value;
     }
 
     private ConversationState GetOrCreateConversation(string platform, ParsedEvent parsed, bool simulated)
@@ -412,7 +420,7 @@ public sealed class AttributionStore : IDisposable
             insert.Bind(6, simulated);
             state = new ConversationState
             {
-                Id = insert.ExecuteInt64()!.Value,
+                Id = insert.ExecuteInsert()!.Value,
                 IsNew = true,
                 ParticipantName = parsed.ParticipantName,
                 CreatedAt = parsed.OccurredAt,
@@ -431,8 +439,10 @@ public sealed class AttributionStore : IDisposable
         LastActivityAt = r.GetDateTime(2),
         WindowExpiresAt = r.GetDateTimeOrNull(3),
         FirstReferralId = r.GetInt64OrNull(4),
+        StoredFirstReferralId = r.GetInt64OrNull(4),
         FirstReferralAt = r.GetDateTimeOrNull(5),
         LatestReferralId = r.GetInt64OrNull(6),
+        StoredLatestReferralId = r.GetInt64OrNull(6),
         LastReferralAt = r.GetDateTimeOrNull(7),
         MessageCount = (int)r.GetInt64(8),
         HasInboundText = r.GetBoolean(9),
@@ -442,20 +452,31 @@ public sealed class AttributionStore : IDisposable
 
     private void SaveConversation(ConversationState c)
     {
-        var update = _updateConversation;
+        // The referral ids and times only ever move together.
+        var referralsMoved = c.FirstReferralId != c.StoredFirstReferralId || c.LatestReferralId != c.StoredLatestReferralId;
+        var update = referralsMoved ? _updateConversation : _updateConversationActivity;
         update.Bind(1, c.ParticipantName);
         update.Bind(2, c.CreatedAt);
         update.Bind(3, c.LastActivityAt);
         update.Bind(4, c.WindowExpiresAt);
-        update.Bind(5, c.FirstReferralId);
-        update.Bind(6, c.FirstReferralAt);
-        update.Bind(7, c.LatestReferralId);
-        update.Bind(8, c.LastReferralAt);
-        update.Bind(9, c.MessageCount);
-        update.Bind(10, c.HasInboundText);
-        update.Bind(11, c.HasWaitingGreeting);
-        update.Bind(12, c.Id);
+        update.Bind(5, c.MessageCount);
+        update.Bind(6, c.HasInboundText);
+        update.Bind(7, c.HasWaitingGreeting);
+        if (referralsMoved)
+        {
+            update.Bind(8, c.FirstReferralId);
+            update.Bind(9, c.FirstReferralAt);
+            update.Bind(10, c.LatestReferralId);
+            update.Bind(11, c.LastReferralAt);
+            update.Bind(12, c.Id);
+        }
+        else
+        {
+            update.Bind(8, c.Id);
+        }
+
         update.Execute();
+        (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
         c.Dirty = false;
     }
 
@@ -467,7 +488,7 @@ public sealed class AttributionStore : IDisposable
         _conversations.Clear();
     }
 
-    private IDisposable[] Statements => [_selectConversation, _insertConversation, _updateConversation, _insertEvent, _insertTouch, _markDelivery];
+    private IDisposable[] Statements => [_selectConversation, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery];
 
     private static string KindName(EventKind kind) => kind switch
     {

@@ -118,18 +118,12 @@ public sealed class PreparedStatement : IDisposable
         }
     }
 
-    /// <summary>Runs the statement and returns the first column of its first row (null: no row, or NULL).</summary>
-    public long? ExecuteInt64()
-    {
-        try
-        {
-            return Step() && !IsNull(0) ? GetInt64(0) : null;
-        }
-        finally
-        {
-            Reset();
-        }
-    }
+    /// <summary>
+    /// Runs an INSERT and returns the new row's rowid, or null when it inserted nothing (an ON CONFLICT DO
+    /// NOTHING that hit the conflict). Cheaper than <c>RETURNING</c>, which makes SQLite run the insert as a
+    /// multi-row write with a statement journal (a copy of every page it touches).
+    /// </summary>
+    public long? ExecuteInsert() => Execute() > 0 ? raw.sqlite3_last_insert_rowid(_db) : null;
 
     /// <summary>
     /// Advances to the next row (true) or the end (false). Read columns with the getters, then call
