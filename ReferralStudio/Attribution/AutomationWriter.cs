@@ -40,8 +40,10 @@ public sealed class AutomationWriter
             VALUES ($conversation, $trigger, $touch, $platform, $account, $recipient, $text, $status, 0, $at, $at)
             ON CONFLICT DO NOTHING
             """, "$conversation", "$trigger", "$touch", "$platform", "$account", "$recipient", "$text", "$status", "$at");
+        // "+Status" keeps SQLite on the ConversationId index: without statistics it would otherwise pick the
+        // (Status, NextAttemptAt) one and scan every waiting greeting on each message.
         _releaseGreetings = new PreparedStatement(connection, """
-            UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND Status = $waiting
+            UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND +Status = $waiting
             """, "$pending", "$at", "$conversation", "$waiting");
         _insertOutbound = new PreparedStatement(connection, """
             INSERT INTO OutboundDeliveries (SubscriptionId, MessageId, EventType, Payload, CreatedAt, Status, Attempts, NextAttemptAt, ReplayRequested)
