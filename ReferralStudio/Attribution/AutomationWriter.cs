@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Api;
@@ -23,10 +24,14 @@ public sealed class AutomationWriter
     private readonly PreparedStatement _releaseGreetings;
     private readonly PreparedStatement _insertOutbound;
     private readonly PreparedStatement _selectTouch;
+    // One event's JSON body, written once as UTF-8 and bound as is for every subscriber.
+    private readonly ArrayBufferWriter<byte> _payload = new(2048);
+    private readonly Utf8JsonWriter _json;
 
     public AutomationWriter(SqliteConnection connection, OutboundQueue outbound)
     {
         _outbound = outbound;
+        _json = new Utf8JsonWriter(_payload, OutboundEvent.WriterOptions);
         _insertFiring = new PreparedStatement(connection, """
             INSERT INTO TriggerFirings (TriggerId, ConversationId, ReferralTouchId, Captures, FiredAt)
             VALUES ($trigger, $conversation, $touch, $captures, $at)
@@ -163,13 +168,16 @@ public sealed class AutomationWriter
         }
 
         var message = new OutboundEvent(OutboundEvent.NewId(), eventType, timestamp, data);
-        var payload = message.Serialize();
+        _payload.ResetWrittenCount();
+        _json.Reset();
+        message.WriteTo(_json);
+        _json.Flush();
         foreach (var subscriptionId in subscribers)
         {
             _insertOutbound.Bind(1, subscriptionId);
             _insertOutbound.Bind(2, message.Id);
             _insertOutbound.Bind(3, eventType);
-            _insertOutbound.Bind(4, payload);
+            _insertOutbound.BindUtf8(4, _payload.WrittenSpan);
             _insertOutbound.Bind(5, now);
             _insertOutbound.Execute();
         }
