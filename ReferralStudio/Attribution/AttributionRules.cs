@@ -22,6 +22,9 @@ public sealed class ConversationState
     public bool HasWaitingGreeting { get; set; }
     /// <summary>conversation.started went out in this transaction (only new conversations send it).</summary>
     public bool StartAnnounced { get; set; }
+    /// <summary>A new conversation whose row (under its reserved id) is written once, with its final values, at commit.</summary>
+    public bool Unsaved { get; set; }
+    public bool Simulated { get; init; }
 }
 
 /// <summary>

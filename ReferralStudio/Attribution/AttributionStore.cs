@@ -30,6 +30,8 @@ public sealed class AttributionStore : IDisposable
     private TriggerCatalog.Snapshot _snapshot;
     private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
     private readonly PreparedStatement _selectConversation;
+    private readonly PreparedStatement _lastConversationId;
+    private readonly PreparedStatement _deferForeignKeys;
     private readonly PreparedStatement _insertConversation;
     private readonly PreparedStatement _updateConversation;
     private readonly PreparedStatement _updateConversationActivity;
@@ -37,6 +39,7 @@ public sealed class AttributionStore : IDisposable
     private readonly PreparedStatement _insertTouch;
     private readonly SqliteCommand _markDelivery;
     private SqliteTransaction? _transaction;
+    private long _nextConversationId;
 
     public AttributionStore(
         SqliteConnection connection,
@@ -56,10 +59,22 @@ public sealed class AttributionStore : IDisposable
                    LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
+        // A new conversation gets its id when first seen (AUTOINCREMENT's rule: past every id ever used; the
+        // transaction holds the write lock, so nobody else takes one meanwhile) and its row is inserted once,
+        // at commit, with its final values. Inserting it at once and updating it at commit cost twice as much:
+        // an UPDATE that sets the referral columns is checked for foreign keys and runs with a statement journal.
+        _lastConversationId = new PreparedStatement(connection, """
+            SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'Conversations'), 0), IFNULL((SELECT MAX(Id) FROM Conversations), 0))
+            """);
+        // Touches reference conversations that are inserted at commit: foreign keys are checked then.
+        _deferForeignKeys = new PreparedStatement(connection, "PRAGMA defer_foreign_keys = ON");
         _insertConversation = new PreparedStatement(connection, """
-            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
-            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0, $simulated)
-            """, "$platform", "$account", "$participant", "$name", "$at", "$simulated");
+            INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
+                MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated)
+            VALUES ($id, $platform, $account, $participant, $name, $createdAt, $lastActivityAt, $windowExpiresAt,
+                $messageCount, $hasInboundText, $hasWaitingGreeting, $firstReferralId, $firstReferralAt, $latestReferralId, $lastReferralAt, $simulated)
+            """, "$id", "$platform", "$account", "$participant", "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt",
+            "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$simulated");
         _updateConversation = new PreparedStatement(connection, """
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
@@ -113,6 +128,7 @@ public sealed class AttributionStore : IDisposable
     {
         _transaction = _connection.BeginTransaction();
         _markDelivery.Transaction = _transaction;
+        _deferForeignKeys.Execute();
 
         // One trigger snapshot per transaction: every touch in it sees the same rules.
         _snapshot = _triggers.Current;
@@ -123,9 +139,13 @@ public sealed class AttributionStore : IDisposable
     /// <summary>Writes back every conversation the transaction touched, then commits.</summary>
     public void Commit()
     {
-        foreach (var conversation in _conversations.Values)
+        foreach (var (key, conversation) in _conversations)
         {
-            if (conversation.Dirty)
+            if (conversation.Unsaved)
+            {
+                InsertConversation(key, conversation);
+            }
+            else if (conversation.Dirty)
             {
                 SaveConversation(conversation);
             }
@@ -411,17 +431,12 @@ public sealed class AttributionStore : IDisposable
 
         if (state is null)
         {
-            var insert = _insertConversation;
-            insert.Bind(1, platform);
-            insert.Bind(2, parsed.AccountId);
-            insert.Bind(3, parsed.ParticipantId);
-            insert.Bind(4, parsed.ParticipantName);
-            insert.Bind(5, parsed.OccurredAt);
-            insert.Bind(6, simulated);
             state = new ConversationState
             {
-                Id = insert.ExecuteInsert()!.Value,
+                Id = NextConversationId(),
                 IsNew = true,
+                Unsaved = true,
+                Simulated = simulated,
                 ParticipantName = parsed.ParticipantName,
                 CreatedAt = parsed.OccurredAt,
                 LastActivityAt = parsed.OccurredAt,
@@ -430,6 +445,49 @@ public sealed class AttributionStore : IDisposable
 
         _conversations[key] = state;
         return state;
+    }
+
+    private long NextConversationId()
+    {
+        if (_nextConversationId == 0)
+        {
+            var last = _lastConversationId;
+            try
+            {
+                _nextConversationId = (last.Step() ? last.GetInt64(0) : 0) + 1;
+            }
+            finally
+            {
+                last.Reset();
+            }
+        }
+
+        return _nextConversationId++;
+    }
+
+    private void InsertConversation((string Platform, string Account, string Participant) key, ConversationState c)
+    {
+        var insert = _insertConversation;
+        insert.Bind(1, c.Id);
+        insert.Bind(2, key.Platform);
+        insert.Bind(3, key.Account);
+        insert.Bind(4, key.Participant);
+        insert.Bind(5, c.ParticipantName);
+        insert.Bind(6, c.CreatedAt);
+        insert.Bind(7, c.LastActivityAt);
+        insert.Bind(8, c.WindowExpiresAt);
+        insert.Bind(9, c.MessageCount);
+        insert.Bind(10, c.HasInboundText);
+        insert.Bind(11, c.HasWaitingGreeting);
+        insert.Bind(12, c.FirstReferralId);
+        insert.Bind(13, c.FirstReferralAt);
+        insert.Bind(14, c.LatestReferralId);
+        insert.Bind(15, c.LastReferralAt);
+        insert.Bind(16, c.Simulated);
+        insert.Execute();
+        c.Unsaved = false;
+        c.Dirty = false;
+        (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
     }
 
     private static ConversationState ReadConversation(PreparedStatement r) => new()
@@ -484,11 +542,12 @@ public sealed class AttributionStore : IDisposable
     {
         _transaction?.Dispose();
         _transaction = null;
+        _nextConversationId = 0;
         // The cache mirrors rows inside one transaction only; after it, the database is the truth again.
         _conversations.Clear();
     }
 
-    private IDisposable[] Statements => [_selectConversation, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery];
+    private IDisposable[] Statements => [_selectConversation, _lastConversationId, _deferForeignKeys, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery];
 
     private static string KindName(EventKind kind) => kind switch
     {
