@@ -172,9 +172,9 @@ public sealed class AutomationWriter
         _json.Reset();
         message.WriteTo(_json);
         _json.Flush();
-        foreach (var subscriptionId in subscribers)
+        for (var i = 0; i < subscribers.Count; i++)
         {
-            _insertOutbound.Bind(1, subscriptionId);
+            _insertOutbound.Bind(1, subscribers[i]);
             _insertOutbound.Bind(2, message.Id);
             _insertOutbound.Bind(3, eventType);
             _insertOutbound.BindUtf8(4, _payload.WrittenSpan);
