@@ -8,8 +8,9 @@ namespace ReferralStudio.Data;
 /// One SQL statement compiled once on an open connection and run many times with its parameters
 /// bound by position (1-based, in the order they appear in the SQL): no name lookups, no boxing, no
 /// command or reader objects per execution. It runs on the connection's own handle, so it takes part
-/// in whatever transaction the connection has open. For the hot path only; everything else uses EF Core
-/// or <see cref="SqliteCommand"/>.
+/// in whatever transaction the connection has open; like the connection, it is used by one thread at a
+/// time, and is disposed before the connection is closed. For the hot path only; everything else uses
+/// EF Core or <see cref="SqliteCommand"/>.
 /// </summary>
 public sealed class PreparedStatement : IDisposable
 {
