@@ -14,11 +14,17 @@ public sealed class ConversationState
     public DateTimeOffset? FirstReferralAt { get; set; }
     public long? LatestReferralId { get; set; }
     public DateTimeOffset? LastReferralAt { get; set; }
+    /// <summary>The referral ids the row holds now; an update that leaves them alone needs no foreign-key checks.</summary>
+    public long? StoredFirstReferralId { get; set; }
+    public long? StoredLatestReferralId { get; set; }
     public int MessageCount { get; set; }
     public bool HasInboundText { get; set; }
     public bool HasWaitingGreeting { get; set; }
     /// <summary>conversation.started went out in this transaction (only new conversations send it).</summary>
     public bool StartAnnounced { get; set; }
+    /// <summary>A new conversation whose row (under its reserved id) is written once, with its final values, at commit.</summary>
+    public bool Unsaved { get; set; }
+    public bool Simulated { get; init; }
 }
 
 /// <summary>

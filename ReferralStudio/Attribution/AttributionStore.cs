@@ -30,15 +30,19 @@ public sealed class AttributionStore : IDisposable
     private readonly TimeProvider _time;
     private TriggerCatalog.Snapshot _snapshot;
     private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
-    private readonly SqliteCommand _selectConversation;
-    private readonly SqliteCommand _insertConversation;
-    private readonly SqliteCommand _updateConversation;
-    private readonly SqliteCommand _insertEvent;
-    private readonly SqliteCommand _insertTouch;
+    private readonly PreparedStatement _selectConversation;
+    private readonly PreparedStatement _lastConversationId;
+    private readonly PreparedStatement _deferForeignKeys;
+    private readonly PreparedStatement _insertConversation;
+    private readonly PreparedStatement _updateConversation;
+    private readonly PreparedStatement _updateConversationActivity;
+    private readonly PreparedStatement _insertEvent;
+    private readonly PreparedStatement _insertTouch;
     private readonly SqliteCommand _markDelivery;
-    private readonly SqliteCommand _advanceCursor;
+    private readonly PreparedStatement _advanceCursor;
     private SqliteTransaction? _transaction;
     private long _lastDeliveryId;
+    private long _nextConversationId;
 
     public AttributionStore(
         SqliteConnection connection,
@@ -54,39 +58,58 @@ public sealed class AttributionStore : IDisposable
         _snapshot = triggers.Current;
         _automations = new AutomationWriter(connection, outbound);
         _rollup = new Conversions.CampaignRollupWriter(connection);
-        _selectConversation = Sql.Command(connection, """
+        _selectConversation = new PreparedStatement(connection, """
             SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
                    LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
-        _insertConversation = Sql.Command(connection, """
-            INSERT INTO Conversations (Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
-            VALUES ($platform, $account, $participant, $name, $at, $at, 0, 0, 0, $simulated) RETURNING Id
-            """, "$platform", "$account", "$participant", "$name", "$at", "$simulated");
-        _updateConversation = Sql.Command(connection, """
+        // A new conversation gets its id when first seen (AUTOINCREMENT's rule: past every id ever used; the
+        // transaction holds the write lock, so nobody else takes one meanwhile) and its row is inserted once,
+        // at commit, with its final values. Inserting it at once and updating it at commit cost twice as much:
+        // an UPDATE that sets the referral columns is checked for foreign keys and runs with a statement journal.
+        _lastConversationId = new PreparedStatement(connection, """
+            SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'Conversations'), 0), IFNULL((SELECT MAX(Id) FROM Conversations), 0))
+            """);
+        // Touches reference conversations that are inserted at commit: foreign keys are checked then.
+        _deferForeignKeys = new PreparedStatement(connection, "PRAGMA defer_foreign_keys = ON");
+        _insertConversation = new PreparedStatement(connection, """
+            INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
+                MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated)
+            VALUES ($id, $platform, $account, $participant, $name, $createdAt, $lastActivityAt, $windowExpiresAt,
+                $messageCount, $hasInboundText, $hasWaitingGreeting, $firstReferralId, $firstReferralAt, $latestReferralId, $lastReferralAt, $simulated)
+            """, "$id", "$platform", "$account", "$participant", "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt",
+            "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$simulated");
+        _updateConversation = new PreparedStatement(connection, """
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
-                WindowExpiresAt = $windowExpiresAt, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
-                LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt, MessageCount = $messageCount,
-                HasInboundText = $hasInboundText, HasWaitingGreeting = $hasWaitingGreeting
+                WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
+                HasWaitingGreeting = $hasWaitingGreeting, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
+                LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt
             WHERE Id = $id
-            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$firstReferralId", "$firstReferralAt",
-            "$latestReferralId", "$lastReferralAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");
-        _insertEvent = Sql.Command(connection, """
+            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting",
+            "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$id");
+        // The same without the referral columns: SQLite checks foreign keys on an UPDATE that sets them, and runs
+        // it with a statement journal (a copy of every page it touches), which costs more than the update itself.
+        _updateConversationActivity = new PreparedStatement(connection, """
+            UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
+                WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
+                HasWaitingGreeting = $hasWaitingGreeting
+            WHERE Id = $id
+            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");
+        _insertEvent = new PreparedStatement(connection, """
             INSERT INTO WebhookEvents (DeliveryId, DedupKey, Status, Reason, Platform, Kind, Passive, AccountId, ParticipantId,
                 OccurredAt, ReceivedAt, MessageId, Text, Ref, RefRejection, RawJson, ConversationId)
             VALUES ($deliveryId, $dedupKey, $status, $reason, $platform, $kind, $passive, $account, $participant,
                 $occurredAt, $receivedAt, $messageId, $text, $ref, $refRejection, $rawJson, $conversationId)
-            ON CONFLICT (DedupKey) DO NOTHING RETURNING Id
+            ON CONFLICT (DedupKey) DO NOTHING
             """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
             "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
-        _insertTouch = Sql.Command(connection, """
+        _insertTouch = new PreparedStatement(connection, """
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, AdsContextData, RefererUri, ProductId, Payload, CtwaClid, SourceId, SourceType, SourceUrl, Headline, Body,
                 MediaType, ImageUrl, VideoUrl, ThumbnailUrl, TriggerId, Platform, AccountId, ParticipantId, Simulated)
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
                 $adId, $adsContextData, $refererUri, $productId, $payload, $ctwaClid, $sourceId, $sourceType, $sourceUrl, $headline, $body,
                 $mediaType, $imageUrl, $videoUrl, $thumbnailUrl, $triggerId, $platform, $account, $participant, $simulated)
-            RETURNING Id
             """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
             "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
             "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId", "$platform", "$account", "$participant", "$simulated");
@@ -95,7 +118,7 @@ public sealed class AttributionStore : IDisposable
             VALUES ($status, $reason, $processedAt, $events, $duplicates, $rejected, $ignored, $id)
             ON CONFLICT (DeliveryId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, ProcessedAt = excluded.ProcessedAt
             """, "$status", "$reason", "$processedAt", "$events", "$duplicates", "$rejected", "$ignored", "$id");
-        _advanceCursor = Sql.Command(connection, "UPDATE InboxCursors SET LastDeliveryId = $id WHERE Id = 1 AND LastDeliveryId < $id", "$id");
+        _advanceCursor = new PreparedStatement(connection, "UPDATE InboxCursors SET LastDeliveryId = $id WHERE Id = 1 AND LastDeliveryId < $id", "$id");
     }
 
     /// <summary>What the last committed transaction queued, so the caller can wake the senders.</summary>
@@ -109,10 +132,8 @@ public sealed class AttributionStore : IDisposable
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        foreach (var command in Commands.Concat(_automations.Commands))
-        {
-            command.Transaction = _transaction;
-        }
+        _markDelivery.Transaction = _transaction;
+        _deferForeignKeys.Execute();
 
         _rollup.Begin(_transaction);
         // One trigger snapshot per transaction: every touch in it sees the same rules.
@@ -127,9 +148,13 @@ public sealed class AttributionStore : IDisposable
     /// <summary>Writes back every conversation the transaction touched, advances the inbox cursor, then commits.</summary>
     public void Commit()
     {
-        foreach (var conversation in _conversations.Values)
+        foreach (var (key, conversation) in _conversations)
         {
-            if (conversation.Dirty)
+            if (conversation.Unsaved)
+            {
+                InsertConversation(key, conversation);
+            }
+            else if (conversation.Dirty)
             {
                 SaveConversation(conversation);
             }
@@ -137,8 +162,8 @@ public sealed class AttributionStore : IDisposable
 
         if (_lastDeliveryId > 0)
         {
-            Sql.Set(_advanceCursor, _lastDeliveryId);
-            _advanceCursor.ExecuteNonQuery();
+            _advanceCursor.Bind(1, _lastDeliveryId);
+            _advanceCursor.Execute();
         }
 
         _rollup.Flush();
@@ -191,12 +216,25 @@ public sealed class AttributionStore : IDisposable
         var conversation = GetOrCreateConversation(platform, parsed, delivery.Simulated);
         var referral = parsed.Referral ?? PrefilledReferral(parsed, conversation);
 
-        Sql.Set(_insertEvent,
-            delivery.Id, parsed.DedupKey, (int)EventStatus.Accepted, null, platform, KindName(parsed.Kind),
-            parsed.Channel == EventChannel.Standby, parsed.AccountId, parsed.ParticipantId,
-            UnixMs.From(parsed.OccurredAt), UnixMs.From(delivery.ReceivedAt), parsed.MessageId, parsed.Text,
-            referral?.Ref, referral?.RefRejection, null, conversation.Id);
-        if (_insertEvent.ExecuteScalar() is not long eventId)
+        var insert = _insertEvent;
+        insert.Bind(1, delivery.Id);
+        insert.Bind(2, parsed.DedupKey);
+        insert.Bind(3, (int)EventStatus.Accepted);
+        insert.BindNull(4);
+        insert.Bind(5, platform);
+        insert.Bind(6, KindName(parsed.Kind));
+        insert.Bind(7, parsed.Channel == EventChannel.Standby);
+        insert.Bind(8, parsed.AccountId);
+        insert.Bind(9, parsed.ParticipantId);
+        insert.Bind(10, parsed.OccurredAt);
+        insert.Bind(11, delivery.ReceivedAt);
+        insert.Bind(12, parsed.MessageId);
+        insert.Bind(13, parsed.Text);
+        insert.Bind(14, referral?.Ref);
+        insert.Bind(15, referral?.RefRejection);
+        insert.BindNull(16);
+        insert.Bind(17, conversation.Id);
+        if (insert.ExecuteInsert() is not long eventId)
         {
             return false;
         }
@@ -330,23 +368,61 @@ public sealed class AttributionStore : IDisposable
     {
         // Keyed by content so a redelivered bad event is kept once, like a good one.
         var key = "rejected:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rejected.RawJson)));
-        Sql.Set(_insertEvent,
-            delivery.Id, key, (int)EventStatus.Rejected, rejected.Reason,
-            rejected.Platform is { } p ? PlatformNames.Of(p) : null, null, false, rejected.AccountId, rejected.ParticipantId,
-            rejected.OccurredAt is { } at ? UnixMs.From(at) : null, UnixMs.From(delivery.ReceivedAt), null, null,
-            null, null, rejected.RawJson, null);
-        _insertEvent.ExecuteScalar();
+        var insert = _insertEvent;
+        insert.Bind(1, delivery.Id);
+        insert.Bind(2, key);
+        insert.Bind(3, (int)EventStatus.Rejected);
+        insert.Bind(4, rejected.Reason);
+        insert.Bind(5, rejected.Platform is { } p ? PlatformNames.Of(p) : null);
+        insert.BindNull(6);
+        insert.Bind(7, false);
+        insert.Bind(8, rejected.AccountId);
+        insert.Bind(9, rejected.ParticipantId);
+        insert.Bind(10, rejected.OccurredAt);
+        insert.Bind(11, delivery.ReceivedAt);
+        insert.BindNull(12);
+        insert.BindNull(13);
+        insert.BindNull(14);
+        insert.BindNull(15);
+        insert.Bind(16, rejected.RawJson);
+        insert.BindNull(17);
+        insert.Execute();
     }
 
     private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, ParsedDelivery delivery, long? triggerId)
     {
-        Sql.Set(_insertTouch,
-            conversationId, eventId, r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), parsed.Channel == EventChannel.Standby,
-            r.IsCampaignTouch, UnixMs.From(parsed.OccurredAt), UnixMs.From(delivery.ReceivedAt),
-            r.AdId, r.AdsContextData, r.RefererUri, r.ProductId, r.Payload, r.CtwaClid, r.SourceId, r.SourceType, r.SourceUrl,
-            r.Headline, r.Body, r.MediaType, r.ImageUrl, r.VideoUrl, r.ThumbnailUrl, triggerId,
-            PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId, delivery.Simulated);
-        return (long)_insertTouch.ExecuteScalar()!;
+        var insert = _insertTouch;
+        insert.Bind(1, conversationId);
+        insert.Bind(2, eventId);
+        insert.Bind(3, r.Ref);
+        insert.Bind(4, r.Source);
+        insert.Bind(5, r.Type);
+        insert.Bind(6, ArrivalNames.Of(r.Arrival));
+        insert.Bind(7, parsed.Channel == EventChannel.Standby);
+        insert.Bind(8, r.IsCampaignTouch);
+        insert.Bind(9, parsed.OccurredAt);
+        insert.Bind(10, delivery.ReceivedAt);
+        insert.Bind(11, r.AdId);
+        insert.Bind(12, r.AdsContextData);
+        insert.Bind(13, r.RefererUri);
+        insert.Bind(14, r.ProductId);
+        insert.Bind(15, r.Payload);
+        insert.Bind(16, r.CtwaClid);
+        insert.Bind(17, r.SourceId);
+        insert.Bind(18, r.SourceType);
+        insert.Bind(19, r.SourceUrl);
+        insert.Bind(20, r.Headline);
+        insert.Bind(21, r.Body);
+        insert.Bind(22, r.MediaType);
+        insert.Bind(23, r.ImageUrl);
+        insert.Bind(24, r.VideoUrl);
+        insert.Bind(25, r.ThumbnailUrl);
+        insert.Bind(26, triggerId);
+        insert.Bind(27, PlatformNames.Of(parsed.Platform));
+        insert.Bind(28, parsed.AccountId);
+        insert.Bind(29, parsed.ParticipantId);
+        insert.Bind(30, delivery.Simulated);
+        return insert.ExecuteInsert()!.Value;
     }
 
     private ConversationState GetOrCreateConversation(string platform, ParsedEvent parsed, bool simulated)
@@ -357,20 +433,28 @@ public sealed class AttributionStore : IDisposable
             return cached;
         }
 
-        Sql.Set(_selectConversation, platform, parsed.AccountId, parsed.ParticipantId);
-        ConversationState state;
-        using (var reader = _selectConversation.ExecuteReader())
+        var select = _selectConversation;
+        select.Bind(1, platform);
+        select.Bind(2, parsed.AccountId);
+        select.Bind(3, parsed.ParticipantId);
+        ConversationState? state;
+        try
         {
-            state = reader.Read() ? ReadConversation(reader) : null!;
+            state = select.Step() ? ReadConversation(select) : null;
+        }
+        finally
+        {
+            select.Reset();
         }
 
         if (state is null)
         {
-            Sql.Set(_insertConversation, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName, UnixMs.From(parsed.OccurredAt), simulated);
             state = new ConversationState
             {
-                Id = (long)_insertConversation.ExecuteScalar()!,
+                Id = NextConversationId(),
                 IsNew = true,
+                Unsaved = true,
+                Simulated = simulated,
                 ParticipantName = parsed.ParticipantName,
                 CreatedAt = parsed.OccurredAt,
                 LastActivityAt = parsed.OccurredAt,
@@ -381,30 +465,94 @@ public sealed class AttributionStore : IDisposable
         return state;
     }
 
-    private static ConversationState ReadConversation(SqliteDataReader r) => new()
+    private long NextConversationId()
+    {
+        if (_nextConversationId == 0)
+        {
+            var last = _lastConversationId;
+            try
+            {
+                _nextConversationId = (last.Step() ? last.GetInt64(0) : 0) + 1;
+            }
+            finally
+            {
+                last.Reset();
+            }
+        }
+
+        return _nextConversationId++;
+    }
+
+    private void InsertConversation((string Platform, string Account, string Participant) key, ConversationState c)
+    {
+        var insert = _insertConversation;
+        insert.Bind(1, c.Id);
+        insert.Bind(2, key.Platform);
+        insert.Bind(3, key.Account);
+        insert.Bind(4, key.Participant);
+        insert.Bind(5, c.ParticipantName);
+        insert.Bind(6, c.CreatedAt);
+        insert.Bind(7, c.LastActivityAt);
+        insert.Bind(8, c.WindowExpiresAt);
+        insert.Bind(9, c.MessageCount);
+        insert.Bind(10, c.HasInboundText);
+        insert.Bind(11, c.HasWaitingGreeting);
+        insert.Bind(12, c.FirstReferralId);
+        insert.Bind(13, c.FirstReferralAt);
+        insert.Bind(14, c.LatestReferralId);
+        insert.Bind(15, c.LastReferralAt);
+        insert.Bind(16, c.Simulated);
+        insert.Execute();
+        c.Unsaved = false;
+        c.Dirty = false;
+        (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
+    }
+
+    private static ConversationState ReadConversation(PreparedStatement r) => new()
     {
         Id = r.GetInt64(0),
-        CreatedAt = UnixMs.To(r.GetInt64(1)),
-        LastActivityAt = UnixMs.To(r.GetInt64(2)),
-        WindowExpiresAt = r.IsDBNull(3) ? null : UnixMs.To(r.GetInt64(3)),
-        FirstReferralId = r.IsDBNull(4) ? null : r.GetInt64(4),
-        FirstReferralAt = r.IsDBNull(5) ? null : UnixMs.To(r.GetInt64(5)),
-        LatestReferralId = r.IsDBNull(6) ? null : r.GetInt64(6),
-        LastReferralAt = r.IsDBNull(7) ? null : UnixMs.To(r.GetInt64(7)),
-        MessageCount = r.GetInt32(8),
+        CreatedAt = r.GetDateTime(1),
+        LastActivityAt = r.GetDateTime(2),
+        WindowExpiresAt = r.GetDateTimeOrNull(3),
+        FirstReferralId = r.GetInt64OrNull(4),
+        StoredFirstReferralId = r.GetInt64OrNull(4),
+        FirstReferralAt = r.GetDateTimeOrNull(5),
+        LatestReferralId = r.GetInt64OrNull(6),
+        StoredLatestReferralId = r.GetInt64OrNull(6),
+        LastReferralAt = r.GetDateTimeOrNull(7),
+        MessageCount = (int)r.GetInt64(8),
         HasInboundText = r.GetBoolean(9),
-        ParticipantName = r.IsDBNull(10) ? null : r.GetString(10),
+        ParticipantName = r.GetString(10),
         HasWaitingGreeting = r.GetBoolean(11),
     };
 
     private void SaveConversation(ConversationState c)
     {
-        Sql.Set(_updateConversation,
-            c.ParticipantName, UnixMs.From(c.CreatedAt), UnixMs.From(c.LastActivityAt),
-            c.WindowExpiresAt is { } w ? UnixMs.From(w) : null, c.FirstReferralId,
-            c.FirstReferralAt is { } f ? UnixMs.From(f) : null, c.LatestReferralId,
-            c.LastReferralAt is { } l ? UnixMs.From(l) : null, c.MessageCount, c.HasInboundText, c.HasWaitingGreeting, c.Id);
-        _updateConversation.ExecuteNonQuery();
+        // The referral ids and times only ever move together.
+        var referralsMoved = c.FirstReferralId != c.StoredFirstReferralId || c.LatestReferralId != c.StoredLatestReferralId;
+        var update = referralsMoved ? _updateConversation : _updateConversationActivity;
+        update.Bind(1, c.ParticipantName);
+        update.Bind(2, c.CreatedAt);
+        update.Bind(3, c.LastActivityAt);
+        update.Bind(4, c.WindowExpiresAt);
+        update.Bind(5, c.MessageCount);
+        update.Bind(6, c.HasInboundText);
+        update.Bind(7, c.HasWaitingGreeting);
+        if (referralsMoved)
+        {
+            update.Bind(8, c.FirstReferralId);
+            update.Bind(9, c.FirstReferralAt);
+            update.Bind(10, c.LatestReferralId);
+            update.Bind(11, c.LastReferralAt);
+            update.Bind(12, c.Id);
+        }
+        else
+        {
+            update.Bind(8, c.Id);
+        }
+
+        update.Execute();
+        (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
         c.Dirty = false;
     }
 
@@ -413,11 +561,12 @@ public sealed class AttributionStore : IDisposable
         _transaction?.Dispose();
         _transaction = null;
         _lastDeliveryId = 0;
+        _nextConversationId = 0;
         // The cache mirrors rows inside one transaction only; after it, the database is the truth again.
         _conversations.Clear();
     }
 
-    private SqliteCommand[] Commands => [_selectConversation, _insertConversation, _updateConversation, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
+    private IDisposable[] Statements => [_selectConversation, _lastConversationId, _deferForeignKeys, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
 
     private static string KindName(EventKind kind) => kind switch
     {
@@ -428,9 +577,9 @@ public sealed class AttributionStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in Commands.Concat(_automations.Commands))
+        foreach (var statement in Statements.Concat(_automations.Statements))
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
         _rollup.Dispose();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Api;
@@ -17,44 +18,50 @@ namespace ReferralStudio.Attribution;
 public sealed class AutomationWriter
 {
     private readonly OutboundQueue _outbound;
-    private readonly SqliteCommand _insertFiring;
-    private readonly SqliteCommand _insertTag;
-    private readonly SqliteCommand _insertGreeting;
-    private readonly SqliteCommand _releaseGreetings;
-    private readonly SqliteCommand _insertOutbound;
-    private readonly SqliteCommand _selectTouch;
+    private readonly PreparedStatement _insertFiring;
+    private readonly PreparedStatement _insertTag;
+    private readonly PreparedStatement _insertGreeting;
+    private readonly PreparedStatement _releaseGreetings;
+    private readonly PreparedStatement _insertOutbound;
+    private readonly PreparedStatement _selectTouch;
+    // One event's JSON body, written once as UTF-8 and bound as is for every subscriber.
+    private readonly ArrayBufferWriter<byte> _payload = new(2048);
+    private readonly Utf8JsonWriter _json;
 
     public AutomationWriter(SqliteConnection connection, OutboundQueue outbound)
     {
         _outbound = outbound;
-        _insertFiring = Sql.Command(connection, """
+        _json = new Utf8JsonWriter(_payload, OutboundEvent.WriterOptions);
+        _insertFiring = new PreparedStatement(connection, """
             INSERT INTO TriggerFirings (TriggerId, ConversationId, ReferralTouchId, Captures, FiredAt)
             VALUES ($trigger, $conversation, $touch, $captures, $at)
             """, "$trigger", "$conversation", "$touch", "$captures", "$at");
-        _insertTag = Sql.Command(connection, """
+        _insertTag = new PreparedStatement(connection, """
             INSERT INTO ConversationTags (ConversationId, Label, TriggerId, AddedAt) VALUES ($conversation, $label, $trigger, $at)
             ON CONFLICT DO NOTHING
             """, "$conversation", "$label", "$trigger", "$at");
-        _insertGreeting = Sql.Command(connection, """
+        _insertGreeting = new PreparedStatement(connection, """
             INSERT INTO OutgoingMessages (ConversationId, TriggerId, ReferralTouchId, Platform, AccountId, RecipientId, Text, Status, Attempts, CreatedAt, NextAttemptAt)
             VALUES ($conversation, $trigger, $touch, $platform, $account, $recipient, $text, $status, 0, $at, $at)
             ON CONFLICT DO NOTHING
             """, "$conversation", "$trigger", "$touch", "$platform", "$account", "$recipient", "$text", "$status", "$at");
-        _releaseGreetings = Sql.Command(connection, """
-            UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND Status = $waiting
+        // "+Status" keeps SQLite on the ConversationId index: without statistics it would otherwise pick the
+        // (Status, NextAttemptAt) one and scan every waiting greeting on each message.
+        _releaseGreetings = new PreparedStatement(connection, """
+            UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND +Status = $waiting
             """, "$pending", "$at", "$conversation", "$waiting");
-        _insertOutbound = Sql.Command(connection, """
+        _insertOutbound = new PreparedStatement(connection, """
             INSERT INTO OutboundDeliveries (SubscriptionId, MessageId, EventType, Payload, CreatedAt, Status, Attempts, NextAttemptAt, ReplayRequested)
             VALUES ($subscription, $messageId, $type, $payload, $at, 0, 0, $at, 0)
             """, "$subscription", "$messageId", "$type", "$payload", "$at");
-        _selectTouch = Sql.Command(connection, """
+        _selectTouch = new PreparedStatement(connection, """
             SELECT Ref, Source, Type, Arrival, ReceivedAt, OccurredAt, Passive, IsCampaignTouch, AdId, AdsContextData, CtwaClid,
                    SourceId, SourceType, SourceUrl, Headline, Body, MediaType, ImageUrl, VideoUrl, ThumbnailUrl, RefererUri, ProductId, Payload, TriggerId
             FROM ReferralTouches WHERE Id = $id
             """, "$id");
     }
 
-    public IEnumerable<SqliteCommand> Commands => [_insertFiring, _insertTag, _insertGreeting, _releaseGreetings, _insertOutbound, _selectTouch];
+    public IEnumerable<IDisposable> Statements => [_insertFiring, _insertTag, _insertGreeting, _releaseGreetings, _insertOutbound, _selectTouch];
 
     /// <summary>Set when this transaction queued outbound events; the caller wakes the dispatcher after commit.</summary>
     public bool QueuedOutbound { get; private set; }
@@ -68,8 +75,12 @@ public sealed class AutomationWriter
     public TriggerRef Fire(Trigger trigger, TriggerMatch match, TouchContext touch, ConversationState conversation, DateTimeOffset now)
     {
         var captures = match.Captures(touch.Referral.Ref);
-        Sql.Set(_insertFiring, trigger.Id, conversation.Id, touch.TouchId, JsonSerializer.Serialize(captures), UnixMs.From(now));
-        _insertFiring.ExecuteNonQuery();
+        _insertFiring.Bind(1, trigger.Id);
+        _insertFiring.Bind(2, conversation.Id);
+        _insertFiring.Bind(3, touch.TouchId);
+        _insertFiring.Bind(4, JsonSerializer.Serialize(captures));
+        _insertFiring.Bind(5, now);
+        _insertFiring.Execute();
 
         var tags = new List<string>(trigger.Tags.Count);
         foreach (var template in trigger.Tags)
@@ -82,8 +93,11 @@ public sealed class AutomationWriter
 
             tags.Add(label);
             // Event time, so "affiliates this week" counts when people arrived, not when we processed it.
-            Sql.Set(_insertTag, conversation.Id, label, trigger.Id, UnixMs.From(touch.OccurredAt));
-            _insertTag.ExecuteNonQuery();
+            _insertTag.Bind(1, conversation.Id);
+            _insertTag.Bind(2, label);
+            _insertTag.Bind(3, trigger.Id);
+            _insertTag.Bind(4, touch.OccurredAt);
+            _insertTag.Execute();
         }
 
         // Standby: another app owns the thread, and replying would take it over. Never send from there.
@@ -94,9 +108,17 @@ public sealed class AutomationWriter
             var personSpoke = touch.Kind is Webhooks.Parsing.EventKind.Message or Webhooks.Parsing.EventKind.Postback;
             var ready = trigger.GreetingMode == GreetingMode.Immediate || personSpoke;
             var text = TagTemplates.Render(trigger.GreetingText, touch.Referral.Ref ?? "", captures);
-            Sql.Set(_insertGreeting, conversation.Id, trigger.Id, touch.TouchId, touch.Platform, touch.AccountId, touch.ParticipantId, text,
-                (int)(ready ? OutgoingStatus.Pending : OutgoingStatus.WaitingForMessage), UnixMs.From(now));
-            if (_insertGreeting.ExecuteNonQuery() > 0)
+            var insert = _insertGreeting;
+            insert.Bind(1, conversation.Id);
+            insert.Bind(2, trigger.Id);
+            insert.Bind(3, touch.TouchId);
+            insert.Bind(4, touch.Platform);
+            insert.Bind(5, touch.AccountId);
+            insert.Bind(6, touch.ParticipantId);
+            insert.Bind(7, text);
+            insert.Bind(8, (int)(ready ? OutgoingStatus.Pending : OutgoingStatus.WaitingForMessage));
+            insert.Bind(9, now);
+            if (insert.Execute() > 0)
             {
                 if (ready)
                 {
@@ -121,8 +143,11 @@ public sealed class AutomationWriter
             return;
         }
 
-        Sql.Set(_releaseGreetings, (int)OutgoingStatus.Pending, UnixMs.From(now), conversation.Id, (int)OutgoingStatus.WaitingForMessage);
-        if (_releaseGreetings.ExecuteNonQuery() > 0)
+        _releaseGreetings.Bind(1, (int)OutgoingStatus.Pending);
+        _releaseGreetings.Bind(2, now);
+        _releaseGreetings.Bind(3, conversation.Id);
+        _releaseGreetings.Bind(4, (int)OutgoingStatus.WaitingForMessage);
+        if (_releaseGreetings.Execute() > 0)
         {
             QueuedGreeting = true;
         }
@@ -143,11 +168,18 @@ public sealed class AutomationWriter
         }
 
         var message = new OutboundEvent(OutboundEvent.NewId(), eventType, timestamp, data);
-        var payload = message.Serialize();
-        foreach (var subscriptionId in subscribers)
+        _payload.ResetWrittenCount();
+        _json.Reset();
+        message.WriteTo(_json);
+        _json.Flush();
+        for (var i = 0; i < subscribers.Count; i++)
         {
-            Sql.Set(_insertOutbound, subscriptionId, message.Id, eventType, payload, UnixMs.From(now));
-            _insertOutbound.ExecuteNonQuery();
+            _insertOutbound.Bind(1, subscribers[i]);
+            _insertOutbound.Bind(2, message.Id);
+            _insertOutbound.Bind(3, eventType);
+            _insertOutbound.BindUtf8(4, _payload.WrittenSpan);
+            _insertOutbound.Bind(5, now);
+            _insertOutbound.Execute();
         }
 
         QueuedOutbound = true;
@@ -156,33 +188,39 @@ public sealed class AutomationWriter
     /// <summary>A stored touch as the API and events show it (for a touch from an earlier batch).</summary>
     public ReferralDto? LoadTouch(long id)
     {
-        Sql.Set(_selectTouch, id);
-        using var r = _selectTouch.ExecuteReader();
-        if (!r.Read())
+        var r = _selectTouch;
+        r.Bind(1, id);
+        try
         {
-            return null;
-        }
+            if (!r.Step())
+            {
+                return null;
+            }
 
-        string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        return new ReferralDto(S(0), S(1), S(2), r.GetString(3), UnixMs.To(r.GetInt64(4)), UnixMs.To(r.GetInt64(5)), r.GetBoolean(6), r.GetBoolean(7))
+            return new ReferralDto(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)!, r.GetDateTime(4), r.GetDateTime(5), r.GetBoolean(6), r.GetBoolean(7))
+            {
+                AdId = r.GetString(8),
+                AdsContextData = r.GetString(9),
+                CtwaClid = r.GetString(10),
+                SourceId = r.GetString(11),
+                SourceType = r.GetString(12),
+                SourceUrl = r.GetString(13),
+                Headline = r.GetString(14),
+                Body = r.GetString(15),
+                MediaType = r.GetString(16),
+                ImageUrl = r.GetString(17),
+                VideoUrl = r.GetString(18),
+                ThumbnailUrl = r.GetString(19),
+                RefererUri = r.GetString(20),
+                ProductId = r.GetString(21),
+                Payload = r.GetString(22),
+                TriggerId = r.GetInt64OrNull(23),
+            };
+        }
+        finally
         {
-            AdId = S(8),
-            AdsContextData = S(9),
-            CtwaClid = S(10),
-            SourceId = S(11),
-            SourceType = S(12),
-            SourceUrl = S(13),
-            Headline = S(14),
-            Body = S(15),
-            MediaType = S(16),
-            ImageUrl = S(17),
-            VideoUrl = S(18),
-            ThumbnailUrl = S(19),
-            RefererUri = S(20),
-            ProductId = S(21),
-            Payload = S(22),
-            TriggerId = r.IsDBNull(23) ? null : r.GetInt64(23),
-        };
+            r.Reset();
+        }
     }
 }
 

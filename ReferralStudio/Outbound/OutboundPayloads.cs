@@ -15,8 +15,25 @@ public sealed record OutboundEvent(string Id, string Type, DateTimeOffset Timest
     /// <summary>Time-ordered ids (UUIDv7), so receivers can sort and de-duplicate by <c>webhook-id</c>.</summary>
     public static string NewId() => "evt_" + Guid.CreateVersion7().ToString("N");
 
-    public string Serialize() => JsonSerializer.Serialize(this, Json);
+    public string Serialize() => JsonSerializer.Serialize(this, OutboundJson.Default.OutboundEvent);
+
+    /// <summary>
+    /// The same JSON as <see cref="Serialize"/>, as UTF-8 into <paramref name="writer"/> (made with
+    /// <see cref="WriterOptions"/>): the hot path writes it once per event into a reused buffer.
+    /// </summary>
+    public void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, OutboundJson.Default.OutboundEvent);
+
+    /// <summary>The writer settings <see cref="Serialize"/> uses (no indentation, the default encoder).</summary>
+    public static JsonWriterOptions WriterOptions => new() { Encoder = Json.Encoder, Indented = Json.WriteIndented, SkipValidation = true };
 }
+
+/// <summary>
+/// Source-generated serialization for the outbound body, with the same settings as <see cref="OutboundEvent.Json"/>
+/// (web defaults: camelCase, nulls written unless a property says otherwise) and so the same bytes, without reflection.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(OutboundEvent))]
+internal sealed partial class OutboundJson : JsonSerializerContext;
 
 public sealed record OutboundEventData(
     string Platform,
