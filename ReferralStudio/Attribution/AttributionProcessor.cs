@@ -56,11 +56,12 @@ public sealed partial class AttributionProcessor(
             using (var store = CreateStore(connection))
             using (var select = CreatePendingSelect(connection))
             using (var parser = new ParseAhead(Parse))
+            using (var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger))
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     var storedBefore = progress.LastStoredId;
-                    Drain(store, select, parser, stoppingToken);
+                    Drain(store, select, parser, checkpoints, stoppingToken);
 
                     // Nothing pending up to this point: rejected and ignored deliveries count as done too.
                     progress.Processed(storedBefore);
@@ -89,7 +90,8 @@ public sealed partial class AttributionProcessor(
         using var store = CreateStore(connection);
         using var select = CreatePendingSelect(connection);
         using var parser = new ParseAhead(Parse);
-        return Drain(store, select, parser, cancellationToken);
+        using var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger);
+        return Drain(store, select, parser, checkpoints, cancellationToken);
     }, ProcessorNice);
 
     /// <summary>
@@ -101,7 +103,8 @@ public sealed partial class AttributionProcessor(
     {
         var connection = database.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+        // Its commits skip the automatic checkpoint: a WalCheckpointer runs it beside the next transaction.
+        pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -129,9 +132,9 @@ public sealed partial class AttributionProcessor(
     /// deliveries are still applied strictly in id order. A transaction spans batches until its
     /// budget is spent or nothing is left, and only then are the deliveries reported processed.
     /// </summary>
-    private long Drain(AttributionStore store, SqliteCommand select, ParseAhead parser, CancellationToken cancellationToken)
+    private long Drain(AttributionStore store, SqliteCommand select, ParseAhead parser, WalCheckpointer checkpoints, CancellationToken cancellationToken)
     {
-        var transaction = new OpenTransaction(store, this);
+        var transaction = new OpenTransaction(store, checkpoints, this);
         long after = 0;
         var parsed = Parse(ReadPending(select, store.Transaction, after));
         while (parsed.Count > 0 && !cancellationToken.IsCancellationRequested)
@@ -280,7 +283,7 @@ public sealed partial class AttributionProcessor(
     /// never split). If applying fails, the whole transaction is rolled back and its deliveries are
     /// applied again one by one, so one bad delivery is parked without holding back the others.
     /// </summary>
-    private sealed class OpenTransaction(AttributionStore store, AttributionProcessor processor)
+    private sealed class OpenTransaction(AttributionStore store, WalCheckpointer checkpoints, AttributionProcessor processor)
     {
         private readonly List<ParsedDelivery> _deliveries = [];
         private long _began;
@@ -341,6 +344,7 @@ public sealed partial class AttributionProcessor(
                 return;
             }
 
+            checkpoints.Request();
             processor.WakeSenders(store);
             Done();
         }

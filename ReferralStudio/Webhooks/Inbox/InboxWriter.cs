@@ -32,7 +32,6 @@ public sealed partial class InboxWriter(
     // About 1,000 WAL pages, SQLite's own auto-checkpoint point.
     private const long CheckpointEveryBytes = 4 * 1024 * 1024;
     private readonly long[] _ids = new long[MaxBatch];
-    private readonly WakeSignal _checkpointDue = new();
 
     private readonly Channel<InboxItem> _queue = Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(16_384)
     {
@@ -62,7 +61,7 @@ public sealed partial class InboxWriter(
             pragma.ExecuteNonQuery();
         }
 
-        var checkpoints = DedicatedThread.Run("Inbox checkpoints", () => Checkpoint(stoppingToken));
+        using var checkpoints = new WalCheckpointer("Inbox checkpoints", database.OpenInbox, logger);
         long sinceCheckpoint = 0;
         using var insert = connection.CreateCommand();
         insert.CommandText = """
@@ -127,7 +126,7 @@ public sealed partial class InboxWriter(
                 if (sinceCheckpoint >= CheckpointEveryBytes)
                 {
                     sinceCheckpoint = 0;
-                    _checkpointDue.Set();
+                    checkpoints.Request();
                 }
 
                 // Recorded before the 200s go out, so whoever got one can wait for its processing.
@@ -148,39 +147,7 @@ public sealed partial class InboxWriter(
                 }
             }
         }
-
-        checkpoints.GetAwaiter().GetResult();
     }
-
-    /// <summary>
-    /// Passive checkpoints on a connection of their own: the writer keeps appending while one runs,
-    /// and a checkpoint never waits for readers (the processor), it copies what they no longer need.
-    /// </summary>
-    private void Checkpoint(CancellationToken stoppingToken)
-    {
-        using var connection = database.OpenInbox();
-        using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-        while (true)
-        {
-            try
-            {
-                _checkpointDue.WaitAsync(null, TimeProvider.System, stoppingToken).GetAwaiter().GetResult();
-                checkpoint.ExecuteNonQuery();
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogCheckpointFailed(logger, ex);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox checkpoint failed; the next one retries")]
-    private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} inbound deliveries; their requests get 503 so Meta retries")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
