@@ -56,7 +56,7 @@ public sealed partial class AttributionProcessor(
             using (var store = CreateStore(connection))
             using (var select = CreatePendingSelect(connection))
             using (var parser = new ParseAhead(Parse))
-            using (var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger))
+            using (var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger, ProcessorNice))
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -90,7 +90,7 @@ public sealed partial class AttributionProcessor(
         using var store = CreateStore(connection);
         using var select = CreatePendingSelect(connection);
         using var parser = new ParseAhead(Parse);
-        using var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger);
+        using var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger, ProcessorNice);
         return Drain(store, select, parser, checkpoints, cancellationToken);
     }, ProcessorNice);
 

@@ -17,11 +17,15 @@ public sealed partial class WalCheckpointer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public WalCheckpointer(string name, Func<SqliteConnection> open, ILogger logger)
+    /// <param name="name">The thread's name.</param>
+    /// <param name="open">Opens the connection the checkpoints run on.</param>
+    /// <param name="logger">Where failed checkpoints are reported.</param>
+    /// <param name="nice">The thread's nice value when its work may wait (the processor's file).</param>
+    public WalCheckpointer(string name, Func<SqliteConnection> open, ILogger logger, int? nice = null)
     {
         _open = open;
         _logger = logger;
-        _loop = DedicatedThread.Run(name, Run);
+        _loop = DedicatedThread.Run(name, Run, nice);
     }
 
     /// <summary>Asks for a checkpoint soon; requests made while one runs are coalesced into the next.</summary>

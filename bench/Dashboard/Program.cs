@@ -41,14 +41,11 @@ async Task RunAsync()
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()}, load {File.ReadAllText("/proc/loadavg").Trim()}");
     var database = new Database($"Data Source={dbPath}", dir);
     var services = new ServiceCollection();
-    services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(database.ConnectionString));
+    services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
     await using var provider = services.BuildServiceProvider();
     var contexts = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
-    await using (var db = await contexts.CreateDbContextAsync())
-    {
-        await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
-    }
+    // Both files, as the app does at start (the inbox stays empty here).
+    await DataExtensions.MigrateAsync(database);
 
     var now = DateTimeOffset.UtcNow;
     var sw = Stopwatch.StartNew();
