@@ -309,14 +309,7 @@ public sealed partial class AttributionProcessor(
             }
             catch (Exception ex)
             {
-                store.Rollback();
-                processor.ChunkFailed(ex, _deliveries.Count);
-                foreach (var d in _deliveries)
-                {
-                    processor.ApplyAlone(store, d);
-                }
-
-                Done();
+                RetryOneByOne(ex);
             }
         }
 
@@ -333,19 +326,24 @@ public sealed partial class AttributionProcessor(
             }
             catch (Exception ex)
             {
-                store.Rollback();
-                processor.ChunkFailed(ex, _deliveries.Count);
-                foreach (var d in _deliveries)
-                {
-                    processor.ApplyAlone(store, d);
-                }
-
-                Done();
+                RetryOneByOne(ex);
                 return;
             }
 
             checkpoints.Request();
             processor.WakeSenders(store);
+            Done();
+        }
+
+        private void RetryOneByOne(Exception exception)
+        {
+            store.Rollback();
+            processor.ChunkFailed(exception, _deliveries.Count);
+            foreach (var delivery in _deliveries)
+            {
+                processor.ApplyAlone(store, delivery);
+            }
+
             Done();
         }
 

@@ -52,23 +52,21 @@ public sealed class Database
     /// <summary>Opens a main-file connection tuned for this app (the inbox attached): WAL readers never block the writer.</summary>
     public SqliteConnection Open()
     {
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
         // NORMAL (WAL): survives a process crash; a lost tail after power loss is replayed from the inbox.
-        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-        pragma.ExecuteNonQuery();
+        var connection = Open(ConnectionString, "NORMAL");
         Attach(connection);
         return connection;
     }
 
     /// <summary>The inbox writer's connection: FULL, so a commit is on disk, even across power loss, before the 200 leaves.</summary>
-    public SqliteConnection OpenInbox()
+    public SqliteConnection OpenInbox() => Open(InboxConnectionString, "FULL");
+
+    private static SqliteConnection Open(string connectionString, string synchronous)
     {
-        var connection = new SqliteConnection(InboxConnectionString);
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;";
+        pragma.CommandText = $"PRAGMA busy_timeout = 30000; PRAGMA synchronous = {synchronous};";
         pragma.ExecuteNonQuery();
         return connection;
     }
