@@ -38,7 +38,7 @@ public sealed class AttributionStore : IDisposable
     private readonly PreparedStatement _updateConversationActivity;
     private readonly PreparedStatement _insertEvent;
     private readonly PreparedStatement _insertTouch;
-    private readonly SqliteCommand _markDelivery;
+    private readonly PreparedStatement _markDelivery;
     private readonly PreparedStatement _advanceCursor;
     private SqliteTransaction? _transaction;
     private long _lastDeliveryId;
@@ -113,7 +113,7 @@ public sealed class AttributionStore : IDisposable
             """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
             "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
             "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId", "$platform", "$account", "$participant", "$simulated");
-        _markDelivery = Sql.Command(connection, """
+        _markDelivery = new PreparedStatement(connection, """
             INSERT INTO DeliveryOutcomes (Status, Reason, ProcessedAt, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, DeliveryId)
             VALUES ($status, $reason, $processedAt, $events, $duplicates, $rejected, $ignored, $id)
             ON CONFLICT (DeliveryId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, ProcessedAt = excluded.ProcessedAt
@@ -132,7 +132,6 @@ public sealed class AttributionStore : IDisposable
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        _markDelivery.Transaction = _transaction;
         _deferForeignKeys.Execute();
 
         _rollup.Begin(_transaction);
@@ -204,8 +203,16 @@ public sealed class AttributionStore : IDisposable
 
     public void MarkDelivery(long id, DeliveryStatus status, string? reason, DateTimeOffset processedAt, DeliveryOutcome outcome)
     {
-        Sql.Set(_markDelivery, (int)status, reason, UnixMs.From(processedAt), outcome.Accepted, outcome.Duplicates, outcome.Rejected, outcome.Ignored, id);
-        _markDelivery.ExecuteNonQuery();
+        var mark = _markDelivery;
+        mark.Bind(1, (int)status);
+        mark.Bind(2, reason);
+        mark.Bind(3, processedAt);
+        mark.Bind(4, outcome.Accepted);
+        mark.Bind(5, outcome.Duplicates);
+        mark.Bind(6, outcome.Rejected);
+        mark.Bind(7, outcome.Ignored);
+        mark.Bind(8, id);
+        mark.Execute();
         _lastDeliveryId = Math.Max(_lastDeliveryId, id);
     }
 
