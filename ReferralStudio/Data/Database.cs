@@ -19,6 +19,8 @@ public sealed class Database
     /// </summary>
     public const string InboundDeliveriesView = "InboundDeliveries";
 
+    private const string BusyTimeoutSql = "PRAGMA busy_timeout = 30000;";
+
     private readonly string _attach;
 
     public Database(string configured, string contentRoot, string? configuredInbox = null)
@@ -66,7 +68,7 @@ public sealed class Database
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = 30000; PRAGMA synchronous = {synchronous};";
+        pragma.CommandText = $"{BusyTimeoutSql} PRAGMA synchronous = {synchronous};";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -96,7 +98,8 @@ public sealed class Database
             return;
         }
 
-        command.CommandText = (attached ? "" : _attach) + (outcomes ? ViewSql : "");
+        // EF's connections wait for locks inside SQLite (millisecond steps) rather than in Microsoft.Data.Sqlite's 150 ms retry loop.
+        command.CommandText = (attached ? "" : BusyTimeoutSql + _attach) + (outcomes ? ViewSql : "");
         command.ExecuteNonQuery();
     }
 
