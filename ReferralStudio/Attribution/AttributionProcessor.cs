@@ -333,6 +333,7 @@ public sealed partial class AttributionProcessor(
             checkpoints.Request();
             processor.WakeSenders(store);
             Done();
+            checkpoints.RewindIfLarge();
         }
 
         private void RetryOneByOne(Exception exception)

@@ -8,6 +8,15 @@ namespace ReferralStudio.Data;
 /// writer that turns off its automatic checkpoints (<c>PRAGMA wal_autocheckpoint = 0</c>) no longer copies
 /// the WAL into the file and fsyncs it inside its own commits; a passive checkpoint runs beside the
 /// next transaction and never waits for readers (it copies what no reader still needs).
+/// <para>
+/// Passive checkpoints alone never let a busy writer's WAL start over: SQLite rewinds the log only when a
+/// transaction begins after everything in it has been copied, and a writer that begins its next
+/// transaction right after each commit is always ahead of the checkpoint (nor can a RESTART checkpoint
+/// slip in between: the writer takes its lock back at once). The WAL then grows without end (10 GB over a
+/// 1,000,000-event backlog) and every frame lands in newly allocated file blocks. So the writer calls
+/// <see cref="RewindIfLarge"/> between transactions: once the log holds more than
+/// <see cref="RestartAfterFrames"/> pages, it waits while a RESTART checkpoint copies the rest and rewinds it.
+/// </para>
 /// </summary>
 public sealed partial class WalCheckpointer : IDisposable
 {
@@ -16,6 +25,11 @@ public sealed partial class WalCheckpointer : IDisposable
     private readonly WakeSignal _due = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private long _logFrames;
+    private ManualResetEventSlim? _rewind;
+
+    /// <summary>About 64 MB of 4 KB pages: beyond this the log is rewound.</summary>
+    public const int RestartAfterFrames = 16_384;
 
     /// <param name="name">The thread's name.</param>
     /// <param name="open">Opens the connection the checkpoints run on.</param>
@@ -34,14 +48,26 @@ public sealed partial class WalCheckpointer : IDisposable
     private void Run()
     {
         using var connection = _open();
-        using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA main.wal_checkpoint(PASSIVE);";
+        using var passive = connection.CreateCommand();
+        passive.CommandText = "PRAGMA main.wal_checkpoint(PASSIVE);";
+        using var restart = connection.CreateCommand();
+        restart.CommandText = "PRAGMA main.wal_checkpoint(RESTART);";
         while (true)
         {
             try
             {
                 _due.WaitAsync(null, TimeProvider.System, _stop.Token).GetAwaiter().GetResult();
-                checkpoint.ExecuteNonQuery();
+                var rewind = Interlocked.Exchange(ref _rewind, null);
+                try
+                {
+                    var (busy, frames) = Run(rewind is null ? passive : restart);
+                    // After a complete RESTART the writer's next transaction starts the log over.
+                    Volatile.Write(ref _logFrames, rewind is not null && !busy ? 0 : frames);
+                }
+                finally
+                {
+                    rewind?.Set();
+                }
             }
             catch (OperationCanceledException)
             {
@@ -52,6 +78,30 @@ public sealed partial class WalCheckpointer : IDisposable
                 LogCheckpointFailed(_logger, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// For the writer, between its transactions (holding no lock): when the log has outgrown
+    /// <see cref="RestartAfterFrames"/>, waits until it has been copied and rewound.
+    /// </summary>
+    public void RewindIfLarge()
+    {
+        if (Volatile.Read(ref _logFrames) <= RestartAfterFrames || _loop.IsCompleted)
+        {
+            return;
+        }
+
+        using var done = new ManualResetEventSlim();
+        Volatile.Write(ref _rewind, done);
+        _due.Set();
+        WaitHandle.WaitAny([done.WaitHandle, _stop.Token.WaitHandle]);
+    }
+
+    /// <summary>Runs a checkpoint: whether it was kept from finishing, and the number of pages in the log.</summary>
+    private static (bool Busy, long Frames) Run(SqliteCommand checkpoint)
+    {
+        using var reader = checkpoint.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0) != 0, reader.GetInt64(1)) : (true, -1);
     }
 
     public void Dispose()
