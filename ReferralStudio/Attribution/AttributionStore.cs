@@ -134,7 +134,7 @@ public sealed class AttributionStore : IDisposable
         _transaction = _connection.BeginTransaction();
         _deferForeignKeys.Execute();
 
-        _rollup.Begin(_transaction);
+        _rollup.Begin();
         // One trigger snapshot per transaction: every touch in it sees the same rules.
         _snapshot = _triggers.Current;
         _automations.ResetFlags();

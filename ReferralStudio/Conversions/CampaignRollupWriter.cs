@@ -23,38 +23,34 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
     private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
-    private readonly SqliteCommand _loadTouch;
-    private readonly SqliteCommand _findKey;
-    private readonly SqliteCommand _insertKey;
-    private readonly SqliteCommand _upsertHour;
-    private readonly SqliteCommand _upsertDay;
-    private readonly SqliteCommand _deleteHour;
-    private readonly SqliteCommand _deleteDay;
+    private readonly PreparedStatement _loadTouch;
+    private readonly PreparedStatement _findKey;
+    private readonly PreparedStatement _insertKey;
+    private readonly PreparedStatement _upsertHour;
+    private readonly PreparedStatement _upsertDay;
+    private readonly PreparedStatement _deleteEmptyHour;
+    private readonly PreparedStatement _deleteEmptyDay;
 
     public CampaignRollupWriter(SqliteConnection connection)
     {
-        _loadTouch = Sql.Command(connection, """
+        _loadTouch = new PreparedStatement(connection, """
             SELECT TriggerId, Ref, AdId, OccurredAt,
                    EXISTS (SELECT 1 FROM Conversions WHERE FirstTouchId = $id), EXISTS (SELECT 1 FROM Conversions WHERE LastTouchId = $id)
             FROM ReferralTouches WHERE Id = $id
             """, "$id");
-        _findKey = Sql.Command(connection, "SELECT Id FROM CampaignKeys WHERE TriggerId IS $trigger AND Ref IS $ref AND AdId IS $ad", "$trigger", "$ref", "$ad");
-        _insertKey = Sql.Command(connection, "INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad) RETURNING Id", "$trigger", "$ref", "$ad");
+        _findKey = new PreparedStatement(connection, "SELECT Id FROM CampaignKeys WHERE TriggerId IS $trigger AND Ref IS $ref AND AdId IS $ad", "$trigger", "$ref", "$ad");
+        _insertKey = new PreparedStatement(connection, "INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
         _upsertHour = Upsert(connection, "CampaignHours");
         _upsertDay = Upsert(connection, "CampaignDays");
-        _deleteHour = Delete(connection, "CampaignHours");
-        _deleteDay = Delete(connection, "CampaignDays");
+        _deleteEmptyHour = DeleteEmpty(connection, "CampaignHours");
+        _deleteEmptyDay = DeleteEmpty(connection, "CampaignDays");
     }
 
-    public IEnumerable<SqliteCommand> Commands => [_loadTouch, _findKey, _insertKey, _upsertHour, _upsertDay, _deleteHour, _deleteDay];
+    private IEnumerable<PreparedStatement> Statements => [_loadTouch, _findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay];
 
-    public void Begin(SqliteTransaction transaction)
+    /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
+    public void Begin()
     {
-        foreach (var command in Commands)
-        {
-            command.Transaction = transaction;
-        }
-
         _before.Clear();
         _newTouches.Clear();
         _deltas.Clear();
@@ -89,19 +85,18 @@ public sealed class CampaignRollupWriter : IDisposable
             }
 
             var upsert = hour ? _upsertHour : _upsertDay;
-            Sql.Set(upsert, (int)model, start, keyId, conversations, converted);
-            using (var reader = upsert.ExecuteReader())
+            Bind(upsert, model, start, keyId);
+            upsert.Bind(4, conversations);
+            upsert.Bind(5, converted);
+            upsert.Execute();
+            // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows
+            // behind; only a bucket that lost something can have become empty.
+            if (conversations < 0 || converted < 0)
             {
-                // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows behind.
-                if (!reader.Read() || reader.GetInt64(0) != 0 || reader.GetInt64(1) != 0 || reader.GetInt64(2) != 0)
-                {
-                    continue;
-                }
+                var delete = hour ? _deleteEmptyHour : _deleteEmptyDay;
+                Bind(delete, model, start, keyId);
+                delete.Execute();
             }
-
-            var delete = hour ? _deleteHour : _deleteDay;
-            Sql.Set(delete, (int)model, start, keyId);
-            delete.ExecuteNonQuery();
         }
     }
 
@@ -149,18 +144,21 @@ public sealed class CampaignRollupWriter : IDisposable
 
     private (TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast) LoadTouch(long touchId)
     {
-        Sql.Set(_loadTouch, touchId);
-        using var reader = _loadTouch.ExecuteReader();
-        if (!reader.Read())
+        _loadTouch.Bind(1, touchId);
+        try
         {
-            throw new InvalidOperationException($"Referral touch {touchId} is a conversation's credited touch but does not exist.");
-        }
+            if (!_loadTouch.Step())
+            {
+                throw new InvalidOperationException($"Referral touch {touchId} is a conversation's credited touch but does not exist.");
+            }
 
-        return (new TouchKey(
-                reader.IsDBNull(0) ? null : reader.GetInt64(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2)),
-            reader.GetInt64(3), reader.GetBoolean(4), reader.GetBoolean(5));
+            return (new TouchKey(_loadTouch.GetInt64OrNull(0), _loadTouch.GetString(1), _loadTouch.GetString(2)),
+                _loadTouch.GetInt64(3), _loadTouch.GetBoolean(4), _loadTouch.GetBoolean(5));
+        }
+        finally
+        {
+            _loadTouch.Reset();
+        }
     }
 
     private long KeyId(TouchKey key)
@@ -170,8 +168,7 @@ public sealed class CampaignRollupWriter : IDisposable
             return id;
         }
 
-        Sql.Set(_findKey, key.TriggerId, key.Ref, key.AdId);
-        if (_findKey.ExecuteScalar() is long found)
+        if (Find(key) is { } found)
         {
             // Found but inserted by this very transaction (the same ref in another case): not committed yet.
             if (_insertedKeys.Contains(found))
@@ -191,28 +188,56 @@ public sealed class CampaignRollupWriter : IDisposable
             return found;
         }
 
-        Sql.Set(_insertKey, key.TriggerId, key.Ref, key.AdId);
-        id = (long)_insertKey.ExecuteScalar()!;
+        BindKey(_insertKey, key);
+        id = _insertKey.ExecuteInsert()!.Value;
         _insertedKeys.Add(id);
         _newKeyIds[key] = id;
         return id;
     }
 
-    private static SqliteCommand Upsert(SqliteConnection connection, string table) => Sql.Command(connection, $"""
+    private long? Find(TouchKey key)
+    {
+        BindKey(_findKey, key);
+        try
+        {
+            return _findKey.Step() ? _findKey.GetInt64(0) : null;
+        }
+        finally
+        {
+            _findKey.Reset();
+        }
+    }
+
+    private static void BindKey(PreparedStatement statement, TouchKey key)
+    {
+        statement.Bind(1, key.TriggerId);
+        statement.Bind(2, key.Ref);
+        statement.Bind(3, key.AdId);
+    }
+
+    private static void Bind(PreparedStatement statement, AttributionModel model, long start, long keyId)
+    {
+        statement.Bind(1, (long)model);
+        statement.Bind(2, start);
+        statement.Bind(3, keyId);
+    }
+
+    // No RETURNING: it would run the upsert with a statement journal; the rare empty bucket is deleted after.
+    private static PreparedStatement Upsert(SqliteConnection connection, string table) => new(connection, $"""
         INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
         VALUES ($model, $start, $key, $conversations, $converted, 0, 0.0)
         ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = Conversations + excluded.Conversations, Converted = Converted + excluded.Converted
-        RETURNING Conversations, Converted, Conversions
         """, "$model", "$start", "$key", "$conversations", "$converted");
 
-    private static SqliteCommand Delete(SqliteConnection connection, string table) =>
-        Sql.Command(connection, $"DELETE FROM {table} WHERE Model = $model AND Start = $start AND KeyId = $key", "$model", "$start", "$key");
+    private static PreparedStatement DeleteEmpty(SqliteConnection connection, string table) => new(connection, $"""
+        DELETE FROM {table} WHERE Model = $model AND Start = $start AND KeyId = $key AND Conversations = 0 AND Converted = 0 AND Conversions = 0
+        """, "$model", "$start", "$key");
 
     public void Dispose()
     {
-        foreach (var command in Commands)
+        foreach (var statement in Statements)
         {
-            command.Dispose();
+            statement.Dispose();
         }
     }
 
