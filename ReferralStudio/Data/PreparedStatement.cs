@@ -100,6 +100,10 @@ public sealed class PreparedStatement : IDisposable
     public void BindUtf8(int index, ReadOnlySpan<byte> value) =>
         Check(value.IsEmpty ? raw.sqlite3_bind_text(_statement, index, utf8z.FromSpan(EmptyText)) : raw.sqlite3_bind_text(_statement, index, value));
 
+    /// <summary>Binds bytes as a BLOB (SQLite copies them: the span may be reused after the call).</summary>
+    public void BindBlob(int index, ReadOnlySpan<byte> value) =>
+        Check(value.IsEmpty ? raw.sqlite3_bind_zeroblob(_statement, index, 0) : raw.sqlite3_bind_blob(_statement, index, value));
+
     public void BindNull(int index) => Check(raw.sqlite3_bind_null(_statement, index));
 
     /// <summary>Runs a statement that returns no rows; returns the number of rows it changed.</summary>

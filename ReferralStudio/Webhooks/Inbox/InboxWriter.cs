@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 
@@ -63,18 +62,11 @@ public sealed partial class InboxWriter(
 
         using var checkpoints = new WalCheckpointer("Inbox checkpoints", database.OpenInbox, logger);
         long sinceCheckpoint = 0;
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
+        // Prepared once, bound by position, no RETURNING (which runs each insert with a statement journal).
+        using var insert = new PreparedStatement(connection, """
             INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Reason, Simulated)
-            VALUES ($receivedAt, $status, $objectType, $body, $reason, $simulated) RETURNING Id;
-            """;
-        var pReceivedAt = insert.Parameters.Add("$receivedAt", SqliteType.Integer);
-        var pStatus = insert.Parameters.Add("$status", SqliteType.Integer);
-        var pObjectType = insert.Parameters.Add("$objectType", SqliteType.Text);
-        var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
-        var pReason = insert.Parameters.Add("$reason", SqliteType.Text);
-        var pSimulated = insert.Parameters.Add("$simulated", SqliteType.Integer);
-
+            VALUES ($receivedAt, $status, $objectType, $body, $reason, $simulated)
+            """, "$receivedAt", "$status", "$objectType", "$body", "$reason", "$simulated");
         var batch = new List<InboxItem>(MaxBatch);
         var reader = _queue.Reader;
         while (true)
@@ -106,17 +98,16 @@ public sealed partial class InboxWriter(
                 long lastId = 0;
                 using (var transaction = connection.BeginTransaction())
                 {
-                    insert.Transaction = transaction;
                     for (var i = 0; i < batch.Count; i++)
                     {
                         var item = batch[i];
-                        pReceivedAt.Value = UnixMs.From(item.ReceivedAt);
-                        pStatus.Value = (int)item.Status;
-                        pObjectType.Value = (object?)item.ObjectType ?? DBNull.Value;
-                        pBody.Value = item.Body;
-                        pReason.Value = (object?)item.Reason ?? DBNull.Value;
-                        pSimulated.Value = item.Simulated;
-                        _ids[i] = lastId = (long)insert.ExecuteScalar()!;
+                        insert.Bind(1, item.ReceivedAt);
+                        insert.Bind(2, (long)item.Status);
+                        insert.Bind(3, item.ObjectType);
+                        insert.BindBlob(4, item.Body);
+                        insert.Bind(5, item.Reason);
+                        insert.Bind(6, item.Simulated);
+                        _ids[i] = lastId = insert.ExecuteInsert()!.Value;
                         sinceCheckpoint += item.Body.Length;
                     }
 
@@ -137,6 +128,9 @@ public sealed partial class InboxWriter(
                 {
                     batch[i].Committed.TrySetResult(_ids[i]);
                 }
+
+                // Between commits, so the WAL can start over (meanwhile new deliveries wait in the queue).
+                checkpoints.RewindIfLarge();
             }
             catch (Exception ex)
             {
