@@ -45,20 +45,17 @@ public sealed partial class AttributionProcessor(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var connection = OpenConnection();
+        var select = new PendingReader(database, connection);
         // Before returning, so the watermark is known by the time the host has started.
-        using (var max = connection.CreateCommand())
-        {
-            max.CommandText = "SELECT COALESCE(MAX(Id), 0) FROM inbox.InboundDeliveries";
-            progress.Stored((long)max.ExecuteScalar()!);
-        }
+        progress.Stored(select.LastStoredId());
 
         return DedicatedThread.Run("Attribution processor", () =>
         {
             using (connection)
             using (var store = CreateStore(connection))
-            using (var select = new PendingReader(database, connection))
+            using (select)
             using (var parser = new ParseAhead(Parse))
-            using (var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger, ProcessorNice))
+            using (var checkpoints = new WalCheckpointer("Main file checkpoints", database.OpenWithoutInbox, logger, ProcessorNice))
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -92,7 +89,7 @@ public sealed partial class AttributionProcessor(
         using var store = CreateStore(connection);
         using var select = new PendingReader(database, connection);
         using var parser = new ParseAhead(Parse);
-        using var checkpoints = new WalCheckpointer("Main file checkpoints", database.Open, logger, ProcessorNice);
+        using var checkpoints = new WalCheckpointer("Main file checkpoints", database.OpenWithoutInbox, logger, ProcessorNice);
         return Drain(store, select, parser, checkpoints, cancellationToken);
     }, ProcessorNice);
 
@@ -103,7 +100,7 @@ public sealed partial class AttributionProcessor(
     /// </summary>
     private SqliteConnection OpenConnection()
     {
-        var connection = database.Open();
+        var connection = database.OpenWithoutInbox();
         using var pragma = connection.CreateCommand();
         // Its commits skip the automatic checkpoint: a WalCheckpointer runs it beside the next transaction.
         pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
@@ -183,6 +180,14 @@ public sealed partial class AttributionProcessor(
             _select.Parameters.AddWithValue("$limit", DeliveriesPerQuery);
             _cursor = main.CreateCommand();
             _cursor.CommandText = "SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1";
+        }
+
+        /// <summary>The newest stored delivery.</summary>
+        public long LastStoredId()
+        {
+            using var max = _inbox.CreateCommand();
+            max.CommandText = "SELECT COALESCE(MAX(Id), 0) FROM InboundDeliveries";
+            return (long)max.ExecuteScalar()!;
         }
 
         /// <summary>The last delivery the main file has applied (read between transactions).</summary>

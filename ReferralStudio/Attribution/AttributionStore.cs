@@ -32,7 +32,6 @@ public sealed class AttributionStore : IDisposable
     private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
     private readonly PreparedStatement _selectConversation;
     private readonly PreparedStatement _lastConversationId;
-    private readonly PreparedStatement _deferForeignKeys;
     private readonly PreparedStatement _insertConversation;
     private readonly PreparedStatement _updateConversation;
     private readonly PreparedStatement _updateConversationActivity;
@@ -70,8 +69,6 @@ public sealed class AttributionStore : IDisposable
         _lastConversationId = new PreparedStatement(connection, """
             SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'Conversations'), 0), IFNULL((SELECT MAX(Id) FROM Conversations), 0))
             """);
-        // Touches reference conversations that are inserted at commit: foreign keys are checked then.
-        _deferForeignKeys = new PreparedStatement(connection, "PRAGMA defer_foreign_keys = ON");
         _insertConversation = new PreparedStatement(connection, """
             INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
                 MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated)
@@ -132,7 +129,8 @@ public sealed class AttributionStore : IDisposable
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        _deferForeignKeys.Execute();
+        // Touches reference conversations that are inserted at commit: foreign keys are checked then.
+        DeferForeignKeys();
 
         _rollup.Begin();
         // One trigger snapshot per transaction: every touch in it sees the same rules.
@@ -563,6 +561,14 @@ public sealed class AttributionStore : IDisposable
         c.Dirty = false;
     }
 
+    /// <summary>
+    /// Compiled afresh each time: SQLite applies a flag pragma when it compiles the statement, not when it
+    /// runs it, so a kept prepared copy left some transactions checking foreign keys at once (a touch of a
+    /// conversation inserted at commit then failed; seen under load, applied again alone).
+    /// </summary>
+    private void DeferForeignKeys() =>
+        SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_exec(_connection.Handle, "PRAGMA defer_foreign_keys = ON"), _connection.Handle);
+
     private void EndTransaction()
     {
         _transaction?.Dispose();
@@ -573,7 +579,7 @@ public sealed class AttributionStore : IDisposable
         _conversations.Clear();
     }
 
-    private IDisposable[] Statements => [_selectConversation, _lastConversationId, _deferForeignKeys, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
+    private IDisposable[] Statements => [_selectConversation, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
 
     private static string KindName(EventKind kind) => kind switch
     {

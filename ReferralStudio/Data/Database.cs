@@ -60,6 +60,13 @@ public sealed class Database
         return connection;
     }
 
+    /// <summary>
+    /// A main-file connection without the inbox, for the attribution processor and its checkpoints. With the
+    /// inbox attached, every BEGIN IMMEDIATE also opens a read transaction on it, and the processor's long
+    /// transactions would keep the inbox's WAL from starting over (its writer would wait for them).
+    /// </summary>
+    public SqliteConnection OpenWithoutInbox() => Open(ConnectionString, "NORMAL");
+
     /// <summary>The inbox writer's connection: FULL, so a commit is on disk, even across power loss, before the 200 leaves.</summary>
     public SqliteConnection OpenInbox() => Open(InboxConnectionString, "FULL");
 

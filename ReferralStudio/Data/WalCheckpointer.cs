@@ -26,6 +26,10 @@ public sealed partial class WalCheckpointer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _logFrames;
+    // Where the next rewind is due: pushed on when one could not finish, so a reader that stays does not
+    // make the writer wait after every commit.
+    private long _rewindAt = RestartAfterFrames;
+    private readonly int? _rewindWaitMilliseconds;
     private ManualResetEventSlim? _rewind;
 
     /// <summary>About 64 MB of 4 KB pages: beyond this the log is rewound.</summary>
@@ -35,10 +39,15 @@ public sealed partial class WalCheckpointer : IDisposable
     /// <param name="open">Opens the connection the checkpoints run on.</param>
     /// <param name="logger">Where failed checkpoints are reported.</param>
     /// <param name="nice">The thread's nice value when its work may wait (the processor's file).</param>
-    public WalCheckpointer(string name, Func<SqliteConnection> open, ILogger logger, int? nice = null)
+    /// <param name="rewindWait">
+    /// How long a rewind may wait for readers to leave the log (the connection's 30 s by default); the
+    /// inbox's writer keeps acknowledgements waiting meanwhile, so it passes a short one.
+    /// </param>
+    public WalCheckpointer(string name, Func<SqliteConnection> open, ILogger logger, int? nice = null, TimeSpan? rewindWait = null)
     {
         _open = open;
         _logger = logger;
+        _rewindWaitMilliseconds = rewindWait is { } wait ? (int)wait.TotalMilliseconds : null;
         _loop = DedicatedThread.Run(name, Run, nice);
     }
 
@@ -48,6 +57,14 @@ public sealed partial class WalCheckpointer : IDisposable
     private void Run()
     {
         using var connection = _open();
+        if (_rewindWaitMilliseconds is { } wait)
+        {
+            // Passive checkpoints never wait; this bounds only the rewind's wait for readers.
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {wait};";
+            pragma.ExecuteNonQuery();
+        }
+
         using var passive = connection.CreateCommand();
         passive.CommandText = "PRAGMA main.wal_checkpoint(PASSIVE);";
         using var restart = connection.CreateCommand();
@@ -61,8 +78,14 @@ public sealed partial class WalCheckpointer : IDisposable
                 try
                 {
                     var (busy, frames) = Run(rewind is null ? passive : restart);
-                    // After a complete RESTART the writer's next transaction starts the log over.
-                    Volatile.Write(ref _logFrames, rewind is not null && !busy ? 0 : frames);
+                    if (rewind is not null)
+                    {
+                        // After a complete RESTART the writer's next transaction starts the log over.
+                        Volatile.Write(ref _rewindAt, busy ? frames + RestartAfterFrames : RestartAfterFrames);
+                        frames = busy ? frames : 0;
+                    }
+
+                    Volatile.Write(ref _logFrames, frames);
                 }
                 finally
                 {
@@ -86,7 +109,7 @@ public sealed partial class WalCheckpointer : IDisposable
     /// </summary>
     public void RewindIfLarge()
     {
-        if (Volatile.Read(ref _logFrames) <= RestartAfterFrames || _loop.IsCompleted)
+        if (Volatile.Read(ref _logFrames) <= Volatile.Read(ref _rewindAt) || _loop.IsCompleted)
         {
             return;
         }

@@ -60,7 +60,7 @@ public sealed partial class InboxWriter(
             pragma.ExecuteNonQuery();
         }
 
-        using var checkpoints = new WalCheckpointer("Inbox checkpoints", database.OpenInbox, logger);
+        using var checkpoints = new WalCheckpointer("Inbox checkpoints", database.OpenInbox, logger, rewindWait: TimeSpan.FromMilliseconds(50));
         long sinceCheckpoint = 0;
         // Prepared once, bound by position, no RETURNING (which runs each insert with a statement journal).
         using var insert = new PreparedStatement(connection, """
