@@ -19,7 +19,9 @@ public partial class Program
     /// <summary>The whole application; the tests start this same app on a real loopback port.</summary>
     public static async Task<WebApplication> CreateAppAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // No reloading of appsettings on change: its watcher covers the content root recursively, and the
+        // SQLite files under data/ change with every webhook, waking the watcher's thread each time.
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.AddData();
         builder.AddWebhooks();
         builder.AddAttribution();

@@ -178,7 +178,7 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
             foreach (var plan in new[] { FeedQuery.PrefixPlan.ByRef, FeedQuery.PrefixPlan.NewestFirst })
             {
                 await using var db = data.Open();
-                Assert.Equal(page, await FeedQuery.PrefixPage(db, filter, plan, skip, 50).ToListAsync());
+                Assert.Equal(page, await FeedQuery.PrefixPageAsync(db, filter, plan, skip, 50));
             }
 
             await using (var db = data.Open())
