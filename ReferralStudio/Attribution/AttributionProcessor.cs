@@ -171,12 +171,8 @@ public sealed partial class AttributionProcessor(
 
         public PendingReader(Database database, SqliteConnection main)
         {
-            _inbox = new SqliteConnection(new SqliteConnectionStringBuilder(database.InboxConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString());
-            _inbox.Open();
+            _inbox = database.OpenInboxReadOnly();
             _select = _inbox.CreateCommand();
-            // A read can meet a rewind's brief lock: wait for it inside SQLite, in milliseconds.
-            _select.CommandText = "PRAGMA busy_timeout = 30000;";
-            _select.ExecuteNonQuery();
             // Pending deliveries after the cursor: the inbox's primary key range, no index needed.
             _select.CommandText = "SELECT Id, ReceivedAt, Body, Simulated FROM InboundDeliveries WHERE Id > $after AND Status = 0 ORDER BY Id LIMIT $limit";
             _select.Parameters.AddWithValue("$after", 0L);

@@ -474,15 +474,7 @@ public sealed class AttributionStore : IDisposable
     {
         if (_nextConversationId == 0)
         {
-            var last = _lastConversationId;
-            try
-            {
-                _nextConversationId = (last.Step() ? last.GetInt64(0) : 0) + 1;
-            }
-            finally
-            {
-                last.Reset();
-            }
+            _nextConversationId = (_lastConversationId.ExecuteScalarInt64() ?? 0) + 1;
         }
 
         return _nextConversationId++;

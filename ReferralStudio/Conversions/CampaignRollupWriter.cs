@@ -198,14 +198,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private long? Find(TouchKey key)
     {
         BindKey(_findKey, key);
-        try
-        {
-            return _findKey.Step() ? _findKey.GetInt64(0) : null;
-        }
-        finally
-        {
-            _findKey.Reset();
-        }
+        return _findKey.ExecuteScalarInt64();
     }
 
     private static void BindKey(PreparedStatement statement, TouchKey key)

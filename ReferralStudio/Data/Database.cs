@@ -70,12 +70,16 @@ public sealed class Database
     /// <summary>The inbox writer's connection: FULL, so a commit is on disk, even across power loss, before the 200 leaves.</summary>
     public SqliteConnection OpenInbox() => Open(InboxConnectionString, "FULL");
 
-    private static SqliteConnection Open(string connectionString, string synchronous)
+    /// <summary>A read-only inbox connection (the processor's reads of pending deliveries).</summary>
+    public SqliteConnection OpenInboxReadOnly() =>
+        Open(new SqliteConnectionStringBuilder(InboxConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString(), synchronous: null);
+
+    private static SqliteConnection Open(string connectionString, string? synchronous)
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"{BusyTimeoutSql} PRAGMA synchronous = {synchronous};";
+        pragma.CommandText = synchronous is null ? BusyTimeoutSql : $"{BusyTimeoutSql} PRAGMA synchronous = {synchronous};";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -130,6 +130,19 @@ public sealed class PreparedStatement : IDisposable
     /// </summary>
     public long? ExecuteInsert() => Execute() > 0 ? raw.sqlite3_last_insert_rowid(_db) : null;
 
+    /// <summary>Runs a query and returns its first row's first column as an integer, or null when there is no row.</summary>
+    public long? ExecuteScalarInt64()
+    {
+        try
+        {
+            return Step() ? GetInt64(0) : null;
+        }
+        finally
+        {
+            Reset();
+        }
+    }
+
     /// <summary>
     /// Advances to the next row (true) or the end (false). Read columns with the getters, then call
     /// <see cref="Reset"/> (always, also after an exception) before the statement runs again.
