@@ -22,6 +22,8 @@ using ReferralStudio.Webhooks.Inbox;
 var deliveries = Arg("--deliveries", 100_000);
 var eventsPerDelivery = Arg("--events-per-delivery", 10);
 var seed = Arg("--seed", 20261121);
+// Keeps the database (moved to this path) for a look at its tables and indexes with sqlite3's dbstat.
+var keepAt = Array.IndexOf(args, "--keep-db") is var k and >= 0 && k + 1 < args.Length ? args[k + 1] : null;
 
 var dir = Path.Combine(Path.GetTempPath(), $"rs-processing-{Environment.ProcessId}");
 Directory.CreateDirectory(dir);
@@ -33,6 +35,11 @@ try
 finally
 {
     SqliteConnection.ClearAllPools();
+    if (keepAt is not null)
+    {
+        File.Move(dbPath, keepAt, overwrite: true);
+    }
+
     Directory.Delete(dir, recursive: true);
 }
 
