@@ -31,6 +31,8 @@ public sealed class DemoLoaderTests : IAsyncLifetime
         Assert.True(await CountAsync("SELECT COUNT(*) FROM Conversions") > 10);
         Assert.True(await CountAsync("SELECT COUNT(*) FROM ConversationTags WHERE Label LIKE 'affiliate:%'") > 0);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM WebhookEvents WHERE Status = 1"));
+        // Conversations, touches, events, firings, tags, greetings and outbound rows all reference real rows.
+        Assert.Empty(Reliability.Database.ForeignKeyViolations(_app.DatabasePath));
 
         await demo.ClearAsync();
 

@@ -71,6 +71,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             }
 
             Assert.Equal("ok", Database.IntegrityCheck(path));
+            Assert.Empty(Database.ForeignKeyViolations(path));
             Assert.Equal("ok", Database.IntegrityCheck(Database.InboxPath(path)));
             output.WriteLine($"{sender.Posts} posts, {sender.Acknowledgements} acknowledged, {sender.Duplicates} deliberate duplicates, {sender.Retries} retries");
         }

@@ -21,19 +21,29 @@ internal static class Database
     }
 
     /// <summary><c>PRAGMA integrity_check</c> through a read-only connection: "ok" when the file is sound.</summary>
-    public static string IntegrityCheck(string path)
+    public static string IntegrityCheck(string path) =>
+        string.Join("\n", ReadOnly(path, "PRAGMA integrity_check", r => r.GetString(0)));
+
+    /// <summary>
+    /// <c>PRAGMA foreign_key_check</c>: every row whose reference points nowhere, as "table row -> parent".
+    /// The attribution processor writes without enforcement, so this is what shows it wrote whole rows only.
+    /// </summary>
+    public static List<string> ForeignKeyViolations(string path) =>
+        ReadOnly(path, "PRAGMA foreign_key_check", r => $"{r.GetString(0)} {r.GetValue(1)} -> {r.GetString(2)}");
+
+    private static List<string> ReadOnly(string path, string sql, Func<SqliteDataReader, string> line)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var lines = new List<string>();
         while (reader.Read())
         {
-            lines.Add(reader.GetString(0));
+            lines.Add(line(reader));
         }
 
-        return string.Join("\n", lines);
+        return lines;
     }
 }

@@ -97,13 +97,20 @@ public sealed partial class AttributionProcessor(
     /// The processor's connection gets a large page cache: each event touches a dozen B-tree indexes
     /// whose pages would otherwise be re-read from the OS on every insert once the tables outgrow
     /// SQLite's default 2 MB cache.
+    /// <para>
+    /// It also writes without foreign key enforcement. Every row it writes references a row it read or
+    /// created in the same transaction (a new conversation's row is inserted at commit, after its touches),
+    /// so the checks can only be deferred, and deferred checks make each parent insert search every child
+    /// table for orphans: a quarter of the processor's time (12,614 -> 15,943 events/s). The tests check
+    /// what it wrote with <c>PRAGMA foreign_key_check</c>; every other connection enforces the keys.
+    /// </para>
     /// </summary>
     private SqliteConnection OpenConnection()
     {
         var connection = database.OpenWithoutInbox();
         using var pragma = connection.CreateCommand();
         // Its commits skip the automatic checkpoint: a WalCheckpointer runs it beside the next transaction.
-        pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
+        pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = OFF;";
         pragma.ExecuteNonQuery();
         return connection;
     }

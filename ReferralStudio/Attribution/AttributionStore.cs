@@ -129,8 +129,6 @@ public sealed class AttributionStore : IDisposable
     public void Begin()
     {
         _transaction = _connection.BeginTransaction();
-        // Touches reference conversations that are inserted at commit: foreign keys are checked then.
-        DeferForeignKeys();
 
         _rollup.Begin();
         // One trigger snapshot per transaction: every touch in it sees the same rules.
@@ -552,14 +550,6 @@ public sealed class AttributionStore : IDisposable
         (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
         c.Dirty = false;
     }
-
-    /// <summary>
-    /// Compiled afresh each time: SQLite applies a flag pragma when it compiles the statement, not when it
-    /// runs it, so a kept prepared copy left some transactions checking foreign keys at once (a touch of a
-    /// conversation inserted at commit then failed; seen under load, applied again alone).
-    /// </summary>
-    private void DeferForeignKeys() =>
-        SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_exec(_connection.Handle, "PRAGMA defer_foreign_keys = ON"), _connection.Handle);
 
     private void EndTransaction()
     {
