@@ -68,15 +68,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             e.Property(x => x.Status).HasConversion<int>();
             e.HasIndex(x => x.DedupKey).IsUnique();
-            e.HasIndex(x => x.DeliveryId);
             e.HasIndex(x => new { x.ConversationId, x.OccurredAt });
         });
 
         modelBuilder.Entity<Conversation>(e =>
         {
-            e.HasIndex(c => new { c.Platform, c.AccountId, c.ParticipantId }).IsUnique();
+            // Participant first: the same key also serves lookups by participant alone, so the processor keeps
+            // one index fewer up to date per new conversation.
+            e.HasIndex(c => new { c.ParticipantId, c.Platform, c.AccountId }).IsUnique();
             e.HasIndex(c => c.LastActivityAt);
-            e.HasIndex(c => c.ParticipantId);
             e.HasOne(c => c.FirstReferral).WithMany().HasForeignKey(c => c.FirstReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(c => c.LatestReferral).WithMany().HasForeignKey(c => c.LatestReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.ConversationId);

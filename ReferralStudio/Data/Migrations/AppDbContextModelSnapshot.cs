@@ -277,9 +277,7 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("LatestReferralId");
 
-                    b.HasIndex("ParticipantId");
-
-                    b.HasIndex("Platform", "AccountId", "ParticipantId")
+                    b.HasIndex("ParticipantId", "Platform", "AccountId")
                         .IsUnique();
 
                     b.ToTable("Conversations");
@@ -564,8 +562,6 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("DedupKey")
                         .IsUnique();
-
-                    b.HasIndex("DeliveryId");
 
                     b.HasIndex("ConversationId", "OccurredAt");
 
