@@ -4,6 +4,10 @@ namespace ReferralStudio.Attribution;
 public sealed class ConversationState
 {
     public long Id { get; set; }
+    /// <summary>The key of a new conversation, for its row (a loaded one is only ever updated by id).</summary>
+    public string Platform { get; init; } = "";
+    public string AccountId { get; init; } = "";
+    public string ParticipantId { get; init; } = "";
     public bool IsNew { get; init; }
     public bool Dirty { get; set; }
     public string? ParticipantName { get; set; }

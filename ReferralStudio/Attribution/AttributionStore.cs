@@ -30,6 +30,10 @@ public sealed class AttributionStore : IDisposable
     private readonly TimeProvider _time;
     private TriggerCatalog.Snapshot _snapshot;
     private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
+    // Keys a prefetch found no row for: their first event creates the conversation without looking again.
+    private readonly HashSet<(string Platform, string Account, string Participant)> _absent = [];
+    private readonly List<(string Platform, string Account, string Participant)> _prefetch = [];
+    private readonly List<ConversationState> _writeBack = [];
     private readonly PreparedStatement _selectConversation;
     private readonly PreparedStatement _lastConversationId;
     private readonly PreparedStatement _insertConversation;
@@ -143,13 +147,23 @@ public sealed class AttributionStore : IDisposable
     /// <summary>Writes back every conversation the transaction touched, advances the inbox cursor, then commits.</summary>
     public void Commit()
     {
-        foreach (var (key, conversation) in _conversations)
+        // In id order: consecutive rows share B-tree pages, where the order they were first seen in jumps about the table.
+        foreach (var conversation in _conversations.Values)
+        {
+            if (conversation.Unsaved || conversation.Dirty)
+            {
+                _writeBack.Add(conversation);
+            }
+        }
+
+        _writeBack.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        foreach (var conversation in _writeBack)
         {
             if (conversation.Unsaved)
             {
-                InsertConversation(key, conversation);
+                InsertConversation(conversation);
             }
-            else if (conversation.Dirty)
+            else
             {
                 SaveConversation(conversation);
             }
@@ -170,6 +184,52 @@ public sealed class AttributionStore : IDisposable
     {
         _transaction?.Rollback();
         EndTransaction();
+    }
+
+    /// <summary>
+    /// Looks up the conversations a batch of deliveries is about, in the order of the conversations' key,
+    /// before the batch is applied. Event order jumps about the key's index, so each lookup would read a
+    /// different part of it; in key order, consecutive lookups mostly share their pages.
+    /// </summary>
+    public void Prefetch(IReadOnlyList<ParsedDelivery> deliveries)
+    {
+        foreach (var delivery in deliveries)
+        {
+            foreach (var parsed in delivery.Result.Events)
+            {
+                var key = (PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId);
+                if (!_conversations.ContainsKey(key) && !_absent.Contains(key))
+                {
+                    _prefetch.Add(key);
+                }
+            }
+        }
+
+        // The index's own order: participant, platform, account (ordinal, like SQLite's BINARY collation).
+        _prefetch.Sort(static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Participant, b.Participant);
+            c = c != 0 ? c : string.CompareOrdinal(a.Platform, b.Platform);
+            return c != 0 ? c : string.CompareOrdinal(a.Account, b.Account);
+        });
+        foreach (var key in _prefetch)
+        {
+            if (_conversations.ContainsKey(key) || _absent.Contains(key))
+            {
+                continue;
+            }
+
+            if (FindConversation(key) is { } found)
+            {
+                _conversations[key] = found;
+            }
+            else
+            {
+                _absent.Add(key);
+            }
+        }
+
+        _prefetch.Clear();
     }
 
     public DeliveryOutcome Apply(ParsedDelivery delivery, DateTimeOffset processedAt)
@@ -436,36 +496,39 @@ public sealed class AttributionStore : IDisposable
             return cached;
         }
 
+        var state = _absent.Remove(key) ? null : FindConversation(key);
+        state ??= new ConversationState
+        {
+            Id = NextConversationId(),
+            IsNew = true,
+            Unsaved = true,
+            Simulated = simulated,
+            Platform = platform,
+            AccountId = parsed.AccountId,
+            ParticipantId = parsed.ParticipantId,
+            ParticipantName = parsed.ParticipantName,
+            CreatedAt = parsed.OccurredAt,
+            LastActivityAt = parsed.OccurredAt,
+        };
+
+        _conversations[key] = state;
+        return state;
+    }
+
+    private ConversationState? FindConversation((string Platform, string Account, string Participant) key)
+    {
         var select = _selectConversation;
-        select.Bind(1, platform);
-        select.Bind(2, parsed.AccountId);
-        select.Bind(3, parsed.ParticipantId);
-        ConversationState? state;
+        select.Bind(1, key.Platform);
+        select.Bind(2, key.Account);
+        select.Bind(3, key.Participant);
         try
         {
-            state = select.Step() ? ReadConversation(select) : null;
+            return select.Step() ? ReadConversation(select) : null;
         }
         finally
         {
             select.Reset();
         }
-
-        if (state is null)
-        {
-            state = new ConversationState
-            {
-                Id = NextConversationId(),
-                IsNew = true,
-                Unsaved = true,
-                Simulated = simulated,
-                ParticipantName = parsed.ParticipantName,
-                CreatedAt = parsed.OccurredAt,
-                LastActivityAt = parsed.OccurredAt,
-            };
-        }
-
-        _conversations[key] = state;
-        return state;
     }
 
     private long NextConversationId()
@@ -478,13 +541,13 @@ public sealed class AttributionStore : IDisposable
         return _nextConversationId++;
     }
 
-    private void InsertConversation((string Platform, string Account, string Participant) key, ConversationState c)
+    private void InsertConversation(ConversationState c)
     {
         var insert = _insertConversation;
         insert.Bind(1, c.Id);
-        insert.Bind(2, key.Platform);
-        insert.Bind(3, key.Account);
-        insert.Bind(4, key.Participant);
+        insert.Bind(2, c.Platform);
+        insert.Bind(3, c.AccountId);
+        insert.Bind(4, c.ParticipantId);
         insert.Bind(5, c.ParticipantName);
         insert.Bind(6, c.CreatedAt);
         insert.Bind(7, c.LastActivityAt);
@@ -559,6 +622,8 @@ public sealed class AttributionStore : IDisposable
         _nextConversationId = 0;
         // The cache mirrors rows inside one transaction only; after it, the database is the truth again.
         _conversations.Clear();
+        _absent.Clear();
+        _writeBack.Clear();
     }
 
     private IDisposable[] Statements => [_selectConversation, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];

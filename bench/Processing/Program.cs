@@ -110,6 +110,7 @@ async Task RunAsync()
     var sysBefore = self.PrivilegedProcessorTime;
     sw.Restart();
     var allocatedBefore = GC.GetTotalAllocatedBytes();
+    var pauseBefore = GC.GetTotalPauseDuration();
     var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     var last = await processor.ProcessPendingAsync(CancellationToken.None);
     var elapsed = sw.Elapsed;
@@ -117,6 +118,7 @@ async Task RunAsync()
     var cpu = self.TotalProcessorTime - cpuBefore;
     var sys = self.PrivilegedProcessorTime - sysBefore;
     var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+    var paused = GC.GetTotalPauseDuration() - pauseBefore;
     stop.Cancel();
     var samples = await memory;
     var waits = await probe;
@@ -144,7 +146,7 @@ async Task RunAsync()
     Console.WriteLine($"rows: events {stored:N0}, conversations {Count("SELECT COUNT(*) FROM Conversations"):N0}, touches {Count("SELECT COUNT(*) FROM ReferralTouches"):N0}, " +
         $"firings {Count("SELECT COUNT(*) FROM TriggerFirings"):N0}, tags {Count("SELECT COUNT(*) FROM ConversationTags"):N0}, greetings {Count("SELECT COUNT(*) FROM OutgoingMessages"):N0}, " +
         $"outbound {Count("SELECT COUNT(*) FROM OutboundDeliveries"):N0}");
-    Console.WriteLine($"allocated {allocated / 1048576.0:N0} MiB ({allocated / (double)events:N0} B/event); GCs gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}");
+    Console.WriteLine($"allocated {allocated / 1048576.0:N0} MiB ({allocated / (double)events:N0} B/event); GCs gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}, paused {paused.TotalSeconds:N2} s");
     Sampler.Report(samples);
     InboxProbe.Report(waits);
     Console.WriteLine($"database file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB; load after {File.ReadAllText("/proc/loadavg").Trim()}");
