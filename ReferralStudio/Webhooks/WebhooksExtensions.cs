@@ -22,7 +22,8 @@ public static class WebhooksExtensions
                 "Meta:AppSecret is required outside Development (set it in configuration or the Meta__AppSecret environment variable).")
             .ValidateOnStart();
         builder.Services.AddSingleton<MetaSigningKey>();
-        builder.Services.AddSingleton<DeliveryProgress>();
+        // On the system's monotonic clock, not the app's TimeProvider: a surge is about scheduling now.
+        builder.Services.AddSingleton(new DeliveryProgress());
         builder.Services.AddSingleton<InboxWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
         return builder;

@@ -121,7 +121,7 @@ public sealed partial class InboxWriter(
                 }
 
                 // Recorded before the 200s go out, so whoever got one can wait for its processing.
-                progress.Stored(lastId);
+                progress.Stored(lastId, batch.Count);
 
                 // Only now is every delivery in the batch on disk: release their 200s.
                 for (var i = 0; i < batch.Count; i++)
