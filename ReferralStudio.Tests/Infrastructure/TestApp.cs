@@ -56,7 +56,8 @@ public sealed class TestApp : IAsyncDisposable
         string? databasePath = null,
         ManualTimeProvider? time = null,
         IDictionary<string, string?>? settings = null,
-        bool systemClock = false)
+        bool systemClock = false,
+        Action<IServiceCollection>? services = null)
     {
         databasePath ??= NewDatabasePath();
         time ??= systemClock ? null : new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T12:00:00Z"));
@@ -101,6 +102,9 @@ public sealed class TestApp : IAsyncDisposable
                 {
                     builder.Services.AddSingleton<TimeProvider>(time);
                 }
+
+                // Registered last, so a test's own services win.
+                services?.Invoke(builder.Services);
             });
         await app.StartAsync();
         return new TestApp(app, databasePath, time);

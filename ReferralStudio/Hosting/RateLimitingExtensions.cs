@@ -38,11 +38,10 @@ public static class RateLimitingExtensions
                 var settings = Settings(context);
                 return RateLimitPartition.GetFixedWindowLimiter(ApiPartition(context), _ => Window(settings.Api.PermitsPerMinute, TimeSpan.FromMinutes(1)));
             });
-            limiter.AddPolicy(Webhooks, context =>
-            {
-                var settings = Settings(context);
-                return RateLimitPartition.GetFixedWindowLimiter(ClientIp(context), _ => Window(settings.Webhooks.PermitsPerSecond, TimeSpan.FromSeconds(1)));
-            });
+            // Keyed by the address itself: a string of it would be allocated and hashed for every delivery.
+            limiter.AddPolicy(Webhooks, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress ?? IPAddress.None,
+                _ => Window(Settings(context).Webhooks.PermitsPerSecond, TimeSpan.FromSeconds(1))));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.Equals(SignInPath, StringComparison.OrdinalIgnoreCase))
