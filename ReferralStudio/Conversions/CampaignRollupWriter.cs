@@ -23,6 +23,9 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
     private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
+    // Committed touches a flush moves conversations from or to, read ahead in id order.
+    private readonly Dictionary<long, (TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast)> _loaded = [];
+    private readonly List<long> _toLoad = [];
     private readonly PreparedStatement _loadTouch;
     private readonly PreparedStatement _findKey;
     private readonly PreparedStatement _insertKey;
@@ -56,6 +59,7 @@ public sealed class CampaignRollupWriter : IDisposable
         _deltas.Clear();
         _newKeyIds.Clear();
         _insertedKeys.Clear();
+        _loaded.Clear();
     }
 
     /// <summary>
@@ -71,6 +75,7 @@ public sealed class CampaignRollupWriter : IDisposable
     /// <summary>Writes this transaction's moves; call inside the transaction, just before it commits.</summary>
     public void Flush()
     {
+        LoadMovedTouches();
         foreach (var (conversation, before) in _before)
         {
             Move(AttributionModel.First, before.First, conversation.FirstReferralId);
@@ -100,6 +105,48 @@ public sealed class CampaignRollupWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads every committed touch the moves need, in id order: one after another they mostly share the
+    /// table's pages, where the conversations' order would read a different page for nearly each one.
+    /// </summary>
+    private void LoadMovedTouches()
+    {
+        foreach (var (conversation, before) in _before)
+        {
+            Need(before.First, conversation.FirstReferralId);
+            Need(before.Latest, conversation.LatestReferralId);
+        }
+
+        _toLoad.Sort();
+        foreach (var id in _toLoad)
+        {
+            if (!_loaded.ContainsKey(id))
+            {
+                _loaded[id] = LoadTouch(id);
+            }
+        }
+
+        _toLoad.Clear();
+
+        void Need(long? from, long? to)
+        {
+            if (from == to)
+            {
+                return;
+            }
+
+            if (from is { } old)
+            {
+                _toLoad.Add(old);
+            }
+
+            if (to is { } current && !_newTouches.ContainsKey(current))
+            {
+                _toLoad.Add(current);
+            }
+        }
+    }
+
     private void Move(AttributionModel model, long? from, long? to)
     {
         if (from == to)
@@ -109,7 +156,7 @@ public sealed class CampaignRollupWriter : IDisposable
 
         if (from is { } old)
         {
-            var (key, at, convertedFirst, convertedLast) = LoadTouch(old);
+            var (key, at, convertedFirst, convertedLast) = _loaded[old];
             var converted = model == AttributionModel.First ? convertedFirst : convertedLast;
             Add(model, key, at, -1, converted ? -1 : 0);
         }
@@ -123,7 +170,7 @@ public sealed class CampaignRollupWriter : IDisposable
             }
             else
             {
-                var (key, at, convertedFirst, convertedLast) = LoadTouch(current);
+                var (key, at, convertedFirst, convertedLast) = _loaded[current];
                 Add(model, key, at, 1, (model == AttributionModel.First ? convertedFirst : convertedLast) ? 1 : 0);
             }
         }
