@@ -29,12 +29,12 @@ public sealed class AttributionStore : IDisposable
     private readonly Conversions.CampaignRollupWriter _rollup;
     private readonly TimeProvider _time;
     private TriggerCatalog.Snapshot _snapshot;
-    private readonly Dictionary<(string Platform, string Account, string Participant), ConversationState> _conversations = [];
+    private readonly Dictionary<ConversationKey, ConversationState> _conversations = [];
     // Keys a prefetch found no row for: their first event creates the conversation without looking again.
-    private readonly HashSet<(string Platform, string Account, string Participant)> _absent = [];
-    private readonly List<(string Platform, string Account, string Participant)> _prefetch = [];
+    private readonly HashSet<ConversationKey> _absent = [];
+    private readonly List<ConversationKey> _prefetch = [];
+    private readonly ConversationLookup _lookup;
     private readonly List<ConversationState> _writeBack = [];
-    private readonly PreparedStatement _selectConversation;
     private readonly PreparedStatement _lastConversationId;
     private readonly PreparedStatement _insertConversation;
     private readonly PreparedStatement _updateConversation;
@@ -60,12 +60,8 @@ public sealed class AttributionStore : IDisposable
         _time = time;
         _snapshot = triggers.Current;
         _automations = new AutomationWriter(connection, outbound);
-        _rollup = new Conversions.CampaignRollupWriter(connection);
-        _selectConversation = new PreparedStatement(connection, """
-            SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
-                   LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
-            FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
-            """, "$platform", "$account", "$participant");
+        _lookup = new ConversationLookup(connection);
+        _rollup = new Conversions.CampaignRollupWriter(connection, _lookup);
         // A new conversation gets its id when first seen (AUTOINCREMENT's rule: past every id ever used; the
         // transaction holds the write lock, so nobody else takes one meanwhile) and its row is inserted once,
         // at commit, with its final values. Inserting it at once and updating it at commit cost twice as much:
@@ -197,7 +193,7 @@ public sealed class AttributionStore : IDisposable
         {
             foreach (var parsed in delivery.Result.Events)
             {
-                var key = (PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId);
+                var key = ConversationKey.Of(parsed);
                 if (!_conversations.ContainsKey(key) && !_absent.Contains(key))
                 {
                     _prefetch.Add(key);
@@ -205,13 +201,7 @@ public sealed class AttributionStore : IDisposable
             }
         }
 
-        // The index's own order: participant, platform, account (ordinal, like SQLite's BINARY collation).
-        _prefetch.Sort(static (a, b) =>
-        {
-            var c = string.CompareOrdinal(a.Participant, b.Participant);
-            c = c != 0 ? c : string.CompareOrdinal(a.Platform, b.Platform);
-            return c != 0 ? c : string.CompareOrdinal(a.Account, b.Account);
-        });
+        _prefetch.Sort(ConversationKey.IndexOrder);
         foreach (var key in _prefetch)
         {
             if (_conversations.ContainsKey(key) || _absent.Contains(key))
@@ -219,7 +209,7 @@ public sealed class AttributionStore : IDisposable
                 continue;
             }
 
-            if (FindConversation(key) is { } found)
+            if (_lookup.Find(key) is { } found)
             {
                 _conversations[key] = found;
             }
@@ -490,13 +480,13 @@ public sealed class AttributionStore : IDisposable
 
     private ConversationState GetOrCreateConversation(string platform, ParsedEvent parsed, bool simulated)
     {
-        var key = (platform, parsed.AccountId, parsed.ParticipantId);
+        var key = new ConversationKey(platform, parsed.AccountId, parsed.ParticipantId);
         if (_conversations.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var state = _absent.Remove(key) ? null : FindConversation(key);
+        var state = _absent.Remove(key) ? null : _lookup.Find(key);
         state ??= new ConversationState
         {
             Id = NextConversationId(),
@@ -513,22 +503,6 @@ public sealed class AttributionStore : IDisposable
 
         _conversations[key] = state;
         return state;
-    }
-
-    private ConversationState? FindConversation((string Platform, string Account, string Participant) key)
-    {
-        var select = _selectConversation;
-        select.Bind(1, key.Platform);
-        select.Bind(2, key.Account);
-        select.Bind(3, key.Participant);
-        try
-        {
-            return select.Step() ? ReadConversation(select) : null;
-        }
-        finally
-        {
-            select.Reset();
-        }
     }
 
     private long NextConversationId()
@@ -565,24 +539,6 @@ public sealed class AttributionStore : IDisposable
         c.Dirty = false;
         (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
     }
-
-    private static ConversationState ReadConversation(PreparedStatement r) => new()
-    {
-        Id = r.GetInt64(0),
-        CreatedAt = r.GetDateTime(1),
-        LastActivityAt = r.GetDateTime(2),
-        WindowExpiresAt = r.GetDateTimeOrNull(3),
-        FirstReferralId = r.GetInt64OrNull(4),
-        StoredFirstReferralId = r.GetInt64OrNull(4),
-        FirstReferralAt = r.GetDateTimeOrNull(5),
-        LatestReferralId = r.GetInt64OrNull(6),
-        StoredLatestReferralId = r.GetInt64OrNull(6),
-        LastReferralAt = r.GetDateTimeOrNull(7),
-        MessageCount = (int)r.GetInt64(8),
-        HasInboundText = r.GetBoolean(9),
-        ParticipantName = r.GetString(10),
-        HasWaitingGreeting = r.GetBoolean(11),
-    };
 
     private void SaveConversation(ConversationState c)
     {
@@ -626,7 +582,7 @@ public sealed class AttributionStore : IDisposable
         _writeBack.Clear();
     }
 
-    private IDisposable[] Statements => [_selectConversation, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
+    private IDisposable[] Statements => [_lookup, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
 
     private static string KindName(EventKind kind) => kind switch
     {

@@ -24,9 +24,9 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
     private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
     // Committed touches a flush moves conversations from or to, read ahead in id order.
-    private readonly Dictionary<long, (TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast)> _loaded = [];
+    private readonly Dictionary<long, CreditedTouch> _loaded = [];
     private readonly List<long> _toLoad = [];
-    private readonly PreparedStatement _loadTouch;
+    private readonly ConversationLookup _lookup;
     private readonly PreparedStatement _findKey;
     private readonly PreparedStatement _insertKey;
     private readonly PreparedStatement _upsertHour;
@@ -34,13 +34,9 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly PreparedStatement _deleteEmptyHour;
     private readonly PreparedStatement _deleteEmptyDay;
 
-    public CampaignRollupWriter(SqliteConnection connection)
+    public CampaignRollupWriter(SqliteConnection connection, ConversationLookup lookup)
     {
-        _loadTouch = new PreparedStatement(connection, """
-            SELECT TriggerId, Ref, AdId, OccurredAt,
-                   EXISTS (SELECT 1 FROM Conversions WHERE FirstTouchId = $id), EXISTS (SELECT 1 FROM Conversions WHERE LastTouchId = $id)
-            FROM ReferralTouches WHERE Id = $id
-            """, "$id");
+        _lookup = lookup;
         _findKey = new PreparedStatement(connection, "SELECT Id FROM CampaignKeys WHERE TriggerId IS $trigger AND Ref IS $ref AND AdId IS $ad", "$trigger", "$ref", "$ad");
         _insertKey = new PreparedStatement(connection, "INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
         _upsertHour = Upsert(connection, "CampaignHours");
@@ -49,7 +45,7 @@ public sealed class CampaignRollupWriter : IDisposable
         _deleteEmptyDay = DeleteEmpty(connection, "CampaignDays");
     }
 
-    private IEnumerable<PreparedStatement> Statements => [_loadTouch, _findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay];
+    private IEnumerable<PreparedStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay];
 
     /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
     public void Begin()
@@ -122,7 +118,7 @@ public sealed class CampaignRollupWriter : IDisposable
         {
             if (!_loaded.ContainsKey(id))
             {
-                _loaded[id] = LoadTouch(id);
+                _loaded[id] = _lookup.LoadTouch(id);
             }
         }
 
@@ -187,25 +183,6 @@ public sealed class CampaignRollupWriter : IDisposable
     {
         ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_deltas, bucket, out _);
         sum = (sum.Conversations + conversations, sum.Converted + converted);
-    }
-
-    private (TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast) LoadTouch(long touchId)
-    {
-        _loadTouch.Bind(1, touchId);
-        try
-        {
-            if (!_loadTouch.Step())
-            {
-                throw new InvalidOperationException($"Referral touch {touchId} is a conversation's credited touch but does not exist.");
-            }
-
-            return (new TouchKey(_loadTouch.GetInt64OrNull(0), _loadTouch.GetString(1), _loadTouch.GetString(2)),
-                _loadTouch.GetInt64(3), _loadTouch.GetBoolean(4), _loadTouch.GetBoolean(5));
-        }
-        finally
-        {
-            _loadTouch.Reset();
-        }
     }
 
     private long KeyId(TouchKey key)
@@ -280,7 +257,10 @@ public sealed class CampaignRollupWriter : IDisposable
             statement.Dispose();
         }
     }
-
-    /// <summary>What the analytics group a touch by (compared exactly here; the SQL lookup ignores the ref's case).</summary>
-    private readonly record struct TouchKey(long? TriggerId, string? Ref, string? AdId);
 }
+
+/// <summary>What the analytics group a touch by (compared exactly here; the SQL lookup ignores the ref's case).</summary>
+public readonly record struct TouchKey(long? TriggerId, string? Ref, string? AdId);
+
+/// <summary>A committed touch a conversation credits: its key, time, and whether a conversion credits it (first / last touch).</summary>
+public readonly record struct CreditedTouch(TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast);

@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+using ReferralStudio.Conversions;
+using ReferralStudio.Data;
+using ReferralStudio.Webhooks.Parsing;
+
+namespace ReferralStudio.Attribution;
+
+/// <summary>A conversation's key: platform, business account, participant.</summary>
+public readonly record struct ConversationKey(string Platform, string Account, string Participant)
+{
+    public static ConversationKey Of(ParsedEvent parsed) => new(PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId);
+
+    /// <summary>The key index's own order: participant, platform, account (ordinal, like SQLite's BINARY collation).</summary>
+    public static int IndexOrder(ConversationKey a, ConversationKey b)
+    {
+        var c = string.CompareOrdinal(a.Participant, b.Participant);
+        c = c != 0 ? c : string.CompareOrdinal(a.Platform, b.Platform);
+        return c != 0 ? c : string.CompareOrdinal(a.Account, b.Account);
+    }
+}
+
+/// <summary>
+/// Reads conversations by key, and the campaign keys of the touches they credit, with prepared statements on
+/// the processor's connection: the store's conversation cache and the rollup's flush share it.
+/// </summary>
+public sealed class ConversationLookup : IDisposable
+{
+    private readonly PreparedStatement _select;
+    private readonly PreparedStatement _touch;
+
+    public ConversationLookup(SqliteConnection connection)
+    {
+        _select = new PreparedStatement(connection, """
+            SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
+                   LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
+            FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
+            """, "$platform", "$account", "$participant");
+        _touch = new PreparedStatement(connection, """
+            SELECT TriggerId, Ref, AdId, OccurredAt,
+                   EXISTS (SELECT 1 FROM Conversions WHERE FirstTouchId = $id), EXISTS (SELECT 1 FROM Conversions WHERE LastTouchId = $id)
+            FROM ReferralTouches WHERE Id = $id
+            """, "$id");
+    }
+
+    public ConversationState? Find(ConversationKey key)
+    {
+        _select.Bind(1, key.Platform);
+        _select.Bind(2, key.Account);
+        _select.Bind(3, key.Participant);
+        try
+        {
+            return _select.Step() ? Read(_select) : null;
+        }
+        finally
+        {
+            _select.Reset();
+        }
+    }
+
+    public CreditedTouch LoadTouch(long touchId)
+    {
+        _touch.Bind(1, touchId);
+        try
+        {
+            if (!_touch.Step())
+            {
+                throw new InvalidOperationException($"Referral touch {touchId} is a conversation's credited touch but does not exist.");
+            }
+
+            return new CreditedTouch(new TouchKey(_touch.GetInt64OrNull(0), _touch.GetString(1), _touch.GetString(2)),
+                _touch.GetInt64(3), _touch.GetBoolean(4), _touch.GetBoolean(5));
+        }
+        finally
+        {
+            _touch.Reset();
+        }
+    }
+
+    private static ConversationState Read(PreparedStatement r) => new()
+    {
+        Id = r.GetInt64(0),
+        CreatedAt = r.GetDateTime(1),
+        LastActivityAt = r.GetDateTime(2),
+        WindowExpiresAt = r.GetDateTimeOrNull(3),
+        FirstReferralId = r.GetInt64OrNull(4),
+        StoredFirstReferralId = r.GetInt64OrNull(4),
+        FirstReferralAt = r.GetDateTimeOrNull(5),
+        LatestReferralId = r.GetInt64OrNull(6),
+        StoredLatestReferralId = r.GetInt64OrNull(6),
+        LastReferralAt = r.GetDateTimeOrNull(7),
+        MessageCount = (int)r.GetInt64(8),
+        HasInboundText = r.GetBoolean(9),
+        ParticipantName = r.GetString(10),
+        HasWaitingGreeting = r.GetBoolean(11),
+    };
+
+    public void Dispose()
+    {
+        _select.Dispose();
+        _touch.Dispose();
+    }
+}
