@@ -40,6 +40,19 @@ public sealed class IngestSurgeTests
     }
 
     [Fact]
+    public void A_Few_Large_Deliveries_Committed_Together_Are_A_Surge_Too()
+    {
+        var clock = new SteppedClock();
+        var progress = new DeliveryProgress(clock);
+
+        progress.Stored(1, 2, DeliveryProgress.SurgeBytes - 1);
+        Assert.False(progress.Surging);
+        // Three 1,000-event batches of about 400 KB each.
+        progress.Stored(4, 3, 3 * 400_000);
+        Assert.True(progress.Surging);
+    }
+
+    [Fact]
     public async Task Processing_Keeps_Going_Through_A_Surge_That_Never_Ends_And_Catches_Up_After_It()
     {
         // The surge window's clock only moves when the test says so: this surge lasts until it does.

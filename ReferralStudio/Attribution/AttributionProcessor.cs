@@ -38,9 +38,10 @@ public sealed partial class AttributionProcessor(
     // budget bounds how long dashboard edits, the senders' status updates and the live board wait.
     private static readonly TimeSpan TransactionBudget = TimeSpan.FromMilliseconds(6000);
     private const int EventsPerTransaction = 100_000;
-    // While acknowledgements queue for the inbox's disk, the processor steps aside, but still applies a
-    // batch at least this often (the live board keeps moving through a long surge).
+    // While acknowledgements queue for the inbox's disk, the processor steps aside for up to MaxSurgeYield
+    // at a time, then works for at least SurgeSlice (the live board keeps moving through a long surge).
     private static readonly TimeSpan MaxSurgeYield = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SurgeSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SurgeCheckInterval = TimeSpan.FromMilliseconds(20);
     // The writer and parser threads run at nice 10: all of an idle core, about a tenth of a busy one
     // next to request handling. Acknowledging webhooks comes first; processing catches up from the inbox.
@@ -131,17 +132,11 @@ public sealed partial class AttributionProcessor(
     private long Drain(AttributionStore store, PendingReader select, ParseAhead parser, WalCheckpointer checkpoints, CancellationToken cancellationToken)
     {
         var transaction = new OpenTransaction(store, checkpoints, this);
+        var surge = new SurgeYield(progress);
         var after = select.Cursor();
         var parsed = Parse(select.Read(after));
         while (parsed.Count > 0 && !cancellationToken.IsCancellationRequested)
         {
-            if (progress.Surging)
-            {
-                // Committed first, so nothing waits on the main file meanwhile.
-                transaction.Commit();
-                YieldToSurge(cancellationToken);
-            }
-
             after = parsed[^1].Id;
             // Parse on the parser's thread while this one writes (a few deliveries are parsed here:
             // handing them over costs more).
@@ -155,6 +150,14 @@ public sealed partial class AttributionProcessor(
             transaction.Prefetch(parsed);
             foreach (var delivery in parsed)
             {
+                // Between deliveries: one of 1,000 events can be a few milliseconds of work, a batch of them seconds.
+                if (surge.Due())
+                {
+                    // Committed first, so nothing waits on the main file meanwhile.
+                    transaction.Commit();
+                    surge.StepAside(cancellationToken);
+                }
+
                 transaction.Apply(delivery);
                 if (transaction.Spent || cancellationToken.IsCancellationRequested)
                 {
@@ -180,14 +183,25 @@ public sealed partial class AttributionProcessor(
     /// Acknowledging webhooks comes first: while they arrive faster than single commits keep up with,
     /// the processor's CPU and disk writes would slow every 200 (durable single-event deliveries/s on
     /// two cores: 27,497 with processing alongside, 43,598 without). Everything waiting is in the inbox
-    /// already; the backlog is applied once the surge has passed.
+    /// already; the backlog is applied once the surge has passed. Through a long surge the processor
+    /// still works <see cref="SurgeSlice"/> in every <see cref="MaxSurgeYield"/>.
     /// </summary>
-    private void YieldToSurge(CancellationToken cancellationToken)
+    private sealed class SurgeYield(DeliveryProgress progress)
     {
-        var until = Stopwatch.GetTimestamp() + (long)(MaxSurgeYield.TotalSeconds * Stopwatch.Frequency);
-        while (progress.Surging && Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
+        private long _workingSince = Stopwatch.GetTimestamp();
+
+        /// <summary>Whether to step aside now: a surge, and this slice of work is done.</summary>
+        public bool Due() => progress.Surging && Stopwatch.GetElapsedTime(_workingSince) >= SurgeSlice;
+
+        public void StepAside(CancellationToken cancellationToken)
         {
-            cancellationToken.WaitHandle.WaitOne(SurgeCheckInterval);
+            var until = Stopwatch.GetTimestamp() + (long)(MaxSurgeYield.TotalSeconds * Stopwatch.Frequency);
+            while (progress.Surging && Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
+            {
+                cancellationToken.WaitHandle.WaitOne(SurgeCheckInterval);
+            }
+
+            _workingSince = Stopwatch.GetTimestamp();
         }
     }
 

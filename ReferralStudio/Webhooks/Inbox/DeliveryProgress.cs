@@ -15,6 +15,12 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
     /// </summary>
     public const int SurgeBatch = 32;
 
+    /// <summary>
+    /// The same in bytes: a few 1,000-event deliveries committed together (about 400 KB each) are a surge
+    /// for the disk even when few requests wait.
+    /// </summary>
+    public const long SurgeBytes = 1024 * 1024;
+
     /// <summary>How long a surge lasts after the last commit that showed one.</summary>
     public static readonly TimeSpan SurgeHold = TimeSpan.FromMilliseconds(500);
 
@@ -38,9 +44,9 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
     }
 
     /// <summary>Called after a commit of <paramref name="count"/> deliveries, before their 200s go out.</summary>
-    public void Stored(long id, int count)
+    public void Stored(long id, int count, long bytes = 0)
     {
-        if (count >= SurgeBatch)
+        if (count >= SurgeBatch || bytes >= SurgeBytes)
         {
             Volatile.Write(ref _surgeUntil, _clock.GetTimestamp() + (long)(SurgeHold.TotalSeconds * _clock.TimestampFrequency));
         }
@@ -50,7 +56,7 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
 
     /// <summary>
     /// True while webhooks arrive faster than single commits keep up with (a recent group commit held
-    /// <see cref="SurgeBatch"/> or more): the processor then steps aside, so its CPU and disk writes
+    /// <see cref="SurgeBatch"/> deliveries or <see cref="SurgeBytes"/> or more): the processor then steps aside, so its CPU and disk writes
     /// do not slow the acknowledgements Meta is waiting for.
     /// </summary>
     public bool Surging => _clock.GetTimestamp() < Volatile.Read(ref _surgeUntil);

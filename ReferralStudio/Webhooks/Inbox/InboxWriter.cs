@@ -95,7 +95,7 @@ public sealed partial class InboxWriter(
 
             try
             {
-                long lastId = 0;
+                long lastId = 0, bytes = 0;
                 using (var transaction = connection.BeginTransaction())
                 {
                     for (var i = 0; i < batch.Count; i++)
@@ -108,12 +108,13 @@ public sealed partial class InboxWriter(
                         insert.Bind(5, item.Reason);
                         insert.Bind(6, item.Simulated);
                         _ids[i] = lastId = insert.ExecuteInsert()!.Value;
-                        sinceCheckpoint += item.Body.Length;
+                        bytes += item.Body.Length;
                     }
 
                     transaction.Commit();
                 }
 
+                sinceCheckpoint += bytes;
                 if (sinceCheckpoint >= CheckpointEveryBytes)
                 {
                     sinceCheckpoint = 0;
@@ -121,7 +122,7 @@ public sealed partial class InboxWriter(
                 }
 
                 // Recorded before the 200s go out, so whoever got one can wait for its processing.
-                progress.Stored(lastId, batch.Count);
+                progress.Stored(lastId, batch.Count, bytes);
 
                 // Only now is every delivery in the batch on disk: release their 200s.
                 for (var i = 0; i < batch.Count; i++)
