@@ -75,6 +75,20 @@ public sealed class HostileInputPropertyTests
     }
 
     [Fact]
+    public void Signature_Check_Follows_A_Change_Of_Secret_On_The_Same_Thread()
+    {
+        // The verifier keeps a keyed HMAC per thread: a rotated secret must re-key it, never reuse the old key.
+        var cases = Gen.Zip(ArbMap.Default.GeneratorFor<byte[]>(), NastyString.Where(s => s.Length > 0 && s != "property-secret"));
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var other = Utf8(c.Item2);
+            return MetaSignature.Verify(c.Item1, MetaSignature.Sign(c.Item1, other), other) == SignatureCheck.Valid
+                && MetaSignature.Verify(c.Item1, MetaSignature.Sign(c.Item1, Secret), Secret) == SignatureCheck.Valid
+                && MetaSignature.Verify(c.Item1, MetaSignature.Sign(c.Item1, Secret), other) == SignatureCheck.Mismatch;
+        }).Check(Runs);
+    }
+
+    [Fact]
     public void Ref_Validator_Accepts_Exactly_The_Documented_Alphabet_And_Length()
     {
         var rule = new Regex("^[A-Za-z0-9_=-]{1,2083}\\z", RegexOptions.CultureInvariant);

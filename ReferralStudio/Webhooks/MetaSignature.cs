@@ -18,6 +18,11 @@ public static class MetaSignature
 {
     private const string Prefix = "sha256=";
 
+    // One keyed HMAC per thread: OpenSSL sets up (looks up the algorithms, keys) a one-shot HMAC for every
+    // call, which costs more than hashing a typical body. Re-keyed only when the secret differs.
+    [ThreadStatic]
+    private static KeyedHmac? t_hmac;
+
     public static SignatureCheck Verify(ReadOnlySpan<byte> body, string? header, ReadOnlySpan<byte> secret)
     {
         if (string.IsNullOrEmpty(header))
@@ -39,9 +44,24 @@ public static class MetaSignature
         }
 
         Span<byte> actual = stackalloc byte[32];
-        HMACSHA256.HashData(secret, body, actual);
+        Hmac(secret, body, actual);
         return CryptographicOperations.FixedTimeEquals(actual, claimed) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
+
+    private static void Hmac(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> body, Span<byte> destination)
+    {
+        var hmac = t_hmac;
+        if (hmac is null || !secret.SequenceEqual(hmac.Key))
+        {
+            hmac?.Hash.Dispose();
+            t_hmac = hmac = new KeyedHmac(secret.ToArray(), IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret));
+        }
+
+        hmac.Hash.AppendData(body);
+        hmac.Hash.GetHashAndReset(destination);
+    }
+
+    private sealed record KeyedHmac(byte[] Key, IncrementalHash Hash);
 
     /// <summary>The header value Meta would send for <paramref name="body"/>; used by the simulator and tests.</summary>
     public static string Sign(ReadOnlySpan<byte> body, ReadOnlySpan<byte> secret)
