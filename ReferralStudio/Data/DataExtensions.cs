@@ -38,6 +38,27 @@ public static class DataExtensions
         app.Logger.LogInformation("Database ready at {Path} (inbox {Inbox})", database.FilePath, database.InboxFilePath);
     }
 
+    /// <summary>
+    /// A new main file gets 8 KB pages: its indexes are then shallower and a backlog transaction writes fewer
+    /// pages (1,000,000-event backlog, medians of this session's runs: 18,381 events/s at 4 KB, 19,545 at
+    /// 8 KB, 18,839 at 16 KB). A file keeps the page size it was created with (one in WAL mode cannot change
+    /// it), so an existing database is left as it is. The inbox keeps 4 KB: it appends small rows and commits often.
+    /// </summary>
+    private static void CreateWithLargePages(Database database)
+    {
+        if (new FileInfo(database.FilePath) is { Exists: true, Length: > 0 })
+        {
+            return;
+        }
+
+        using var connection = new SqliteConnection(database.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // The size is fixed by the file's first write: an empty schema change makes it.
+        command.CommandText = "PRAGMA page_size = 8192; BEGIN; CREATE TABLE PageSize (x); DROP TABLE PageSize; COMMIT;";
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>The inbox file first, then the main file (whose upgrade may hand deliveries over to the inbox).</summary>
     public static async Task MigrateAsync(Database database)
     {
@@ -48,6 +69,7 @@ public static class DataExtensions
         }
 
         MoveLegacyInbox(database);
+        CreateWithLargePages(database);
         await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(database).Options))
         {
             await db.Database.MigrateAsync();

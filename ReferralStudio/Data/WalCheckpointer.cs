@@ -15,7 +15,7 @@ namespace ReferralStudio.Data;
 /// slip in between: the writer takes its lock back at once). The WAL then grows without end (10 GB over a
 /// 1,000,000-event backlog) and every frame lands in newly allocated file blocks. So the writer calls
 /// <see cref="RewindIfLarge"/> between transactions: once the log holds more than
-/// <see cref="RestartAfterFrames"/> pages, it waits while a RESTART checkpoint copies the rest and rewinds it.
+/// <see cref="RestartAfterBytes"/>, it waits while a RESTART checkpoint copies the rest and rewinds it.
 /// </para>
 /// </summary>
 public sealed partial class WalCheckpointer : IDisposable
@@ -28,12 +28,16 @@ public sealed partial class WalCheckpointer : IDisposable
     private long _logFrames;
     // Where the next rewind is due: pushed on when one could not finish, so a reader that stays does not
     // make the writer wait after every commit.
-    private long _rewindAt = RestartAfterFrames;
+    private long _rewindAt = RestartAfterBytes / DefaultPageSize;
+    // The log's pages are the file's: 4 KB by default, 8 KB for main files this app creates.
+    private long _restartAfterFrames = RestartAfterBytes / DefaultPageSize;
     private readonly int? _rewindWaitMilliseconds;
     private ManualResetEventSlim? _rewind;
 
-    /// <summary>About 64 MB of 4 KB pages: beyond this the log is rewound.</summary>
-    public const int RestartAfterFrames = 16_384;
+    /// <summary>Beyond this the log is rewound.</summary>
+    public const long RestartAfterBytes = 64 * 1024 * 1024;
+
+    private const int DefaultPageSize = 4096;
 
     /// <param name="name">The thread's name.</param>
     /// <param name="open">Opens the connection the checkpoints run on.</param>
@@ -65,6 +69,14 @@ public sealed partial class WalCheckpointer : IDisposable
             pragma.ExecuteNonQuery();
         }
 
+        using (var pageSize = connection.CreateCommand())
+        {
+            pageSize.CommandText = "PRAGMA page_size;";
+            var frames = RestartAfterBytes / (long)pageSize.ExecuteScalar()!;
+            Volatile.Write(ref _restartAfterFrames, frames);
+            Volatile.Write(ref _rewindAt, frames);
+        }
+
         using var passive = connection.CreateCommand();
         passive.CommandText = "PRAGMA main.wal_checkpoint(PASSIVE);";
         using var restart = connection.CreateCommand();
@@ -81,7 +93,8 @@ public sealed partial class WalCheckpointer : IDisposable
                     if (rewind is not null)
                     {
                         // After a complete RESTART the writer's next transaction starts the log over.
-                        Volatile.Write(ref _rewindAt, busy ? frames + RestartAfterFrames : RestartAfterFrames);
+                        var restartAfter = Volatile.Read(ref _restartAfterFrames);
+                        Volatile.Write(ref _rewindAt, busy ? frames + restartAfter : restartAfter);
                         frames = busy ? frames : 0;
                     }
 
@@ -105,7 +118,7 @@ public sealed partial class WalCheckpointer : IDisposable
 
     /// <summary>
     /// For the writer, between its transactions (holding no lock): when the log has outgrown
-    /// <see cref="RestartAfterFrames"/>, waits until it has been copied and rewound.
+    /// <see cref="RestartAfterBytes"/>, waits until it has been copied and rewound.
     /// </summary>
     public void RewindIfLarge()
     {
