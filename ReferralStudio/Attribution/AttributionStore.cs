@@ -202,24 +202,29 @@ public sealed class AttributionStore : IDisposable
         }
 
         _prefetch.Sort(ConversationKey.IndexOrder);
-        foreach (var key in _prefetch)
+        try
         {
-            if (_conversations.ContainsKey(key) || _absent.Contains(key))
+            foreach (var key in _prefetch)
             {
-                continue;
-            }
+                if (_conversations.ContainsKey(key) || _absent.Contains(key))
+                {
+                    continue;
+                }
 
-            if (_lookup.Find(key) is { } found)
-            {
-                _conversations[key] = found;
-            }
-            else
-            {
-                _absent.Add(key);
+                if (_lookup.Find(key) is { } found)
+                {
+                    _conversations[key] = found;
+                }
+                else
+                {
+                    _absent.Add(key);
+                }
             }
         }
-
-        _prefetch.Clear();
+        finally
+        {
+            _prefetch.Clear();
+        }
     }
 
     public DeliveryOutcome Apply(ParsedDelivery delivery, DateTimeOffset processedAt)
