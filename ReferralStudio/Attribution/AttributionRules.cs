@@ -4,7 +4,7 @@ namespace ReferralStudio.Attribution;
 public sealed class ConversationState
 {
     public long Id { get; set; }
-    /// <summary>The key of a new conversation, for its row (a loaded one is only ever updated by id).</summary>
+    /// <summary>The conversation's key (written when its row is inserted; a loaded row is updated by id).</summary>
     public string Platform { get; init; } = "";
     public string AccountId { get; init; } = "";
     public string ParticipantId { get; init; } = "";

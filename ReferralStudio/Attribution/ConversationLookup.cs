@@ -49,7 +49,7 @@ public sealed class ConversationLookup : IDisposable
         _select.Bind(3, key.Participant);
         try
         {
-            return _select.Step() ? Read(_select) : null;
+            return _select.Step() ? Read(_select, key) : null;
         }
         finally
         {
@@ -76,9 +76,12 @@ public sealed class ConversationLookup : IDisposable
         }
     }
 
-    private static ConversationState Read(PreparedStatement r) => new()
+    private static ConversationState Read(PreparedStatement r, ConversationKey key) => new()
     {
         Id = r.GetInt64(0),
+        Platform = key.Platform,
+        AccountId = key.Account,
+        ParticipantId = key.Participant,
         CreatedAt = r.GetDateTime(1),
         LastActivityAt = r.GetDateTime(2),
         WindowExpiresAt = r.GetDateTimeOrNull(3),

@@ -28,9 +28,8 @@ public sealed partial class WalCheckpointer : IDisposable
     private long _logFrames;
     // Where the next rewind is due: pushed on when one could not finish, so a reader that stays does not
     // make the writer wait after every commit.
+    // Until the checkpoint thread has read the file's page size (4 KB by default, 8 KB for main files this app creates).
     private long _rewindAt = RestartAfterBytes / DefaultPageSize;
-    // The log's pages are the file's: 4 KB by default, 8 KB for main files this app creates.
-    private long _restartAfterFrames = RestartAfterBytes / DefaultPageSize;
     private readonly int? _rewindWaitMilliseconds;
     private ManualResetEventSlim? _rewind;
 
@@ -69,12 +68,12 @@ public sealed partial class WalCheckpointer : IDisposable
             pragma.ExecuteNonQuery();
         }
 
+        long restartAfter;
         using (var pageSize = connection.CreateCommand())
         {
             pageSize.CommandText = "PRAGMA page_size;";
-            var frames = RestartAfterBytes / (long)pageSize.ExecuteScalar()!;
-            Volatile.Write(ref _restartAfterFrames, frames);
-            Volatile.Write(ref _rewindAt, frames);
+            restartAfter = RestartAfterBytes / (long)pageSize.ExecuteScalar()!;
+            Volatile.Write(ref _rewindAt, restartAfter);
         }
 
         using var passive = connection.CreateCommand();
@@ -93,7 +92,6 @@ public sealed partial class WalCheckpointer : IDisposable
                     if (rewind is not null)
                     {
                         // After a complete RESTART the writer's next transaction starts the log over.
-                        var restartAfter = Volatile.Read(ref _restartAfterFrames);
                         Volatile.Write(ref _rewindAt, busy ? frames + restartAfter : restartAfter);
                         frames = busy ? frames : 0;
                     }

@@ -56,8 +56,8 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
 
     /// <summary>
     /// True while webhooks arrive faster than single commits keep up with (a recent group commit held
-    /// <see cref="SurgeBatch"/> deliveries or <see cref="SurgeBytes"/> or more): the processor then steps aside, so its CPU and disk writes
-    /// do not slow the acknowledgements Meta is waiting for.
+    /// <see cref="SurgeBatch"/> deliveries or <see cref="SurgeBytes"/> or more): the processor then steps
+    /// aside, so its CPU and disk writes do not slow the acknowledgements Meta is waiting for.
     /// </summary>
     public bool Surging => _clock.GetTimestamp() < Volatile.Read(ref _surgeUntil);
 
