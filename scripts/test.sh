@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test in the solution on a fresh machine: installs the browser and QR decoder the tests
-# use (Debian's chromium and zbar-tools), restores, builds, tests, and ends with one plain
-# "N passed, N failed" line.
+# use (Debian's chromium and zbar-tools) and the official JavaScript clients they run (npm ci in
+# ReferralStudio.Tests/Node), restores, builds, tests, and ends with one plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (browser tests and QR decoding need them)"
   sudo_cmd=""
@@ -15,6 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+npm ci --prefix ReferralStudio.Tests/Node --no-audit --no-fund --loglevel=error
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
