@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReferralStudio.Data;
 
@@ -15,7 +16,8 @@ public sealed record ReferralDto(
     bool CampaignTouch)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AdId { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AdsContextData { get; init; }
+    /// <summary>Meta's <c>ads_context_data</c> object, as the object it is.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public JsonElement? AdsContextData { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CtwaClid { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceId { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceType { get; init; }
@@ -36,7 +38,7 @@ public sealed record ReferralDto(
         t.Ref, t.Source, t.Type, t.Arrival, t.ReceivedAt, t.OccurredAt, t.Passive, t.IsCampaignTouch)
     {
         AdId = t.AdId,
-        AdsContextData = t.AdsContextData,
+        AdsContextData = JsonObject(t.AdsContextData),
         CtwaClid = t.CtwaClid,
         SourceId = t.SourceId,
         SourceType = t.SourceType,
@@ -52,6 +54,35 @@ public sealed record ReferralDto(
         Payload = t.Payload,
         TriggerId = t.TriggerId,
     };
+
+    /// <summary>A nested Meta object kept as its raw JSON text, handed on as JSON (text that is not JSON, as a string).</summary>
+    public static JsonElement? JsonObject(string? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(raw);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(raw);
+        }
+    }
+}
+
+/// <summary>
+/// Who the conversation is with. <see cref="Id"/> is stable for the conversation; on WhatsApp the phone (when Meta
+/// sends it), the business-scoped user id (BSUID), its parent and the username are kept beside it.
+/// </summary>
+public sealed record ParticipantDto(string Id, string? Phone, string? UserId, string? ParentUserId, string? Username, string? Name)
+{
+    public static ParticipantDto From(Conversation c) =>
+        new(c.ParticipantId, c.ParticipantPhone, c.ParticipantUserId, c.ParticipantParentUserId, c.ParticipantUsername, c.ParticipantName);
 }
 
 /// <summary>The latest campaign touch (latest wins) and when it happened.</summary>
@@ -68,12 +99,13 @@ public record ConversationSummaryDto(
     DateTimeOffset? WindowExpiresAt,
     bool WindowOpen,
     ReferralDto? FirstReferral,
-    ConversationMetadataDto Metadata)
+    ConversationMetadataDto Metadata,
+    ParticipantDto Participant)
 {
     public static ConversationSummaryDto From(Conversation c, DateTimeOffset now) => new(
         c.Id, c.Platform, c.AccountId, c.ParticipantId, c.ParticipantName, c.CreatedAt, c.LastActivityAt,
         c.WindowExpiresAt, c.WindowExpiresAt > now, ReferralDto.From(c.FirstReferral),
-        new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt));
+        new ConversationMetadataDto(ReferralDto.From(c.LatestReferral), c.LastReferralAt), ParticipantDto.From(c));
 }
 
 /// <summary>A conversation with its full history (event-time order) and tags.</summary>

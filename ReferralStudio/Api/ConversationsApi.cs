@@ -65,7 +65,9 @@ public static class ConversationsApi
 
         if (!string.IsNullOrEmpty(participantId))
         {
-            query = query.Where(c => c.ParticipantId == participantId);
+            // The id a conversation is keyed by, or any other it knows (a WhatsApp phone or BSUID, an earlier BSUID).
+            query = query.Where(c => c.ParticipantId == participantId
+                || db.ParticipantAliases.Where(a => a.Alias == participantId).Select(a => a.ConversationId).Contains(c.Id));
         }
 
         if (refFilter is not null)

@@ -11,6 +11,18 @@ public sealed class ConversationState
     public bool IsNew { get; init; }
     public bool Dirty { get; set; }
     public string? ParticipantName { get; set; }
+    /// <summary>WhatsApp identifiers (see <see cref="Data.Conversation"/>); written back when <see cref="IdentityDirty"/>.</summary>
+    public string? Phone { get; set; }
+    public string? UserId { get; set; }
+    public string? ParentUserId { get; set; }
+    public string? Username { get; set; }
+    public bool IdentityDirty { get; set; }
+    /// <summary>At least one of its events was stored (not only duplicates).</summary>
+    public bool HasEvents { get; set; }
+    /// <summary>Merged into another conversation in this transaction: its row is gone and nothing writes it back.</summary>
+    public bool Merged { get; set; }
+    /// <summary>Whom a DM goes to: on WhatsApp the phone when known (Meta's advice), else the BSUID.</summary>
+    public string Recipient => Phone ?? UserId ?? ParticipantId;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastActivityAt { get; set; }
     public DateTimeOffset? WindowExpiresAt { get; set; }
@@ -60,6 +72,41 @@ public static class AttributionRules
 
         conversation.Dirty = true;
     }
+
+    /// <summary>
+    /// Folds <paramref name="merged"/> (the same person, found under another identifier) into <paramref name="survivor"/>:
+    /// the earliest start, the latest activity and window, both histories' first and latest touches. The merged
+    /// state is left crediting nothing.
+    /// </summary>
+    public static void Merge(ConversationState survivor, ConversationState merged)
+    {
+        ApplyActivity(survivor, merged.CreatedAt);
+        ApplyActivity(survivor, merged.LastActivityAt);
+        survivor.WindowExpiresAt = Max(survivor.WindowExpiresAt, merged.WindowExpiresAt);
+        if (merged.FirstReferralId is { } first)
+        {
+            ApplyCampaignTouch(survivor, first, merged.FirstReferralAt!.Value);
+        }
+
+        if (merged.LatestReferralId is { } latest)
+        {
+            ApplyCampaignTouch(survivor, latest, merged.LastReferralAt!.Value);
+        }
+
+        survivor.MessageCount += merged.MessageCount;
+        survivor.HasInboundText |= merged.HasInboundText;
+        survivor.HasWaitingGreeting |= merged.HasWaitingGreeting;
+        survivor.ParticipantName ??= merged.ParticipantName;
+        survivor.Phone ??= merged.Phone;
+        survivor.UserId ??= merged.UserId;
+        survivor.ParentUserId ??= merged.ParentUserId;
+        survivor.Username ??= merged.Username;
+        survivor.IdentityDirty = true;
+        (merged.FirstReferralId, merged.FirstReferralAt, merged.LatestReferralId, merged.LastReferralAt) = (null, null, null, null);
+        merged.Merged = true;
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>First touch keeps the earliest campaign touch; latest touch wins ties (latest wins).</summary>
     public static void ApplyCampaignTouch(ConversationState conversation, long touchId, DateTimeOffset occurredAt)

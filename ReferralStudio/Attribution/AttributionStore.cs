@@ -30,6 +30,9 @@ public sealed class AttributionStore : IDisposable
     private readonly TimeProvider _time;
     private TriggerCatalog.Snapshot _snapshot;
     private readonly Dictionary<ConversationKey, ConversationState> _conversations = [];
+    // WhatsApp conversations by id: one person may be found under several keys (phone, BSUIDs), yet has one state.
+    private readonly Dictionary<long, ConversationState> _byId = [];
+    private readonly ParticipantIdentities _identities;
     // Keys a prefetch found no row for: their first event creates the conversation without looking again.
     private readonly HashSet<ConversationKey> _absent = [];
     private readonly List<ConversationKey> _prefetch = [];
@@ -61,6 +64,7 @@ public sealed class AttributionStore : IDisposable
         _snapshot = triggers.Current;
         _automations = new AutomationWriter(connection, outbound);
         _lookup = new ConversationLookup(connection);
+        _identities = new ParticipantIdentities(connection);
         _rollup = new Conversions.CampaignRollupWriter(connection, _lookup);
         // A new conversation gets its id when first seen (AUTOINCREMENT's rule: past every id ever used; the
         // transaction holds the write lock, so nobody else takes one meanwhile) and its row is inserted once,
@@ -71,11 +75,14 @@ public sealed class AttributionStore : IDisposable
             """);
         _insertConversation = new PreparedStatement(connection, """
             INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
-                MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated)
+                MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated,
+                ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername)
             VALUES ($id, $platform, $account, $participant, $name, $createdAt, $lastActivityAt, $windowExpiresAt,
-                $messageCount, $hasInboundText, $hasWaitingGreeting, $firstReferralId, $firstReferralAt, $latestReferralId, $lastReferralAt, $simulated)
+                $messageCount, $hasInboundText, $hasWaitingGreeting, $firstReferralId, $firstReferralAt, $latestReferralId, $lastReferralAt, $simulated,
+                $phone, $userId, $parentUserId, $username)
             """, "$id", "$platform", "$account", "$participant", "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt",
-            "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$simulated");
+            "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$simulated",
+            "$phone", "$userId", "$parentUserId", "$username");
         _updateConversation = new PreparedStatement(connection, """
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
@@ -146,22 +153,43 @@ public sealed class AttributionStore : IDisposable
         // In id order: consecutive rows share B-tree pages, where the order they were first seen in jumps about the table.
         foreach (var conversation in _conversations.Values)
         {
-            if (conversation.Unsaved || conversation.Dirty)
+            // A conversation only its duplicate events asked for is never written; a merged one is gone.
+            if (conversation.Merged || (conversation.Unsaved && !conversation.HasEvents))
+            {
+                continue;
+            }
+
+            if (conversation.Unsaved || conversation.Dirty || conversation.IdentityDirty)
             {
                 _writeBack.Add(conversation);
             }
         }
 
         _writeBack.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        ConversationState? previous = null;
         foreach (var conversation in _writeBack)
         {
+            // A WhatsApp conversation is cached under each of its participant's identifiers.
+            if (conversation == previous)
+            {
+                continue;
+            }
+
+            previous = conversation;
             if (conversation.Unsaved)
             {
                 InsertConversation(conversation);
+                continue;
             }
-            else
+
+            if (conversation.Dirty)
             {
                 SaveConversation(conversation);
+            }
+
+            if (conversation.IdentityDirty)
+            {
+                _identities.Save(conversation);
             }
         }
 
@@ -213,7 +241,7 @@ public sealed class AttributionStore : IDisposable
 
                 if (_lookup.Find(key) is { } found)
                 {
-                    _conversations[key] = found;
+                    Remember(key, found);
                 }
                 else
                 {
@@ -229,10 +257,29 @@ public sealed class AttributionStore : IDisposable
 
     public DeliveryOutcome Apply(ParsedDelivery delivery, DateTimeOffset processedAt)
     {
-        int accepted = 0, duplicates = 0;
+        int accepted = 0, duplicates = 0, ignored = delivery.Result.IgnoredCount;
         foreach (var rejected in delivery.Result.Rejected)
         {
             InsertRejected(delivery, rejected);
+        }
+
+        foreach (var group in delivery.Result.GroupMessages)
+        {
+            InsertGroupMessage(delivery, group);
+            ignored++;
+        }
+
+        // Before the messages: a message under a new BSUID then finds the conversation the change linked it to.
+        foreach (var change in delivery.Result.IdentityChanges)
+        {
+            if (ApplyIdentityChange(change))
+            {
+                accepted++;
+            }
+            else
+            {
+                ignored++;
+            }
         }
 
         foreach (var parsed in delivery.Result.Events)
@@ -247,7 +294,7 @@ public sealed class AttributionStore : IDisposable
             }
         }
 
-        var outcome = new DeliveryOutcome(accepted, duplicates, delivery.Result.Rejected.Count, delivery.Result.IgnoredCount);
+        var outcome = new DeliveryOutcome(accepted, duplicates, delivery.Result.Rejected.Count, ignored);
         MarkDelivery(delivery.Id, DeliveryStatus.Processed, null, processedAt, outcome);
         return outcome;
     }
@@ -297,6 +344,12 @@ public sealed class AttributionStore : IDisposable
             return false;
         }
 
+        conversation.HasEvents = true;
+        if (parsed.Identity is { } identity)
+        {
+            conversation = LinkIdentity(conversation, identity, parsed.OccurredAt);
+        }
+
         if (parsed.ParticipantName is { } name && name != conversation.ParticipantName)
         {
             conversation.ParticipantName = name;
@@ -332,7 +385,7 @@ public sealed class AttributionStore : IDisposable
 
             if (fired is not null)
             {
-                var context = new TouchContext(touchId, platform, parsed.AccountId, parsed.ParticipantId, parsed.Kind,
+                var context = new TouchContext(touchId, platform, parsed.AccountId, conversation.Recipient, parsed.Kind,
                     parsed.Channel == EventChannel.Standby, referral, parsed.OccurredAt);
                 trigger = _automations.Fire(fired, match!.Value, context, conversation, now);
             }
@@ -385,13 +438,17 @@ public sealed class AttributionStore : IDisposable
         new ConversationRef(conversation.Id, conversation.CreatedAt, conversation.WindowExpiresAt),
         new SenderRef(parsed.ParticipantId, parsed.ParticipantName ?? conversation.ParticipantName),
         referral,
-        trigger);
+        trigger)
+    {
+        Participant = new ParticipantDto(conversation.ParticipantId, conversation.Phone, conversation.UserId, conversation.ParentUserId,
+            conversation.Username, parsed.ParticipantName ?? conversation.ParticipantName),
+    };
 
     private static ReferralDto ToDto(ParsedReferral r, ParsedEvent parsed, DateTimeOffset receivedAt, long? triggerId) => new(
         r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), receivedAt, parsed.OccurredAt, parsed.Channel == EventChannel.Standby, r.IsCampaignTouch)
     {
         AdId = r.AdId,
-        AdsContextData = r.AdsContextData,
+        AdsContextData = ReferralDto.JsonObject(r.AdsContextData),
         CtwaClid = r.CtwaClid,
         SourceId = r.SourceId,
         SourceType = r.SourceType,
@@ -447,6 +504,29 @@ public sealed class AttributionStore : IDisposable
         insert.Execute();
     }
 
+    private void InsertGroupMessage(ParsedDelivery delivery, GroupMessage group)
+    {
+        var insert = _insertEvent;
+        insert.Bind(1, delivery.Id);
+        insert.Bind(2, group.DedupKey);
+        insert.Bind(3, (int)EventStatus.GroupContext);
+        insert.Bind(4, "group " + group.GroupId);
+        insert.Bind(5, PlatformNames.WhatsApp);
+        insert.Bind(6, KindName(EventKind.Message));
+        insert.Bind(7, false);
+        insert.Bind(8, group.AccountId);
+        insert.Bind(9, group.SenderId);
+        insert.Bind(10, group.OccurredAt);
+        insert.Bind(11, delivery.ReceivedAt);
+        insert.Bind(12, group.MessageId);
+        insert.Bind(13, group.Text);
+        insert.BindNull(14);
+        insert.BindNull(15);
+        insert.Bind(16, group.RawJson);
+        insert.BindNull(17);
+        insert.Execute();
+    }
+
     private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, ParsedDelivery delivery, long? triggerId)
     {
         var insert = _insertTouch;
@@ -492,6 +572,16 @@ public sealed class AttributionStore : IDisposable
         }
 
         var state = _absent.Remove(key) ? null : _lookup.Find(key);
+        if (state is null && parsed.Identity is { } identity)
+        {
+            // Seen before under an alias, or under the message's other identifier (a BSUID beside the phone).
+            state = _lookup.FindByAlias(key);
+            if (state is null && identity.Phone is not null && identity.UserId is { } userId)
+            {
+                state = FindLinked(key with { Participant = userId });
+            }
+        }
+
         state ??= new ConversationState
         {
             Id = NextConversationId(),
@@ -506,8 +596,146 @@ public sealed class AttributionStore : IDisposable
             LastActivityAt = parsed.OccurredAt,
         };
 
+        return Remember(key, state);
+    }
+
+    /// <summary>Caches <paramref name="state"/> under <paramref name="key"/>, as the one state of its WhatsApp conversation.</summary>
+    private ConversationState Remember(ConversationKey key, ConversationState state)
+    {
+        if (state.Platform == PlatformNames.WhatsApp)
+        {
+            if (_byId.TryGetValue(state.Id, out var known))
+            {
+                state = known;
+            }
+            else
+            {
+                _byId[state.Id] = state;
+            }
+        }
+
+        _absent.Remove(key);
         _conversations[key] = state;
         return state;
+    }
+
+    /// <summary>The conversation <paramref name="key"/>'s participant is known by, directly or as an alias.</summary>
+    private ConversationState? FindLinked(ConversationKey key)
+    {
+        if (_conversations.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var found = (_absent.Contains(key) ? null : _lookup.Find(key)) ?? _lookup.FindByAlias(key);
+        return found is null ? null : Remember(key, found);
+    }
+
+    /// <summary>
+    /// Makes every identifier a WhatsApp message carried lead to <paramref name="conversation"/>: an unknown one becomes
+    /// an alias; one that leads to another conversation means both are one person, and they are merged. The display
+    /// fields take the latest values. Returns the conversation the event belongs to after any merge.
+    /// </summary>
+    private ConversationState LinkIdentity(ConversationState conversation, WhatsAppIdentity identity, DateTimeOffset at)
+    {
+        conversation = Link(conversation, identity.Phone, at);
+        conversation = Link(conversation, identity.UserId, at);
+        SetIdentity(conversation, identity.Phone, identity.UserId, identity.ParentUserId, identity.Username);
+        return conversation;
+    }
+
+    private ConversationState Link(ConversationState conversation, string? identifier, DateTimeOffset at)
+    {
+        if (identifier is null || identifier == conversation.ParticipantId || identifier == conversation.Phone || identifier == conversation.UserId)
+        {
+            return conversation;
+        }
+
+        var key = new ConversationKey(conversation.Platform, conversation.AccountId, identifier);
+        var other = FindLinked(key);
+        if (other is null)
+        {
+            _identities.AddAlias(conversation, identifier);
+            _conversations[key] = conversation;
+            return conversation;
+        }
+
+        return other == conversation ? conversation : Merge(conversation, other, at);
+    }
+
+    /// <summary>Two conversations turned out to be one person: the older one keeps everything of the newer one.</summary>
+    private ConversationState Merge(ConversationState a, ConversationState b, DateTimeOffset at)
+    {
+        var (survivor, merged) = a.Id < b.Id ? (a, b) : (b, a);
+        // The rollup moves both from the touches they credited before: the merged one to none.
+        _rollup.Changing(survivor);
+        _rollup.Changing(merged);
+        AttributionRules.Merge(survivor, merged);
+        if (survivor.Unsaved)
+        {
+            // Both are new in this transaction; the moves need the survivor's row.
+            InsertConversation(survivor);
+        }
+
+        _identities.MoveInto(merged, survivor);
+        _identities.Record(survivor.Id, at, IdentityEventKinds.Merged,
+            $"Conversation {merged.Id} ({merged.ParticipantId}) was the same person and is merged into this one.");
+        foreach (var key in _conversations.Where(c => c.Value == merged).Select(c => c.Key).ToList())
+        {
+            _conversations[key] = survivor;
+        }
+
+        _byId[merged.Id] = survivor;
+        survivor.HasEvents |= merged.HasEvents;
+        return survivor;
+    }
+
+    private static void SetIdentity(ConversationState conversation, string? phone, string? userId, string? parentUserId, string? username)
+    {
+        if ((phone is not null && phone != conversation.Phone) || (userId is not null && userId != conversation.UserId)
+            || (parentUserId is not null && parentUserId != conversation.ParentUserId) || (username is not null && username != conversation.Username))
+        {
+            conversation.Phone = phone ?? conversation.Phone;
+            conversation.UserId = userId ?? conversation.UserId;
+            conversation.ParentUserId = parentUserId ?? conversation.ParentUserId;
+            conversation.Username = username ?? conversation.Username;
+            conversation.IdentityDirty = true;
+        }
+    }
+
+    /// <summary>
+    /// A BSUID changed: the conversations known by the phone, the previous or the current BSUID are one person. Returns
+    /// false when none is known yet (nothing to link: the first message under any of them starts the conversation).
+    /// </summary>
+    private bool ApplyIdentityChange(IdentityChange change)
+    {
+        var platform = PlatformNames.WhatsApp;
+        ConversationState? conversation = null;
+        foreach (var identifier in (string?[])[change.Phone, change.PreviousUserId, change.CurrentUserId])
+        {
+            if (identifier is not null && conversation is null)
+            {
+                conversation = FindLinked(new ConversationKey(platform, change.AccountId, identifier));
+            }
+        }
+
+        if (conversation is null)
+        {
+            return false;
+        }
+
+        var before = conversation.UserId;
+        conversation = Link(conversation, change.Phone, change.OccurredAt);
+        conversation = Link(conversation, change.PreviousUserId, change.OccurredAt);
+        conversation = Link(conversation, change.CurrentUserId, change.OccurredAt);
+        SetIdentity(conversation, change.Phone, change.CurrentUserId, change.CurrentParentUserId, null);
+        if (before != change.CurrentUserId)
+        {
+            _identities.Record(conversation.Id, change.OccurredAt, IdentityEventKinds.UserIdChanged,
+                $"WhatsApp user id changed from {change.PreviousUserId ?? before ?? "(none)"} to {change.CurrentUserId} ({change.Source.Replace('_', ' ')}).");
+        }
+
+        return true;
     }
 
     private long NextConversationId()
@@ -539,9 +767,14 @@ public sealed class AttributionStore : IDisposable
         insert.Bind(14, c.LatestReferralId);
         insert.Bind(15, c.LastReferralAt);
         insert.Bind(16, c.Simulated);
+        insert.Bind(17, c.Phone);
+        insert.Bind(18, c.UserId);
+        insert.Bind(19, c.ParentUserId);
+        insert.Bind(20, c.Username);
         insert.Execute();
         c.Unsaved = false;
         c.Dirty = false;
+        c.IdentityDirty = false;
         (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
     }
 
@@ -583,11 +816,12 @@ public sealed class AttributionStore : IDisposable
         _nextConversationId = 0;
         // The cache mirrors rows inside one transaction only; after it, the database is the truth again.
         _conversations.Clear();
+        _byId.Clear();
         _absent.Clear();
         _writeBack.Clear();
     }
 
-    private IDisposable[] Statements => [_lookup, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
+    private IDisposable[] Statements => [_lookup, _identities, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity, _insertEvent, _insertTouch, _markDelivery, _advanceCursor];
 
     private static string KindName(EventKind kind) => kind switch
     {

@@ -200,7 +200,7 @@ public sealed class AutomationWriter
             return new ReferralDto(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)!, r.GetDateTime(4), r.GetDateTime(5), r.GetBoolean(6), r.GetBoolean(7))
             {
                 AdId = r.GetString(8),
-                AdsContextData = r.GetString(9),
+                AdsContextData = ReferralDto.JsonObject(r.GetString(9)),
                 CtwaClid = r.GetString(10),
                 SourceId = r.GetString(11),
                 SourceType = r.GetString(12),

@@ -25,16 +25,26 @@ public readonly record struct ConversationKey(string Platform, string Account, s
 /// </summary>
 public sealed class ConversationLookup : IDisposable
 {
+    private const string Columns = """
+        Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt,
+        MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting,
+        ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername, ParticipantId
+        """;
+
     private readonly PreparedStatement _select;
+    private readonly PreparedStatement _selectByAlias;
     private readonly PreparedStatement _touch;
 
     public ConversationLookup(SqliteConnection connection)
     {
-        _select = new PreparedStatement(connection, """
-            SELECT Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
-                   LatestReferralId, LastReferralAt, MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting
+        _select = new PreparedStatement(connection, $"""
+            SELECT {Columns}
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
+        _selectByAlias = new PreparedStatement(connection, $"""
+            SELECT {Columns} FROM Conversations WHERE Id =
+                (SELECT ConversationId FROM ParticipantAliases WHERE Alias = $alias AND Platform = $platform AND AccountId = $account)
+            """, "$alias", "$platform", "$account");
         _touch = new PreparedStatement(connection, """
             SELECT TriggerId, Ref, AdId, OccurredAt,
                    EXISTS (SELECT 1 FROM Conversions WHERE FirstTouchId = $id), EXISTS (SELECT 1 FROM Conversions WHERE LastTouchId = $id)
@@ -54,6 +64,22 @@ public sealed class ConversationLookup : IDisposable
         finally
         {
             _select.Reset();
+        }
+    }
+
+    /// <summary>The conversation whose participant also goes by <paramref name="key"/>'s participant (an alias).</summary>
+    public ConversationState? FindByAlias(ConversationKey key)
+    {
+        _selectByAlias.Bind(1, key.Participant);
+        _selectByAlias.Bind(2, key.Platform);
+        _selectByAlias.Bind(3, key.Account);
+        try
+        {
+            return _selectByAlias.Step() ? Read(_selectByAlias, key with { Participant = _selectByAlias.GetString(16)! }) : null;
+        }
+        finally
+        {
+            _selectByAlias.Reset();
         }
     }
 
@@ -95,11 +121,16 @@ public sealed class ConversationLookup : IDisposable
         HasInboundText = r.GetBoolean(9),
         ParticipantName = r.GetString(10),
         HasWaitingGreeting = r.GetBoolean(11),
+        Phone = r.GetString(12),
+        UserId = r.GetString(13),
+        ParentUserId = r.GetString(14),
+        Username = r.GetString(15),
     };
 
     public void Dispose()
     {
         _select.Dispose();
+        _selectByAlias.Dispose();
         _touch.Dispose();
     }
 }

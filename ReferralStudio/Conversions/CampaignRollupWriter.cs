@@ -68,6 +68,10 @@ public sealed class CampaignRollupWriter : IDisposable
         _newTouches[touchId] = (new TouchKey(triggerId, @ref, adId), UnixMs.From(occurredAt));
     }
 
+    /// <summary>Notes the touches <paramref name="conversation"/> credits before something other than a new touch moves them (a merge).</summary>
+    public void Changing(ConversationState conversation) =>
+        _before.TryAdd(conversation, (conversation.FirstReferralId, conversation.LatestReferralId));
+
     /// <summary>Writes this transaction's moves; call inside the transaction, just before it commits.</summary>
     public void Flush()
     {

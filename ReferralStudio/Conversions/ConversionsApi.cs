@@ -120,7 +120,8 @@ public static class ConversionsApi
         var conversations = request.ConversationId is { } id
             ? await db.Conversations.AsNoTracking().Where(c => c.Id == id).ToListAsync(cancellationToken)
             : await db.Conversations.AsNoTracking()
-                .Where(c => c.Platform == platform && c.ParticipantId == request.ParticipantId)
+                .Where(c => c.Platform == platform && (c.ParticipantId == request.ParticipantId
+                    || db.ParticipantAliases.Where(a => a.Alias == request.ParticipantId).Select(a => a.ConversationId).Contains(c.Id)))
                 .Where(c => request.AccountId == null || c.AccountId == request.AccountId)
                 .Take(2).ToListAsync(cancellationToken);
         if (conversations.Count != 1)
@@ -178,6 +179,7 @@ public static class ConversionsApi
             dto.LastTouch,
             null)
         {
+            Participant = ParticipantDto.From(conversation),
             Conversion = new ConversionRef(conversion.Id, conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, dto.FirstTouch, dto.LastTouch),
         };
         await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);

@@ -21,6 +21,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ReferralTouch> ReferralTouches => Set<ReferralTouch>();
+    public DbSet<ParticipantAlias> ParticipantAliases => Set<ParticipantAlias>();
+    public DbSet<IdentityEvent> IdentityEvents => Set<IdentityEvent>();
     public DbSet<Trigger> Triggers => Set<Trigger>();
     public DbSet<TriggerFiring> TriggerFirings => Set<TriggerFiring>();
     public DbSet<ConversationTag> ConversationTags => Set<ConversationTag>();
@@ -80,6 +82,20 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasOne(c => c.FirstReferral).WithMany().HasForeignKey(c => c.FirstReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(c => c.LatestReferral).WithMany().HasForeignKey(c => c.LatestReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.ConversationId);
+        });
+
+        modelBuilder.Entity<ParticipantAlias>(e =>
+        {
+            // Alias first: participantId= searches look an identifier up without knowing its account.
+            e.HasKey(a => new { a.Alias, a.Platform, a.AccountId });
+            e.HasIndex(a => a.ConversationId);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(a => a.ConversationId);
+        });
+
+        modelBuilder.Entity<IdentityEvent>(e =>
+        {
+            e.HasIndex(i => i.ConversationId);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(i => i.ConversationId);
         });
 
         modelBuilder.Entity<ReferralTouch>(e =>

@@ -76,6 +76,8 @@ public enum EventStatus
 {
     Accepted = 0,
     Rejected = 1,
+    /// <summary>A WhatsApp group message: kept for context, never part of a 1:1 conversation.</summary>
+    GroupContext = 2,
 }
 
 /// <summary>One message, postback or referral event taken from a delivery.</summary>
@@ -110,8 +112,16 @@ public sealed class Conversation
     public long Id { get; set; }
     public string Platform { get; set; } = "";
     public string AccountId { get; set; } = "";
+    /// <summary>Stable for the conversation: the identifier it was first seen by (on WhatsApp the phone, else the BSUID).</summary>
     public string ParticipantId { get; set; } = "";
     public string? ParticipantName { get; set; }
+    /// <summary>WhatsApp: the phone number, when Meta has sent it.</summary>
+    public string? ParticipantPhone { get; set; }
+    /// <summary>WhatsApp: the current business-scoped user id (BSUID); earlier ones stay linked as aliases.</summary>
+    public string? ParticipantUserId { get; set; }
+    public string? ParticipantParentUserId { get; set; }
+    /// <summary>WhatsApp: the username (display only: users can change it).</summary>
+    public string? ParticipantUsername { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastActivityAt { get; set; }
     /// <summary>End of the 24-hour reply window the latest referral or inbound message opened.</summary>
@@ -130,6 +140,35 @@ public sealed class Conversation
     /// <summary>Started by the simulator.</summary>
     public bool Simulated { get; set; }
     public List<ReferralTouch> Referrals { get; set; } = [];
+}
+
+/// <summary>
+/// Another identifier of a conversation's participant: on WhatsApp the phone or BSUID it was not keyed by, and
+/// earlier BSUIDs. One person is one conversation per account, whichever identifier a message carries.
+/// </summary>
+public sealed class ParticipantAlias
+{
+    public string Alias { get; set; } = "";
+    public string Platform { get; set; } = "";
+    public string AccountId { get; set; } = "";
+    public long ConversationId { get; set; }
+}
+
+/// <summary>A change to who a conversation's participant is: a new BSUID, or two conversations found to be one person.</summary>
+public sealed class IdentityEvent
+{
+    public long Id { get; set; }
+    public long ConversationId { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    /// <summary><see cref="IdentityEventKinds"/>.</summary>
+    public string Kind { get; set; } = "";
+    public string Detail { get; set; } = "";
+}
+
+public static class IdentityEventKinds
+{
+    public const string UserIdChanged = "user_id_changed";
+    public const string Merged = "merged";
 }
 
 /// <summary>One referral in a conversation's history, with the platform extras Meta sent.</summary>

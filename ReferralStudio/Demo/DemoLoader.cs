@@ -101,6 +101,8 @@ public sealed class DemoLoader(
             $"DELETE FROM ConversationTags WHERE ConversationId IN {demo}",
             $"DELETE FROM OutgoingMessages WHERE ConversationId IN {demo}",
             $"DELETE FROM ReferralTouches WHERE ConversationId IN {demo}",
+            $"DELETE FROM ParticipantAliases WHERE ConversationId IN {demo}",
+            $"DELETE FROM IdentityEvents WHERE ConversationId IN {demo}",
             "DELETE FROM DeliveryOutcomes WHERE DeliveryId IN (SELECT DeliveryId FROM WebhookEvents WHERE AccountId LIKE 'demo-%')",
             "DELETE FROM WebhookEvents WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM Conversations WHERE AccountId LIKE 'demo-%'",

@@ -12,6 +12,7 @@ public enum TimelineKind
     Automation,
     Greeting,
     Conversion,
+    Identity,
 }
 
 /// <summary>One thing that happened in a conversation, in event time.</summary>
@@ -69,6 +70,12 @@ public static class TimelineQuery
         foreach (var c in await db.Conversions.AsNoTracking().Where(c => c.ConversationId == conversationId).ToListAsync(cancellationToken))
         {
             items.Add(new TimelineItem(c.OccurredAt, TimelineKind.Conversion, $"Conversion: {c.Type}{(c.Value is { } v ? $" {v:0.##} {c.Currency}" : "")}", $"external id {c.ExternalId}", true));
+        }
+
+        foreach (var i in await db.IdentityEvents.AsNoTracking().Where(i => i.ConversationId == conversationId).ToListAsync(cancellationToken))
+        {
+            var title = i.Kind == IdentityEventKinds.Merged ? "Conversations merged" : "WhatsApp user id changed";
+            items.Add(new TimelineItem(i.OccurredAt, TimelineKind.Identity, title, i.Detail));
         }
 
         var tags = await db.ConversationTags.AsNoTracking().Where(t => t.ConversationId == conversationId).Select(t => t.Label).ToListAsync(cancellationToken);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Attribution;
+using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Messaging;
 
@@ -18,9 +19,12 @@ public sealed class SendApiClient(HttpClient http, IOptions<SendApiOptions> opti
     {
         var settings = options.Value;
         var url = $"{settings.GraphApiBaseUrl.TrimEnd('/')}/{settings.GraphApiVersion}/{Uri.EscapeDataString(accountId)}/messages";
-        object body = platform == PlatformNames.WhatsApp
-            ? new { messaging_product = "whatsapp", recipient_type = "individual", to = recipientId, type = "text", text = new { body = text } }
-            : new { recipient = new { id = recipientId }, messaging_type = "RESPONSE", message = new { text } };
+        object body = platform != PlatformNames.WhatsApp
+            ? new { recipient = new { id = recipientId }, messaging_type = "RESPONSE", message = new { text } }
+            // A participant known only by a BSUID (a username, phone withheld) is addressed by `recipient`, not `to`.
+            : WhatsAppIdentity.IsUserId(recipientId)
+                ? new { messaging_product = "whatsapp", recipient_type = "individual", recipient = recipientId, type = "text", text = new { body = text } }
+                : new { messaging_product = "whatsapp", recipient_type = "individual", to = recipientId, type = "text", text = new { body = text } };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
 
@@ -69,15 +73,23 @@ public sealed class SendApiClient(HttpClient http, IOptions<SendApiOptions> opti
         return null;
     }
 
-    /// <summary>Meta explains refusals in <c>error.message</c>; keep it for the outbox view.</summary>
+    /// <summary>
+    /// Meta explains refusals in <c>error.message</c> with a number in <c>error.code</c> (131062: BSUID recipients
+    /// not supported for this message type); keep both for the outbox view.
+    /// </summary>
     private static string? ReadError(string content)
     {
         try
         {
             using var json = JsonDocument.Parse(content);
-            return json.RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("message", out var message)
-                ? message.GetString()
-                : content.Length > 500 ? content[..500] : content;
+            if (!json.RootElement.TryGetProperty("error", out var error) || !error.TryGetProperty("message", out var message))
+            {
+                return content.Length > 500 ? content[..500] : content;
+            }
+
+            return error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number
+                ? $"Meta error {code.GetRawText()}: {message.GetString()}"
+                : message.GetString();
         }
         catch (JsonException)
         {

@@ -43,6 +43,8 @@ public sealed record OutboundEventData(
     ReferralDto? Referral,
     TriggerRef? Trigger)
 {
+    /// <summary>Who the conversation is with (stable id; on WhatsApp also phone, BSUID, parent BSUID, username).</summary>
+    public ParticipantDto? Participant { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MessageRef? Message { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConversionRef? Conversion { get; init; }
 }

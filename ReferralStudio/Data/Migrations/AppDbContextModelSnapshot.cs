@@ -259,6 +259,18 @@ namespace ReferralStudio.Data.Migrations
                     b.Property<string>("ParticipantName")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParticipantParentUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantPhone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -312,6 +324,33 @@ namespace ReferralStudio.Data.Migrations
                     b.HasKey("DeliveryId");
 
                     b.ToTable("DeliveryOutcomes");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Data.IdentityEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.ToTable("IdentityEvents");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.InboundDelivery", b =>
@@ -377,6 +416,27 @@ namespace ReferralStudio.Data.Migrations
                             Id = 1,
                             LastDeliveryId = 0L
                         });
+                });
+
+            modelBuilder.Entity("ReferralStudio.Data.ParticipantAlias", b =>
+                {
+                    b.Property<string>("Alias")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Platform")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Alias", "Platform", "AccountId");
+
+                    b.HasIndex("ConversationId");
+
+                    b.ToTable("ParticipantAliases");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.ReferralTouch", b =>
@@ -891,6 +951,24 @@ namespace ReferralStudio.Data.Migrations
                     b.Navigation("FirstReferral");
 
                     b.Navigation("LatestReferral");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Data.IdentityEvent", b =>
+                {
+                    b.HasOne("ReferralStudio.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReferralStudio.Data.ParticipantAlias", b =>
+                {
+                    b.HasOne("ReferralStudio.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.ReferralTouch", b =>
