@@ -65,8 +65,10 @@ public sealed class ArrivalFormTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Equal("ad", first.Str("arrival"));
         Assert.Equal("ad-2001", first.Str("adId"));
         Assert.Equal("ADS", first.Str("source"));
-        using var context = JsonDocument.Parse(first.Str("adsContextData")!);
-        Assert.Equal("Summer ad", context.RootElement.Str("ad_title"));
+        // A JSON object, not JSON text inside a string.
+        var context = first.GetProperty("adsContextData");
+        Assert.Equal(JsonValueKind.Object, context.ValueKind);
+        Assert.Equal("Summer ad", context.Str("ad_title"));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class GreetingTests : IAsyncLifetime
             ["Meta:GraphApiBaseUrl"] = _graph.BaseAddress.ToString().TrimEnd('/'),
             ["Meta:GraphApiVersion"] = "v25.0",
             [$"Meta:AccessTokens:{InstagramAccount}"] = Token,
+            [$"Meta:AccessTokens:{PhoneNumberId}"] = Token,
             ["Meta:RetryBaseDelay"] = "00:00:00.050",
         });
     }
@@ -190,5 +191,63 @@ public sealed class GreetingTests : IAsyncLifetime
         var greeting = await SettledGreetingAsync(conversation.GetProperty("id").GetInt64());
         Assert.Equal("failed", greeting.Str("status"));
         Assert.Contains("outside of allowed window", greeting.Str("lastError"));
+    }
+
+    [Fact]
+    public async Task Greeting_To_A_Participant_Known_Only_By_Bsuid_Uses_The_Recipient_Field()
+    {
+        await TriggerAsync("bsuid_*", "Hi {1}!");
+        var bsuid = Attribution.WhatsAppIdentityTests.NewBsuid();
+
+        await _app.DeliverAsync(Attribution.WhatsAppIdentityTests.WhatsAppFrom(
+            Attribution.WhatsAppIdentityTests.Contact(null, bsuid),
+            Attribution.WhatsAppIdentityTests.Text(null, bsuid, Now.AddMinutes(-1), "Hello ref=bsuid_there")));
+        var request = await _graph.NextRequestAsync();
+
+        Assert.Equal($"/v25.0/{PhoneNumberId}/messages", request.Path);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal("whatsapp", body.RootElement.Str("messaging_product"));
+        Assert.Equal(bsuid, body.RootElement.Str("recipient"));
+        Assert.False(body.RootElement.TryGetProperty("to", out _));
+        Assert.Equal("Hi there!", body.RootElement.GetProperty("text").Str("body"));
+        var conversation = await _app.ConversationOfAsync("whatsapp", bsuid);
+        Assert.Equal("sent", (await SettledGreetingAsync(conversation.GetProperty("id").GetInt64())).Str("status"));
+    }
+
+    [Fact]
+    public async Task Greeting_To_A_Whatsapp_Participant_With_A_Known_Phone_Goes_To_The_Phone()
+    {
+        await TriggerAsync("phone_*", "Hello {1}");
+        var (phone, bsuid) = (Attribution.WhatsAppIdentityTests.NewPhone(), Attribution.WhatsAppIdentityTests.NewBsuid());
+
+        await _app.DeliverAsync(Attribution.WhatsAppIdentityTests.WhatsAppFrom(
+            Attribution.WhatsAppIdentityTests.Contact(phone, bsuid),
+            Attribution.WhatsAppIdentityTests.Text(phone, bsuid, Now.AddMinutes(-1), "ref=phone_friend")));
+        var request = await _graph.NextRequestAsync();
+
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal(phone, body.RootElement.Str("to"));
+        Assert.False(body.RootElement.TryGetProperty("recipient", out _));
+    }
+
+    [Fact]
+    public async Task Metas_Refusal_Of_A_Bsuid_Recipient_Is_Recorded_With_Its_Code_And_Message()
+    {
+        await TriggerAsync("nobsuid_*", "Hi");
+        _graph.Enqueue(new ScriptedResponse(400, """
+            {"error":{"message":"(#131062) Business-scoped user ID (BSUID) recipients are not supported for this message.","type":"OAuthException","code":131062,"fbtrace_id":"AbC"}}
+            """));
+        var bsuid = Attribution.WhatsAppIdentityTests.NewBsuid();
+
+        await _app.DeliverAsync(Attribution.WhatsAppIdentityTests.WhatsAppFrom(
+            Attribution.WhatsAppIdentityTests.Contact(null, bsuid),
+            Attribution.WhatsAppIdentityTests.Text(null, bsuid, Now.AddMinutes(-1), "ref=nobsuid_x")));
+
+        var conversation = await _app.ConversationOfAsync("whatsapp", bsuid);
+        var greeting = await SettledGreetingAsync(conversation.GetProperty("id").GetInt64());
+        Assert.Equal("failed", greeting.Str("status"));
+        Assert.Equal(1, greeting.GetProperty("attempts").GetInt32());
+        Assert.StartsWith("Meta error 131062: ", greeting.Str("lastError"));
+        Assert.Contains("BSUID", greeting.Str("lastError"));
     }
 }

@@ -571,14 +571,15 @@ public sealed class AttributionStore : IDisposable
             return cached;
         }
 
-        var state = _absent.Remove(key) ? null : _lookup.Find(key);
+        var state = _absent.Contains(key) ? null : _lookup.Find(key);
         if (state is null && parsed.Identity is { } identity)
         {
-            // Seen before under an alias, or under the message's other identifier (a BSUID beside the phone).
             state = _lookup.FindByAlias(key);
-            if (state is null && identity.Phone is not null && identity.UserId is { } userId)
+            if (state is null && identity.Phone is not null && identity.UserId is { } userId
+                && FindLinked(key with { Participant = userId }) is { } linked)
             {
-                state = FindLinked(key with { Participant = userId });
+                // Known by the BSUID beside the phone: the phone is linked once the event proves new (LinkIdentity).
+                return linked;
             }
         }
 

@@ -392,7 +392,7 @@ public class MetaPayloadParserTests
     }
 
     [Theory]
-    [InlineData("""{"id":"wamid.1","timestamp":"1749416383","type":"text","text":{"body":"x"}}""", "message.from is missing")]
+    [InlineData("""{"id":"wamid.1","timestamp":"1749416383","type":"text","text":{"body":"x"}}""", "message.from, message.from_user_id and contacts[].user_id are missing")]
     [InlineData("""{"from":"16505551234","timestamp":"1749416383","type":"text","text":{"body":"x"}}""", "message.id is missing")]
     [InlineData("""{"from":"16505551234","id":"","timestamp":"1749416383","type":"text"}""", "message.id is missing")]
     [InlineData("""{"from":"16505551234","id":"wamid.1","type":"text"}""", "timestamp is missing")]

@@ -406,11 +406,12 @@ public static class MetaPayloadParser
         }
 
         value.TryGetProperty("contacts", out var contacts);
+        var onlyMessage = messages.GetArrayLength() == 1;
         foreach (var message in messages.EnumerateArray())
         {
             try
             {
-                ReadWhatsAppMessage(batch, message, phoneNumberId, contacts, entryTime);
+                ReadWhatsAppMessage(batch, message, phoneNumberId, contacts, onlyMessage, entryTime);
             }
             catch (InvalidOperationException ex)
             {
@@ -419,7 +420,7 @@ public static class MetaPayloadParser
         }
     }
 
-    private static void ReadWhatsAppMessage(Batch batch, JsonElement message, string? phoneNumberId, JsonElement contacts, JsonElement entryTime)
+    private static void ReadWhatsAppMessage(Batch batch, JsonElement message, string? phoneNumberId, JsonElement contacts, bool onlyMessage, JsonElement entryTime)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -440,7 +441,7 @@ public static class MetaPayloadParser
         var id = ReadId(message, "id");
         var timeError = ReadTimestamp(message, entryTime, out var timestampMs);
         DateTimeOffset? occurredAt = timeError is null ? DateTimeOffset.FromUnixTimeMilliseconds(timestampMs) : null;
-        var contact = FindContact(contacts, from, fromUserId);
+        var contact = FindContact(contacts, from, fromUserId, onlyMessage);
         var identity = ReadIdentity(message, contact, from, fromUserId);
 
         var reason = phoneNumberId is null ? "metadata.phone_number_id is missing"
@@ -518,8 +519,11 @@ public static class MetaPayloadParser
         return new WhatsAppIdentity(phone, userId, parent, username);
     }
 
-    /// <summary>The <c>contacts[]</c> entry for the sender: by phone, by BSUID, or the only one there is.</summary>
-    private static JsonElement FindContact(JsonElement contacts, string? phone, string? userId)
+    /// <summary>
+    /// The <c>contacts[]</c> entry for the sender: by phone, by BSUID, or, for a message that names neither (the phone
+    /// withheld, no <c>from_user_id</c>), the one contact of a change holding one message.
+    /// </summary>
+    private static JsonElement FindContact(JsonElement contacts, string? phone, string? userId, bool onlyMessage)
     {
         if (contacts.ValueKind != JsonValueKind.Array)
         {
@@ -534,7 +538,7 @@ public static class MetaPayloadParser
             }
         }
 
-        return phone is null && userId is null && contacts.GetArrayLength() == 1 && contacts[0].ValueKind == JsonValueKind.Object
+        return phone is null && userId is null && onlyMessage && contacts.GetArrayLength() == 1 && contacts[0].ValueKind == JsonValueKind.Object
             ? contacts[0]
             : default;
     }
