@@ -209,6 +209,14 @@ public sealed class WhatsAppIdentityTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Contains(timeline, i => i.Kind == TimelineKind.Automation);
         Assert.Contains(timeline, i => i.Kind == TimelineKind.Conversion);
 
+        // The feed filters touches by the participant copied onto them: every touch names the survivor's.
+        await using (var db = ReferralStudio.Tests.Reliability.Database.Open(_app.DatabasePath))
+        {
+            var participants = await db.ReferralTouches.AsNoTracking().Where(t => t.ConversationId == survivor).Select(t => t.ParticipantId).ToListAsync();
+            var id = conversation.GetProperty("participant").Str("id")!;
+            Assert.Equal([id, id], participants);
+        }
+
         // Analytics read a rollup the merge moved in the same transaction: it still equals a rebuild from the tables.
         await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
         Assert.Empty(ReferralStudio.Tests.Reliability.Database.ForeignKeyViolations(_app.DatabasePath));

@@ -376,7 +376,7 @@ public sealed class AttributionStore : IDisposable
         {
             var match = referral.IsCampaignTouch ? _snapshot.Matcher.Match(platform, referral.Ref, referral.AdId) : null;
             var fired = match is { } m && _snapshot.Triggers.TryGetValue(m.Trigger.Id, out var t) ? t : null;
-            var touchId = InsertTouch(conversation.Id, eventId, parsed, referral, delivery, fired?.Id);
+            var touchId = InsertTouch(conversation, eventId, parsed, referral, delivery, fired?.Id);
             if (referral.IsCampaignTouch)
             {
                 _rollup.Touch(conversation, touchId, fired?.Id, referral.Ref, referral.AdId, parsed.OccurredAt);
@@ -394,7 +394,7 @@ public sealed class AttributionStore : IDisposable
             if (referral.IsCampaignTouch)
             {
                 Notices.Add(new Live.AttributionNotice(
-                    touchId, conversation.Id, platform, parsed.AccountId, parsed.ParticipantId, parsed.ParticipantName ?? conversation.ParticipantName,
+                    touchId, conversation.Id, platform, parsed.AccountId, conversation.ParticipantId, parsed.ParticipantName ?? conversation.ParticipantName,
                     referral.Ref, referral.AdId, referral.Source, touch.Arrival, fired?.Id, fired?.Name, parsed.OccurredAt, delivery.ReceivedAt,
                     parsed.Channel == EventChannel.Standby, delivery.Simulated));
             }
@@ -527,10 +527,10 @@ public sealed class AttributionStore : IDisposable
         insert.Execute();
     }
 
-    private long InsertTouch(long conversationId, long eventId, ParsedEvent parsed, ParsedReferral r, ParsedDelivery delivery, long? triggerId)
+    private long InsertTouch(ConversationState conversation, long eventId, ParsedEvent parsed, ParsedReferral r, ParsedDelivery delivery, long? triggerId)
     {
         var insert = _insertTouch;
-        insert.Bind(1, conversationId);
+        insert.Bind(1, conversation.Id);
         insert.Bind(2, eventId);
         insert.Bind(3, r.Ref);
         insert.Bind(4, r.Source);
@@ -558,7 +558,8 @@ public sealed class AttributionStore : IDisposable
         insert.Bind(26, triggerId);
         insert.Bind(27, PlatformNames.Of(parsed.Platform));
         insert.Bind(28, parsed.AccountId);
-        insert.Bind(29, parsed.ParticipantId);
+        // The conversation's participant id, which stays the same whichever WhatsApp identifier the event carried.
+        insert.Bind(29, conversation.ParticipantId);
         insert.Bind(30, delivery.Simulated);
         return insert.ExecuteInsert()!.Value;
     }
