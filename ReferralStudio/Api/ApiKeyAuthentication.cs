@@ -41,7 +41,8 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await problems.WriteAsync(new ProblemDetailsContext
+        // Try: a client accepting only something else (an EventSource asks for text/event-stream) gets the bare 401.
+        await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails =
