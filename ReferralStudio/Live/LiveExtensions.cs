@@ -11,6 +11,9 @@ public static class LiveExtensions
     /// <summary>The hub's own API-key scheme: the header, or <c>?access_token=</c> on the hub's paths only.</summary>
     public const string ApiKeySchemeName = "LiveApiKey";
 
+    /// <summary>The category of ASP.NET Core's "Request starting" and "Request finished" lines, which carry the query string.</summary>
+    public const string RequestLineCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>The paths SignalR maps for the hub (negotiate, then the transports' own requests).</summary>
     private static readonly PathString[] HubPaths = [AttributionHub.Path, AttributionHub.Path + "/negotiate"];
 
@@ -30,6 +33,7 @@ public static class LiveExtensions
         builder.Services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p
             .AddAuthenticationSchemes(SchemeName)
             .RequireAuthenticatedUser());
+        builder.Services.PostConfigure<LoggerFilterOptions>(HoldRequestLinesAtWarning);
         return builder;
     }
 
@@ -41,4 +45,20 @@ public static class LiveExtensions
 
     private static bool HasQueryToken(HttpRequest request) =>
         HubPaths.Contains(request.Path) && request.Query.ContainsKey(ApiKeyAuthenticationHandler.AccessTokenParameter);
+
+    /// <summary>
+    /// Hosting logs every request's URL with its query string at Information, and a browser's hub URL carries
+    /// the API key. Held at Warning for every provider, after configuration is applied, so no LogLevel setting
+    /// (Default, Microsoft.AspNetCore, a provider's own section) can bring the key into the logs.
+    /// </summary>
+    private static void HoldRequestLinesAtWarning(LoggerFilterOptions options)
+    {
+        // The most specific rule wins and, among equals, the last: one per provider named in the rules, and one for all.
+        var providers = options.Rules.Select(r => r.ProviderName).Where(p => p is not null).Distinct().ToList();
+        options.Rules.Add(new LoggerFilterRule(null, RequestLineCategory, LogLevel.Warning, null));
+        foreach (var provider in providers)
+        {
+            options.Rules.Add(new LoggerFilterRule(provider, RequestLineCategory, LogLevel.Warning, null));
+        }
+    }
 }
