@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +14,7 @@ public sealed class AttributionHubTests(AppFixture fixture) : IClassFixture<AppF
     private const char RecordSeparator = '\u001e';
     private readonly TestApp _app = fixture.App;
 
-    private async Task<ClientWebSocket> ConnectAsync(string? apiKey = TestApp.ApiKey)
+    private async Task<ClientWebSocket> ConnectAsync(string? apiKey = TestApp.ApiKey, string query = "")
     {
         var socket = new ClientWebSocket();
         if (apiKey is not null)
@@ -20,8 +22,7 @@ public sealed class AttributionHubTests(AppFixture fixture) : IClassFixture<AppF
             socket.Options.SetRequestHeader("Authorization", $"Bearer {apiKey}");
         }
 
-        var uri = new UriBuilder(_app.BaseAddress) { Scheme = "ws", Path = "/hubs/attribution" }.Uri;
-        await socket.ConnectAsync(uri, CancellationToken.None);
+        await socket.ConnectAsync(HubUri("ws", query), CancellationToken.None);
         await SendAsync(socket, """{"protocol":"json","version":1}""");
         var handshake = await ReceiveAsync(socket);
         Assert.Equal("{}", handshake.GetRawText());
@@ -62,6 +63,97 @@ public sealed class AttributionHubTests(AppFixture fixture) : IClassFixture<AppF
         var missed = await InvokeAsync(again, "Since", cursor);
 
         Assert.Equal(["missed_one", "missed_two"], missed.EnumerateArray().Select(n => n.Str("ref")!).ToArray());
+    }
+
+    private Uri HubUri(string scheme, string query = "") =>
+        new UriBuilder(_app.BaseAddress) { Scheme = scheme, Path = "/hubs/attribution", Query = query }.Uri;
+
+    [Fact]
+    public async Task Browser_Can_Send_The_Key_As_Access_Token_In_The_Query_String()
+    {
+        // What a browser's SignalR client does: it cannot set headers on a WebSocket, so the key rides in the URL.
+        var negotiated = await NegotiateAsync(query: $"negotiateVersion=1&access_token={TestApp.ApiKey}", bearer: null);
+        using var socket = await ConnectAsync(apiKey: null, query: $"id={negotiated}&access_token={TestApp.ApiKey}");
+        // Answered only once the connection is registered for broadcasts, so the one below cannot be missed.
+        await InvokeAsync(socket, "Since", 0);
+        var igsid = Unique("igsid");
+
+        await _app.DeliverAsync(Instagram(Referral(igsid, DateTimeOffset.Parse("2026-11-20T11:10:00Z"), "query_key_code")));
+        var message = await NextInvocationAsync(socket);
+
+        Assert.Equal("query_key_code", message.GetProperty("arguments")[0].Str("ref"));
+        Assert.Equal(igsid, message.GetProperty("arguments")[0].Str("participantId"));
+    }
+
+    [Fact]
+    public async Task Wrong_Key_Is_Refused_With_401_At_Negotiate_And_On_Every_Transport_As_Header_Or_Query()
+    {
+        const string wrong = "not-the-api-key";
+        // A real connection id, so each refusal below is about the key and not an unknown connection.
+        var id = await NegotiateAsync(query: "negotiateVersion=1", bearer: TestApp.ApiKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubStatusAsync(HttpMethod.Post, "/negotiate", "negotiateVersion=1", bearer: wrong));
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubStatusAsync(HttpMethod.Post, "/negotiate", $"negotiateVersion=1&access_token={wrong}"));
+        foreach (var (query, bearer) in new[] { ($"id={id}", wrong), ($"id={id}&access_token={wrong}", null) })
+        {
+            // Long polling, then the Server-Sent Events stream, then the WebSocket upgrade.
+            Assert.Equal(HttpStatusCode.Unauthorized, await HubStatusAsync(HttpMethod.Get, "", query, bearer));
+            Assert.Equal(HttpStatusCode.Unauthorized, await HubStatusAsync(HttpMethod.Get, "", query, bearer, accept: "text/event-stream"));
+            using var socket = new ClientWebSocket();
+            if (bearer is not null)
+            {
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");
+            }
+
+            var error = await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(HubUri("ws", query), CancellationToken.None));
+            Assert.Contains("401", error.Message);
+        }
+
+        // Two keys in the query are not one key, even when one of them is right.
+        Assert.Equal(HttpStatusCode.Unauthorized, await HubStatusAsync(HttpMethod.Post, "/negotiate", $"negotiateVersion=1&access_token={TestApp.ApiKey}&access_token={wrong}"));
+    }
+
+    [Fact]
+    public async Task Api_Never_Takes_The_Key_From_The_Query_String()
+    {
+        using var inQuery = await _app.Client.GetAsync($"/api/conversations?access_token={TestApp.ApiKey}");
+        using var inHeader = await _app.Api.GetAsync($"/api/conversations?access_token={TestApp.ApiKey}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, inQuery.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, inHeader.StatusCode);
+    }
+
+    /// <summary>Negotiates as SignalR clients do (version 1); the connection token the transports name as <c>id</c>.</summary>
+    private async Task<string> NegotiateAsync(string query, string? bearer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hubs/attribution/negotiate?{query}");
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await _app.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"negotiate: {response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Str("connectionToken")!;
+    }
+
+    private async Task<HttpStatusCode> HubStatusAsync(HttpMethod method, string suffix, string query, string? bearer = null, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(method, $"/hubs/attribution{suffix}?{query}");
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        // Headers only: an accepted stream or poll would not end by itself.
+        using var response = await _app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using ReferralStudio.Conversions;
 using ReferralStudio.Hosting;
 using ReferralStudio.Links;
@@ -20,7 +19,7 @@ public static class ApiExtensions
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthenticationHandler.PolicyName, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
