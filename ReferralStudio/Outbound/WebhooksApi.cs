@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,7 +10,9 @@ using ReferralStudio.Outbound.Signing;
 
 namespace ReferralStudio.Outbound;
 
-public sealed record CreateSubscriptionRequest(string? Url, IReadOnlyList<string>? Events);
+public sealed record CreateSubscriptionRequest(
+    [property: Required] string? Url,
+    [property: Required, Description(EventTypes.Description)] IReadOnlyList<string>? Events);
 
 /// <summary>A subscription; <c>Secret</c> is the full secret only in the answer to create and rotate, masked elsewhere.</summary>
 public sealed record SubscriptionDto(

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
@@ -7,19 +9,24 @@ using ReferralStudio.Triggers.Matching;
 
 namespace ReferralStudio.Triggers;
 
-public sealed record GreetingDto(string? Text, string? Mode);
+// Defaults make the fields optional in the OpenAPI document; [Required] marks the ones TriggerDraft insists on.
+public sealed record GreetingDto(
+    string? Text = null,
+    [property: Description("after_first_message (the default) or immediate.")] string? Mode = null);
 
-public sealed record TriggerActionsDto(IReadOnlyList<string>? Tags, GreetingDto? Greeting);
+public sealed record TriggerActionsDto(
+    [property: Description("Tags to add; {1}, {2}, ... insert what each * matched, {ref} the whole ref.")] IReadOnlyList<string>? Tags = null,
+    GreetingDto? Greeting = null);
 
 /// <summary>The body of POST and PUT <c>/api/triggers</c>.</summary>
 public sealed record TriggerRequest(
-    string? Name,
-    string? Pattern,
-    IReadOnlyList<string>? Platforms,
-    IReadOnlyList<string>? AdIds,
-    int? Priority,
-    bool? Enabled,
-    TriggerActionsDto? Actions);
+    [property: Required] string? Name,
+    [property: Required, Description("A ref code, or a code with * wildcards (collab_*).")] string? Pattern,
+    [property: Description("instagram, messenger, whatsapp; none for all three.")] IReadOnlyList<string>? Platforms = null,
+    IReadOnlyList<string>? AdIds = null,
+    [property: Description("-1000 to 1000 (default 0); breaks ties between patterns with as many literal characters.")] int? Priority = null,
+    [property: Description("Default true.")] bool? Enabled = null,
+    TriggerActionsDto? Actions = null);
 
 public sealed record TriggerStatsDto(int Conversations, int Conversions);
 
