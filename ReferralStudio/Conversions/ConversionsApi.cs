@@ -40,8 +40,11 @@ public static class ConversionsApi
     public static RouteGroupBuilder MapConversionsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/conversions").WithTags("Conversions");
-        group.MapPost("", RecordAsync).WithName("RecordConversion").Accepts<RecordConversionRequest>("application/json");
-        group.MapGet("", ListAsync).WithName("ListConversions");
+        group.MapPost("", RecordAsync).WithName("RecordConversion")
+            .WithSummary("Record a conversion (idempotent per externalId)")
+            .AcceptsJson<RecordConversionRequest>();
+        group.MapGet("", ListAsync).WithName("ListConversions")
+            .WithSummary("List conversions, latest first");
         return api;
     }
 

@@ -66,12 +66,23 @@ public static class TriggersApi
     public static RouteGroupBuilder MapTriggersApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/triggers").WithTags("Triggers");
-        group.MapGet("", ListAsync).WithName("ListTriggers");
-        group.MapGet("/{id:long}", GetAsync).WithName("GetTrigger");
-        group.MapGet("/match", Match).WithName("MatchTrigger");
-        group.MapPost("", CreateAsync).WithName("CreateTrigger").Accepts<TriggerRequest>("application/json");
-        group.MapPut("/{id:long}", UpdateAsync).WithName("UpdateTrigger").Accepts<TriggerRequest>("application/json");
-        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteTrigger");
+        group.MapGet("", ListAsync).WithName("ListTriggers")
+            .WithSummary("List triggers with their conversations and conversions so far");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetTrigger")
+            .WithSummary("Get a trigger")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/match", Match).WithName("MatchTrigger")
+            .WithSummary("Show which trigger a ref (or ad id) would fire, and why");
+        group.MapPost("", CreateAsync).WithName("CreateTrigger")
+            .WithSummary("Create a trigger")
+            .AcceptsJson<TriggerRequest>();
+        group.MapPut("/{id:long}", UpdateAsync).WithName("UpdateTrigger")
+            .WithSummary("Replace a trigger")
+            .AcceptsJson<TriggerRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteTrigger")
+            .WithSummary("Delete a trigger")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
