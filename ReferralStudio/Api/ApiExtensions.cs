@@ -31,6 +31,7 @@ public static class ApiExtensions
             .AddDocumentTransformer<RelativeSchemaReferenceTransformer>()
             .AddOperationTransformer<SecurityRequirementTransformer>()
             .AddOperationTransformer<RetryAfterHeaderTransformer>()
+            .AddOperationTransformer<MetaWebhookBodyTransformer>()
             .AddSchemaTransformer<ProblemDetailsSchemaTransformer>()
             .AddSchemaTransformer<RequiredPropertySchemaTransformer>()
             .AddSchemaTransformer<JsonNodeSchemaTransformer>());
