@@ -1,3 +1,4 @@
+using ReferralStudio.Api.OpenApi;
 using ReferralStudio.Conversions;
 using ReferralStudio.Hosting;
 using ReferralStudio.Links;
@@ -24,7 +25,15 @@ public static class ApiExtensions
             .AddPolicy(ApiKeyAuthenticationHandler.PolicyName, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer<ApiDocumentTransformer>()
+            .AddDocumentTransformer<RelativeSchemaReferenceTransformer>()
+            .AddOperationTransformer<SecurityRequirementTransformer>()
+            .AddOperationTransformer<RetryAfterHeaderTransformer>()
+            .AddOperationTransformer<MetaWebhookBodyTransformer>()
+            .AddSchemaTransformer<ProblemDetailsSchemaTransformer>()
+            .AddSchemaTransformer<RequiredPropertySchemaTransformer>()
+            .AddSchemaTransformer<JsonNodeSchemaTransformer>());
         // Campaign analytics (the API and the dashboard) keep the campaign keys in memory.
         builder.Services.AddSingleton<CampaignKeyCache>();
         return builder;
@@ -34,7 +43,9 @@ public static class ApiExtensions
     {
         var api = app.MapGroup("/api")
             .RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName)
-            .RequireRateLimiting(RateLimitingExtensions.Api);
+            .RequireRateLimiting(RateLimitingExtensions.Api)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapConversationsApi();
         api.MapTriggersApi();
         api.MapConversionsApi();
@@ -45,4 +56,14 @@ public static class ApiExtensions
         app.MapOpenApi();
         return app;
     }
+
+    /// <summary>
+    /// A JSON request body, read by <see cref="JsonBody{T}"/>. Routing answers 415 to any other content type, and
+    /// Kestrel 413 (without a body) to one over its 30 MB limit.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder endpoint)
+        where T : notnull => endpoint
+        .Accepts<T>("application/json")
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .Produces(StatusCodes.Status413PayloadTooLarge);
 }

@@ -12,8 +12,11 @@ public static class ConversationsApi
     public static RouteGroupBuilder MapConversationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/conversations").WithTags("Conversations");
-        group.MapGet("", ListAsync).WithName("ListConversations");
-        group.MapGet("/{id:long}", GetAsync).WithName("GetConversation");
+        group.MapGet("", ListAsync).WithName("ListConversations")
+            .WithSummary("List conversations, newest activity first");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetConversation")
+            .WithSummary("Get a conversation with its referral history and tags")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -33,7 +33,8 @@ public static class CampaignsApi
 {
     public static RouteGroupBuilder MapCampaignsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/campaigns", GetAsync).WithTags("Campaigns").WithName("GetCampaigns");
+        api.MapGet("/campaigns", GetAsync).WithTags("Campaigns").WithName("GetCampaigns")
+            .WithSummary("Campaign analytics per trigger and per ref code under one attribution model");
         return api;
     }
 

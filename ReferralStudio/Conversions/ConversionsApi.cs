@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
@@ -7,16 +9,17 @@ using ReferralStudio.Outbound;
 namespace ReferralStudio.Conversions;
 
 /// <summary>The body of <c>POST /api/conversions</c>.</summary>
+/// <remarks>Defaults make the fields optional in the OpenAPI document; [Required] marks the ones RecordCoreAsync insists on.</remarks>
 public sealed record RecordConversionRequest(
-    long? ConversationId,
-    string? Platform,
-    string? ParticipantId,
-    string? AccountId,
-    string? Type,
-    double? Value,
-    string? Currency,
-    DateTimeOffset? OccurredAt,
-    string? ExternalId);
+    [property: Description("The conversation; or give platform and participantId instead.")] long? ConversationId = null,
+    string? Platform = null,
+    string? ParticipantId = null,
+    [property: Description("Needed with platform and participantId only when the person talks to several accounts.")] string? AccountId = null,
+    [property: Required, Description("A short name such as signup or purchase.")] string? Type = null,
+    double? Value = null,
+    [property: Description("Three-letter ISO 4217 code.")] string? Currency = null,
+    [property: Description("Default: now.")] DateTimeOffset? OccurredAt = null,
+    [property: Required, Description("Your id for the conversion; sending it again answers 200 with the first record.")] string? ExternalId = null);
 
 public sealed record ConversionDto(
     long Id,
@@ -37,8 +40,11 @@ public static class ConversionsApi
     public static RouteGroupBuilder MapConversionsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/conversions").WithTags("Conversions");
-        group.MapPost("", RecordAsync).WithName("RecordConversion").Accepts<RecordConversionRequest>("application/json");
-        group.MapGet("", ListAsync).WithName("ListConversions");
+        group.MapPost("", RecordAsync).WithName("RecordConversion")
+            .WithSummary("Record a conversion (idempotent per externalId)")
+            .AcceptsJson<RecordConversionRequest>();
+        group.MapGet("", ListAsync).WithName("ListConversions")
+            .WithSummary("List conversions, latest first");
         return api;
     }
 

@@ -1,37 +1,69 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using ReferralStudio.Api;
 
 namespace ReferralStudio.Links;
 
 public sealed record LinkDto(string Platform, string Account, string Ref, string Url, string TrackingNote);
 
+/// <summary>
+/// The query of <c>/api/links</c> as sent, read as strings so that a 400 names each bad field ([Required] only
+/// documents: <see cref="LinkBuilder"/> reports a missing one).
+/// </summary>
+public sealed record LinkQuery(
+    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)] string? Platform,
+    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)] string? Account,
+    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)] string? Ref,
+    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)] string? Template)
+{
+    public const string PlatformDescription = "instagram, messenger or whatsapp.";
+    public const string AccountDescription = "The Instagram username, the Page username or the WhatsApp number itself.";
+    public const string RefDescription = "An exact ref code (a pattern has no single link).";
+    public const string TemplateDescription = "WhatsApp only: the prefilled message, which must keep 'ref: {ref}' (default 'Hi! ref: {ref}').";
+}
+
+/// <summary>The query of <c>/api/links/qr</c> as sent: the link's fields and the print settings.</summary>
+public sealed record QrQuery(
+    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)] string? Platform,
+    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)] string? Account,
+    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)] string? Ref,
+    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)] string? Template,
+    [FromQuery(Name = "format"), Description("png (the default) or svg.")] string? Format,
+    [FromQuery(Name = "sizeMm"), Description("Width of the whole image in millimetres, 10 to 500 (default 30).")] string? SizeMm,
+    [FromQuery(Name = "dpi"), Description("PNG resolution, 72 to 1200 (default 300).")] string? Dpi,
+    [FromQuery(Name = "ecc"), Description("Error correction L, M (the default), Q or H.")] string? Ecc,
+    [FromQuery(Name = "quietZone"), Description("White border in modules, 0 to 10 (default 4).")] string? QuietZone,
+    [FromQuery(Name = "caption"), Description("Text printed under the code, at most 60 characters.")] string? Caption);
+
 /// <summary>A QR request read from a query string, validated field by field.</summary>
 public sealed record QrRequest(string Platform, string Account, string Ref, string Url, string Format, QrOptions Options)
 {
     public string FileName => $"{Ref}-{Platform}.{Format}";
 
-    public static (QrRequest? Request, FieldErrors Errors) Read(IQueryCollection query)
+    public static (QrRequest? Request, FieldErrors Errors) Read(QrQuery query)
     {
         var errors = new FieldErrors();
-        var link = ReadLink(query, errors);
-        var format = (query["format"].ToString() is { Length: > 0 } f ? f : "png").ToLowerInvariant();
+        var link = ReadLink(new LinkQuery(query.Platform, query.Account, query.Ref, query.Template), errors);
+        var format = (string.IsNullOrEmpty(query.Format) ? "png" : query.Format).ToLowerInvariant();
         if (format is not ("png" or "svg"))
         {
             errors.Add("format", "format must be png or svg.");
         }
 
-        var sizeMm = Number(query, "sizeMm", 30, QrOptions.MinSizeMm, QrOptions.MaxSizeMm, "Size", "mm", errors);
-        var dpi = (int)Number(query, "dpi", 300, QrOptions.MinDpi, QrOptions.MaxDpi, "DPI", "", errors);
-        var quiet = (int)Number(query, "quietZone", 4, 0, QrOptions.MaxQuietZoneModules, "The quiet zone", " modules", errors);
-        var eccText = query["ecc"].ToString();
+        var sizeMm = Number(query.SizeMm, "sizeMm", 30, QrOptions.MinSizeMm, QrOptions.MaxSizeMm, "Size", "mm", errors);
+        var dpi = (int)Number(query.Dpi, "dpi", 300, QrOptions.MinDpi, QrOptions.MaxDpi, "DPI", "", errors);
+        var quiet = (int)Number(query.QuietZone, "quietZone", 4, 0, QrOptions.MaxQuietZoneModules, "The quiet zone", " modules", errors);
+        var eccText = query.Ecc ?? "";
         var ecc = EccLevel.M;
         if (eccText.Length > 0 && !Enum.TryParse(eccText, ignoreCase: true, out ecc))
         {
             errors.Add("ecc", "ecc must be L, M, Q or H (H survives scuffed packaging).");
         }
 
-        var caption = query["caption"].ToString();
+        var caption = query.Caption ?? "";
         if (caption.Length > QrOptions.MaxCaptionLength)
         {
             errors.Add("caption", $"The caption is at most {QrOptions.MaxCaptionLength} characters.");
@@ -52,13 +84,12 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
         return (new QrRequest(link.Platform, link.Account, link.Ref, link.Url, format, options), errors);
     }
 
-    public static LinkDto? ReadLink(IQueryCollection query, FieldErrors errors)
+    public static LinkDto? ReadLink(LinkQuery query, FieldErrors errors)
     {
-        var platform = query["platform"].ToString().ToLowerInvariant();
-        var account = query["account"].ToString().Trim();
-        var code = query["ref"].ToString();
-        var template = query["template"].ToString();
-        var link = LinkBuilder.Build(platform, account, code, template.Length == 0 ? null : template);
+        var platform = (query.Platform ?? "").ToLowerInvariant();
+        var account = (query.Account ?? "").Trim();
+        var code = query.Ref ?? "";
+        var link = LinkBuilder.Build(platform, account, code, string.IsNullOrEmpty(query.Template) ? null : query.Template);
         if (!link.IsValid)
         {
             errors.Add(link.Field == "code" ? "ref" : link.Field!, link.Error!);
@@ -68,14 +99,13 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
         return new LinkDto(platform, account, code, link.Url!, TrackingNotes.For(platform));
     }
 
-    public IResult ToFile() => Format == "svg"
+    public FileContentHttpResult ToFile() => Format == "svg"
         ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(QrRenderer.Svg(Url, Options)), "image/svg+xml", FileName)
         : TypedResults.File(QrRenderer.Png(Url, Options), "image/png", FileName);
 
-    private static double Number(IQueryCollection query, string field, double fallback, double min, double max, string label, string unit, FieldErrors errors)
+    private static double Number(string? text, string field, double fallback, double min, double max, string label, string unit, FieldErrors errors)
     {
-        var text = query[field].ToString();
-        if (text.Length == 0)
+        if (string.IsNullOrEmpty(text))
         {
             return fallback;
         }
@@ -95,23 +125,26 @@ public static class LinksApi
     public static RouteGroupBuilder MapLinksApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/links").WithTags("Links");
-        group.MapGet("", GetLink).WithName("GetLink");
-        group.MapGet("/qr", GetQr).WithName("GetQrCode");
+        group.MapGet("", GetLink).WithName("GetLink")
+            .WithSummary("Build the ig.me, m.me or wa.me link for a ref code");
+        group.MapGet("/qr", GetQr).WithName("GetQrCode")
+            .WithSummary("Render a print-ready QR code for a ref code's link")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png", "image/svg+xml");
         return api;
     }
 
     /// <summary>The ig.me / m.me / wa.me link for a code; <c>account</c> is the username, Page username or number itself.</summary>
-    internal static Results<Ok<LinkDto>, ValidationProblem> GetLink(HttpRequest request)
+    internal static Results<Ok<LinkDto>, ValidationProblem> GetLink([AsParameters] LinkQuery query)
     {
         var errors = new FieldErrors();
-        var link = QrRequest.ReadLink(request.Query, errors);
+        var link = QrRequest.ReadLink(query, errors);
         return link is null ? errors.Problem() : TypedResults.Ok(link);
     }
 
     /// <summary>A print-ready QR code (PNG with DPI, or SVG in millimetres); 400 for a pattern or an invalid code.</summary>
-    internal static IResult GetQr(HttpRequest request)
+    internal static Results<FileContentHttpResult, ValidationProblem> GetQr([AsParameters] QrQuery query)
     {
-        var (qr, errors) = QrRequest.Read(request.Query);
+        var (qr, errors) = QrRequest.Read(query);
         return qr is null ? errors.Problem() : qr.ToFile();
     }
 

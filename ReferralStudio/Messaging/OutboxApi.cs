@@ -26,7 +26,8 @@ public static class OutboxApi
 {
     public static RouteGroupBuilder MapOutboxApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/messages/outbox", ListAsync).WithTags("Greetings").WithName("ListOutgoingMessages");
+        api.MapGet("/messages/outbox", ListAsync).WithTags("Greetings").WithName("ListOutgoingMessages")
+            .WithSummary("List greeting messages, newest first");
         return api;
     }
 

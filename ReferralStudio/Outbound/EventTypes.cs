@@ -8,5 +8,8 @@ public static class EventTypes
     public const string MessageReceived = "message.received";
     public const string ConversionRecorded = "conversion.recorded";
 
+    /// <summary>The list for API documentation (an attribute argument must be a constant).</summary>
+    public const string Description = "One or more of " + ReferralReceived + ", " + ConversationStarted + ", " + MessageReceived + ", " + ConversionRecorded + ".";
+
     public static readonly string[] All = [ReferralReceived, ConversationStarted, MessageReceived, ConversionRecorded];
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,7 +10,9 @@ using ReferralStudio.Outbound.Signing;
 
 namespace ReferralStudio.Outbound;
 
-public sealed record CreateSubscriptionRequest(string? Url, IReadOnlyList<string>? Events);
+public sealed record CreateSubscriptionRequest(
+    [property: Required] string? Url,
+    [property: Required, Description(EventTypes.Description)] IReadOnlyList<string>? Events);
 
 /// <summary>A subscription; <c>Secret</c> is the full secret only in the answer to create and rotate, masked elsewhere.</summary>
 public sealed record SubscriptionDto(
@@ -46,16 +50,31 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapOutboundWebhooksApi(this RouteGroupBuilder api)
     {
         var subscriptions = api.MapGroup("/webhooks/subscriptions").WithTags("Outbound webhooks");
-        subscriptions.MapGet("", ListSubscriptionsAsync).WithName("ListSubscriptions");
-        subscriptions.MapPost("", CreateSubscriptionAsync).WithName("CreateSubscription").Accepts<CreateSubscriptionRequest>("application/json");
-        subscriptions.MapDelete("/{id:long}", DeleteSubscriptionAsync).WithName("DeleteSubscription");
-        subscriptions.MapPost("/{id:long}/rotate-secret", RotateSecretAsync).WithName("RotateSubscriptionSecret");
-        subscriptions.MapPost("/{id:long}/enable", EnableAsync).WithName("EnableSubscription");
+        subscriptions.MapGet("", ListSubscriptionsAsync).WithName("ListSubscriptions")
+            .WithSummary("List subscriptions (secrets masked)");
+        subscriptions.MapPost("", CreateSubscriptionAsync).WithName("CreateSubscription")
+            .WithSummary("Subscribe a URL to events; the answer shows the signing secret once")
+            .AcceptsJson<CreateSubscriptionRequest>();
+        subscriptions.MapDelete("/{id:long}", DeleteSubscriptionAsync).WithName("DeleteSubscription")
+            .WithSummary("Delete a subscription and its deliveries")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        subscriptions.MapPost("/{id:long}/rotate-secret", RotateSecretAsync).WithName("RotateSubscriptionSecret")
+            .WithSummary("Rotate the signing secret; the old one keeps signing during the grace period")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        subscriptions.MapPost("/{id:long}/enable", EnableAsync).WithName("EnableSubscription")
+            .WithSummary("Enable a subscription again and reset its failure count")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var deliveries = api.MapGroup("/webhooks/deliveries").WithTags("Outbound webhooks");
-        deliveries.MapGet("", ListDeliveriesAsync).WithName("ListOutboundDeliveries");
-        deliveries.MapGet("/{id:long}", GetDeliveryAsync).WithName("GetOutboundDelivery");
-        deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayOutboundDelivery");
+        deliveries.MapGet("", ListDeliveriesAsync).WithName("ListOutboundDeliveries")
+            .WithSummary("List outbound deliveries, newest first");
+        deliveries.MapGet("/{id:long}", GetDeliveryAsync).WithName("GetOutboundDelivery")
+            .WithSummary("Get an outbound delivery with its attempt log and payload")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        deliveries.MapPost("/{id:long}/replay", ReplayAsync).WithName("ReplayOutboundDelivery")
+            .WithSummary("Send a delivery again on a fresh retry schedule")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

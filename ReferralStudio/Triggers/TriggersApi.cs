@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
@@ -7,19 +9,24 @@ using ReferralStudio.Triggers.Matching;
 
 namespace ReferralStudio.Triggers;
 
-public sealed record GreetingDto(string? Text, string? Mode);
+// Defaults make the fields optional in the OpenAPI document; [Required] marks the ones TriggerDraft insists on.
+public sealed record GreetingDto(
+    string? Text = null,
+    [property: Description("after_first_message (the default) or immediate.")] string? Mode = null);
 
-public sealed record TriggerActionsDto(IReadOnlyList<string>? Tags, GreetingDto? Greeting);
+public sealed record TriggerActionsDto(
+    [property: Description("Tags to add; {1}, {2}, ... insert what each * matched, {ref} the whole ref.")] IReadOnlyList<string>? Tags = null,
+    GreetingDto? Greeting = null);
 
 /// <summary>The body of POST and PUT <c>/api/triggers</c>.</summary>
 public sealed record TriggerRequest(
-    string? Name,
-    string? Pattern,
-    IReadOnlyList<string>? Platforms,
-    IReadOnlyList<string>? AdIds,
-    int? Priority,
-    bool? Enabled,
-    TriggerActionsDto? Actions);
+    [property: Required] string? Name,
+    [property: Required, Description("A ref code, or a code with * wildcards (collab_*).")] string? Pattern,
+    [property: Description("instagram, messenger, whatsapp; none for all three.")] IReadOnlyList<string>? Platforms = null,
+    IReadOnlyList<string>? AdIds = null,
+    [property: Description("-1000 to 1000 (default 0); breaks ties between patterns with as many literal characters.")] int? Priority = null,
+    [property: Description("Default true.")] bool? Enabled = null,
+    TriggerActionsDto? Actions = null);
 
 public sealed record TriggerStatsDto(int Conversations, int Conversions);
 
@@ -59,12 +66,23 @@ public static class TriggersApi
     public static RouteGroupBuilder MapTriggersApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/triggers").WithTags("Triggers");
-        group.MapGet("", ListAsync).WithName("ListTriggers");
-        group.MapGet("/{id:long}", GetAsync).WithName("GetTrigger");
-        group.MapGet("/match", Match).WithName("MatchTrigger");
-        group.MapPost("", CreateAsync).WithName("CreateTrigger").Accepts<TriggerRequest>("application/json");
-        group.MapPut("/{id:long}", UpdateAsync).WithName("UpdateTrigger").Accepts<TriggerRequest>("application/json");
-        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteTrigger");
+        group.MapGet("", ListAsync).WithName("ListTriggers")
+            .WithSummary("List triggers with their conversations and conversions so far");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetTrigger")
+            .WithSummary("Get a trigger")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/match", Match).WithName("MatchTrigger")
+            .WithSummary("Show which trigger a ref (or ad id) would fire, and why");
+        group.MapPost("", CreateAsync).WithName("CreateTrigger")
+            .WithSummary("Create a trigger")
+            .AcceptsJson<TriggerRequest>();
+        group.MapPut("/{id:long}", UpdateAsync).WithName("UpdateTrigger")
+            .WithSummary("Replace a trigger")
+            .AcceptsJson<TriggerRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteTrigger")
+            .WithSummary("Delete a trigger")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

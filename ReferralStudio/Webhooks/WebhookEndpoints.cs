@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
@@ -14,25 +17,40 @@ public static partial class WebhookEndpoints
 {
     public const string Path = "/webhooks/meta";
     public const string SignatureHeader = "X-Hub-Signature-256";
+    public const string ReceiveEndpointName = "ReceiveMetaWebhook";
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Path).WithTags("Webhooks").RequireRateLimiting(RateLimitingExtensions.Webhooks);
-        group.MapGet("", VerifySubscription).WithName("VerifyMetaSubscription");
-        group.MapPost("", ReceiveAsync).WithName("ReceiveMetaWebhook").DisableAntiforgery();
+        group.MapGet("", VerifySubscription).WithName("VerifyMetaSubscription")
+            .WithSummary("Meta's subscription handshake: echoes hub.challenge when the verify token matches")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        // No Accepts<T>(): routing would then refuse bodies without a JSON content type (415), and the
+        // signature, not the content type, decides. The body is described in MetaWebhookBodyTransformer.
+        group.MapPost("", ReceiveAsync).WithName(ReceiveEndpointName).DisableAntiforgery()
+            .WithSummary("Receive a signed delivery from Meta; 200 once it is stored durably")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     /// <summary>Meta's subscription handshake: echo the challenge when the verify token matches.</summary>
+    /// <remarks>[Required] here only documents the parameters: the checks themselves answer 403 (or 401) without them.</remarks>
     internal static Results<ContentHttpResult, ProblemHttpResult> VerifySubscription(
-        HttpRequest request, IOptions<MetaOptions> options)
+        [FromQuery(Name = "hub.mode"), Required, Description("Always 'subscribe'.")] string? mode,
+        [FromQuery(Name = "hub.verify_token"), Required, Description("The verify token typed into Meta's webhook settings (Meta:VerifyToken).")] string? token,
+        [FromQuery(Name = "hub.challenge"), Required, Description("Echoed back as the body when the token matches.")] string? challenge,
+        IOptions<MetaOptions> options)
     {
-        var mode = request.Query["hub.mode"].ToString();
-        var token = request.Query["hub.verify_token"].ToString();
-        var challenge = request.Query["hub.challenge"].ToString();
         var expected = options.Value.VerifyToken;
         var tokenMatches = expected.Length > 0 && Secrets.FixedTimeEquals(token, expected);
-        if (mode != "subscribe" || !tokenMatches || challenge.Length == 0)
+        if (mode != "subscribe" || !tokenMatches || string.IsNullOrEmpty(challenge))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
@@ -45,6 +63,7 @@ public static partial class WebhookEndpoints
 
     internal static async Task<IResult> ReceiveAsync(
         HttpContext context,
+        [FromHeader(Name = SignatureHeader), Required, Description("'sha256=' and the hex HMAC-SHA256 of the raw body, keyed with the app secret (Meta:AppSecret).")] string? signature,
         IOptions<MetaOptions> options,
         MetaSigningKey signingKey,
         InboxWriter inbox,
@@ -70,14 +89,14 @@ public static partial class WebhookEndpoints
             return TooLarge(settings.MaxBodyBytes);
         }
 
-        var signature = MetaSignature.Verify(body, request.Headers[SignatureHeader], signingKey.Bytes);
-        if (signature != SignatureCheck.Valid)
+        var check = MetaSignature.Verify(body, signature, signingKey.Bytes);
+        if (check != SignatureCheck.Valid)
         {
-            LogSignatureRefused(logger, signature);
+            LogSignatureRefused(logger, check);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Signature refused",
-                detail: signature switch
+                detail: check switch
                 {
                     SignatureCheck.Missing => $"The {SignatureHeader} header is missing.",
                     SignatureCheck.Malformed => $"The {SignatureHeader} header must be 'sha256=' followed by 64 hex digits.",

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi.Models;
+
+namespace ReferralStudio.Api.OpenApi;
+
+/// <summary>
+/// Raw JSON carried through as is (Meta's nested objects, such as a referral's ads context) is a JSON object
+/// with any properties; the generator would describe it as an untyped schema.
+/// </summary>
+internal sealed class JsonNodeSchemaTransformer : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var underlying = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type);
+        var type = underlying ?? context.JsonTypeInfo.Type;
+        if (type == typeof(JsonElement) || type == typeof(JsonNode) || type == typeof(JsonObject))
+        {
+            schema.Type = "object";
+            schema.AdditionalPropertiesAllowed = true;
+            // JsonElement? is a value type, whose nullability the generator only sees for primitives.
+            schema.Nullable |= underlying is not null;
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi.Models;
+
+namespace ReferralStudio.Api.OpenApi;
+
+/// <summary>Every 429 (see RateLimitingExtensions) carries Retry-After in whole seconds.</summary>
+internal sealed class RetryAfterHeaderTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses.TryGetValue("429", out var tooMany))
+        {
+            tooMany.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before the next request.",
+                Required = true,
+                Schema = new OpenApiSchema { Type = "integer", Minimum = 1 },
+            };
+        }
+
+        return Task.CompletedTask;
+    }
+}
