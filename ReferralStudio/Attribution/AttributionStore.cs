@@ -440,8 +440,9 @@ public sealed class AttributionStore : IDisposable
         referral,
         trigger)
     {
-        Participant = new ParticipantDto(conversation.ParticipantId, conversation.Phone, conversation.UserId, conversation.ParentUserId,
-            conversation.Username, parsed.ParticipantName ?? conversation.ParticipantName),
+        // WhatsApp only: elsewhere the sender is the participant, and this is the hot path's payload.
+        Participant = parsed.Identity is null ? null : new ParticipantDto(conversation.ParticipantId, conversation.Phone, conversation.UserId,
+            conversation.ParentUserId, conversation.Username, parsed.ParticipantName ?? conversation.ParticipantName),
     };
 
     private static ReferralDto ToDto(ParsedReferral r, ParsedEvent parsed, DateTimeOffset receivedAt, long? triggerId) => new(

@@ -185,7 +185,7 @@ public static class ConversionsApi
             dto.LastTouch,
             null)
         {
-            Participant = ParticipantDto.From(conversation),
+            Participant = conversation.Platform == Attribution.PlatformNames.WhatsApp ? ParticipantDto.From(conversation) : null,
             Conversion = new ConversionRef(conversion.Id, conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, dto.FirstTouch, dto.LastTouch),
         };
         await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);

@@ -43,8 +43,11 @@ public sealed record OutboundEventData(
     ReferralDto? Referral,
     TriggerRef? Trigger)
 {
-    /// <summary>Who the conversation is with (stable id; on WhatsApp also phone, BSUID, parent BSUID, username).</summary>
-    public ParticipantDto? Participant { get; init; }
+    /// <summary>
+    /// WhatsApp only: who the conversation is with, by its stable id, with the phone, BSUID, parent BSUID and username
+    /// (elsewhere <see cref="Sender"/> says all there is).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ParticipantDto? Participant { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MessageRef? Message { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConversionRef? Conversion { get; init; }
 }
