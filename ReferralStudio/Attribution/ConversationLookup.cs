@@ -121,8 +121,9 @@ public sealed class ConversationLookup : IDisposable
         HasInboundText = r.GetBoolean(9),
         ParticipantName = r.GetString(10),
         HasWaitingGreeting = r.GetBoolean(11),
-        Phone = r.GetString(12),
-        UserId = r.GetString(13),
+        // Usually the key itself (a WhatsApp conversation keyed by its phone or BSUID).
+        Phone = r.GetString(12, key.Participant),
+        UserId = r.GetString(13, key.Participant),
         ParentUserId = r.GetString(14),
         Username = r.GetString(15),
     };

@@ -176,6 +176,21 @@ public sealed class PreparedStatement : IDisposable
     public string? GetString(int column) =>
         IsNull(column) ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, column));
 
+    /// <summary>
+    /// The column's text, as <paramref name="known"/> itself when it holds the same text: a value the caller already
+    /// has (a lookup key) is not allocated again.
+    /// </summary>
+    public string? GetString(int column, string known)
+    {
+        if (IsNull(column))
+        {
+            return null;
+        }
+
+        var bytes = raw.sqlite3_column_blob(_statement, column);
+        return Ascii.Equals(bytes, known) ? known : Encoding.UTF8.GetString(bytes);
+    }
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)

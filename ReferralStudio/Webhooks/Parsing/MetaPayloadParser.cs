@@ -532,7 +532,7 @@ public static class MetaPayloadParser
 
         foreach (var contact in contacts.EnumerateArray())
         {
-            if ((phone is not null && ReadId(contact, "wa_id") == phone) || (userId is not null && ReadId(contact, "user_id") == userId))
+            if (IdEquals(contact, "wa_id", phone) || IdEquals(contact, "user_id", userId))
             {
                 return contact;
             }
@@ -730,6 +730,11 @@ public static class MetaPayloadParser
             _ => null,
         };
     }
+
+    /// <summary><see cref="ReadId"/> compared with <paramref name="id"/>, without allocating the id for string values.</summary>
+    private static bool IdEquals(JsonElement obj, string name, string? id) =>
+        id is not null && obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value)
+        && (value.ValueKind == JsonValueKind.String ? value.ValueEquals(id) : ReadId(obj, name) == id);
 
     private static string KindName(JsonValueKind kind) => kind switch
     {
