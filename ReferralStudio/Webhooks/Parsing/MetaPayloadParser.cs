@@ -429,8 +429,8 @@ public static class MetaPayloadParser
         }
 
         // A reaction is a user's emoji on an earlier message: never a new message or an attribution.
-        var type = ReadString(message, "type");
-        if (type == "reaction")
+        var hasType = message.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String;
+        if (hasType && type.ValueEquals("reaction"u8))
         {
             batch.Ignored++;
             return;
@@ -471,7 +471,7 @@ public static class MetaPayloadParser
             return;
         }
 
-        if (type == "system")
+        if (hasType && type.ValueEquals("system"u8))
         {
             ReadSystemMessage(batch, message, phoneNumberId!, identity, occurredAt!.Value);
             return;
