@@ -6,7 +6,7 @@ using ReferralStudio.Tests.Infrastructure;
 namespace ReferralStudio.Tests.Reliability;
 
 /// <summary>
-/// The built app (<c>bin/&lt;Configuration&gt;/net9.0/linux-x64/ReferralStudio</c>) as a separate OS process in
+/// The built app (<c>bin/&lt;Configuration&gt;/net10.0/ReferralStudio</c>) as a separate OS process in
 /// Production, so it can be killed with SIGKILL mid-request, exactly as a crash or an OOM kill would.
 /// </summary>
 internal sealed class AppProcess : IDisposable
@@ -44,7 +44,7 @@ internal sealed class AppProcess : IDisposable
         {
             // The test assembly is built in the same configuration as the app it references.
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            var path = Path.Combine(TestApp.RepoRoot, "bin", configuration, "net9.0", "linux-x64", "ReferralStudio");
+            var path = Path.Combine(TestApp.RepoRoot, "bin", configuration, "net10.0", "ReferralStudio");
             return File.Exists(path) ? path : throw new FileNotFoundException("Build the app first (dotnet build ReferralStudio.sln).", path);
         }
     }

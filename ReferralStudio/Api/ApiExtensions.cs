@@ -27,7 +27,6 @@ public static class ApiExtensions
                 .RequireAuthenticatedUser());
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer<ApiDocumentTransformer>()
-            .AddDocumentTransformer<RelativeSchemaReferenceTransformer>()
             .AddOperationTransformer<SecurityRequirementTransformer>()
             .AddOperationTransformer<RetryAfterHeaderTransformer>()
             .AddOperationTransformer<MetaWebhookBodyTransformer>()

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
@@ -191,7 +190,7 @@ public static class CampaignReport
     /// <summary>
     /// Whole days or hours from the rollup: the report's hot loop, a row per key and day (about 90,000 for 30 days
     /// of 200,000 conversations). Each call into SQLite costs more than the arithmetic, so the rows are stepped
-    /// through SQLite's C API directly (see <see cref="Native"/>), two counts come packed in one integer (counts
+    /// through SQLite's C API (SQLitePCL's raw calls on the prepared statement), two counts come packed in one integer (counts
     /// are never negative; ids and counts fit in 31 bits), and the value is read only where there are conversions.
     /// The statement runs in the connection's open read transaction.
     /// </summary>
@@ -209,12 +208,11 @@ public static class CampaignReport
             Check(db, raw.sqlite3_bind_int64(statement, 2, slice.From));
             Check(db, raw.sqlite3_bind_int64(statement, 3, slice.To));
             var sign = slice.Sign;
-            var handle = statement.DangerousGetHandle();
             int rc;
-            while ((rc = Native.sqlite3_step(handle)) == raw.SQLITE_ROW)
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                var keyAndConversations = Native.sqlite3_column_int64(handle, 0);
-                var convertedAndConversions = Native.sqlite3_column_int64(handle, 1);
+                var keyAndConversations = raw.sqlite3_column_int64(statement, 0);
+                var convertedAndConversions = raw.sqlite3_column_int64(statement, 1);
                 ref var total = ref totals.At(keyAndConversations >> 32);
                 total.Conversations += sign * (int)keyAndConversations;
                 total.Converted += sign * (int)(convertedAndConversions >> 32);
@@ -222,31 +220,12 @@ public static class CampaignReport
                 if (conversions != 0)
                 {
                     total.Conversions += sign * conversions;
-                    total.Value += sign * Native.sqlite3_column_double(handle, 2);
+                    total.Value += sign * raw.sqlite3_column_double(statement, 2);
                 }
             }
 
             Check(db, rc);
         }
-    }
-
-    /// <summary>
-    /// Three functions of the SQLite library the app already ships (e_sqlite3, from EF Core's SQLite bundle), called
-    /// on the raw statement pointer: through SQLitePCL each call also takes and releases the statement's SafeHandle,
-    /// which made the loop above a third slower. The statement is prepared, bound and finalized through SQLitePCL.
-    /// </summary>
-    private static class Native
-    {
-        private const string Library = "e_sqlite3";
-
-        [DllImport(Library)]
-        public static extern int sqlite3_step(IntPtr statement);
-
-        [DllImport(Library)]
-        public static extern long sqlite3_column_int64(IntPtr statement, int column);
-
-        [DllImport(Library)]
-        public static extern double sqlite3_column_double(IntPtr statement, int column);
     }
 
     private static void Check(sqlite3 db, int rc)

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace ReferralStudio.Api.OpenApi;
 
@@ -23,25 +23,27 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        document.Info ??= new OpenApiInfo();
         document.Info.Title = "ReferralStudio";
         document.Info.Description =
             "Referral attribution for Instagram, Messenger and WhatsApp conversations. Every /api operation needs the API key as "
             + "'Authorization: Bearer <Api:Key>'; errors are RFC 9457 problem details, and invalid input names each field in 'errors'.";
-        foreach (var server in document.Servers)
+        foreach (var server in document.Servers ?? [])
         {
-            server.Url = server.Url.TrimEnd('/');
+            server.Url = server.Url?.TrimEnd('/');
         }
 
         document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             Description = "The API key (configuration Api:Key) as a bearer token.",
         };
-        foreach (var tag in document.Tags)
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
-            tag.Description = TagDescriptions.GetValueOrDefault(tag.Name);
+            tag.Description = tag.Name is null ? null : TagDescriptions.GetValueOrDefault(tag.Name);
         }
 
         return Task.CompletedTask;

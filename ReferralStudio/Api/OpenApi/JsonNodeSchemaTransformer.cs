@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace ReferralStudio.Api.OpenApi;
 
@@ -17,10 +17,9 @@ internal sealed class JsonNodeSchemaTransformer : IOpenApiSchemaTransformer
         var type = underlying ?? context.JsonTypeInfo.Type;
         if (type == typeof(JsonElement) || type == typeof(JsonNode) || type == typeof(JsonObject))
         {
-            schema.Type = "object";
-            schema.AdditionalPropertiesAllowed = true;
             // JsonElement? is a value type, whose nullability the generator only sees for primitives.
-            schema.Nullable |= underlying is not null;
+            schema.Type = underlying is null ? JsonSchemaType.Object : JsonSchemaType.Object | JsonSchemaType.Null;
+            schema.AdditionalPropertiesAllowed = true;
         }
 
         return Task.CompletedTask;

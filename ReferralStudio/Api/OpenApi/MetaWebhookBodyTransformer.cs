@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 using ReferralStudio.Webhooks;
 
 namespace ReferralStudio.Api.OpenApi;
@@ -18,22 +18,22 @@ internal sealed class MetaWebhookBodyTransformer : IOpenApiOperationTransformer
             return Task.CompletedTask;
         }
 
-        var anyObject = new OpenApiSchema { Type = "object", AdditionalPropertiesAllowed = true };
+        var anyObject = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true };
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Content =
+            Content = new Dictionary<string, OpenApiMediaType>
             {
                 ["application/json"] = new OpenApiMediaType
                 {
                     Schema = new OpenApiSchema
                     {
-                        Type = "object",
+                        Type = JsonSchemaType.Object,
                         AdditionalPropertiesAllowed = true,
-                        Properties =
+                        Properties = new Dictionary<string, IOpenApiSchema>
                         {
-                            ["object"] = new OpenApiSchema { Type = "string", Description = "instagram, page or whatsapp_business_account." },
-                            ["entry"] = new OpenApiSchema { Type = "array", Items = anyObject, Description = "One entry per account, each with its events." },
+                            ["object"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "instagram, page or whatsapp_business_account." },
+                            ["entry"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = anyObject, Description = "One entry per account, each with its events." },
                         },
                     },
                 },

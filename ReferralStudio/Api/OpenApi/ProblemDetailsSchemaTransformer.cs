@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace ReferralStudio.Api.OpenApi;
 
@@ -18,16 +18,21 @@ internal sealed class ProblemDetailsSchemaTransformer : IOpenApiSchemaTransforme
             return Task.CompletedTask;
         }
 
-        schema.Properties["traceId"] = new OpenApiSchema { Type = "string", Description = "Identifies the request in the server's logs." };
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Required ??= new HashSet<string>();
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Identifies the request in the server's logs." };
         if (context.JsonTypeInfo.Type == typeof(ProblemDetails))
         {
-            schema.Properties["field"] = new OpenApiSchema { Type = "string", Description = "The header or field at fault." };
+            schema.Properties["field"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The header or field at fault." };
         }
 
         foreach (var name in new[] { "title", "status", "traceId" })
         {
             schema.Required.Add(name);
-            schema.Properties[name].Nullable = false;
+            if (schema.Properties[name] is OpenApiSchema property)
+            {
+                property.Type &= ~JsonSchemaType.Null;
+            }
         }
 
         return Task.CompletedTask;

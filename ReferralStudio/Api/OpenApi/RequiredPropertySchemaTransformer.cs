@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace ReferralStudio.Api.OpenApi;
 
@@ -14,7 +14,7 @@ internal sealed class RequiredPropertySchemaTransformer : IOpenApiSchemaTransfor
     {
         if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: false) == true)
         {
-            schema.Nullable = false;
+            schema.Type &= ~JsonSchemaType.Null;
             schema.Default = null;
         }
 

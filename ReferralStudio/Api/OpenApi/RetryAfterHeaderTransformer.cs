@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace ReferralStudio.Api.OpenApi;
 
@@ -8,13 +8,14 @@ internal sealed class RetryAfterHeaderTransformer : IOpenApiOperationTransformer
 {
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (operation.Responses.TryGetValue("429", out var tooMany))
+        if (operation.Responses?.TryGetValue("429", out var response) == true && response is OpenApiResponse tooMany)
         {
+            tooMany.Headers ??= new Dictionary<string, IOpenApiHeader>();
             tooMany.Headers["Retry-After"] = new OpenApiHeader
             {
                 Description = "Seconds to wait before the next request.",
                 Required = true,
-                Schema = new OpenApiSchema { Type = "integer", Minimum = 1 },
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
             };
         }
 

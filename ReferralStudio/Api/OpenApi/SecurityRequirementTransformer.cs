@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace ReferralStudio.Api.OpenApi;
 
@@ -15,11 +15,7 @@ internal sealed class SecurityRequirementTransformer : IOpenApiOperationTransfor
         var requirement = new OpenApiSecurityRequirement();
         if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeyAuthenticationHandler.PolicyName))
         {
-            var scheme = new OpenApiSecurityScheme
-            {
-                Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = ApiKeyAuthenticationHandler.SchemeName },
-            };
-            requirement[scheme] = [];
+            requirement[new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [];
         }
 
         operation.Security = [requirement];
