@@ -18,8 +18,10 @@ public sealed class PrefilledTextRefExtractor
 
     private const string GroupName = "ref";
 
-    // Bounds a pathological custom pattern; a slow match must never stall the webhook pipeline.
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+    // Bounds a pathological custom pattern (a message text is at most 4,096 characters); a slow match must never
+    // stall the webhook pipeline for long. Not tighter: on a busy machine a sound match can be preempted for 100 ms,
+    // and a timed-out match loses the person's code.
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Regex _regex;
 
@@ -41,6 +43,16 @@ public sealed class PrefilledTextRefExtractor
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"The prefilled-text pattern '{pattern}' is not a valid regular expression: {ex.Message}", nameof(pattern), ex);
+        }
+
+        // Compiled now, not inside the first real match's time budget.
+        try
+        {
+            _regex.IsMatch("ref: warm-up");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Only the warm-up; real texts get their own budget.
         }
 
         if (_regex.GroupNumberFromName(GroupName) < 0)
