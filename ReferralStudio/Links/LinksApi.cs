@@ -13,12 +13,20 @@ public sealed record LinkDto(string Platform, string Account, string Ref, string
 /// The query of <c>/api/links</c> as sent, read as strings so that a 400 names each bad field ([Required] only
 /// documents: <see cref="LinkBuilder"/> reports a missing one).
 /// </summary>
-public sealed record LinkQuery(
-    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)] string? Platform,
-    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)] string? Account,
-    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)] string? Ref,
-    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)] string? Template)
+public sealed class LinkQuery
 {
+    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)]
+    public string? Platform { get; init; }
+
+    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)]
+    public string? Account { get; init; }
+
+    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)]
+    public string? Ref { get; init; }
+
+    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)]
+    public string? Template { get; init; }
+
     public const string PlatformDescription = "instagram, messenger or whatsapp.";
     public const string AccountDescription = "The Instagram username, the Page username or the WhatsApp number itself.";
     public const string RefDescription = "An exact ref code (a pattern has no single link).";
@@ -26,17 +34,38 @@ public sealed record LinkQuery(
 }
 
 /// <summary>The query of <c>/api/links/qr</c> as sent: the link's fields and the print settings.</summary>
-public sealed record QrQuery(
-    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)] string? Platform,
-    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)] string? Account,
-    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)] string? Ref,
-    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)] string? Template,
-    [FromQuery(Name = "format"), Description("png (the default) or svg.")] string? Format,
-    [FromQuery(Name = "sizeMm"), Description("Width of the whole image in millimetres, 10 to 500 (default 30).")] string? SizeMm,
-    [FromQuery(Name = "dpi"), Description("PNG resolution, 72 to 1200 (default 300).")] string? Dpi,
-    [FromQuery(Name = "ecc"), Description("Error correction L, M (the default), Q or H.")] string? Ecc,
-    [FromQuery(Name = "quietZone"), Description("White border in modules, 0 to 10 (default 4).")] string? QuietZone,
-    [FromQuery(Name = "caption"), Description("Text printed under the code, at most 60 characters.")] string? Caption);
+public sealed class QrQuery
+{
+    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)]
+    public string? Platform { get; init; }
+
+    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)]
+    public string? Account { get; init; }
+
+    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)]
+    public string? Ref { get; init; }
+
+    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)]
+    public string? Template { get; init; }
+
+    [FromQuery(Name = "format"), Description("png (the default) or svg.")]
+    public string? Format { get; init; }
+
+    [FromQuery(Name = "sizeMm"), Description("Width of the whole image in millimetres, 10 to 500 (default 30).")]
+    public string? SizeMm { get; init; }
+
+    [FromQuery(Name = "dpi"), Description("PNG resolution, 72 to 1200 (default 300).")]
+    public string? Dpi { get; init; }
+
+    [FromQuery(Name = "ecc"), Description("Error correction L, M (the default), Q or H.")]
+    public string? Ecc { get; init; }
+
+    [FromQuery(Name = "quietZone"), Description("White border in modules, 0 to 10 (default 4).")]
+    public string? QuietZone { get; init; }
+
+    [FromQuery(Name = "caption"), Description("Text printed under the code, at most 60 characters.")]
+    public string? Caption { get; init; }
+}
 
 /// <summary>A QR request read from a query string, validated field by field.</summary>
 public sealed record QrRequest(string Platform, string Account, string Ref, string Url, string Format, QrOptions Options)
@@ -46,7 +75,7 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
     public static (QrRequest? Request, FieldErrors Errors) Read(QrQuery query)
     {
         var errors = new FieldErrors();
-        var link = ReadLink(new LinkQuery(query.Platform, query.Account, query.Ref, query.Template), errors);
+        var link = ReadLink(new LinkQuery { Platform = query.Platform, Account = query.Account, Ref = query.Ref, Template = query.Template }, errors);
         var format = (string.IsNullOrEmpty(query.Format) ? "png" : query.Format).ToLowerInvariant();
         if (format is not ("png" or "svg"))
         {

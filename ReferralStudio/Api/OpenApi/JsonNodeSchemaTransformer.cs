@@ -17,8 +17,8 @@ internal sealed class JsonNodeSchemaTransformer : IOpenApiSchemaTransformer
         var type = underlying ?? context.JsonTypeInfo.Type;
         if (type == typeof(JsonElement) || type == typeof(JsonNode) || type == typeof(JsonObject))
         {
-            // JsonElement? is a value type, whose nullability the generator only sees for primitives.
-            schema.Type = underlying is null ? JsonSchemaType.Object : JsonSchemaType.Object | JsonSchemaType.Null;
+            // The generator adds a nullable property's null itself (oneOf null and the component), so the component is an object only.
+            schema.Type = JsonSchemaType.Object;
             schema.AdditionalPropertiesAllowed = true;
         }
 
