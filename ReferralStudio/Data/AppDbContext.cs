@@ -103,9 +103,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             // Meta's refs are case-sensitive strings, but marketers search them ignoring case.
             e.Property(r => r.Ref).UseCollation("NOCASE");
             e.HasIndex(r => new { r.ConversationId, r.OccurredAt });
-            // Created as (Ref, OccurredAt DESC) by the FeedRefIndexNewestFirst migration, which EF Core 6 cannot model:
-            // re-creating this index through EF would lose the order that keeps the feed's ref-prefix page fast.
-            e.HasIndex(r => new { r.Ref, r.OccurredAt });
+            // Each ref's touches newest first: the feed's by-ref plan (FeedQuery.PrefixPlan.ByRef) meets the
+            // newest touches first and rejects the rest with one comparison.
+            e.HasIndex(r => new { r.Ref, r.OccurredAt }).IsDescending(false, true);
             e.HasIndex(r => r.OccurredAt);
             e.HasIndex(r => new { r.TriggerId, r.OccurredAt });
             e.HasIndex(r => new { r.Platform, r.OccurredAt });
