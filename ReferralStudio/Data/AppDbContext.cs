@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralStudio.Accounts;
 using ReferralStudio.Auth;
@@ -117,15 +114,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
         modelBuilder.Entity<Trigger>(e =>
         {
-            e.Property(t => t.Platforms).HasJsonConversion();
-            e.Property(t => t.AdIds).HasJsonConversion();
-            e.Property(t => t.Tags).HasJsonConversion();
+            // Small string lists are EF Core primitive collections: a JSON array in a TEXT column.
             e.Property(t => t.GreetingMode).HasConversion<int>();
         });
 
         modelBuilder.Entity<TriggerFiring>(e =>
         {
-            e.Property(f => f.Captures).HasJsonConversion();
             e.HasIndex(f => f.ReferralTouchId).IsUnique();
             e.HasIndex(f => new { f.TriggerId, f.FiredAt });
             e.HasIndex(f => f.ConversationId);
@@ -145,8 +139,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
             e.HasIndex(m => m.ConversationId);
         });
-
-        modelBuilder.Entity<WebhookSubscription>(e => e.Property(s => s.Events).HasJsonConversion());
 
         modelBuilder.Entity<OutboundDelivery>(e =>
         {
@@ -200,21 +192,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.ToUnixTimeMilliseconds(),
         v => DateTimeOffset.FromUnixTimeMilliseconds(v));
-}
-
-internal static class PropertyBuilderExtensions
-{
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>Small string lists as a JSON text column (EF Core 6 has no JSON columns).</summary>
-    public static PropertyBuilder<List<string>> HasJsonConversion(this PropertyBuilder<List<string>> property) =>
-        property.HasConversion(
-            v => JsonSerializer.Serialize(v, Json),
-            v => JsonSerializer.Deserialize<List<string>>(v, Json) ?? new List<string>(),
-            new ValueComparer<List<string>>(
-                (a, b) => a!.SequenceEqual(b!),
-                v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode())),
-                v => v.ToList()));
 }
 
 /// <summary>The one time encoding the database uses, shared with hand-written SQL.</summary>
