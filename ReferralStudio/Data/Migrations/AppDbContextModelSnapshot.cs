@@ -15,7 +15,7 @@ namespace ReferralStudio.Data.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "6.0.7");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("ReferralStudio.Accounts.BusinessAccount", b =>
                 {
@@ -356,7 +356,6 @@ namespace ReferralStudio.Data.Migrations
             modelBuilder.Entity("ReferralStudio.Data.InboundDelivery", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<byte[]>("Body")
@@ -395,7 +394,9 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToView("InboundDeliveries");
+                    b.ToTable((string)null);
+
+                    b.ToView("InboundDeliveries", (string)null);
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.InboxCursor", b =>
@@ -416,6 +417,19 @@ namespace ReferralStudio.Data.Migrations
                             Id = 1,
                             LastDeliveryId = 0L
                         });
+                });
+
+            modelBuilder.Entity("ReferralStudio.Data.PairIdentity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PairId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PairIdentities");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.ParticipantAlias", b =>
