@@ -44,7 +44,7 @@ public static class FilePair
     public static Guid Bind(Database database)
     {
         var state = Read(database);
-        Refuse(database, state);
+        Refuse(database.FilePath, database.InboxFilePath, state);
         switch (state)
         {
             case { MainId: { } id, InboxId: { } }:
@@ -86,18 +86,18 @@ public static class FilePair
     }
 
     /// <summary>Throws what is wrong with the pair and what to do; returns for a sound one.</summary>
-    public static void Refuse(Database database, State state)
+    public static void Refuse(string mainPath, string inboxPath, State state)
     {
         if (state is { MainId: { } expected, InboxId: { } found } && expected != found)
         {
             throw new FilePairException(
-                $"The inbox file {database.InboxFilePath} belongs to another database (identity {found}, expected {expected} from {database.FilePath}). {Remedy}");
+                $"The inbox file {inboxPath} belongs to another database (identity {found}, expected {expected} from {mainPath}). {Remedy}");
         }
 
         if (state is { MainId: { } mainId, InboxId: null } && (state.Cursor > 0 || state.InboxLastId > 0))
         {
             throw new FilePairException(
-                $"The inbox file {database.InboxFilePath} has no identity, but the main file {database.FilePath} has ({mainId}): " +
+                $"The inbox file {inboxPath} has no identity, but the main file {mainPath} has ({mainId}): " +
                 $"it is not this database's inbox (one from before identities, or a file restored without its main file). {Remedy}");
         }
 
@@ -105,7 +105,7 @@ public static class FilePair
         if (state.InboxLastId < state.Cursor)
         {
             throw new FilePairException(
-                $"The inbox file {database.InboxFilePath} ends at delivery id {state.InboxLastId}, but the main file {database.FilePath} has processed deliveries up to id {state.Cursor}: " +
+                $"The inbox file {inboxPath} ends at delivery id {state.InboxLastId}, but the main file {mainPath} has processed deliveries up to id {state.Cursor}: " +
                 $"the inbox was truncated or restored from an older backup than the main file, and new deliveries would get ids the processor has already passed " +
                 $"(acknowledged but never processed). {Remedy}");
         }
