@@ -1,6 +1,7 @@
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
 using ReferralStudio.Auth;
+using ReferralStudio.Backup;
 using ReferralStudio.Bench;
 using ReferralStudio.Components;
 using ReferralStudio.Data;
@@ -11,8 +12,15 @@ using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
 
+// backup <folder> and restore <folder>: commands on the two files, run instead of the web app.
+if (BackupCommands.Handles(args))
+{
+    return BackupCommands.Run(args, Console.Out, Console.Error);
+}
+
 var app = await Program.CreateAppAsync(args);
 await app.RunAsync();
+return 0;
 
 public partial class Program
 {

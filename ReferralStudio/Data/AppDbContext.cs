@@ -15,6 +15,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<InboundDelivery> InboundDeliveries => Set<InboundDelivery>();
     public DbSet<DeliveryOutcome> DeliveryOutcomes => Set<DeliveryOutcome>();
     public DbSet<InboxCursor> InboxCursors => Set<InboxCursor>();
+    public DbSet<PairIdentity> PairIdentities => Set<PairIdentity>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ReferralTouch> ReferralTouches => Set<ReferralTouch>();
@@ -62,6 +63,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.Property(c => c.Id).ValueGeneratedNever();
             e.HasData(new InboxCursor { Id = 1, LastDeliveryId = 0 });
         });
+
+        // Created empty: the identity is a new GUID written at first start (FilePair), never seeded.
+        modelBuilder.Entity<PairIdentity>(e => e.Property(p => p.Id).ValueGeneratedNever());
 
         modelBuilder.Entity<WebhookEvent>(e =>
         {

@@ -12,15 +12,20 @@ public static class DataExtensions
 
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetConnectionString(ConnectionStringName)
-            ?? "Data Source=data/referralstudio.db";
-        var database = new Database(configured, builder.Environment.ContentRootPath, builder.Configuration.GetConnectionString(InboxConnectionStringName));
+        var database = DatabaseFrom(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(database);
+        // Created by the container, so disposing the app releases it.
+        builder.Services.AddSingleton<InstanceLock>();
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
         builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
+
+    /// <summary>The two files as configured (the app, and the backup and restore commands, read the same keys).</summary>
+    public static Database DatabaseFrom(IConfiguration configuration, string contentRoot) =>
+        new(configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=data/referralstudio.db",
+            contentRoot, configuration.GetConnectionString(InboxConnectionStringName));
 
     /// <summary>The main file, with the inbox attached to every connection EF opens.</summary>
     public static DbContextOptionsBuilder<TContext> UseAppDatabase<TContext>(this DbContextOptionsBuilder<TContext> options, Database database)
@@ -30,12 +35,29 @@ public static class DataExtensions
     public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, Database database) =>
         options.UseSqlite(database.ConnectionString).AddInterceptors(new AttachInboxInterceptor(database));
 
-    /// <summary>Creates or upgrades both files' schemas through their checked-in migrations.</summary>
+    /// <summary>
+    /// Creates or upgrades both files' schemas through their checked-in migrations, holding the files
+    /// for this process; refuses (throws before anything serves) a main file and inbox that do not belong together.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         var database = app.Services.GetRequiredService<Database>();
-        await MigrateAsync(database);
-        app.Logger.LogInformation("Database ready at {Path} (inbox {Inbox})", database.FilePath, database.InboxFilePath);
+        var instance = app.Services.GetRequiredService<InstanceLock>();
+        instance.Acquire();
+        Guid pair;
+        try
+        {
+            pair = await MigrateAsync(database);
+        }
+        catch
+        {
+            // A refused app is never run nor disposed: let the operator's next attempt take the files.
+            instance.Dispose();
+            SqliteConnection.ClearAllPools();
+            throw;
+        }
+
+        app.Logger.LogInformation("Database ready at {Path} (inbox {Inbox}, pair {Pair})", database.FilePath, database.InboxFilePath, pair);
     }
 
     /// <summary>
@@ -59,9 +81,13 @@ public static class DataExtensions
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The inbox file first, then the main file (whose upgrade may hand deliveries over to the inbox).</summary>
-    public static async Task MigrateAsync(Database database)
+    /// <summary>
+    /// The inbox file first, then the main file (whose upgrade may hand deliveries over to the inbox); then
+    /// the pair is checked and, new or from before identities, given its identity (returned).
+    /// </summary>
+    public static async Task<Guid> MigrateAsync(Database database)
     {
+        FilePair.RefuseMissingInbox(database);
         await using (var inbox = new InboxDbContext(new DbContextOptionsBuilder<InboxDbContext>().UseSqlite(database.InboxConnectionString).Options))
         {
             await inbox.Database.MigrateAsync();
@@ -79,6 +105,7 @@ public static class DataExtensions
 
         // Connections opened during the migration predate the outcome table and lack the view.
         SqliteConnection.ClearAllPools();
+        return FilePair.Bind(database);
     }
 
     /// <summary>

@@ -71,6 +71,17 @@ public sealed class InboxCursor
     public long LastDeliveryId { get; set; }
 }
 
+/// <summary>
+/// The identity of a main file and inbox pair (one row, the same in both files): created once when the
+/// pair is, so a start with the inbox of another pair, or a restore of only one file, is refused
+/// instead of silently issuing delivery ids the cursor has already passed (see <see cref="FilePair"/>).
+/// </summary>
+public sealed class PairIdentity
+{
+    public int Id { get; set; }
+    public Guid PairId { get; set; }
+}
+
 /// <summary>Accepted or rejected; a duplicate of an accepted event is never stored twice.</summary>
 public enum EventStatus
 {

@@ -11,17 +11,22 @@ namespace ReferralStudio.Data;
 public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : DbContext(options)
 {
     public DbSet<StoredDelivery> InboundDeliveries => Set<StoredDelivery>();
+    public DbSet<PairIdentity> PairIdentities => Set<PairIdentity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<AppDbContext.UnixMillisecondsConverter>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.Entity<StoredDelivery>(e =>
         {
             e.ToTable(ReferralStudio.Data.Database.InboxTable);
             e.Property(d => d.Status).HasConversion<int>();
             e.HasIndex(d => d.ReceivedAt);
         });
+
+        modelBuilder.Entity<PairIdentity>(e => e.Property(p => p.Id).ValueGeneratedNever());
+    }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add --context InboxDbContext</c> build the model.</summary>

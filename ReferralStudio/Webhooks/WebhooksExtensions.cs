@@ -26,6 +26,14 @@ public static class WebhooksExtensions
         builder.Services.AddSingleton(new DeliveryProgress());
         builder.Services.AddSingleton<InboxWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
+        builder.Services.AddOptions<InboxOptions>()
+            .BindConfiguration(InboxOptions.Section)
+            .Validate(
+                o => o.RetainProcessedBodiesFor is null || o.RetainProcessedBodiesFor > TimeSpan.Zero,
+                "Inbox:RetainProcessedBodiesFor must be a positive duration (e.g. 30.00:00:00 for 30 days), or unset to keep every body.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<InboxRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
         return builder;
     }
 }

@@ -418,6 +418,19 @@ namespace ReferralStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ReferralStudio.Data.PairIdentity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PairId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PairIdentities");
+                });
+
             modelBuilder.Entity("ReferralStudio.Data.ParticipantAlias", b =>
                 {
                     b.Property<string>("Alias")
