@@ -42,7 +42,7 @@ trap cleanup EXIT
 
 echo "== build (Release)"
 dotnet build -c Release -nologo -v q ReferralStudio.csproj >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-dll=$(ls "$repo"/bin/Release/net9.0/*/ReferralStudio.dll | head -1)
+dll=$(ls "$repo"/bin/Release/net*/ReferralStudio.dll "$repo"/bin/Release/net*/*/ReferralStudio.dll 2>/dev/null | head -1)
 
 echo "== generate signed bodies"
 python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --single 200000 --batches 60 --batch-size 1000
