@@ -1,78 +1,48 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReferralStudio.Data;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Api;
 
-/// <summary>One referral touch; the platform extras appear only when Meta sent them.</summary>
-public sealed record ReferralDto(
-    string? Ref,
-    string? Source,
-    string? Type,
-    string Arrival,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset OccurredAt,
-    bool Passive,
-    bool CampaignTouch)
+/// <summary>One referral touch; the platform extras it inherits appear only when Meta sent them.</summary>
+public sealed record ReferralDto : ReferralDetails
 {
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AdId { get; init; }
-    /// <summary>Meta's <c>ads_context_data</c> object, as the object it is.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public JsonElement? AdsContextData { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CtwaClid { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceId { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceType { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceUrl { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Headline { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Body { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MediaType { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ImageUrl { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? VideoUrl { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ThumbnailUrl { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RefererUri { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ProductId { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Payload { get; init; }
-    /// <summary>The trigger that fired for this touch.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? TriggerId { get; init; }
-
-    public static ReferralDto? From(ReferralTouch? t) => t is null ? null : new(
-        t.Ref, t.Source, t.Type, t.Arrival, t.ReceivedAt, t.OccurredAt, t.Passive, t.IsCampaignTouch)
+    [JsonConstructor]
+    public ReferralDto()
     {
+    }
+
+    /// <summary>A touch with <paramref name="details"/>' extras (only those, whatever record it is).</summary>
+    public ReferralDto(ReferralDetails details)
+        : base(details)
+    {
+    }
+
+    public string? Ref { get; init; }
+    public string? Source { get; init; }
+    public string? Type { get; init; }
+    public string Arrival { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
+    public bool Passive { get; init; }
+    public bool CampaignTouch { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AdId { get; init; }
+    /// <summary>The trigger that fired for this touch.</summary>
+    [JsonPropertyOrder(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? TriggerId { get; init; }
+
+    public static ReferralDto? From(ReferralTouch? t) => t is null ? null : new(t.Details)
+    {
+        Ref = t.Ref,
+        Source = t.Source,
+        Type = t.Type,
+        Arrival = t.Arrival,
+        ReceivedAt = t.ReceivedAt,
+        OccurredAt = t.OccurredAt,
+        Passive = t.Passive,
+        CampaignTouch = t.IsCampaignTouch,
         AdId = t.AdId,
-        AdsContextData = JsonObject(t.AdsContextData),
-        CtwaClid = t.CtwaClid,
-        SourceId = t.SourceId,
-        SourceType = t.SourceType,
-        SourceUrl = t.SourceUrl,
-        Headline = t.Headline,
-        Body = t.Body,
-        MediaType = t.MediaType,
-        ImageUrl = t.ImageUrl,
-        VideoUrl = t.VideoUrl,
-        ThumbnailUrl = t.ThumbnailUrl,
-        RefererUri = t.RefererUri,
-        ProductId = t.ProductId,
-        Payload = t.Payload,
         TriggerId = t.TriggerId,
     };
-
-    /// <summary>A nested Meta object kept as its raw JSON text, handed on as JSON (text that is not JSON, as a string).</summary>
-    public static JsonElement? JsonObject(string? raw)
-    {
-        if (raw is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(raw);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return JsonSerializer.SerializeToElement(raw);
-        }
-    }
 }
 
 /// <summary>

@@ -107,16 +107,14 @@ public sealed class AttributionStore : IDisposable
             ON CONFLICT (DedupKey) DO NOTHING
             """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
             "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
-        _insertTouch = new PreparedStatement(connection, """
+        _insertTouch = new PreparedStatement(connection, $"""
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
-                AdId, AdsContextData, RefererUri, ProductId, Payload, CtwaClid, SourceId, SourceType, SourceUrl, Headline, Body,
-                MediaType, ImageUrl, VideoUrl, ThumbnailUrl, TriggerId, Platform, AccountId, ParticipantId, Simulated)
+                AdId, TriggerId, Platform, AccountId, ParticipantId, Simulated, {ReferralDetailsColumns.Names})
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
-                $adId, $adsContextData, $refererUri, $productId, $payload, $ctwaClid, $sourceId, $sourceType, $sourceUrl, $headline, $body,
-                $mediaType, $imageUrl, $videoUrl, $thumbnailUrl, $triggerId, $platform, $account, $participant, $simulated)
-            """, "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
-            "$adId", "$adsContextData", "$refererUri", "$productId", "$payload", "$ctwaClid", "$sourceId", "$sourceType", "$sourceUrl",
-            "$headline", "$body", "$mediaType", "$imageUrl", "$videoUrl", "$thumbnailUrl", "$triggerId", "$platform", "$account", "$participant", "$simulated");
+                $adId, $triggerId, $platform, $account, $participant, $simulated, {string.Join(", ", ReferralDetailsColumns.Parameters)})
+            """, [
+                "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
+                "$adId", "$triggerId", "$platform", "$account", "$participant", "$simulated", .. ReferralDetailsColumns.Parameters]);
         _markDelivery = new PreparedStatement(connection, """
             INSERT INTO DeliveryOutcomes (Status, Reason, ProcessedAt, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, DeliveryId)
             VALUES ($status, $reason, $processedAt, $events, $duplicates, $rejected, $ignored, $id)
@@ -445,24 +443,17 @@ public sealed class AttributionStore : IDisposable
             conversation.ParentUserId, conversation.Username, parsed.ParticipantName ?? conversation.ParticipantName),
     };
 
-    private static ReferralDto ToDto(ParsedReferral r, ParsedEvent parsed, DateTimeOffset receivedAt, long? triggerId) => new(
-        r.Ref, r.Source, r.Type, ArrivalNames.Of(r.Arrival), receivedAt, parsed.OccurredAt, parsed.Channel == EventChannel.Standby, r.IsCampaignTouch)
+    private static ReferralDto ToDto(ParsedReferral r, ParsedEvent parsed, DateTimeOffset receivedAt, long? triggerId) => new(r)
     {
+        Ref = r.Ref,
+        Source = r.Source,
+        Type = r.Type,
+        Arrival = ArrivalNames.Of(r.Arrival),
+        ReceivedAt = receivedAt,
+        OccurredAt = parsed.OccurredAt,
+        Passive = parsed.Channel == EventChannel.Standby,
+        CampaignTouch = r.IsCampaignTouch,
         AdId = r.AdId,
-        AdsContextData = ReferralDto.JsonObject(r.AdsContextData),
-        CtwaClid = r.CtwaClid,
-        SourceId = r.SourceId,
-        SourceType = r.SourceType,
-        SourceUrl = r.SourceUrl,
-        Headline = r.Headline,
-        Body = r.Body,
-        MediaType = r.MediaType,
-        ImageUrl = r.ImageUrl,
-        VideoUrl = r.VideoUrl,
-        ThumbnailUrl = r.ThumbnailUrl,
-        RefererUri = r.RefererUri,
-        ProductId = r.ProductId,
-        Payload = r.Payload,
         TriggerId = triggerId,
     };
 
@@ -542,26 +533,13 @@ public sealed class AttributionStore : IDisposable
         insert.Bind(9, parsed.OccurredAt);
         insert.Bind(10, delivery.ReceivedAt);
         insert.Bind(11, r.AdId);
-        insert.Bind(12, r.AdsContextData);
-        insert.Bind(13, r.RefererUri);
-        insert.Bind(14, r.ProductId);
-        insert.Bind(15, r.Payload);
-        insert.Bind(16, r.CtwaClid);
-        insert.Bind(17, r.SourceId);
-        insert.Bind(18, r.SourceType);
-        insert.Bind(19, r.SourceUrl);
-        insert.Bind(20, r.Headline);
-        insert.Bind(21, r.Body);
-        insert.Bind(22, r.MediaType);
-        insert.Bind(23, r.ImageUrl);
-        insert.Bind(24, r.VideoUrl);
-        insert.Bind(25, r.ThumbnailUrl);
-        insert.Bind(26, triggerId);
-        insert.Bind(27, PlatformNames.Of(parsed.Platform));
-        insert.Bind(28, parsed.AccountId);
+        insert.Bind(12, triggerId);
+        insert.Bind(13, PlatformNames.Of(parsed.Platform));
+        insert.Bind(14, parsed.AccountId);
         // The conversation's participant id, which stays the same whichever WhatsApp identifier the event carried.
-        insert.Bind(29, conversation.ParticipantId);
-        insert.Bind(30, delivery.Simulated);
+        insert.Bind(15, conversation.ParticipantId);
+        insert.Bind(16, delivery.Simulated);
+        ReferralDetailsColumns.Bind(insert, 17, r);
         return insert.ExecuteInsert()!.Value;
     }
 
