@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound;
+using ReferralStudio.Platforms;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks.Parsing;
 

@@ -1,14 +1,7 @@
+using ReferralStudio.Platforms;
 using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Webhooks.Parsing;
-
-/// <summary>The messaging platform a conversation lives on. Stored and serialized lower-case.</summary>
-public enum Platform
-{
-    Instagram,
-    Messenger,
-    WhatsApp,
-}
 
 /// <summary>What carried the event: a message, a postback (ice breaker, Get Started) or a standalone referral.</summary>
 public enum EventKind
