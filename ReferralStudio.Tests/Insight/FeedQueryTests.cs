@@ -225,7 +225,7 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
     [Fact]
     public async Task The_Ref_Index_Keeps_Each_Refs_Touches_Newest_First()
     {
-        // Set by a raw-SQL migration (EF Core 6 cannot model descending index columns); the by-ref plan is only
+        // Set by a raw-SQL migration (the model leaves the descending column out); the by-ref plan is only
         // fast with it.
         await using var db = data.Open();
         var connection = db.Database.GetDbConnection();

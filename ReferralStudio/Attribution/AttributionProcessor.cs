@@ -31,9 +31,8 @@ public sealed partial class AttributionProcessor(
     private const int DeliveriesPerQuery = 256;
     private const int ParseAheadMinimum = 8;
     // Long transactions are what make a backlog go fast: SQLite writes each dirty B-tree page once per
-    // commit, and an event dirties pages in a dozen indexes (1,000,000-event backlog: 10,446 events/s at
-    // 250 ms, 13,808 at 1 s, 16,131 at 3 s, 17,268 at 6 s; the 50,000-event cap kept 3 s runs from
-    // going longer). Only a backlog fills a transaction: the processor commits as soon as it has caught
+    // commit, and an event dirties pages in a dozen indexes (bench/RESULTS.md, session 3: throughput by
+    // transaction length). Only a backlog fills a transaction: the processor commits as soon as it has caught
     // up. The inbox is a file of its own, so acknowledgements never wait for this; during a backlog the
     // budget bounds how long dashboard edits, the senders' status updates and the live board wait.
     private static readonly TimeSpan TransactionBudget = TimeSpan.FromMilliseconds(6000);
@@ -106,7 +105,7 @@ public sealed partial class AttributionProcessor(
     /// It also writes without foreign key enforcement. Every row it writes references a row it read or
     /// created in the same transaction (a new conversation's row is inserted at commit, after its touches),
     /// so the checks can only be deferred, and deferred checks make each parent insert search every child
-    /// table for orphans: a quarter of the processor's time (12,614 -> 15,943 events/s). The tests check
+    /// table for orphans: a quarter of the processor's time (bench/RESULTS.md, session 4). The tests check
     /// what it wrote with <c>PRAGMA foreign_key_check</c>; every other connection enforces the keys.
     /// </para>
     /// </summary>

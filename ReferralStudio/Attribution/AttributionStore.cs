@@ -143,9 +143,6 @@ public sealed class AttributionStore : IDisposable
         Notices.Clear();
     }
 
-    /// <summary>The open transaction, for the processor's reads of the inbox on the same connection.</summary>
-    public SqliteTransaction? Transaction => _transaction;
-
     /// <summary>Writes back every conversation the transaction touched, advances the inbox cursor, then commits.</summary>
     public void Commit()
     {

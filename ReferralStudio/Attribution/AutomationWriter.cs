@@ -227,27 +227,3 @@ public sealed record TouchContext(
     bool Passive,
     Webhooks.Parsing.ParsedReferral Referral,
     DateTimeOffset OccurredAt);
-
-/// <summary>Small helpers for the hand-written, prepared SQL on the hot path.</summary>
-internal static class Sql
-{
-    public static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
-    public static void Set(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
-}

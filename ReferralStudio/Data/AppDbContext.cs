@@ -103,8 +103,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             // Meta's refs are case-sensitive strings, but marketers search them ignoring case.
             e.Property(r => r.Ref).UseCollation("NOCASE");
             e.HasIndex(r => new { r.ConversationId, r.OccurredAt });
-            // Created as (Ref, OccurredAt DESC) by the FeedRefIndexNewestFirst migration, which EF Core 6 cannot model:
-            // re-creating this index through EF would lose the order that keeps the feed's ref-prefix page fast.
+            // Created as (Ref, OccurredAt DESC) by the FeedRefIndexNewestFirst migration's raw SQL; the model leaves the
+            // order out, so re-creating this index through EF would lose the order that keeps the feed's ref-prefix page fast.
             e.HasIndex(r => new { r.Ref, r.OccurredAt });
             e.HasIndex(r => r.OccurredAt);
             e.HasIndex(r => new { r.TriggerId, r.OccurredAt });
@@ -214,7 +214,7 @@ internal static class PropertyBuilderExtensions
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Small string lists as a JSON text column (EF Core 6 has no JSON columns).</summary>
+    /// <summary>Small string lists as a JSON text column, through a converter (the columns predate EF Core's JSON mapping).</summary>
     public static PropertyBuilder<List<string>> HasJsonConversion(this PropertyBuilder<List<string>> property) =>
         property.HasConversion(
             v => JsonSerializer.Serialize(v, Json),
