@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReferralStudio.Accounts;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
@@ -20,11 +21,11 @@ public sealed class DemoLoader(
     InboxWriter inbox,
     DeliveryProgress progress,
     OutboundQueue outbound,
-    IConfiguration configuration,
+    IOptions<DemoOptions> options,
     TimeProvider time)
 {
-    /// <summary>How many conversations the demo set has (<c>Demo:Conversations</c>, default 3,000).</summary>
-    public int DefaultConversations => configuration.GetValue("Demo:Conversations", 3000);
+    /// <summary>How many conversations the demo set has (<c>Demo:Conversations</c>).</summary>
+    public int DefaultConversations => options.Value.Conversations;
 
     private const string DemoLike = DemoDataGenerator.AccountPrefix + "%";
 
