@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using ReferralStudio.Api;
+using ReferralStudio.Referrals;
 using ReferralStudio.Data;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;

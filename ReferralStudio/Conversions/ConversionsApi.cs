@@ -6,6 +6,7 @@ using ReferralStudio.Api;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound;
 using ReferralStudio.Platforms;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Conversions;
 
