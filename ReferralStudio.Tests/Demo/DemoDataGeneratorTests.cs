@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ReferralStudio.Demo;
+using ReferralStudio.Platforms;
 using ReferralStudio.Triggers.Matching;
 using ReferralStudio.Webhooks.Parsing;
 
@@ -165,7 +166,7 @@ public sealed class DemoDataGeneratorTests
         var triggers = parsed.Data.Triggers;
         Assert.All(triggers, t => Assert.Null(PatternRules.Validate(t.Pattern)));
         Assert.All(triggers, t => Assert.All(t.Tags, tag => Assert.Null(TagTemplates.Validate(tag, t.Pattern))));
-        Assert.All(triggers, t => Assert.All(t.Platforms, p => Assert.Contains(p, TriggerPlatforms.All)));
+        Assert.All(triggers, t => Assert.All(t.Platforms, p => Assert.Contains(p, PlatformNames.All)));
         Assert.Contains(triggers, t => !string.IsNullOrWhiteSpace(t.GreetingText));
         Assert.Contains(triggers, t => t.Pattern == "collab_*" && t.Tags.Contains("affiliate:{1}") && t.Tags.Contains("campaign:collab"));
         Assert.Contains(triggers, t => t.Pattern == "*_tiktok" && t.Tags.Contains("channel:tiktok"));
@@ -350,15 +351,15 @@ public sealed class DemoDataGeneratorTests
 
     private static string Name(Platform platform) => platform switch
     {
-        Platform.Instagram => TriggerPlatforms.Instagram,
-        Platform.Messenger => TriggerPlatforms.Messenger,
-        _ => TriggerPlatforms.WhatsApp,
+        Platform.Instagram => PlatformNames.Instagram,
+        Platform.Messenger => PlatformNames.Messenger,
+        _ => PlatformNames.WhatsApp,
     };
 
     private static Platform Parse(string platform) => platform switch
     {
-        TriggerPlatforms.Instagram => Platform.Instagram,
-        TriggerPlatforms.Messenger => Platform.Messenger,
+        PlatformNames.Instagram => Platform.Instagram,
+        PlatformNames.Messenger => Platform.Messenger,
         _ => Platform.WhatsApp,
     };
 

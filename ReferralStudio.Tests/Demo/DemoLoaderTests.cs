@@ -16,6 +16,16 @@ public sealed class DemoLoaderTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    public async Task Clearing_Reaches_Every_Table_Keyed_To_A_Conversation()
+    {
+        await using var db = await _app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+        Assert.Equal(
+            ["ConversationTags", "Conversions", "IdentityEvents", "OutgoingMessages", "ParticipantAliases", "ReferralTouches", "TriggerFirings", "WebhookEvents"],
+            DemoLoader.ConversationTables(db));
+    }
+
+    [Fact]
     public async Task Demo_Data_Goes_Through_The_Pipeline_And_Clears_Completely()
     {
         var demo = _app.Services.GetRequiredService<DemoLoader>();

@@ -3,7 +3,7 @@ using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Hosting;
 
-/// <summary>Outside Development a missing secret stops the app with a message naming the key.</summary>
+/// <summary>Outside Development a missing secret stops the app, and anywhere a value that would misbehave does, with a message naming the key.</summary>
 public sealed class StartupTests
 {
     [Theory]
@@ -26,6 +26,29 @@ public sealed class StartupTests
             TestApp.StartAsync(settings: new Dictionary<string, string?> { ["WhatsApp:TextRefPattern"] = "code=(\\w+)" }));
 
         Assert.Contains("WhatsApp:TextRefPattern", error.Message);
+    }
+
+    [Theory]
+    [InlineData("Outbound:MaxConcurrency", "0")]
+    [InlineData("Outbound:Timeout", "00:00:00")]
+    [InlineData("Outbound:DisableAfterFailures", "0")]
+    [InlineData("Outbound:Retry:BaseDelay", "-00:00:01")]
+    [InlineData("Outbound:Retry:MaxAttempts", "0")]
+    [InlineData("Outbound:Retry:JitterFraction", "1.5")]
+    [InlineData("Outbound:Retry:MaxDelay", "00:00:01")]
+    [InlineData("Meta:Timeout", "00:00:00")]
+    [InlineData("Meta:MaxAttempts", "0")]
+    [InlineData("Meta:GraphApiBaseUrl", "graph.facebook.com")]
+    [InlineData("Admin:MaxFailedSignIns", "0")]
+    [InlineData("Admin:LockoutDuration", "00:00:00")]
+    [InlineData("RateLimits:SignIn:PermitsPerMinute", "0")]
+    [InlineData("Demo:Conversations", "0")]
+    public async Task App_Refuses_To_Start_With_A_Setting_That_Would_Misbehave(string key, string value)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestApp.StartAsync(settings: new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(key, error.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ReferralStudio.Links;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Tests.Links;
@@ -213,7 +214,7 @@ public class LinkBuilderTests
     [Fact]
     public void Every_Platform_Has_A_Tracking_Note_And_Unknown_Ones_Are_Refused()
     {
-        Assert.All(Platforms.All, platform => Assert.False(string.IsNullOrWhiteSpace(TrackingNotes.For(platform))));
+        Assert.All(PlatformNames.All, platform => Assert.False(string.IsNullOrWhiteSpace(TrackingNotes.For(platform))));
         Assert.Throws<ArgumentException>(() => TrackingNotes.For("tiktok"));
     }
 }

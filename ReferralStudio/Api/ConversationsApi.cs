@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Api;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ReferralStudio.Attribution;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Api;
@@ -51,7 +51,7 @@ public sealed class FieldErrors
         }
 
         var normalized = value.ToLowerInvariant();
-        if (Array.IndexOf(PlatformNames.All, normalized) < 0)
+        if (!PlatformNames.IsKnown(normalized))
         {
             Add(field, $"platform must be one of {string.Join(", ", PlatformNames.All)}.");
             return null;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using ReferralStudio.Api;
+using ReferralStudio.Referrals;
 using ReferralStudio.Data;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -54,9 +54,8 @@ public sealed class AutomationWriter
             INSERT INTO OutboundDeliveries (SubscriptionId, MessageId, EventType, Payload, CreatedAt, Status, Attempts, NextAttemptAt, ReplayRequested)
             VALUES ($subscription, $messageId, $type, $payload, $at, 0, 0, $at, 0)
             """, "$subscription", "$messageId", "$type", "$payload", "$at");
-        _selectTouch = new PreparedStatement(connection, """
-            SELECT Ref, Source, Type, Arrival, ReceivedAt, OccurredAt, Passive, IsCampaignTouch, AdId, AdsContextData, CtwaClid,
-                   SourceId, SourceType, SourceUrl, Headline, Body, MediaType, ImageUrl, VideoUrl, ThumbnailUrl, RefererUri, ProductId, Payload, TriggerId
+        _selectTouch = new PreparedStatement(connection, $"""
+            SELECT Ref, Source, Type, Arrival, ReceivedAt, OccurredAt, Passive, IsCampaignTouch, AdId, TriggerId, {ReferralDetailsColumns.Names}
             FROM ReferralTouches WHERE Id = $id
             """, "$id");
     }
@@ -197,24 +196,18 @@ public sealed class AutomationWriter
                 return null;
             }
 
-            return new ReferralDto(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)!, r.GetDateTime(4), r.GetDateTime(5), r.GetBoolean(6), r.GetBoolean(7))
+            return new ReferralDto(ReferralDetailsColumns.Read(r, 10))
             {
+                Ref = r.GetString(0),
+                Source = r.GetString(1),
+                Type = r.GetString(2),
+                Arrival = r.GetString(3)!,
+                ReceivedAt = r.GetDateTime(4),
+                OccurredAt = r.GetDateTime(5),
+                Passive = r.GetBoolean(6),
+                CampaignTouch = r.GetBoolean(7),
                 AdId = r.GetString(8),
-                AdsContextData = ReferralDto.JsonObject(r.GetString(9)),
-                CtwaClid = r.GetString(10),
-                SourceId = r.GetString(11),
-                SourceType = r.GetString(12),
-                SourceUrl = r.GetString(13),
-                Headline = r.GetString(14),
-                Body = r.GetString(15),
-                MediaType = r.GetString(16),
-                ImageUrl = r.GetString(17),
-                VideoUrl = r.GetString(18),
-                ThumbnailUrl = r.GetString(19),
-                RefererUri = r.GetString(20),
-                ProductId = r.GetString(21),
-                Payload = r.GetString(22),
-                TriggerId = r.GetInt64OrNull(23),
+                TriggerId = r.GetInt64OrNull(9),
             };
         }
         finally
@@ -234,27 +227,3 @@ public sealed record TouchContext(
     bool Passive,
     Webhooks.Parsing.ParsedReferral Referral,
     DateTimeOffset OccurredAt);
-
-/// <summary>Small helpers for the hand-written, prepared SQL on the hot path.</summary>
-internal static class Sql
-{
-    public static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
-    public static void Set(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
-}

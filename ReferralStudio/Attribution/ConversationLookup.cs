@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Attribution;

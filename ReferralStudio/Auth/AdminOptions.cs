@@ -1,3 +1,5 @@
+using ReferralStudio.Hosting;
+
 namespace ReferralStudio.Auth;
 
 /// <summary>The first administrator (section <c>Admin</c>), created on first start if missing.</summary>
@@ -13,4 +15,11 @@ public sealed class AdminOptions
     public int MaxFailedSignIns { get; set; } = 5;
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The rules that hold in every environment, checked at start, each naming its key.</summary>
+    internal IEnumerable<string?> Rules() =>
+    [
+        OptionsRules.AtLeast(MaxFailedSignIns, 1, $"{Section}:MaxFailedSignIns"),
+        OptionsRules.Positive(LockoutDuration, $"{Section}:LockoutDuration"),
+    ];
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using ReferralStudio.Hosting;
 
 namespace ReferralStudio.Auth;
 
@@ -14,7 +15,7 @@ public static class AuthExtensions
                 "Admin:Email is required outside Development (set it in configuration or the Admin__Email environment variable).")
             .Validate(o => builder.Environment.IsDevelopment() || o.Password.Length >= 12,
                 "Admin:Password is required outside Development, at least 12 characters (Admin__Password).")
-            .ValidateOnStart();
+            .ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<IPasswordHasher<DashboardUser>, PasswordHasher<DashboardUser>>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

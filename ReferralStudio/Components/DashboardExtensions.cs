@@ -1,5 +1,6 @@
 using Radzen;
 using ReferralStudio.Components.Studio;
+using ReferralStudio.Hosting;
 using ReferralStudio.Insight;
 using ReferralStudio.Links;
 
@@ -19,6 +20,7 @@ public static class DashboardExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<Simulation.Simulator>();
+        builder.Services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<Demo.DemoLoader>();
         return builder;
     }

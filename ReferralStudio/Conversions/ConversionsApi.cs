@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound;
+using ReferralStudio.Platforms;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Conversions;
 
@@ -185,7 +187,7 @@ public static class ConversionsApi
             dto.LastTouch,
             null)
         {
-            Participant = conversation.Platform == Attribution.PlatformNames.WhatsApp ? ParticipantDto.From(conversation) : null,
+            Participant = conversation.Platform == PlatformNames.WhatsApp ? ParticipantDto.From(conversation) : null,
             Conversion = new ConversionRef(conversion.Id, conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, dto.FirstTouch, dto.LastTouch),
         };
         await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);

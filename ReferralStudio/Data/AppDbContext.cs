@@ -114,6 +114,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             // The feed's exact search also looks up ad and account ids.
             e.HasIndex(r => new { r.AdId, r.OccurredAt });
             e.HasIndex(r => new { r.AccountId, r.OccurredAt });
+            // The extras are one type; each keeps the column named after it, as the hot path's SQL writes them.
+            e.ComplexProperty(r => r.Details, details =>
+            {
+                foreach (var property in details.Metadata.ComplexType.GetProperties())
+                {
+                    property.SetColumnName(property.Name);
+                }
+            });
         });
 
         modelBuilder.Entity<Trigger>(e =>

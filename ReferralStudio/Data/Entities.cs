@@ -1,3 +1,5 @@
+using ReferralStudio.Referrals;
+
 namespace ReferralStudio.Data;
 
 /// <summary>What became of one POST to <c>/webhooks/meta</c>. Stored as an integer.</summary>
@@ -204,20 +206,8 @@ public sealed class ReferralTouch
     public DateTimeOffset OccurredAt { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public string? AdId { get; set; }
-    public string? AdsContextData { get; set; }
-    public string? RefererUri { get; set; }
-    public string? ProductId { get; set; }
-    public string? Payload { get; set; }
-    public string? CtwaClid { get; set; }
-    public string? SourceId { get; set; }
-    public string? SourceType { get; set; }
-    public string? SourceUrl { get; set; }
-    public string? Headline { get; set; }
-    public string? Body { get; set; }
-    public string? MediaType { get; set; }
-    public string? ImageUrl { get; set; }
-    public string? VideoUrl { get; set; }
-    public string? ThumbnailUrl { get; set; }
+    /// <summary>The platform extras, in columns of their own (a complex type).</summary>
+    public ReferralDetails Details { get; set; } = new();
     /// <summary>The trigger that fired for this touch, if any.</summary>
     public long? TriggerId { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ReferralStudio.Platforms;
 
 namespace ReferralStudio.Demo;
 
@@ -74,9 +75,9 @@ public static class DemoDataGenerator
 
     public static IReadOnlyList<DemoAccount> Accounts { get; } =
     [
-        new("instagram", InstagramAccountId, "acme.demo"),
-        new("messenger", PageId, "acmedemo"),
-        new("whatsapp", PhoneNumberId, "+15550100200"),
+        new(PlatformNames.Instagram, InstagramAccountId, "acme.demo"),
+        new(PlatformNames.Messenger, PageId, "acmedemo"),
+        new(PlatformNames.WhatsApp, PhoneNumberId, "+15550100200"),
     ];
 
     public static IReadOnlyList<DemoTrigger> Triggers { get; } =
@@ -250,9 +251,9 @@ public static class DemoDataGenerator
 
     private static string PlatformName(Net net) => net switch
     {
-        Net.Instagram => "instagram",
-        Net.Messenger => "messenger",
-        _ => "whatsapp",
+        Net.Instagram => PlatformNames.Instagram,
+        Net.Messenger => PlatformNames.Messenger,
+        _ => PlatformNames.WhatsApp,
     };
 
     private static string ObjectName(Net net) => net switch

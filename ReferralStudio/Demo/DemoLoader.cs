@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReferralStudio.Accounts;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
@@ -20,11 +21,11 @@ public sealed class DemoLoader(
     InboxWriter inbox,
     DeliveryProgress progress,
     OutboundQueue outbound,
-    IConfiguration configuration,
+    IOptions<DemoOptions> options,
     TimeProvider time)
 {
-    /// <summary>How many conversations the demo set has (<c>Demo:Conversations</c>, default 3,000).</summary>
-    public int DefaultConversations => configuration.GetValue("Demo:Conversations", 3000);
+    /// <summary>How many conversations the demo set has (<c>Demo:Conversations</c>).</summary>
+    public int DefaultConversations => options.Value.Conversations;
 
     private const string DemoLike = DemoDataGenerator.AccountPrefix + "%";
 
@@ -96,14 +97,8 @@ public sealed class DemoLoader(
         string[] statements =
         [
             $"UPDATE Conversations SET FirstReferralId = NULL, LatestReferralId = NULL WHERE Id IN {demo}",
-            $"DELETE FROM Conversions WHERE ConversationId IN {demo}",
-            $"DELETE FROM TriggerFirings WHERE ConversationId IN {demo}",
-            $"DELETE FROM ConversationTags WHERE ConversationId IN {demo}",
-            $"DELETE FROM OutgoingMessages WHERE ConversationId IN {demo}",
-            $"DELETE FROM ReferralTouches WHERE ConversationId IN {demo}",
-            $"DELETE FROM ParticipantAliases WHERE ConversationId IN {demo}",
-            $"DELETE FROM IdentityEvents WHERE ConversationId IN {demo}",
             "DELETE FROM DeliveryOutcomes WHERE DeliveryId IN (SELECT DeliveryId FROM WebhookEvents WHERE AccountId LIKE 'demo-%')",
+            .. ConversationTables(db).Select(table => $"DELETE FROM \"{table}\" WHERE ConversationId IN {demo}"),
             "DELETE FROM WebhookEvents WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM Conversations WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM BusinessAccounts WHERE AccountId LIKE 'demo-%'",
@@ -125,6 +120,17 @@ public sealed class DemoLoader(
             await triggers.DeleteAsync(id, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Every table whose rows belong to a conversation (a <c>ConversationId</c> column), read from the model, so a
+    /// feature's new table is cleared with the rest. Only the conversation's own referral ids point back at them,
+    /// and they are cleared first.
+    /// </summary>
+    internal static IEnumerable<string> ConversationTables(AppDbContext db) =>
+        db.Model.GetEntityTypes()
+            .Where(t => t.ClrType != typeof(Conversation) && t.GetViewName() is null && t.FindProperty(nameof(ReferralTouch.ConversationId)) is not null)
+            .Select(t => t.GetTableName()!)
+            .Order(StringComparer.Ordinal);
 
     /// <summary>The inbox is a file of its own, written only through its own connection (the cursor never moves back).</summary>
     private void DeleteFromInbox(List<long> ids)

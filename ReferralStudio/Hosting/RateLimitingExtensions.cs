@@ -25,9 +25,12 @@ public static class RateLimitingExtensions
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => o.Api.PermitsPerMinute > 0 && o.SignIn.PermitsPerMinute > 0 && o.Webhooks.PermitsPerSecond > 0,
-                "RateLimits: every PermitsPerMinute / PermitsPerSecond must be positive.")
-            .ValidateOnStart();
+            .ValidateRules(o =>
+            [
+                OptionsRules.AtLeast(o.Api.PermitsPerMinute, 1, $"{RateLimitOptions.Section}:Api:PermitsPerMinute"),
+                OptionsRules.AtLeast(o.SignIn.PermitsPerMinute, 1, $"{RateLimitOptions.Section}:SignIn:PermitsPerMinute"),
+                OptionsRules.AtLeast(o.Webhooks.PermitsPerSecond, 1, $"{RateLimitOptions.Section}:Webhooks:PermitsPerSecond"),
+            ]);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -189,10 +189,9 @@ public static class FeedQuery
     }
 
     /// <summary>
-    /// Counts matching touches, stopping at <paramref name="limit"/>. EF Core 6 turns <c>Take(n).Count()</c> into a
-    /// subquery selecting every column (dotnet/efcore#29667), so SQLite reads each matching row; summing ones keeps
-    /// the subquery to the columns the filter needs, which an index usually holds (10 ms instead of 200 ms for
-    /// 100,000 matches here).
+    /// Counts matching touches, stopping at <paramref name="limit"/>. EF Core turned <c>Take(n).Count()</c> into a
+    /// subquery selecting every column (dotnet/efcore#29667, seen on EF Core 6), so SQLite read each matching row;
+    /// summing ones keeps the subquery to the columns the filter needs, which an index usually holds.
     /// </summary>
     private static Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken) =>
         touches.Select(t => 1).Take(limit).SumAsync(cancellationToken);
@@ -204,13 +203,13 @@ public static class FeedQuery
         /// The prefix's range of <c>IX_ReferralTouches_Ref_OccurredAt</c>, sorted by time: the ids of the page come
         /// from the index alone (unless the arrival filter needs the row), then the page's rows by id. The index holds each
         /// ref's touches newest first, so once the sort holds skip + take ids most entries are dropped after one
-        /// comparison. Cost grows with the number of matches (about 0.1 µs each here).
+        /// comparison. Cost grows with the number of matches.
         /// </summary>
         ByRef,
 
         /// <summary>
         /// <c>IX_ReferralTouches_OccurredAt</c> newest first, each touch checked against the prefix, stopping after
-        /// skip + take matches. Cost grows with the touches walked past (about 1 µs each, a row lookup), that is
+        /// skip + take matches. Cost grows with the touches walked past (a row lookup each), that is
         /// with (skip + take) / share of touches matching.
         /// </summary>
         NewestFirst,
@@ -220,7 +219,7 @@ public static class FeedQuery
     /// A prefix matching more than this many touches per row up to the end of the page is read newest first:
     /// walking the time index then passes at most 1/50 of the touches (20,000 of a million), while the by-ref
     /// plan below the threshold sorts at most 50 matches per row wanted (102,500 for rows 2,001 to 2,050).
-    /// Both cost 10 to 20 ms at the threshold on the 1,000,000-touch benchmark (bench/RESULTS.md).
+    /// Both cost about the same at the threshold on the 1,000,000-touch benchmark (bench/RESULTS.md).
     /// </summary>
     internal const int DenseFactor = 50;
 
@@ -239,7 +238,7 @@ public static class FeedQuery
 
     /// <summary>
     /// How far the count goes: past <see cref="CountCap"/> up to the plan threshold while the (Ref, OccurredAt)
-    /// index alone answers it (about 0.05 µs a match); with the arrival filter every match costs a row lookup,
+    /// index alone answers it (cheap per match); with the arrival filter every match costs a row lookup,
     /// so the count stops at the cap and more than <see cref="CountCap"/> matches count as dense.
     /// </summary>
     internal static int PrefixCountCap(FeedFilter filter, int skip, int take) =>
@@ -262,7 +261,7 @@ public static class FeedQuery
         }
 
         // The page's ids first, then their rows by primary key (an IN list of at most one page). As one statement
-        // EF writes the second step as a correlated EXISTS, which SQLite 3.50 runs once per touch (55-70 ms).
+        // EF wrote the second step as a correlated EXISTS, which SQLite 3.50 ran once per touch (bench/RESULTS.md).
         var ids = await Newest(Apply(Through(db, ThroughRefIndex), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken);
         return await Project(db, Newest(db.ReferralTouches.AsNoTracking().Where(t => ids.Contains(t.Id)))).ToListAsync(cancellationToken);
     }

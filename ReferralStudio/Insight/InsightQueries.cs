@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Insight;
 
@@ -59,14 +60,14 @@ public static class InsightQueries
             .CountAsync(c => db.Conversions.Any(v => v.ConversationId == c.Id), cancellationToken);
 
         var campaigns = new List<(string, int)>();
-        await foreach (var r in QueryAsync(db, """
-                SELECT COALESCE(tr.Name, t.Ref, 'ad ' || t.AdId), COUNT(*) AS n
+        await foreach (var r in QueryAsync(db, $"""
+                SELECT {CampaignNames.Sql("tr.Name", "t.Ref", "t.AdId")}, COUNT(*) AS n
                 FROM Conversations c JOIN ReferralTouches t ON t.Id = c.FirstReferralId LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
                 WHERE c.FirstReferralAt >= $since AND c.FirstReferralAt < $until
                 GROUP BY 1 ORDER BY n DESC LIMIT 8
                 """, [("$since", UnixMs.From(since)), ("$until", UnixMs.From(until))], cancellationToken))
         {
-            campaigns.Add((r.IsDBNull(0) ? "(none)" : r.GetString(0), r.GetInt32(1)));
+            campaigns.Add((r.GetString(0), r.GetInt32(1)));
         }
 
         var affiliates = new List<(string, int)>();

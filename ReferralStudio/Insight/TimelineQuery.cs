@@ -40,7 +40,7 @@ public static class TimelineQuery
             var label = t.Id == conversation.FirstReferralId ? "First touch"
                 : t.Id == conversation.LatestReferralId ? "Latest touch"
                 : t.IsCampaignTouch ? "Touch" : "Referral (context)";
-            var code = t.Ref ?? (t.AdId is null ? t.ProductId is null ? "no ref" : $"product {t.ProductId}" : $"ad {t.AdId}");
+            var code = t.Ref ?? (t.AdId is null ? t.Details.ProductId is null ? "no ref" : $"product {t.Details.ProductId}" : $"ad {t.AdId}");
             var detail = $"{t.Arrival.Replace('_', ' ')}{(t.Source is null ? "" : $" · source {t.Source}")}{(t.TriggerId is null ? "" : $" · trigger {TriggerName(t.TriggerId)}")}{(t.Passive ? " · standby" : "")}{(t.Simulated ? " · simulated" : "")}";
             items.Add(new TimelineItem(t.OccurredAt, TimelineKind.Referral, $"{label}: {code}", detail, t.IsCampaignTouch));
         }

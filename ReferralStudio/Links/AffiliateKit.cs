@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Links;
@@ -125,7 +126,7 @@ public static class AffiliateKit
     public static FieldError? Validate(KitOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!Platforms.IsKnown(options.Platform))
+        if (!PlatformNames.IsKnown(options.Platform))
         {
             return new("platform", "Choose Instagram, Messenger or WhatsApp.");
         }
@@ -135,7 +136,7 @@ public static class AffiliateKit
             return new(AccountField(options.Platform), "Enter the account the QR codes should open.");
         }
 
-        foreach (var platform in Platforms.All)
+        foreach (var platform in PlatformNames.All)
         {
             if (Account(options, platform) is { } account && LinkBuilder.ValidateAccount(platform, account) is { } error)
             {
@@ -143,7 +144,7 @@ public static class AffiliateKit
             }
         }
 
-        if (Account(options, Platforms.WhatsApp) is not null && LinkBuilder.ValidateWhatsAppTemplate(options.WhatsAppTemplate) is { } templateError)
+        if (Account(options, PlatformNames.WhatsApp) is not null && LinkBuilder.ValidateWhatsAppTemplate(options.WhatsAppTemplate) is { } templateError)
         {
             return new("whatsAppTemplate", templateError);
         }
@@ -173,7 +174,7 @@ public static class AffiliateKit
         }
 
         var qr = options.Qr ?? new QrOptions();
-        var linked = Platforms.All.Where(p => Account(options, p) is not null).ToList();
+        var linked = PlatformNames.All.Where(p => Account(options, p) is not null).ToList();
         var timestamp = options.Timestamp ?? FixedTimestamp;
 
         var csv = new StringBuilder("\uFEFF"); // Excel reads UTF-8 (accented names) only with a BOM
@@ -236,9 +237,9 @@ public static class AffiliateKit
     {
         var account = platform switch
         {
-            Platforms.Instagram => options.InstagramUsername,
-            Platforms.Messenger => options.MessengerPage,
-            Platforms.WhatsApp => options.WhatsAppNumber,
+            PlatformNames.Instagram => options.InstagramUsername,
+            PlatformNames.Messenger => options.MessengerPage,
+            PlatformNames.WhatsApp => options.WhatsAppNumber,
             _ => null,
         };
 
@@ -247,8 +248,8 @@ public static class AffiliateKit
 
     private static string AccountField(string platform) => platform switch
     {
-        Platforms.Instagram => "instagramUsername",
-        Platforms.Messenger => "messengerPage",
+        PlatformNames.Instagram => "instagramUsername",
+        PlatformNames.Messenger => "messengerPage",
         _ => "whatsAppNumber",
     };
 
@@ -258,7 +259,7 @@ public static class AffiliateKit
         codes.csv: one row per affiliate: the name, their code, the link the QR code opens, and a link per platform.
         qr/<code>.png: the QR code for that link, {qr.SizeMm:0.#} mm wide at {qr.Dpi} DPI, for print and screens.
         qr/<code>.svg: the same QR code as a vector, {qr.SizeMm:0.#} mm wide, for print shops and design tools.
-        The QR codes open {Platforms.DisplayName(platform)}. {TrackingNotes.For(platform)}
+        The QR codes open {PlatformNames.DisplayName(platform)}. {TrackingNotes.For(platform)}
 
         """).ReplaceLineEndings("\r\n");
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReferralStudio.Platforms;
 using ReferralStudio.Triggers.Matching;
 using ReferralStudio.Webhooks.Parsing;
 
@@ -64,7 +65,7 @@ public static class LinkBuilder
     /// </summary>
     public static LinkResult Build(string platform, string account, string @ref, string? whatsAppTemplate = null)
     {
-        if (!Platforms.IsKnown(platform))
+        if (!PlatformNames.IsKnown(platform))
         {
             return LinkResult.Invalid("platform", "Choose Instagram, Messenger or WhatsApp.");
         }
@@ -81,7 +82,7 @@ public static class LinkBuilder
             return LinkResult.Invalid("code", codeError);
         }
 
-        if (platform == Platforms.WhatsApp)
+        if (platform == PlatformNames.WhatsApp)
         {
             var templateError = ValidateWhatsAppTemplate(whatsAppTemplate);
             return templateError is null
@@ -89,15 +90,15 @@ public static class LinkBuilder
                 : LinkResult.Invalid("template", templateError);
         }
 
-        return LinkResult.Ok(platform == Platforms.Instagram ? Instagram(account, @ref) : Messenger(account, @ref));
+        return LinkResult.Ok(platform == PlatformNames.Instagram ? Instagram(account, @ref) : Messenger(account, @ref));
     }
 
     /// <summary>The account check that fits <paramref name="platform"/>: username, Page username or phone number.</summary>
     public static string? ValidateAccount(string platform, string? account) => platform switch
     {
-        Platforms.Instagram => ValidateInstagramUsername(account),
-        Platforms.Messenger => ValidatePageUsername(account),
-        Platforms.WhatsApp => ValidateWhatsAppNumber(account),
+        PlatformNames.Instagram => ValidateInstagramUsername(account),
+        PlatformNames.Messenger => ValidatePageUsername(account),
+        PlatformNames.WhatsApp => ValidateWhatsAppNumber(account),
         _ => "Choose Instagram, Messenger or WhatsApp.",
     };
 

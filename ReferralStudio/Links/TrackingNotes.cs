@@ -1,3 +1,5 @@
+using ReferralStudio.Platforms;
+
 namespace ReferralStudio.Links;
 
 /// <summary>
@@ -15,12 +17,12 @@ public static class TrackingNotes
     public const string WhatsApp =
         "A wa.me link only fills in a message with the code; the person can edit or delete it before sending, so some chats arrive without it.";
 
-    /// <exception cref="ArgumentException">The platform is not one of <see cref="Platforms.All"/>.</exception>
+    /// <exception cref="ArgumentException">The platform is not one of <see cref="PlatformNames.All"/>.</exception>
     public static string For(string platform) => platform switch
     {
-        Platforms.Instagram => Instagram,
-        Platforms.Messenger => Messenger,
-        Platforms.WhatsApp => WhatsApp,
+        PlatformNames.Instagram => Instagram,
+        PlatformNames.Messenger => Messenger,
+        PlatformNames.WhatsApp => WhatsApp,
         _ => throw new ArgumentException($"Unknown platform '{platform}'.", nameof(platform)),
     };
 }

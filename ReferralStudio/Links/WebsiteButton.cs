@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Links;
@@ -33,16 +34,16 @@ public static class WebsiteButton
 
     public static string DefaultLabel(string platform) => platform switch
     {
-        Platforms.Instagram => "Message us on Instagram",
-        Platforms.Messenger => "Message us on Messenger",
+        PlatformNames.Instagram => "Message us on Instagram",
+        PlatformNames.Messenger => "Message us on Messenger",
         _ => "Message us on WhatsApp",
     };
 
     // White text on each brand's colour, dark enough for contrast.
     public static string DefaultBackground(string platform) => platform switch
     {
-        Platforms.Instagram => "#c13584",
-        Platforms.Messenger => "#0866ff",
+        PlatformNames.Instagram => "#c13584",
+        PlatformNames.Messenger => "#0866ff",
         _ => "#128c7e",
     };
 
@@ -50,7 +51,7 @@ public static class WebsiteButton
     public static FieldError? Validate(WebsiteButtonOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!Platforms.IsKnown(options.Platform))
+        if (!PlatformNames.IsKnown(options.Platform))
         {
             return new("platform", "Choose Instagram, Messenger or WhatsApp.");
         }
@@ -86,7 +87,7 @@ public static class WebsiteButton
             return new("textColor", "Use a hex colour such as #ffffff.");
         }
 
-        if (options.Platform == Platforms.WhatsApp && LinkBuilder.ValidateWhatsAppTemplate(options.WhatsAppTemplate) is { } templateError)
+        if (options.Platform == PlatformNames.WhatsApp && LinkBuilder.ValidateWhatsAppTemplate(options.WhatsAppTemplate) is { } templateError)
         {
             return new("whatsAppTemplate", templateError);
         }
@@ -120,7 +121,7 @@ public static class WebsiteButton
             html.Append("  var s = document.currentScript, a = s && s.parentNode.querySelector(\"a\");\n");
             html.Append("  if (!a) return;\n");
             html.Append(CultureInfo.InvariantCulture, $"  var parts = [{string.Join(", ", parts.Select(Js))}];\n");
-            html.Append(CultureInfo.InvariantCulture, $"  var fallback = {Js(options.FallbackCode)}, encode = {(options.Platform == Platforms.WhatsApp ? "true" : "false")};\n");
+            html.Append(CultureInfo.InvariantCulture, $"  var fallback = {Js(options.FallbackCode)}, encode = {(options.Platform == PlatformNames.WhatsApp ? "true" : "false")};\n");
             html.Append("  function sanitize(v) {\n");
             html.Append("    v = String(v == null ? \"\" : v).replace(/[^A-Za-z0-9_=-]/g, \"\");\n");
             html.Append(CultureInfo.InvariantCulture, $"    if (v.length > {RefValidator.MaxLength}) v = v.slice(0, {RefValidator.MaxLength});\n");
@@ -169,10 +170,10 @@ public static class WebsiteButton
     // itself (JavaScript's encodeURIComponent and .NET's EscapeDataString disagree on !'()*).
     private static IReadOnlyList<string> HrefParts(WebsiteButtonOptions options)
     {
-        if (options.Platform != Platforms.WhatsApp)
+        if (options.Platform != PlatformNames.WhatsApp)
         {
             // The ref is the end of the URL: build with a one-character code and cut it off.
-            var url = options.Platform == Platforms.Instagram
+            var url = options.Platform == PlatformNames.Instagram
                 ? LinkBuilder.Instagram(options.Account, "x")
                 : LinkBuilder.Messenger(options.Account, "x");
             return [url[..^1], ""];
@@ -185,7 +186,7 @@ public static class WebsiteButton
 
     // The code holds only ref characters; of those, EscapeDataString and encodeURIComponent both change only '='.
     private static string Join(IReadOnlyList<string> parts, string platform, string code) =>
-        string.Join(platform == Platforms.WhatsApp ? Uri.EscapeDataString(code) : code, parts);
+        string.Join(platform == PlatformNames.WhatsApp ? Uri.EscapeDataString(code) : code, parts);
 
     internal static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);
 

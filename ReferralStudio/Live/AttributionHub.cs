@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Live;
 
@@ -59,7 +60,7 @@ public static class LiveQueries
             .ToListAsync(cancellationToken);
         var names = await db.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
         return rows
-            .GroupBy(r => r.TriggerId is { } id && names.TryGetValue(id, out var name) ? name : r.Ref ?? (r.AdId is null ? "(none)" : "ad " + r.AdId))
+            .GroupBy(r => CampaignNames.Of(r.TriggerId is { } id && names.TryGetValue(id, out var name) ? name : null, r.Ref, r.AdId))
             .Select(g => (g.Key, g.Sum(x => x.Count)))
             .OrderByDescending(x => x.Item2)
             .ToList();

@@ -1,3 +1,5 @@
+using ReferralStudio.Referrals;
+
 namespace ReferralStudio.Live;
 
 /// <summary>One attribution as the live board and hub subscribers see it (JSON, camelCase).</summary>
@@ -20,5 +22,5 @@ public sealed record AttributionNotice(
     bool Simulated)
 {
     /// <summary>What the board counts it under: the trigger, else the code, else the ad.</summary>
-    public string Campaign => TriggerName ?? Ref ?? (AdId is null ? "(none)" : "ad " + AdId);
+    public string Campaign => CampaignNames.Of(TriggerName, Ref, AdId);
 }

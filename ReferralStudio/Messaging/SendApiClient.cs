@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using ReferralStudio.Attribution;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Messaging;

@@ -1,3 +1,5 @@
+using ReferralStudio.Hosting;
+
 namespace ReferralStudio.Messaging;
 
 /// <summary>Meta Send API settings (read from the <c>Meta</c> section beside the webhook settings).</summary>
@@ -19,4 +21,15 @@ public sealed class SendApiOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The rules checked at start, each naming its key.</summary>
+    internal IEnumerable<string?> Rules() =>
+    [
+        Uri.TryCreate(GraphApiBaseUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? null : $"{Section}:GraphApiBaseUrl must be an absolute http(s) URL (it is '{GraphApiBaseUrl}').",
+        string.IsNullOrWhiteSpace(GraphApiVersion) ? $"{Section}:GraphApiVersion must not be empty." : null,
+        OptionsRules.Positive(Timeout, $"{Section}:Timeout"),
+        OptionsRules.Positive(RetryBaseDelay, $"{Section}:RetryBaseDelay"),
+        OptionsRules.AtLeast(MaxAttempts, 1, $"{Section}:MaxAttempts"),
+    ];
 }

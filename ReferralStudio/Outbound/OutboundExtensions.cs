@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Safety;
 
 namespace ReferralStudio.Outbound;
@@ -7,7 +8,7 @@ public static class OutboundExtensions
 {
     public static WebApplicationBuilder AddOutbound(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
+        builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<SubscriptionCatalog>();
         builder.Services.AddSingleton<OutboundQueue>();
         builder.Services.AddSingleton(_ => new OutboundUrlPolicy());

@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Retry;
 
 namespace ReferralStudio.Outbound;
@@ -24,5 +25,17 @@ public sealed class OutboundOptions
     /// <summary>After a rotation the previous secret keeps signing this long.</summary>
     public TimeSpan PreviousSecretGrace { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Deliveries in flight at once; at least 1 (0 would leave the dispatcher waiting forever).</summary>
     public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>The rules checked at start, each naming its key.</summary>
+    internal IEnumerable<string?> Rules() =>
+    [
+        OptionsRules.Positive(Timeout, $"{Section}:Timeout"),
+        OptionsRules.AtLeast(MaxConcurrency, 1, $"{Section}:MaxConcurrency"),
+        OptionsRules.Positive(DisableAfter, $"{Section}:DisableAfter"),
+        OptionsRules.AtLeast(DisableAfterFailures, 1, $"{Section}:DisableAfterFailures"),
+        OptionsRules.NotNegative(PreviousSecretGrace, $"{Section}:PreviousSecretGrace"),
+        .. Retry.Rules($"{Section}:Retry"),
+    ];
 }

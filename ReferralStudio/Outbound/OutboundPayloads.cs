@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ReferralStudio.Api;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Outbound;
 

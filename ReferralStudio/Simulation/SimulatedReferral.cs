@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ReferralStudio.Api;
-using ReferralStudio.Attribution;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks;
 using ReferralStudio.Webhooks.Parsing;
 

@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
-using ReferralStudio.Attribution;
 using ReferralStudio.Data;
+using ReferralStudio.Platforms;
 using ReferralStudio.Triggers.Matching;
 
 namespace ReferralStudio.Triggers;
@@ -235,7 +235,7 @@ public sealed record TriggerDraft(
         foreach (var platform in request.Platforms ?? [])
         {
             var normalized = platform?.ToLowerInvariant() ?? "";
-            if (!PlatformNames.All.Contains(normalized))
+            if (!PlatformNames.IsKnown(normalized))
             {
                 errors.Add("platforms", $"'{platform}' is not a platform; use {string.Join(", ", PlatformNames.All)} (or none for all).");
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ReferralStudio.Platforms;
 using ReferralStudio.Triggers.Matching;
 
 // Matcher vs one compiled regex per trigger, over the same seeded stream of referrals.
@@ -133,7 +134,7 @@ internal sealed class RegexBaseline
             .ThenByDescending(t => t.Priority)
             .ThenBy(t => t.CreatedAt)
             .ThenBy(t => t.Id)
-            .Select(t => (t, t.Platforms.Count == 0 ? TriggerPlatforms.All.ToArray() : t.Platforms.ToArray(), new Regex(
+            .Select(t => (t, t.Platforms.Count == 0 ? PlatformNames.All.ToArray() : t.Platforms.ToArray(), new Regex(
                 "^" + string.Join(".*", t.Pattern.Split('*').Select(Regex.Escape)) + "$",
                 RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled)))
             .ToArray();

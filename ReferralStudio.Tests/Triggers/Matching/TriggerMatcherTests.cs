@@ -1,3 +1,4 @@
+using ReferralStudio.Platforms;
 using ReferralStudio.Triggers.Matching;
 using static ReferralStudio.Tests.Triggers.Matching.TestTriggers;
 
@@ -130,7 +131,7 @@ public class TriggerMatcherTests
     {
         var matcher = TriggerMatcher.Build([Trigger(1, "summer_sale")]);
 
-        Assert.All(TriggerPlatforms.All, platform => Assert.Equal(1, Winner(matcher, "summer_sale", platform)));
+        Assert.All(PlatformNames.All, platform => Assert.Equal(1, Winner(matcher, "summer_sale", platform)));
     }
 
     [Fact]

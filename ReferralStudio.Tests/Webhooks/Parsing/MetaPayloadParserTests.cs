@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Tests.Webhooks.Parsing;

@@ -1,3 +1,5 @@
+using ReferralStudio.Hosting;
+
 namespace ReferralStudio.Outbound.Retry;
 
 /// <summary>
@@ -23,4 +25,14 @@ public sealed class RetryPolicy
 
     /// <summary>The most a receiver's <c>Retry-After</c> can postpone the next attempt.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The rules checked at start, naming keys under <paramref name="section"/>.</summary>
+    internal IEnumerable<string?> Rules(string section) =>
+    [
+        OptionsRules.Positive(BaseDelay, $"{section}:BaseDelay"),
+        MaxDelay >= BaseDelay ? null : $"{section}:MaxDelay must be at least {section}:BaseDelay (it is {MaxDelay}, below {BaseDelay}).",
+        OptionsRules.AtLeast(MaxAttempts, 1, $"{section}:MaxAttempts"),
+        OptionsRules.Between(JitterFraction, 0, 1, $"{section}:JitterFraction"),
+        OptionsRules.NotNegative(MaxRetryAfter, $"{section}:MaxRetryAfter"),
+    ];
 }

@@ -1,14 +1,11 @@
+using ReferralStudio.Platforms;
+using static ReferralStudio.Platforms.PlatformNames;
+
 namespace ReferralStudio.Triggers.Matching;
 
-/// <summary>The platform names a trigger can list, and the bit masks the matcher compares instead of strings.</summary>
+/// <summary>The bit masks the matcher compares instead of the platform names a trigger lists (<see cref="PlatformNames"/>).</summary>
 public static class TriggerPlatforms
 {
-    public const string Instagram = "instagram";
-    public const string Messenger = "messenger";
-    public const string WhatsApp = "whatsapp";
-
-    public static IReadOnlyList<string> All { get; } = [Instagram, Messenger, WhatsApp];
-
     internal const int AllMask = 0b111;
 
     /// <summary>1, 2 or 4 for a known platform, else 0 (which matches no trigger).</summary>

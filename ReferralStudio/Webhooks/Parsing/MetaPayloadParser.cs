@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ReferralStudio.Platforms;
 
 namespace ReferralStudio.Webhooks.Parsing;
 
@@ -759,12 +760,7 @@ public static class MetaPayloadParser
 
         public List<GroupMessage> Groups { get; } = [];
 
-        private string PlatformKey => Platform switch
-        {
-            Platform.Instagram => "instagram",
-            Platform.Messenger => "messenger",
-            _ => "whatsapp",
-        };
+        private string PlatformKey => PlatformNames.Of(Platform);
 
         public void Add(ParsedEvent parsed)
         {

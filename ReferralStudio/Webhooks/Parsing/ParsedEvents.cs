@@ -1,12 +1,7 @@
-namespace ReferralStudio.Webhooks.Parsing;
+using ReferralStudio.Platforms;
+using ReferralStudio.Referrals;
 
-/// <summary>The messaging platform a conversation lives on. Stored and serialized lower-case.</summary>
-public enum Platform
-{
-    Instagram,
-    Messenger,
-    WhatsApp,
-}
+namespace ReferralStudio.Webhooks.Parsing;
 
 /// <summary>What carried the event: a message, a postback (ice breaker, Get Started) or a standalone referral.</summary>
 public enum EventKind
@@ -34,10 +29,10 @@ public enum ReferralArrival
 }
 
 /// <summary>
-/// A referral exactly as Meta sent it. <see cref="Ref"/> is kept verbatim even when invalid;
-/// then <see cref="RefRejection"/> says why and the touch never becomes an attribution.
+/// A referral exactly as Meta sent it, with the platform extras it inherits. <see cref="Ref"/> is kept verbatim even
+/// when invalid; then <see cref="RefRejection"/> says why and the touch never becomes an attribution.
 /// </summary>
-public sealed record ParsedReferral
+public sealed record ParsedReferral : ReferralDetails
 {
     public required ReferralArrival Arrival { get; init; }
     public string? Ref { get; init; }
@@ -45,22 +40,6 @@ public sealed record ParsedReferral
     public string? Source { get; init; }
     public string? Type { get; init; }
     public string? AdId { get; init; }
-    /// <summary>The <c>ads_context_data</c> object as its raw JSON text.</summary>
-    public string? AdsContextData { get; init; }
-    public string? RefererUri { get; init; }
-    public string? ProductId { get; init; }
-    /// <summary>The postback payload, when the referral arrived inside a postback.</summary>
-    public string? Payload { get; init; }
-    public string? CtwaClid { get; init; }
-    public string? SourceId { get; init; }
-    public string? SourceType { get; init; }
-    public string? SourceUrl { get; init; }
-    public string? Headline { get; init; }
-    public string? Body { get; init; }
-    public string? MediaType { get; init; }
-    public string? ImageUrl { get; init; }
-    public string? VideoUrl { get; init; }
-    public string? ThumbnailUrl { get; init; }
 
     /// <summary>A campaign touch has a valid ref or an ad id; anything else is context only.</summary>
     public bool IsCampaignTouch => (Ref is not null && RefRejection is null) || AdId is not null;

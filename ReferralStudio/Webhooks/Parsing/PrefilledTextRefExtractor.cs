@@ -64,6 +64,15 @@ public sealed class PrefilledTextRefExtractor
     public string Pattern => _regex.ToString();
 
     /// <summary>
+    /// The referral a wa.me link's prefilled text carries (its code checked by <see cref="RefValidator"/>, kept even
+    /// when invalid, like a ref Meta sent), or null when the text has none.
+    /// </summary>
+    public ParsedReferral? Referral(string? text) =>
+        Extract(text) is { } code
+            ? new ParsedReferral { Arrival = ReferralArrival.PrefilledText, Ref = code, RefRejection = RefValidator.Validate(code) }
+            : null;
+
+    /// <summary>
     /// The first captured code, verbatim (validate it with <see cref="RefValidator"/>), or null when the
     /// text has none, the group captured nothing, or the match timed out.
     /// </summary>
