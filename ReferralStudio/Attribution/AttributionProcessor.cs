@@ -51,6 +51,11 @@ public sealed class AttributionProcessor(
                 {
                     var storedBefore = progress.LastStoredId;
                     Drain(store, select, parser, checkpoints, stoppingToken);
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        // The drain may have stopped short: nothing it did not apply may be reported as processed.
+                        break;
+                    }
 
                     // Nothing pending up to this point: rejected and ignored deliveries count as done too.
                     progress.Processed(storedBefore);
@@ -65,6 +70,8 @@ public sealed class AttributionProcessor(
                 }
             }
 
+            // Whoever still waits for a delivery learns it was not applied by this process (the next start applies it).
+            progress.Abandon();
             return 0L;
         }, ProcessorNice);
     }

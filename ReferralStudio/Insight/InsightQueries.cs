@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 using ReferralStudio.Referrals;
@@ -13,38 +14,34 @@ public static class InsightQueries
 {
     private const long DayMs = 86_400_000;
 
+    // Built once from the shared campaign-name rule (column names only; the range goes in as parameters).
+    private static readonly string TopCampaignsSql = $"""
+        SELECT {CampaignNames.Sql("tr.Name", "t.Ref", "t.AdId")} AS Name, COUNT(*) AS Count
+        FROM Conversations c JOIN ReferralTouches t ON t.Id = c.FirstReferralId LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
+        WHERE c.FirstReferralAt >= $since AND c.FirstReferralAt < $until
+        GROUP BY 1 ORDER BY Count DESC LIMIT 8
+        """;
+
     /// <summary>Campaign touches per UTC day, per trigger (untriggered touches count as "other").</summary>
     public static async Task<List<DailyCount>> TouchesPerDayAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT t.OccurredAt / 86400000 AS Day, COALESCE(tr.Name, 'other'), COUNT(*)
+        var rows = await db.Database.SqlQueryRaw<DayRow>("""
+            SELECT t.OccurredAt / 86400000 AS Day, COALESCE(tr.Name, 'other') AS Series, COUNT(*) AS Count
             FROM ReferralTouches t LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
             WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $since AND t.OccurredAt < $until
             GROUP BY Day, t.TriggerId
-            """;
-        var rows = new List<DailyCount>();
-        await foreach (var r in QueryAsync(db, sql, [("$since", UnixMs.From(since)), ("$until", UnixMs.From(until))], cancellationToken))
-        {
-            rows.Add(new DailyCount(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0) * DayMs).UtcDateTime, r.GetString(1), r.GetInt32(2)));
-        }
-
-        return rows;
+            """, Range(since, until)).ToListAsync(cancellationToken);
+        return rows.ConvertAll(r => r.ToDailyCount());
     }
 
     /// <summary>Conversations whose first campaign touch fell on each UTC day.</summary>
     public static async Task<List<DailyCount>> AttributedPerDayAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT FirstReferralAt / 86400000 AS Day, COUNT(*) FROM Conversations
+        var rows = await db.Database.SqlQueryRaw<DayRow>("""
+            SELECT FirstReferralAt / 86400000 AS Day, 'attributed' AS Series, COUNT(*) AS Count FROM Conversations
             WHERE FirstReferralAt >= $since AND FirstReferralAt < $until GROUP BY Day ORDER BY Day
-            """;
-        var rows = new List<DailyCount>();
-        await foreach (var r in QueryAsync(db, sql, [("$since", UnixMs.From(since)), ("$until", UnixMs.From(until))], cancellationToken))
-        {
-            rows.Add(new DailyCount(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0) * DayMs).UtcDateTime, "attributed", r.GetInt32(1)));
-        }
-
-        return rows;
+            """, Range(since, until)).ToListAsync(cancellationToken);
+        return rows.ConvertAll(r => r.ToDailyCount());
     }
 
     public static async Task<OverviewStats> OverviewAsync(AppDbContext db, DateTimeOffset now, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
@@ -59,53 +56,24 @@ public static class InsightQueries
             .Where(c => c.FirstReferralAt >= since && c.FirstReferralAt < until)
             .CountAsync(c => db.Conversions.Any(v => v.ConversationId == c.Id), cancellationToken);
 
-        var campaigns = new List<(string, int)>();
-        await foreach (var r in QueryAsync(db, $"""
-                SELECT {CampaignNames.Sql("tr.Name", "t.Ref", "t.AdId")}, COUNT(*) AS n
-                FROM Conversations c JOIN ReferralTouches t ON t.Id = c.FirstReferralId LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
-                WHERE c.FirstReferralAt >= $since AND c.FirstReferralAt < $until
-                GROUP BY 1 ORDER BY n DESC LIMIT 8
-                """, [("$since", UnixMs.From(since)), ("$until", UnixMs.From(until))], cancellationToken))
-        {
-            campaigns.Add((r.GetString(0), r.GetInt32(1)));
-        }
+        var campaigns = await db.Database.SqlQueryRaw<NamedCount>(TopCampaignsSql, Range(since, until)).ToListAsync(cancellationToken);
+        var affiliates = await db.Database.SqlQueryRaw<NamedCount>("""
+            SELECT substr(Label, 11) AS Name, COUNT(*) AS Count FROM ConversationTags
+            WHERE Label LIKE 'affiliate:%' AND AddedAt >= $since AND AddedAt < $until
+            GROUP BY Label ORDER BY Count DESC LIMIT 8
+            """, Range(since, until)).ToListAsync(cancellationToken);
 
-        var affiliates = new List<(string, int)>();
-        await foreach (var r in QueryAsync(db, """
-                SELECT substr(Label, 11), COUNT(*) AS n FROM ConversationTags
-                WHERE Label LIKE 'affiliate:%' AND AddedAt >= $since AND AddedAt < $until
-                GROUP BY Label ORDER BY n DESC LIMIT 8
-                """, [("$since", UnixMs.From(since)), ("$until", UnixMs.From(until))], cancellationToken))
-        {
-            affiliates.Add((r.GetString(0), r.GetInt32(1)));
-        }
-
-        return new OverviewStats(todayCount, week, month, inRange, converted, campaigns, affiliates);
+        return new OverviewStats(todayCount, week, month, inRange, converted,
+            campaigns.ConvertAll(c => (c.Name, c.Count)), affiliates.ConvertAll(a => (a.Name, a.Count)));
     }
 
-    private static async IAsyncEnumerable<System.Data.Common.DbDataReader> QueryAsync(
-        AppDbContext db, string sql, (string Name, object Value)[] parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static object[] Range(DateTimeOffset since, DateTimeOffset until) =>
+        [new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until))];
+
+    private sealed record DayRow(long Day, string Series, int Count)
     {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return reader;
-        }
+        public DailyCount ToDailyCount() => new(DateTimeOffset.FromUnixTimeMilliseconds(Day * DayMs).UtcDateTime, Series, Count);
     }
+
+    private sealed record NamedCount(string Name, int Count);
 }

@@ -90,9 +90,9 @@ public sealed partial class OutboundDispatcher(
             foreach (var subscription in disabled)
             {
                 // Its queue stops here; everything still pending can be replayed by hand once it is fixed.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"UPDATE OutboundDeliveries SET Status = {(int)OutboundStatus.Failed}, LastError = {"The endpoint was disabled: " + subscription.DisabledReason} WHERE SubscriptionId = {subscription.Id} AND Status = {(int)OutboundStatus.Pending}",
-                    cancellationToken);
+                var error = "The endpoint was disabled: " + subscription.DisabledReason;
+                await db.OutboundDeliveries.Where(d => d.SubscriptionId == subscription.Id && d.Status == OutboundStatus.Pending)
+                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, OutboundStatus.Failed).SetProperty(x => x.LastError, error), cancellationToken);
             }
 
             if (disabled.Count > 0)

@@ -151,9 +151,8 @@ public static class WebhooksApi
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"DELETE FROM OutboundAttempts WHERE DeliveryId IN (SELECT Id FROM OutboundDeliveries WHERE SubscriptionId = {id})", cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM OutboundDeliveries WHERE SubscriptionId = {id}", cancellationToken);
+        await db.OutboundAttempts.Where(a => db.OutboundDeliveries.Any(d => d.Id == a.DeliveryId && d.SubscriptionId == id)).ExecuteDeleteAsync(cancellationToken);
+        await db.OutboundDeliveries.Where(d => d.SubscriptionId == id).ExecuteDeleteAsync(cancellationToken);
         db.WebhookSubscriptions.Remove(subscription);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

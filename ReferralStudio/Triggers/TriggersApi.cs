@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
@@ -310,7 +311,7 @@ public static class TriggerStats
     public static async Task<Dictionary<long, TriggerStatsDto>> LoadAsync(AppDbContext db, long? triggerId, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT TriggerId, SUM(Conversations), SUM(Conversions) FROM (
+            SELECT TriggerId, SUM(Conversations) AS Conversations, SUM(Conversions) AS Conversions FROM (
                 SELECT TriggerId, COUNT(DISTINCT ConversationId) AS Conversations, 0 AS Conversions
                 FROM TriggerFirings WHERE $trigger IS NULL OR TriggerId = $trigger GROUP BY TriggerId
                 UNION ALL
@@ -321,25 +322,9 @@ public static class TriggerStats
                 GROUP BY TriggerId)
             GROUP BY TriggerId
             """;
-        var result = new Dictionary<long, TriggerStatsDto>();
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "$trigger";
-        parameter.Value = (object?)triggerId ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetInt64(0)] = new TriggerStatsDto(reader.GetInt32(1), reader.GetInt32(2));
-        }
-
-        return result;
+        var rows = await db.Database.SqlQueryRaw<Row>(sql, new SqliteParameter("$trigger", (object?)triggerId ?? DBNull.Value)).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.TriggerId, r => new TriggerStatsDto(r.Conversations, r.Conversions));
     }
+
+    private sealed record Row(long TriggerId, int Conversations, int Conversions);
 }

@@ -42,7 +42,11 @@ trap cleanup EXIT
 
 echo "== build (Release)"
 dotnet build -c Release -nologo -v q ReferralStudio.csproj >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-dll=$(ls "$repo"/bin/Release/net*/ReferralStudio.dll "$repo"/bin/Release/net*/*/ReferralStudio.dll 2>/dev/null | head -1)
+dll=""
+for candidate in "$repo"/bin/Release/net*/ReferralStudio.dll "$repo"/bin/Release/net*/*/ReferralStudio.dll; do
+  if [ -f "$candidate" ]; then dll=$candidate; break; fi
+done
+[ -n "$dll" ] || { echo "run.sh: no Release build of ReferralStudio.dll under bin/Release" >&2; exit 1; }
 
 echo "== generate signed bodies"
 python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --single 200000 --batches 60 --batch-size 1000

@@ -31,6 +31,7 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
     private readonly SemaphoreSlim _work = new(0, 1);
     private long _stored;
     private long _processed;
+    private bool _abandoned;
 
     public long LastStoredId => Interlocked.Read(ref _stored);
 
@@ -91,7 +92,25 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
         }
     }
 
-    /// <summary>Completes once every delivery up to <paramref name="id"/> has been processed.</summary>
+    /// <summary>
+    /// The processor has stopped: every waiter for a delivery not yet processed is cancelled rather than left
+    /// waiting or told it was processed.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (_lock)
+        {
+            _abandoned = true;
+            foreach (var (_, done) in _waiters)
+            {
+                done.TrySetCanceled();
+            }
+
+            _waiters.Clear();
+        }
+    }
+
+    /// <summary>Completes once every delivery up to <paramref name="id"/> has been processed (cancelled if the processor stops first).</summary>
     public Task WhenProcessedAsync(long id, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -99,6 +118,11 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
             if (_processed >= id)
             {
                 return Task.CompletedTask;
+            }
+
+            if (_abandoned)
+            {
+                return Task.FromCanceled(new CancellationToken(canceled: true));
             }
 
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Data;
+using ReferralStudio.Insight;
+using ReferralStudio.Tests.Infrastructure;
+using static ReferralStudio.Tests.Infrastructure.Payloads;
+
+namespace ReferralStudio.Tests.Insight;
+
+/// <summary>The overview page's figures: campaigns by the shared name rule, affiliates from their tags, touches per day.</summary>
+public sealed class InsightQueriesTests : IAsyncLifetime
+{
+    private TestApp _app = null!;
+    private DateTimeOffset _now;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync();
+        _now = _app.Time.GetUtcNow();
+        var (status, _) = await _app.Api.PostJsonAsync("/api/triggers", new { name = "Collabs", pattern = "collab_*", actions = new { tags = new[] { "affiliate:{1}" } } });
+        Assert.Equal(HttpStatusCode.Created, status);
+        await _app.DeliverAsync(Instagram(
+            Referral(Unique("anna-1"), _now.AddMinutes(-30), "collab_anna"),
+            Referral(Unique("anna-2"), _now.AddMinutes(-20), "collab_anna"),
+            Referral(Unique("ben"), _now.AddMinutes(-10), "collab_ben"),
+            Referral(Unique("plain"), _now.AddMinutes(-5), "spring_flyer")));
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Overview_Counts_Campaigns_And_Affiliates_In_The_Range()
+    {
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+        var stats = await InsightQueries.OverviewAsync(db, _now, _now.AddDays(-1), _now.AddDays(1), default);
+
+        Assert.Equal(4, stats.InRange);
+        Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], stats.TopCampaigns);
+        Assert.Equal([("anna", 2), ("ben", 1)], stats.TopAffiliates);
+        var outside = await InsightQueries.OverviewAsync(db, _now, _now.AddDays(1), _now.AddDays(2), default);
+        Assert.Empty(outside.TopCampaigns);
+        Assert.Empty(outside.TopAffiliates);
+    }
+
+    [Fact]
+    public async Task Touches_And_Attributions_Are_Counted_Per_Day()
+    {
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var today = _now.UtcDateTime.Date;
+
+        var touches = await InsightQueries.TouchesPerDayAsync(db, _now.AddDays(-1), _now.AddDays(1), default);
+        var attributed = await InsightQueries.AttributedPerDayAsync(db, _now.AddDays(-1), _now.AddDays(1), default);
+
+        Assert.Equal([new DailyCount(today, "Collabs", 3), new DailyCount(today, "other", 1)], touches.OrderBy(t => t.Series));
+        Assert.Equal([new DailyCount(today, "attributed", 4)], attributed);
+    }
+}
