@@ -18,9 +18,18 @@ if (BackupCommands.Handles(args))
     return BackupCommands.Run(args, Console.Out, Console.Error);
 }
 
-var app = await Program.CreateAppAsync(args);
-await app.RunAsync();
-return 0;
+try
+{
+    var app = await Program.CreateAppAsync(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (FilePairException refused)
+{
+    // A refusal the operator acts on: its message says what is wrong and what to do; a stack trace would bury it.
+    Console.Error.WriteLine(refused.Message);
+    return 1;
+}
 
 public partial class Program
 {
