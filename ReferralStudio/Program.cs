@@ -6,9 +6,11 @@ using ReferralStudio.Bench;
 using ReferralStudio.Components;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
+using ReferralStudio.Inbox;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
 
@@ -40,6 +42,7 @@ public partial class Program
         // SQLite files under data/ change with every webhook, waking the watcher's thread each time.
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.AddData();
+        builder.AddInbox();
         builder.AddWebhooks();
         builder.AddAttribution();
         builder.AddTriggers();

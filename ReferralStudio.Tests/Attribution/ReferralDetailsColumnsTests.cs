@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
-using ReferralStudio.Attribution;
-using ReferralStudio.Data;
 using ReferralStudio.Referrals;
+using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Tests.Attribution;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -24,7 +25,7 @@ public sealed class RestartTests
             Instagram(Message("after-restart", T0.AddMinutes(1), "hi", RefLink("pending_one"))),
             Messenger(Referral("after-restart-psid", T0.AddMinutes(2), "pending_two", "SHORTLINK", PageId)),
         };
-        await using (var connection = new SqliteConnection($"Data Source={new ReferralStudio.Data.Database($"Data Source={path}", "/").InboxFilePath}"))
+        await using (var connection = new SqliteConnection($"Data Source={new SqliteFiles($"Data Source={path}", "/").InboxFilePath}"))
         {
             await connection.OpenAsync();
             foreach (var body in pending)

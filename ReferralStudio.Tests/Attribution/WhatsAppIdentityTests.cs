@@ -210,7 +210,7 @@ public sealed class WhatsAppIdentityTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Contains(timeline, i => i.Kind == TimelineKind.Conversion);
 
         // The feed filters touches by the participant copied onto them: every touch names the survivor's.
-        await using (var db = ReferralStudio.Tests.Reliability.Database.Open(_app.DatabasePath))
+        await using (var db = ReferralStudio.Tests.Reliability.TestDatabase.Open(_app.DatabasePath))
         {
             var participants = await db.ReferralTouches.AsNoTracking().Where(t => t.ConversationId == survivor).Select(t => t.ParticipantId).ToListAsync();
             var id = conversation.GetProperty("participant").Str("id")!;
@@ -219,7 +219,7 @@ public sealed class WhatsAppIdentityTests(AppFixture fixture) : IClassFixture<Ap
 
         // Analytics read a rollup the merge moved in the same transaction: it still equals a rebuild from the tables.
         await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
-        Assert.Empty(ReferralStudio.Tests.Reliability.Database.ForeignKeyViolations(_app.DatabasePath));
+        Assert.Empty(ReferralStudio.Tests.Reliability.TestDatabase.ForeignKeyViolations(_app.DatabasePath));
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public sealed class WhatsAppIdentityTests(AppFixture fixture) : IClassFixture<Ap
         await _app.DeliverAsync(WhatsAppFrom(Contact(null, bsuid), group));
 
         Assert.Equal(0, await CountAsync(bsuid));
-        await using var db = ReferralStudio.Tests.Reliability.Database.Open(_app.DatabasePath);
+        await using var db = ReferralStudio.Tests.Reliability.TestDatabase.Open(_app.DatabasePath);
         var stored = await db.WebhookEvents.AsNoTracking().SingleAsync(e => e.MessageId == wamid);
         Assert.Equal(EventStatus.GroupContext, stored.Status);
         Assert.Null(stored.ConversationId);
@@ -337,7 +337,7 @@ public sealed class WhatsAppIdentityTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal(0, await _app.ConversationCountAsync("instagram", second));
         var after = await _app.ConversationOfAsync("whatsapp", phone);
         Assert.Equal(before.GetRawText(), after.GetRawText());
-        await using var db = ReferralStudio.Tests.Reliability.Database.Open(_app.DatabasePath);
+        await using var db = ReferralStudio.Tests.Reliability.TestDatabase.Open(_app.DatabasePath);
         Assert.False(await db.Conversations.AnyAsync(c => !db.WebhookEvents.Any(e => e.ConversationId == c.Id)));
     }
 

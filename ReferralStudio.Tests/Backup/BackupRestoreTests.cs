@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Backup;
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Data;
 using ReferralStudio.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -39,8 +40,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             // On a thread of its own, as the command would run beside the app: the senders keep posting over HTTP.
             // Before each copy, more deliveries arrive and are processed (a long backup on a busy app): copied in
             // the other order, the main file's cursor would then be past the inbox copy's last delivery.
-            var progress = app.Services.GetRequiredService<ReferralStudio.Webhooks.Inbox.DeliveryProgress>();
-            backup = await Task.Run(() => PairBackup.Backup(app.Services.GetRequiredService<ReferralStudio.Data.Database>(), folder, step =>
+            var progress = app.Services.GetRequiredService<ReferralStudio.Inbox.DeliveryProgress>();
+            backup = await Task.Run(() => PairBackup.Backup(app.Services.GetRequiredService<SqliteFiles>(), folder, step =>
             {
                 if (step == BackupStep.Verified)
                 {
@@ -76,7 +77,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         await using var again = await TestApp.StartAsync(restored);
         await again.WhenIdleAsync();
 
-        await using var db = Reliability.Database.Open(restored);
+        await using var db = Reliability.TestDatabase.Open(restored);
         var inbox = await db.InboundDeliveries.Select(d => new { d.Id, d.Status, d.EventCount }).ToListAsync();
         // Every delivery in the restored inbox is processed, once, and is one of the acknowledged or in-flight posts.
         Assert.Equal(backup.InboxLastId, inbox.Max(d => d.Id));
@@ -88,8 +89,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         var lost = before.Where(p => !participants.Contains(p)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} deliveries acknowledged before the inbox copy are missing: {string.Join(", ", lost.Take(10))}");
         Assert.Equal(participants.Count, await db.Conversations.CountAsync());
-        Assert.Equal("ok", Reliability.Database.IntegrityCheck(restored));
-        Assert.Empty(Reliability.Database.ForeignKeyViolations(restored));
+        Assert.Equal("ok", Reliability.TestDatabase.IntegrityCheck(restored));
+        Assert.Empty(Reliability.TestDatabase.ForeignKeyViolations(restored));
 
         // The restored pair keeps its identity and goes on issuing ids after the copy's last one.
         Assert.Equal(pair, FilePair.Read(restored, FilePairTests.InboxOf(restored)).MainId);

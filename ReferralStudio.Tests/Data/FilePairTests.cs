@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ReferralStudio.Data;
+using ReferralStudio.Inbox;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -136,7 +138,7 @@ public sealed class FilePairTests
         Assert.Equal(new FilePair.State(identity, 4, identity, 4), FilePair.Read(path, InboxOf(path)));
     }
 
-    internal static string InboxOf(string path) => new Database($"Data Source={path}", "/").InboxFilePath;
+    internal static string InboxOf(string path) => new SqliteFiles($"Data Source={path}", "/").InboxFilePath;
 
     /// <summary>Starts the app on <paramref name="path"/>, delivers <paramref name="count"/> referrals and waits until they are processed.</summary>
     internal static async Task DeliverAsync(string path, string prefix, int count)

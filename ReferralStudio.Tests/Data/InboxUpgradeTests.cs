@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -44,7 +45,7 @@ public sealed class InboxUpgradeTests
         Assert.Equal("pending_code", (await app.ConversationOfAsync("instagram", "pending-before")).GetProperty("firstReferral").Str("ref"));
         Assert.Equal(0, await app.ConversationCountAsync("instagram", "processed-before"));
 
-        await using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new Database($"Data Source={path}", "/")).Options);
+        await using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new SqliteFiles($"Data Source={path}", "/")).Options);
         var deliveries = await db.InboundDeliveries.OrderBy(d => d.Id).ToListAsync();
         Assert.Equal([1L, 2L, 3L], deliveries.Select(d => d.Id));
         Assert.Equal([DeliveryStatus.Processed, DeliveryStatus.Rejected, DeliveryStatus.Processed], deliveries.Select(d => d.Status));

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Data;
@@ -11,7 +12,7 @@ public sealed class PageSizeTests
     public async Task A_New_Main_File_Gets_8_KB_Pages_And_The_Inbox_Keeps_4_KB()
     {
         var path = TestApp.NewDatabasePath();
-        var database = new Database($"Data Source={path}", Path.GetDirectoryName(path)!);
+        var database = new SqliteFiles($"Data Source={path}", Path.GetDirectoryName(path)!);
 
         await DataExtensions.MigrateAsync(database);
 
@@ -32,7 +33,7 @@ public sealed class PageSizeTests
             command.ExecuteNonQuery();
         }
 
-        await DataExtensions.MigrateAsync(new Database($"Data Source={path}", Path.GetDirectoryName(path)!));
+        await DataExtensions.MigrateAsync(new SqliteFiles($"Data Source={path}", Path.GetDirectoryName(path)!));
 
         Assert.Equal(4096, PageSize(path));
         Assert.Equal("1", Scalar(path, "SELECT COUNT(*) FROM Existing"));

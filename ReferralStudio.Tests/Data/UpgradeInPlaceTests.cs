@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ReferralStudio.Data;
+using ReferralStudio.Inbox;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Conversions;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -41,7 +43,7 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
     [Fact]
     public async Task A_Released_Database_Upgrades_And_Keeps_Every_Row()
     {
-        var database = new Database($"Data Source={_path}", "/");
+        var database = new SqliteFiles($"Data Source={_path}", "/");
         await using (var inbox = new InboxDbContext(new DbContextOptionsBuilder<InboxDbContext>().UseSqlite(database.InboxConnectionString).Options))
         {
             await inbox.GetService<IMigrator>().MigrateAsync(LastReleasedInboxMigration);
@@ -103,7 +105,7 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
     }
 
     /// <summary>Rows as the released version wrote them: one processed delivery and everything it caused.</summary>
-    private async Task WriteReleasedRowsAsync(Database database)
+    private async Task WriteReleasedRowsAsync(SqliteFiles database)
     {
         var at = T0.ToUnixTimeMilliseconds();
         var day = new DateTimeOffset(T0.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeMilliseconds();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Conversions;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -42,7 +43,7 @@ public sealed class DemoLoaderTests : IAsyncLifetime
         Assert.True(await CountAsync("SELECT COUNT(*) FROM ConversationTags WHERE Label LIKE 'affiliate:%'") > 0);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM WebhookEvents WHERE Status = 1"));
         // Conversations, touches, events, firings, tags, greetings and outbound rows all reference real rows.
-        Assert.Empty(Reliability.Database.ForeignKeyViolations(_app.DatabasePath));
+        Assert.Empty(Reliability.TestDatabase.ForeignKeyViolations(_app.DatabasePath));
 
         await demo.ClearAsync();
 
@@ -93,7 +94,7 @@ public sealed class DemoLoaderTests : IAsyncLifetime
     private async Task<long> CountAsync(string sql)
     {
         // The app's own connection: the inbox attached, InboundDeliveries as the app sees it.
-        await using var connection = new Database($"Data Source={_app.DatabasePath}", "/").Open();
+        await using var connection = new SqliteFiles($"Data Source={_app.DatabasePath}", "/").Open();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)(await command.ExecuteScalarAsync())!;

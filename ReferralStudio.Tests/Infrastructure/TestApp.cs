@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Inbox;
 using ReferralStudio.Webhooks;
-using ReferralStudio.Webhooks.Inbox;
 
 namespace ReferralStudio.Tests.Infrastructure;
 

@@ -55,7 +55,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             await sending.WaitAsync(Bound);
             await WhenProcessedAsync(path).WaitAsync(Bound);
 
-            await using var db = Database.Open(path);
+            await using var db = TestDatabase.Open(path);
             Assert.True(await db.InboundDeliveries.CountAsync() >= sender.Acknowledgements,
                 $"seed {seed}: fewer stored deliveries than 200s ({sender.Acknowledgements})");
             foreach (var delivery in deliveries)
@@ -70,9 +70,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 Assert.Equal(events[0].ConversationId, touches[0].ConversationId);
             }
 
-            Assert.Equal("ok", Database.IntegrityCheck(path));
-            Assert.Empty(Database.ForeignKeyViolations(path));
-            Assert.Equal("ok", Database.IntegrityCheck(Database.InboxPath(path)));
+            Assert.Equal("ok", TestDatabase.IntegrityCheck(path));
+            Assert.Empty(TestDatabase.ForeignKeyViolations(path));
+            Assert.Equal("ok", TestDatabase.IntegrityCheck(TestDatabase.InboxPath(path)));
             output.WriteLine($"{sender.Posts} posts, {sender.Acknowledgements} acknowledged, {sender.Duplicates} deliberate duplicates, {sender.Retries} retries");
         }
         catch (Exception) when (Report(app))
@@ -97,7 +97,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         while (true)
         {
-            await using (var db = Database.Open(path))
+            await using (var db = TestDatabase.Open(path))
             {
                 if (!await db.InboundDeliveries.AnyAsync(d => d.Status == DeliveryStatus.Pending))
                 {

@@ -69,7 +69,7 @@ public sealed class DuplicateDeliveryTests : IAsyncLifetime
             Entry(InstagramAccount, events[7].Event, events[2].Event)));
 
         var participants = events.Select(e => e.Participant).Append(fresh).ToArray();
-        await using var db = Database.Open(_path);
+        await using var db = TestDatabase.Open(_path);
         foreach (var participant in participants)
         {
             var touch = await db.ReferralTouches.SingleAsync(t => t.ParticipantId == participant);
@@ -84,7 +84,7 @@ public sealed class DuplicateDeliveryTests : IAsyncLifetime
         foreach (var delivery in outbound)
         {
             var settled = dispatcher.Settled.WhenSettledAsync(delivery.Id);
-            await using var check = Database.Open(_path);
+            await using var check = TestDatabase.Open(_path);
             if ((await check.OutboundDeliveries.SingleAsync(d => d.Id == delivery.Id)).Status == OutboundStatus.Pending)
             {
                 await settled.WaitAsync(TimeSpan.FromSeconds(60));

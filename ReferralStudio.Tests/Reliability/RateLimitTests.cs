@@ -98,7 +98,7 @@ public sealed partial class RateLimitTests
         }
 
         Assert.True(accepted >= 3, $"{accepted} accepted");
-        Assert.Equal(accepted, (await Database.InboxCountsAsync(app.DatabasePath)).Deliveries);
+        Assert.Equal(accepted, (await TestDatabase.InboxCountsAsync(app.DatabasePath)).Deliveries);
     }
 
     private static async Task<HttpResponseMessage> PostSignInAsync(HttpClient browser, string password)

@@ -18,7 +18,7 @@ public sealed class SignatureGateTests(AppFixture fixture) : IClassFixture<AppFi
     private async Task<(int Deliveries, int Events)> SettledCountsAsync()
     {
         await _app.WhenIdleAsync();
-        return await Database.InboxCountsAsync(_app.DatabasePath);
+        return await TestDatabase.InboxCountsAsync(_app.DatabasePath);
     }
 
     private static string Right(byte[] body) => MetaSignature.Sign(body, Encoding.UTF8.GetBytes(TestApp.AppSecret));
@@ -46,7 +46,7 @@ public sealed class SignatureGateTests(AppFixture fixture) : IClassFixture<AppFi
         using var response = await _app.PostWebhookAsync(NewBody(), header);
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{shape}: {response.StatusCode}");
-        Assert.Equal(before, await Database.InboxCountsAsync(_app.DatabasePath));
+        Assert.Equal(before, await TestDatabase.InboxCountsAsync(_app.DatabasePath));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SignatureGateTests(AppFixture fixture) : IClassFixture<AppFi
         using var response = await _app.PostWebhookAsync(body, MetaSignature.Sign(body, Encoding.UTF8.GetBytes("the-previous-app-secret")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(before, await Database.InboxCountsAsync(_app.DatabasePath));
+        Assert.Equal(before, await TestDatabase.InboxCountsAsync(_app.DatabasePath));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SignatureGateTests(AppFixture fixture) : IClassFixture<AppFi
 
         using var refused = await _app.PostWebhookAsync(body, "sha256=" + wrong[7..].ToUpperInvariant());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(before, await Database.InboxCountsAsync(_app.DatabasePath));
+        Assert.Equal(before, await TestDatabase.InboxCountsAsync(_app.DatabasePath));
 
         // The same digest in capitals is the same signature: hex is case-insensitive, so Meta's lowercase is not required.
         using var accepted = await _app.PostWebhookAsync(body, "sha256=" + Right(body)[7..].ToUpperInvariant());
@@ -88,7 +88,7 @@ public sealed class SignatureGateTests(AppFixture fixture) : IClassFixture<AppFi
         using var response = await _app.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(before, await Database.InboxCountsAsync(_app.DatabasePath));
+        Assert.Equal(before, await TestDatabase.InboxCountsAsync(_app.DatabasePath));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class SignatureGateTests(AppFixture fixture) : IClassFixture<AppFi
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
-        Assert.Equal(before, await Database.InboxCountsAsync(_app.DatabasePath));
+        Assert.Equal(before, await TestDatabase.InboxCountsAsync(_app.DatabasePath));
     }
 
     [Fact]

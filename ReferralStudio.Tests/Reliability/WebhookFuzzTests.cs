@@ -41,7 +41,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output)
         }
 
         await app.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        await using var db = Database.Open(app.DatabasePath);
+        await using var db = TestDatabase.Open(app.DatabasePath);
         Assert.Empty(await db.InboundDeliveries.Where(d => d.Status == DeliveryStatus.Failed || d.Status == DeliveryStatus.Pending).Select(d => d.Id).ToListAsync());
         output.WriteLine($"slowest answer {slowest.TotalMilliseconds:0} ms");
         // The app still attributes a normal delivery afterwards.

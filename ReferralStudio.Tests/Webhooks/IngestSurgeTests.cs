@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Inbox;
 using ReferralStudio.Tests.Infrastructure;
-using ReferralStudio.Webhooks.Inbox;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
 namespace ReferralStudio.Tests.Webhooks;

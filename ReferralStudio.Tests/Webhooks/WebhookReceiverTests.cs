@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -257,7 +258,7 @@ public sealed class WebhookReceiverTests(AppFixture fixture) : IClassFixture<App
     }
 
     private AppDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new Database($"Data Source={_app.DatabasePath}", "/")).Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new SqliteFiles($"Data Source={_app.DatabasePath}", "/")).Options);
 
     private async Task<int> CountDeliveriesAsync()
     {

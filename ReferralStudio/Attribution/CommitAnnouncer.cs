@@ -7,21 +7,21 @@ namespace ReferralStudio.Attribution;
 /// <summary>Tells the senders and the live board what a transaction queued, once it has committed (never before).</summary>
 internal sealed class CommitAnnouncer(OutboundQueue outbound, GreetingSender greetings, AttributionFeed live)
 {
-    public void Committed(AttributionStore store)
+    public void Committed(CommittedWork work)
     {
-        if (store.QueuedOutbound)
+        if (work.QueuedOutbound)
         {
             outbound.Wake();
         }
 
-        if (store.QueuedGreeting)
+        if (work.QueuedGreeting)
         {
             greetings.Wake();
         }
 
-        if (store.Notices.Count > 0)
+        if (work.Notices.Count > 0)
         {
-            live.Publish(store.Notices);
+            live.Publish(work.Notices);
         }
     }
 }

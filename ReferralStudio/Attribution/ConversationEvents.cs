@@ -1,5 +1,6 @@
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Attribution;

@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using ReferralStudio.Data;
-using ReferralStudio.Webhooks.Inbox;
+using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Attribution;
 
@@ -11,8 +9,7 @@ namespace ReferralStudio.Attribution;
 /// without holding back the others.
 /// </summary>
 internal sealed partial class OpenTransaction(
-    AttributionStore store,
-    WalCheckpointer checkpoints,
+    IAttributionWriter store,
     CommitAnnouncer announcer,
     DeliveryProgress progress,
     TimeProvider time,
@@ -32,7 +29,7 @@ internal sealed partial class OpenTransaction(
     private int _events;
 
     public bool Spent => _deliveries.Count > 0
-        && (_events >= EventsPerTransaction || Stopwatch.GetElapsedTime(_began) >= Budget);
+        && (_events >= EventsPerTransaction || time.GetElapsedTime(_began) >= Budget);
 
     /// <summary>Reads the conversations of a batch about to be applied, in one ordered pass.</summary>
     public void Prefetch(List<ParsedDelivery> batch)
@@ -90,10 +87,9 @@ internal sealed partial class OpenTransaction(
         }
 
         _open = false;
-        checkpoints.Request();
-        announcer.Committed(store);
+        announcer.Committed(store.Committed);
         Done();
-        checkpoints.RewindIfLarge();
+        store.Settle();
     }
 
     private void BeginIfIdle()
@@ -102,7 +98,7 @@ internal sealed partial class OpenTransaction(
         {
             store.Begin();
             _open = true;
-            _began = Stopwatch.GetTimestamp();
+            _began = time.GetTimestamp();
             _events = 0;
         }
     }
@@ -127,14 +123,14 @@ internal sealed partial class OpenTransaction(
             store.Begin();
             store.Apply(delivery, time.GetUtcNow());
             store.Commit();
-            announcer.Committed(store);
+            announcer.Committed(store.Committed);
         }
         catch (Exception ex)
         {
             store.Rollback();
             LogDeliveryFailed(logger, ex, delivery.Id);
             store.Begin();
-            store.MarkDelivery(delivery.Id, DeliveryStatus.Failed, $"processing failed: {ex.Message}", time.GetUtcNow(), default);
+            store.MarkFailed(delivery.Id, $"processing failed: {ex.Message}", time.GetUtcNow());
             store.Commit();
         }
     }

@@ -1,4 +1,5 @@
 using ReferralStudio.Hosting;
+using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Attribution;
 
@@ -8,17 +9,17 @@ namespace ReferralStudio.Attribution;
 /// </summary>
 internal sealed class ParseAhead : IDisposable
 {
-    private readonly Func<List<StoredDelivery>, List<ParsedDelivery>> _parse;
+    private readonly Func<List<PendingDelivery>, List<ParsedDelivery>> _parse;
     private readonly int _nice;
     private readonly SemaphoreSlim _input = new(0, 1);
     private readonly SemaphoreSlim _output = new(0, 1);
     private readonly Thread _thread;
-    private List<StoredDelivery>? _rows;
+    private List<PendingDelivery>? _rows;
     private List<ParsedDelivery>? _result;
     private Exception? _error;
     private bool _stopping;
 
-    public ParseAhead(Func<List<StoredDelivery>, List<ParsedDelivery>> parse, int nice)
+    public ParseAhead(Func<List<PendingDelivery>, List<ParsedDelivery>> parse, int nice)
     {
         _parse = parse;
         _nice = nice;
@@ -26,7 +27,7 @@ internal sealed class ParseAhead : IDisposable
         _thread.Start();
     }
 
-    public void Start(List<StoredDelivery> rows)
+    public void Start(List<PendingDelivery> rows)
     {
         _rows = rows;
         _input.Release();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ReferralStudio.Webhooks.Inbox;
+using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Attribution;
 

@@ -1,4 +1,5 @@
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Backup;
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Backup;
 
@@ -33,7 +34,7 @@ public static class PairBackup
 
     private const string Partial = ".partial";
 
-    public static BackupResult Backup(Database database, string folder, Action<BackupStep>? step = null)
+    public static BackupResult Backup(SqliteFiles database, string folder, Action<BackupStep>? step = null)
     {
         var (main, inbox) = (Path.Combine(folder, MainFile), Path.Combine(folder, InboxFile));
         if (File.Exists(main) || File.Exists(inbox))
@@ -68,7 +69,7 @@ public static class PairBackup
     /// Puts a backup's two files where the app's configuration points. Refused while an app holds the files,
     /// and over existing files unless <paramref name="force"/>: then they are moved aside, never deleted.
     /// </summary>
-    public static RestoreResult Restore(Database database, string folder, bool force, TimeProvider time)
+    public static RestoreResult Restore(SqliteFiles database, string folder, bool force, TimeProvider time)
     {
         var (main, inbox) = (Path.Combine(folder, MainFile), Path.Combine(folder, InboxFile));
         if (!File.Exists(main) || !File.Exists(inbox))

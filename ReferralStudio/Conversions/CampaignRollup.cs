@@ -11,7 +11,7 @@ namespace ReferralStudio.Conversions;
 /// <c>Conversations</c> at its credited touch's hour/day and key, and one to <c>Converted</c> when some conversion
 /// credits that same touch; a conversion adds one to <c>Conversions</c> and its value to <c>Value</c> at its own
 /// hour/day and its credited touch's key. Every writer changes it in the transaction that changes the base rows:
-/// the attribution processor (<see cref="CampaignRollupWriter"/>), conversion recording
+/// the attribution processor (<see cref="Storage.Sqlite.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
 /// those paths (raw inserts) needs <see cref="RebuildAsync"/>.
 /// </summary>

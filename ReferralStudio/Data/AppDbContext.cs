@@ -5,6 +5,7 @@ using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Data;
@@ -44,10 +45,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        // The deliveries live in the inbox file (InboxDbContext); this is the view Database.Attach creates.
+        // The deliveries live in the inbox file (InboxDbContext); this is the view SqliteFiles.Attach creates.
         modelBuilder.Entity<InboundDelivery>(e =>
         {
-            e.ToView(ReferralStudio.Data.Database.InboundDeliveriesView);
+            e.ToView(SqliteFiles.DeliveriesView);
             e.Property(d => d.Status).HasConversion<int>();
         });
 

@@ -2,6 +2,9 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using ReferralStudio.Attribution;
+using ReferralStudio.Inbox;
+using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Data;
 
@@ -16,6 +19,10 @@ public static class DataExtensions
         builder.Services.AddSingleton(database);
         // Created by the container, so disposing the app releases it.
         builder.Services.AddSingleton<InstanceLock>();
+        builder.Services.AddSingleton<IInbox, SqliteInbox>();
+        builder.Services.AddSingleton<IAttributionStorage, SqliteAttributionStorage>();
+        builder.Services.AddSingleton<InboxRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
         builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -23,16 +30,16 @@ public static class DataExtensions
     }
 
     /// <summary>The two files as configured (the app, and the backup and restore commands, read the same keys).</summary>
-    public static Database DatabaseFrom(IConfiguration configuration, string contentRoot) =>
+    public static SqliteFiles DatabaseFrom(IConfiguration configuration, string contentRoot) =>
         new(configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=data/referralstudio.db",
             contentRoot, configuration.GetConnectionString(InboxConnectionStringName));
 
     /// <summary>The main file, with the inbox attached to every connection EF opens.</summary>
-    public static DbContextOptionsBuilder<TContext> UseAppDatabase<TContext>(this DbContextOptionsBuilder<TContext> options, Database database)
+    public static DbContextOptionsBuilder<TContext> UseAppDatabase<TContext>(this DbContextOptionsBuilder<TContext> options, SqliteFiles database)
         where TContext : DbContext =>
         options.UseSqlite(database.ConnectionString).AddInterceptors(new AttachInboxInterceptor(database));
 
-    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, Database database) =>
+    public static DbContextOptionsBuilder UseAppDatabase(this DbContextOptionsBuilder options, SqliteFiles database) =>
         options.UseSqlite(database.ConnectionString).AddInterceptors(new AttachInboxInterceptor(database));
 
     /// <summary>
@@ -41,7 +48,7 @@ public static class DataExtensions
     /// </summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
-        var database = app.Services.GetRequiredService<Database>();
+        var database = app.Services.GetRequiredService<SqliteFiles>();
         var instance = app.Services.GetRequiredService<InstanceLock>();
         instance.Acquire();
         Guid pair;
@@ -66,7 +73,7 @@ public static class DataExtensions
     /// 8 KB, 18,839 at 16 KB). A file keeps the page size it was created with (one in WAL mode cannot change
     /// it), so an existing database is left as it is. The inbox keeps 4 KB: it appends small rows and commits often.
     /// </summary>
-    private static void CreateWithLargePages(Database database)
+    private static void CreateWithLargePages(SqliteFiles database)
     {
         if (new FileInfo(database.FilePath) is { Exists: true, Length: > 0 })
         {
@@ -85,7 +92,7 @@ public static class DataExtensions
     /// The inbox file first, then the main file (whose upgrade may hand deliveries over to the inbox); then
     /// the pair is checked and, new or from before identities, given its identity (returned).
     /// </summary>
-    public static async Task<Guid> MigrateAsync(Database database)
+    public static async Task<Guid> MigrateAsync(SqliteFiles database)
     {
         FilePair.RefuseMissingInbox(database);
         await using (var inbox = new InboxDbContext(new DbContextOptionsBuilder<InboxDbContext>().UseSqlite(database.InboxConnectionString).Options))
@@ -112,7 +119,7 @@ public static class DataExtensions
     /// Files created before the inbox had a file of its own keep their deliveries in the main file:
     /// copy them into the inbox (same ids) before the migration that turns the table into outcomes.
     /// </summary>
-    private static void MoveLegacyInbox(Database database)
+    private static void MoveLegacyInbox(SqliteFiles database)
     {
         using var connection = new SqliteConnection(database.ConnectionString);
         connection.Open();
@@ -142,7 +149,7 @@ public static class DataExtensions
 }
 
 /// <summary>Every EF connection to the main file sees the inbox and the deliveries view.</summary>
-internal sealed class AttachInboxInterceptor(Database database) : DbConnectionInterceptor
+internal sealed class AttachInboxInterceptor(SqliteFiles database) : DbConnectionInterceptor
 {
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
         database.Attach((SqliteConnection)connection);

@@ -14,7 +14,7 @@ public enum DeliveryStatus
 
 /// <summary>
 /// One signed POST from Meta with what became of it: the read model of the inbox file's row joined
-/// with the processor's <see cref="DeliveryOutcome"/> (a view, see <see cref="Database"/>).
+/// with the processor's <see cref="DeliveryOutcome"/> (a view, see <see cref="Storage.Sqlite.SqliteFiles"/>).
 /// </summary>
 public sealed class InboundDelivery
 {
@@ -76,7 +76,7 @@ public sealed class InboxCursor
 /// <summary>
 /// The identity of a main file and inbox pair (one row, the same in both files): created once when the
 /// pair is, so a start with the inbox of another pair, or a restore of only one file, is refused
-/// instead of silently issuing delivery ids the cursor has already passed (see <see cref="FilePair"/>).
+/// instead of silently issuing delivery ids the cursor has already passed (see <see cref="Storage.Sqlite.FilePair"/>).
 /// </summary>
 public sealed class PairIdentity
 {

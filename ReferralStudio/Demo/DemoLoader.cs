@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 using ReferralStudio.Accounts;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
+using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
-using ReferralStudio.Webhooks.Inbox;
 
 namespace ReferralStudio.Demo;
 
@@ -16,7 +17,7 @@ namespace ReferralStudio.Demo;
 /// </summary>
 public sealed class DemoLoader(
     IDbContextFactory<AppDbContext> contexts,
-    Database database,
+    SqliteFiles database,
     TriggerService triggers,
     InboxWriter inbox,
     DeliveryProgress progress,

@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
+using ReferralStudio.Inbox;
 using ReferralStudio.Security;
-using ReferralStudio.Webhooks.Inbox;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Webhooks;

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using ReferralStudio.Webhooks.Inbox;
 
 namespace ReferralStudio.Webhooks;
 
@@ -22,18 +21,6 @@ public static class WebhooksExtensions
                 "Meta:AppSecret is required outside Development (set it in configuration or the Meta__AppSecret environment variable).")
             .ValidateOnStart();
         builder.Services.AddSingleton<MetaSigningKey>();
-        // On the system's monotonic clock, not the app's TimeProvider: a surge is about scheduling now.
-        builder.Services.AddSingleton(new DeliveryProgress());
-        builder.Services.AddSingleton<InboxWriter>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
-        builder.Services.AddOptions<InboxOptions>()
-            .BindConfiguration(InboxOptions.Section)
-            .Validate(
-                o => o.RetainProcessedBodiesFor is null || o.RetainProcessedBodiesFor > TimeSpan.Zero,
-                "Inbox:RetainProcessedBodiesFor must be a positive duration (e.g. 30.00:00:00 for 30 days), or unset to keep every body.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<InboxRetention>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
         return builder;
     }
 }

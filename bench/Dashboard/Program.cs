@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
+using ReferralStudio.Storage.Sqlite;
 
 // Dashboard queries on a large database: the feed page (FeedQuery.PageAsync), campaign analytics
 // (CampaignReport.RunAsync), the conversation timeline (TimelineQuery.LoadAsync) and the CSV export
@@ -39,7 +40,7 @@ async Task RunAsync()
 {
     Console.WriteLine($"dashboard benchmark: {touches:N0} touches, {conversations:N0} conversations, {iterations} iterations per case, seed {seed}");
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()}, load {File.ReadAllText("/proc/loadavg").Trim()}");
-    var database = new Database($"Data Source={dbPath}", dir);
+    var database = new SqliteFiles($"Data Source={dbPath}", dir);
     var services = new ServiceCollection();
     services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
     await using var provider = services.BuildServiceProvider();
@@ -222,7 +223,7 @@ internal static class Generator
 {
     private static readonly string[] Arrivals = ["standalone", "first_message", "postback", "ad", "prefilled_text"];
 
-    public static Data Fill(Database database, DateTimeOffset now, int touchCount, int conversationCount, int seed)
+    public static Data Fill(SqliteFiles database, DateTimeOffset now, int touchCount, int conversationCount, int seed)
     {
         var random = new Random(seed);
         using var connection = database.Open();

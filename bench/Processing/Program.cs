@@ -8,12 +8,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
+using ReferralStudio.Inbox;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
-using ReferralStudio.Webhooks.Inbox;
 
 // Inbox -> attribution throughput: a temp database migrated by the app, a backlog of realistic pending
 // deliveries inserted in bulk, then the app's own AttributionProcessor drains it (parse, attribute,
@@ -47,7 +48,7 @@ async Task RunAsync()
 {
     Console.WriteLine($"processing benchmark: {deliveries:N0} deliveries x {eventsPerDelivery} events, seed {seed}");
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()}, load {File.ReadAllText("/proc/loadavg").Trim()}");
-    var database = new Database($"Data Source={dbPath}", dir);
+    var database = new SqliteFiles($"Data Source={dbPath}", dir);
     var services = new ServiceCollection();
     services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
     await using var provider = services.BuildServiceProvider();
@@ -80,8 +81,11 @@ async Task RunAsync()
     var live = new AttributionFeed();
     // Only its wake signal is used by the processor; the sender itself is not started.
     var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), time, NullLogger<GreetingSender>.Instance);
-    var processor = new AttributionProcessor(database, progress, Options.Create(new WhatsAppOptions()), Options.Create(new MetaOptions()),
-        triggers, new OutboundQueue(subscriptions, time), greetings, live, time, NullLogger<AttributionProcessor>.Instance);
+    var outbound = new OutboundQueue(subscriptions, time);
+    var storage = new SqliteAttributionStorage(database, Options.Create(new WhatsAppOptions()), triggers, outbound, time,
+        NullLogger<SqliteAttributionStorage>.Instance);
+    var processor = new AttributionProcessor(storage, progress, Options.Create(new MetaOptions()), outbound, greetings, live, time,
+        NullLogger<AttributionProcessor>.Instance);
 
     GC.Collect();
     GC.WaitForPendingFinalizers();
@@ -89,7 +93,7 @@ async Task RunAsync()
     using var stop = new CancellationTokenSource();
     var memory = Task.Run(() => Sampler.SampleAsync(stop.Token));
     // The real inbox writer, storing a single-event delivery every 5 ms while the backlog drains.
-    var inbox = new InboxWriter(database, progress, NullLogger<InboxWriter>.Instance);
+    var inbox = new InboxWriter(new SqliteInbox(database, NullLogger<SqliteInbox>.Instance), progress, NullLogger<InboxWriter>.Instance);
     await inbox.StartAsync(CancellationToken.None);
     var probe = Task.Run(() => InboxProbe.RunAsync(inbox, stop.Token));
     var drainLive = Task.Run(async () =>
@@ -200,7 +204,7 @@ internal static class Workload
         new() { Name = name, Pattern = pattern, Tags = tags, GreetingText = greeting, CreatedAt = at, UpdatedAt = at };
 
     /// <summary>Raw prepared inserts in large transactions: the fastest way to stage a big inbox.</summary>
-    public static (long Events, long Bytes) InsertBacklog(Database database, int deliveries, int eventsPerDelivery, int seed)
+    public static (long Events, long Bytes) InsertBacklog(SqliteFiles database, int deliveries, int eventsPerDelivery, int seed)
     {
         var random = new Random(seed);
         using var connection = database.OpenInbox();

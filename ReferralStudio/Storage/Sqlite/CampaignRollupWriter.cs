@@ -1,0 +1,271 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using ReferralStudio.Attribution;
+using ReferralStudio.Conversions;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Storage.Sqlite;
+
+/// <summary>
+/// Keeps the campaign rollup equal to the base tables while the attribution processor moves conversations'
+/// first and latest touches. During a transaction it only notes, per conversation, the credited touches it
+/// started with and the keys of the touches it inserted; at commit it moves each changed conversation from the
+/// old touch's hour, day and key to the new one's, summed per transaction and written as a few upserts.
+/// Prepared statements on the processor's connection, like <see cref="SqliteAttributionWriter"/>.
+/// </summary>
+public sealed class CampaignRollupWriter : IDisposable
+{
+    // Committed keys and their ids; keys are never deleted, so an entry stays true. Bounded, refilled on demand.
+    private const int KeyCacheLimit = 100_000;
+    private readonly Dictionary<TouchKey, long> _keyIds = [];
+    // Keys this transaction inserted (rolled back with it), by key and by id.
+    private readonly Dictionary<TouchKey, long> _newKeyIds = [];
+    private readonly HashSet<long> _insertedKeys = [];
+    private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
+    private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
+    // Committed touches a flush moves conversations from or to, read ahead in id order.
+    private readonly Dictionary<long, CreditedTouch> _loaded = [];
+    private readonly List<long> _toLoad = [];
+    private readonly ConversationLookup _lookup;
+    private readonly PreparedStatement _findKey;
+    private readonly PreparedStatement _insertKey;
+    private readonly PreparedStatement _upsertHour;
+    private readonly PreparedStatement _upsertDay;
+    private readonly PreparedStatement _deleteEmptyHour;
+    private readonly PreparedStatement _deleteEmptyDay;
+
+    public CampaignRollupWriter(SqliteConnection connection, ConversationLookup lookup)
+    {
+        _lookup = lookup;
+        _findKey = new PreparedStatement(connection, "SELECT Id FROM CampaignKeys WHERE TriggerId IS $trigger AND Ref IS $ref AND AdId IS $ad", "$trigger", "$ref", "$ad");
+        _insertKey = new PreparedStatement(connection, "INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
+        _upsertHour = Upsert(connection, "CampaignHours");
+        _upsertDay = Upsert(connection, "CampaignDays");
+        _deleteEmptyHour = DeleteEmpty(connection, "CampaignHours");
+        _deleteEmptyDay = DeleteEmpty(connection, "CampaignDays");
+    }
+
+    private IEnumerable<PreparedStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay];
+
+    /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
+    public void Begin()
+    {
+        _before.Clear();
+        _newTouches.Clear();
+        _deltas.Clear();
+        _newKeyIds.Clear();
+        _insertedKeys.Clear();
+        _loaded.Clear();
+    }
+
+    /// <summary>
+    /// A campaign touch was inserted and is about to be applied to <paramref name="conversation"/>: call before
+    /// <see cref="AttributionRules.ApplyCampaignTouch"/>, so the conversation's credited touches are still the old ones.
+    /// </summary>
+    public void Touch(ConversationState conversation, long touchId, long? triggerId, string? @ref, string? adId, DateTimeOffset occurredAt)
+    {
+        _before.TryAdd(conversation, (conversation.FirstReferralId, conversation.LatestReferralId));
+        _newTouches[touchId] = (new TouchKey(triggerId, @ref, adId), UnixMs.From(occurredAt));
+    }
+
+    /// <summary>Notes the touches <paramref name="conversation"/> credits before something other than a new touch moves them (a merge).</summary>
+    public void Changing(ConversationState conversation) =>
+        _before.TryAdd(conversation, (conversation.FirstReferralId, conversation.LatestReferralId));
+
+    /// <summary>Writes this transaction's moves; call inside the transaction, just before it commits.</summary>
+    public void Flush()
+    {
+        LoadMovedTouches();
+        foreach (var (conversation, before) in _before)
+        {
+            Move(AttributionModel.First, before.First, conversation.FirstReferralId);
+            Move(AttributionModel.Last, before.Latest, conversation.LatestReferralId);
+        }
+
+        foreach (var ((hour, model, start, keyId), (conversations, converted)) in _deltas)
+        {
+            if (conversations == 0 && converted == 0)
+            {
+                continue;
+            }
+
+            var upsert = hour ? _upsertHour : _upsertDay;
+            Bind(upsert, model, start, keyId);
+            upsert.Bind(4, conversations);
+            upsert.Bind(5, converted);
+            upsert.Execute();
+            // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows
+            // behind; only a bucket that lost something can have become empty.
+            if (conversations < 0 || converted < 0)
+            {
+                var delete = hour ? _deleteEmptyHour : _deleteEmptyDay;
+                Bind(delete, model, start, keyId);
+                delete.Execute();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every committed touch the moves need, in id order: one after another they mostly share the
+    /// table's pages, where the conversations' order would read a different page for nearly each one.
+    /// </summary>
+    private void LoadMovedTouches()
+    {
+        foreach (var (conversation, before) in _before)
+        {
+            Need(before.First, conversation.FirstReferralId);
+            Need(before.Latest, conversation.LatestReferralId);
+        }
+
+        _toLoad.Sort();
+        foreach (var id in _toLoad)
+        {
+            if (!_loaded.ContainsKey(id))
+            {
+                _loaded[id] = _lookup.LoadTouch(id);
+            }
+        }
+
+        _toLoad.Clear();
+
+        void Need(long? from, long? to)
+        {
+            if (from == to)
+            {
+                return;
+            }
+
+            if (from is { } old)
+            {
+                _toLoad.Add(old);
+            }
+
+            if (to is { } current && !_newTouches.ContainsKey(current))
+            {
+                _toLoad.Add(current);
+            }
+        }
+    }
+
+    private void Move(AttributionModel model, long? from, long? to)
+    {
+        if (from == to)
+        {
+            return;
+        }
+
+        if (from is { } old)
+        {
+            var (key, at, convertedFirst, convertedLast) = _loaded[old];
+            var converted = model == AttributionModel.First ? convertedFirst : convertedLast;
+            Add(model, key, at, -1, converted ? -1 : 0);
+        }
+
+        if (to is { } current)
+        {
+            // A touch inserted by this transaction has no conversion yet: conversions only credit committed touches.
+            if (_newTouches.TryGetValue(current, out var fresh))
+            {
+                Add(model, fresh.Key, fresh.At, 1, 0);
+            }
+            else
+            {
+                var (key, at, convertedFirst, convertedLast) = _loaded[current];
+                Add(model, key, at, 1, (model == AttributionModel.First ? convertedFirst : convertedLast) ? 1 : 0);
+            }
+        }
+    }
+
+    private void Add(AttributionModel model, TouchKey key, long at, int conversations, int converted)
+    {
+        var keyId = KeyId(key);
+        AddTo((true, model, CampaignRollup.BucketStart(at, CampaignRollup.HourMs), keyId), conversations, converted);
+        AddTo((false, model, CampaignRollup.BucketStart(at, CampaignRollup.DayMs), keyId), conversations, converted);
+    }
+
+    private void AddTo((bool Hour, AttributionModel Model, long Start, long KeyId) bucket, int conversations, int converted)
+    {
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_deltas, bucket, out _);
+        sum = (sum.Conversations + conversations, sum.Converted + converted);
+    }
+
+    private long KeyId(TouchKey key)
+    {
+        if (_keyIds.TryGetValue(key, out var id) || _newKeyIds.TryGetValue(key, out id))
+        {
+            return id;
+        }
+
+        if (Find(key) is { } found)
+        {
+            // Found but inserted by this very transaction (the same ref in another case): not committed yet.
+            if (_insertedKeys.Contains(found))
+            {
+                _newKeyIds[key] = found;
+            }
+            else
+            {
+                if (_keyIds.Count >= KeyCacheLimit)
+                {
+                    _keyIds.Clear();
+                }
+
+                _keyIds[key] = found;
+            }
+
+            return found;
+        }
+
+        BindKey(_insertKey, key);
+        id = _insertKey.ExecuteInsert()!.Value;
+        _insertedKeys.Add(id);
+        _newKeyIds[key] = id;
+        return id;
+    }
+
+    private long? Find(TouchKey key)
+    {
+        BindKey(_findKey, key);
+        return _findKey.ExecuteScalarInt64();
+    }
+
+    private static void BindKey(PreparedStatement statement, TouchKey key)
+    {
+        statement.Bind(1, key.TriggerId);
+        statement.Bind(2, key.Ref);
+        statement.Bind(3, key.AdId);
+    }
+
+    private static void Bind(PreparedStatement statement, AttributionModel model, long start, long keyId)
+    {
+        statement.Bind(1, (long)model);
+        statement.Bind(2, start);
+        statement.Bind(3, keyId);
+    }
+
+    // No RETURNING: it would run the upsert with a statement journal; the rare empty bucket is deleted after.
+    private static PreparedStatement Upsert(SqliteConnection connection, string table) => new(connection, $"""
+        INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+        VALUES ($model, $start, $key, $conversations, $converted, 0, 0.0)
+        ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = Conversations + excluded.Conversations, Converted = Converted + excluded.Converted
+        """, "$model", "$start", "$key", "$conversations", "$converted");
+
+    private static PreparedStatement DeleteEmpty(SqliteConnection connection, string table) => new(connection, $"""
+        DELETE FROM {table} WHERE Model = $model AND Start = $start AND KeyId = $key AND Conversations = 0 AND Converted = 0 AND Conversions = 0
+        """, "$model", "$start", "$key");
+
+    public void Dispose()
+    {
+        foreach (var statement in Statements)
+        {
+            statement.Dispose();
+        }
+    }
+}
+
+/// <summary>What the analytics group a touch by (compared exactly here; the SQL lookup ignores the ref's case).</summary>
+public readonly record struct TouchKey(long? TriggerId, string? Ref, string? AdId);
+
+/// <summary>A committed touch a conversation credits: its key, time, and whether a conversion credits it (first / last touch).</summary>
+public readonly record struct CreditedTouch(TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast);

@@ -1,0 +1,137 @@
+using Microsoft.Data.Sqlite;
+using ReferralStudio.Attribution;
+using ReferralStudio.Platforms;
+using ReferralStudio.Webhooks.Parsing;
+
+namespace ReferralStudio.Storage.Sqlite;
+
+/// <summary>A conversation's key: platform, business account, participant.</summary>
+public readonly record struct ConversationKey(string Platform, string Account, string Participant)
+{
+    public static ConversationKey Of(ParsedEvent parsed) => new(PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId);
+
+    /// <summary>The key index's own order: participant, platform, account (ordinal, like SQLite's BINARY collation).</summary>
+    public static int IndexOrder(ConversationKey a, ConversationKey b)
+    {
+        var c = string.CompareOrdinal(a.Participant, b.Participant);
+        c = c != 0 ? c : string.CompareOrdinal(a.Platform, b.Platform);
+        return c != 0 ? c : string.CompareOrdinal(a.Account, b.Account);
+    }
+}
+
+/// <summary>
+/// Reads conversations by key, and the campaign keys of the touches they credit, with prepared statements on
+/// the processor's connection: the store's conversation cache and the rollup's flush share it.
+/// </summary>
+public sealed class ConversationLookup : IDisposable
+{
+    private const string Columns = """
+        Id, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt,
+        MessageCount, HasInboundText, ParticipantName, HasWaitingGreeting,
+        ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername, ParticipantId
+        """;
+
+    private readonly PreparedStatement _select;
+    private readonly PreparedStatement _selectByAlias;
+    private readonly PreparedStatement _touch;
+
+    public ConversationLookup(SqliteConnection connection)
+    {
+        _select = new PreparedStatement(connection, $"""
+            SELECT {Columns}
+            FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
+            """, "$platform", "$account", "$participant");
+        _selectByAlias = new PreparedStatement(connection, $"""
+            SELECT {Columns} FROM Conversations WHERE Id =
+                (SELECT ConversationId FROM ParticipantAliases WHERE Alias = $alias AND Platform = $platform AND AccountId = $account)
+            """, "$alias", "$platform", "$account");
+        _touch = new PreparedStatement(connection, """
+            SELECT TriggerId, Ref, AdId, OccurredAt,
+                   EXISTS (SELECT 1 FROM Conversions WHERE FirstTouchId = $id), EXISTS (SELECT 1 FROM Conversions WHERE LastTouchId = $id)
+            FROM ReferralTouches WHERE Id = $id
+            """, "$id");
+    }
+
+    public ConversationState? Find(ConversationKey key)
+    {
+        _select.Bind(1, key.Platform);
+        _select.Bind(2, key.Account);
+        _select.Bind(3, key.Participant);
+        try
+        {
+            return _select.Step() ? Read(_select, key) : null;
+        }
+        finally
+        {
+            _select.Reset();
+        }
+    }
+
+    /// <summary>The conversation whose participant also goes by <paramref name="key"/>'s participant (an alias).</summary>
+    public ConversationState? FindByAlias(ConversationKey key)
+    {
+        _selectByAlias.Bind(1, key.Participant);
+        _selectByAlias.Bind(2, key.Platform);
+        _selectByAlias.Bind(3, key.Account);
+        try
+        {
+            return _selectByAlias.Step() ? Read(_selectByAlias, key with { Participant = _selectByAlias.GetString(16)! }) : null;
+        }
+        finally
+        {
+            _selectByAlias.Reset();
+        }
+    }
+
+    public CreditedTouch LoadTouch(long touchId)
+    {
+        _touch.Bind(1, touchId);
+        try
+        {
+            if (!_touch.Step())
+            {
+                throw new InvalidOperationException($"Referral touch {touchId} is a conversation's credited touch but does not exist.");
+            }
+
+            return new CreditedTouch(new TouchKey(_touch.GetInt64OrNull(0), _touch.GetString(1), _touch.GetString(2)),
+                _touch.GetInt64(3), _touch.GetBoolean(4), _touch.GetBoolean(5));
+        }
+        finally
+        {
+            _touch.Reset();
+        }
+    }
+
+    private static ConversationState Read(PreparedStatement r, ConversationKey key) => new()
+    {
+        Id = r.GetInt64(0),
+        Platform = key.Platform,
+        AccountId = key.Account,
+        ParticipantId = key.Participant,
+        CreatedAt = r.GetDateTime(1),
+        LastActivityAt = r.GetDateTime(2),
+        WindowExpiresAt = r.GetDateTimeOrNull(3),
+        FirstReferralId = r.GetInt64OrNull(4),
+        StoredFirstReferralId = r.GetInt64OrNull(4),
+        FirstReferralAt = r.GetDateTimeOrNull(5),
+        LatestReferralId = r.GetInt64OrNull(6),
+        StoredLatestReferralId = r.GetInt64OrNull(6),
+        LastReferralAt = r.GetDateTimeOrNull(7),
+        MessageCount = (int)r.GetInt64(8),
+        HasInboundText = r.GetBoolean(9),
+        ParticipantName = r.GetString(10),
+        HasWaitingGreeting = r.GetBoolean(11),
+        // Usually the key itself (a WhatsApp conversation keyed by its phone or BSUID).
+        Phone = r.GetString(12, key.Participant),
+        UserId = r.GetString(13, key.Participant),
+        ParentUserId = r.GetString(14),
+        Username = r.GetString(15),
+    };
+
+    public void Dispose()
+    {
+        _select.Dispose();
+        _selectByAlias.Dispose();
+        _touch.Dispose();
+    }
+}

@@ -1,0 +1,124 @@
+using Microsoft.Data.Sqlite;
+using ReferralStudio.Attribution;
+
+namespace ReferralStudio.Storage.Sqlite;
+
+/// <summary>
+/// Writes who a conversation's participant is (its aliases and identity events) and moves a merged
+/// conversation's rows into the one it turned out to be, on the processor's connection and inside its
+/// transaction. Aliases are rare (a WhatsApp phone and BSUID seen apart, a changed BSUID), so the merge's
+/// statements are compiled only when first needed.
+/// </summary>
+public sealed class ParticipantIdentities(SqliteConnection connection) : IDisposable
+{
+    // Every table that names a conversation, moved from ?2 to ?1; tags are a set, so a label both carry is kept once.
+    private static readonly string[] MoveSql =
+    [
+        "UPDATE WebhookEvents SET ConversationId = ?1 WHERE ConversationId = ?2",
+        "UPDATE TriggerFirings SET ConversationId = ?1 WHERE ConversationId = ?2",
+        "INSERT OR IGNORE INTO ConversationTags (ConversationId, Label, TriggerId, AddedAt) SELECT ?1, Label, TriggerId, AddedAt FROM ConversationTags WHERE ConversationId = ?2",
+        "UPDATE OutgoingMessages SET ConversationId = ?1 WHERE ConversationId = ?2",
+        "UPDATE Conversions SET ConversationId = ?1 WHERE ConversationId = ?2",
+        "UPDATE ParticipantAliases SET ConversationId = ?1 WHERE ConversationId = ?2",
+        "UPDATE IdentityEvents SET ConversationId = ?1 WHERE ConversationId = ?2",
+    ];
+
+    // Touches carry a copy of the participant id for the feed's filters.
+    private const string MoveTouchesSql = "UPDATE ReferralTouches SET ConversationId = ?1, ParticipantId = ?3 WHERE ConversationId = ?2";
+
+    // Then what is left of the merged conversation goes.
+    private static readonly string[] DeleteSql =
+    [
+        "DELETE FROM ConversationTags WHERE ConversationId = ?1",
+        "DELETE FROM Conversations WHERE Id = ?1",
+    ];
+
+    private readonly PreparedStatement _insertAlias = new(connection, """
+        INSERT INTO ParticipantAliases (Alias, Platform, AccountId, ConversationId) VALUES ($alias, $platform, $account, $conversation)
+        ON CONFLICT DO UPDATE SET ConversationId = excluded.ConversationId
+        """, "$alias", "$platform", "$account", "$conversation");
+    private readonly PreparedStatement _insertEvent = new(connection, """
+        INSERT INTO IdentityEvents (ConversationId, OccurredAt, Kind, Detail) VALUES ($conversation, $at, $kind, $detail)
+        """, "$conversation", "$at", "$kind", "$detail");
+    private readonly PreparedStatement _updateIdentity = new(connection, """
+        UPDATE Conversations SET ParticipantPhone = $phone, ParticipantUserId = $userId, ParticipantParentUserId = $parent,
+            ParticipantUsername = $username WHERE Id = $id
+        """, "$phone", "$userId", "$parent", "$username", "$id");
+    private PreparedStatement[]? _move;
+    private PreparedStatement[]? _delete;
+    private PreparedStatement? _moveTouches;
+
+    /// <summary>Records that <paramref name="alias"/> names <paramref name="conversation"/>'s participant too.</summary>
+    public void AddAlias(ConversationState conversation, string alias)
+    {
+        _insertAlias.Bind(1, alias);
+        _insertAlias.Bind(2, conversation.Platform);
+        _insertAlias.Bind(3, conversation.AccountId);
+        _insertAlias.Bind(4, conversation.Id);
+        _insertAlias.Execute();
+    }
+
+    public void Record(long conversationId, DateTimeOffset at, string kind, string detail)
+    {
+        _insertEvent.Bind(1, conversationId);
+        _insertEvent.Bind(2, at);
+        _insertEvent.Bind(3, kind);
+        _insertEvent.Bind(4, detail);
+        _insertEvent.Execute();
+    }
+
+    /// <summary>Writes the identity columns of a stored conversation (new ones are inserted with them).</summary>
+    public void Save(ConversationState conversation)
+    {
+        _updateIdentity.Bind(1, conversation.Phone);
+        _updateIdentity.Bind(2, conversation.UserId);
+        _updateIdentity.Bind(3, conversation.ParentUserId);
+        _updateIdentity.Bind(4, conversation.Username);
+        _updateIdentity.Bind(5, conversation.Id);
+        _updateIdentity.Execute();
+        conversation.IdentityDirty = false;
+    }
+
+    /// <summary>
+    /// Moves every row of <paramref name="from"/> (events, touches, automations, tags, greetings, conversions,
+    /// aliases, identity events) to <paramref name="to"/> and deletes its conversation row; its participant id
+    /// becomes an alias of <paramref name="to"/>. The survivor's row must exist or be inserted in this transaction.
+    /// </summary>
+    public void MoveInto(ConversationState from, ConversationState to)
+    {
+        _move ??= [.. MoveSql.Select(sql => new PreparedStatement(connection, sql, "?1", "?2"))];
+        _delete ??= [.. DeleteSql.Select(sql => new PreparedStatement(connection, sql, "?1"))];
+        _moveTouches ??= new PreparedStatement(connection, MoveTouchesSql, "?1", "?2", "?3");
+        _moveTouches.Bind(1, to.Id);
+        _moveTouches.Bind(2, from.Id);
+        _moveTouches.Bind(3, to.ParticipantId);
+        _moveTouches.Execute();
+        foreach (var statement in _move)
+        {
+            statement.Bind(1, to.Id);
+            statement.Bind(2, from.Id);
+            statement.Execute();
+        }
+
+        foreach (var statement in _delete)
+        {
+            statement.Bind(1, from.Id);
+            statement.Execute();
+        }
+
+        AddAlias(to, from.ParticipantId);
+    }
+
+    public void Dispose()
+    {
+        _insertAlias.Dispose();
+        _insertEvent.Dispose();
+        _updateIdentity.Dispose();
+        foreach (var statement in (_move ?? []).Concat(_delete ?? []))
+        {
+            statement.Dispose();
+        }
+
+        _moveTouches?.Dispose();
+    }
+}
