@@ -81,7 +81,7 @@ async Task RunAsync()
     // Only its wake signal is used by the processor; the sender itself is not started.
     var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), time, NullLogger<GreetingSender>.Instance);
     var processor = new AttributionProcessor(database, progress, Options.Create(new WhatsAppOptions()), Options.Create(new MetaOptions()),
-        triggers, new OutboundQueue(subscriptions, time), greetings, live, time, NullLogger<AttributionProcessor>.Instance);
+        triggers, new OutboundQueue(subscriptions, new OutboundDeliveryStore(time)), greetings, live, time, NullLogger<AttributionProcessor>.Instance);
 
     GC.Collect();
     GC.WaitForPendingFinalizers();
