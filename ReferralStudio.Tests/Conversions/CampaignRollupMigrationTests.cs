@@ -1,7 +1,4 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Tests.Infrastructure;
@@ -9,34 +6,19 @@ using ReferralStudio.Tests.Infrastructure;
 namespace ReferralStudio.Tests.Conversions;
 
 /// <summary>A database with attribution data from before the rollup gets it filled by the migration that adds it.</summary>
-public sealed class CampaignRollupMigrationTests : IAsyncLifetime
+public sealed class CampaignRollupMigrationTests : IDisposable
 {
     private const string BeforeRollup = "20261121073653_FeedSearchIndexes";
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-10T00:00:00Z");
-    private readonly string _path = TestApp.NewDatabasePath();
+    private readonly TempDatabase _database = new();
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        File.Delete(_path);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task Migration_Backfills_The_Rollup_From_Existing_Data()
     {
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={_path}").Options;
-        await using (var db = new AppDbContext(options))
-        {
-            await db.GetService<IMigrator>().MigrateAsync(BeforeRollup);
-        }
-
+        var options = _database.Options;
+        await _database.MigrateToAsync(BeforeRollup);
         await InsertAttributionDataAsync();
         await using (var db = new AppDbContext(options))
         {
@@ -51,18 +33,16 @@ public sealed class CampaignRollupMigrationTests : IAsyncLifetime
             await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), keys, first, T0.AddDays(1).AddMinutes(-5), T0.AddDays(1).AddMinutes(5), "backfilled");
         }
 
-        Assert.Contains(await CampaignCheck.RollupAsync(_path), r => r.StartsWith("CampaignDays", StringComparison.Ordinal));
-        await CampaignCheck.RollupEqualsRebuildAsync(_path);
+        Assert.Contains(await CampaignCheck.RollupAsync(_database.FilePath), r => r.StartsWith("CampaignDays", StringComparison.Ordinal));
+        await CampaignCheck.RollupEqualsRebuildAsync(_database.FilePath);
     }
 
     /// <summary>Rows written straight into the tables, as an older version of the app left them.</summary>
-    private async Task InsertAttributionDataAsync()
+    private Task InsertAttributionDataAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={_path}");
-        await connection.OpenAsync();
         var at = T0.ToUnixTimeMilliseconds();
         const long hour = 3_600_000;
-        var sql = $"""
+        return _database.ExecuteAsync($"""
             PRAGMA foreign_keys = OFF;
             INSERT INTO Triggers (Id, Name, Pattern, Platforms, AdIds, Priority, Enabled, Tags, GreetingText, GreetingMode, CreatedAt, UpdatedAt)
             VALUES (1, 'Spring', 'spring_*', '[]', '[]', 0, 1, '[]', NULL, 0, {at}, {at}),
@@ -84,9 +64,6 @@ public sealed class CampaignRollupMigrationTests : IAsyncLifetime
                    (1, 'purchase', 5.01, 'EUR', {at + 2 * hour}, 'o2', 1, 1, {at}),
                    (2, 'signup', NULL, NULL, {at + 24 * hour + 5}, 'o3', 3, 3, {at}),
                    (3, 'purchase', 100, 'EUR', {at + 25 * hour}, 'o4', 4, 4, {at});
-            """;
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+            """);
     }
 }

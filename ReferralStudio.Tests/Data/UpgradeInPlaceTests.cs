@@ -2,9 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using ReferralStudio.Data;
 using ReferralStudio.Inbox;
-using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Conversions;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -16,48 +14,28 @@ namespace ReferralStudio.Tests.Data;
 /// <see cref="LastReleasedMigration"/>) upgrades in place on the first start of this version: every row is
 /// read back through the API as before, and new deliveries continue the same conversations and ids.
 /// </summary>
-public sealed class UpgradeInPlaceTests : IAsyncLifetime
+public sealed class UpgradeInPlaceTests : IDisposable
 {
     private const string LastReleasedMigration = "20261206082915_WhatsAppParticipantIdentity";
     private const string LastReleasedInboxMigration = "20261121082854_InitialInbox";
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-01T09:00:00Z");
-    private readonly string _path = TestApp.NewDatabasePath();
+    private readonly TempDatabase _database = new();
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileNameWithoutExtension(_path) + "*"))
-        {
-            File.Delete(file);
-        }
-
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task A_Released_Database_Upgrades_And_Keeps_Every_Row()
     {
-        var database = new SqliteFiles($"Data Source={_path}", "/");
-        await using (var inbox = new InboxDbContext(new DbContextOptionsBuilder<InboxDbContext>().UseSqlite(database.InboxConnectionString).Options))
+        await using (var inbox = new InboxDbContext(new DbContextOptionsBuilder<InboxDbContext>().UseSqlite(_database.InboxConnectionString).Options))
         {
             await inbox.GetService<IMigrator>().MigrateAsync(LastReleasedInboxMigration);
         }
 
-        await using (var main = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={_path}").Options))
-        {
-            await main.GetService<IMigrator>().MigrateAsync(LastReleasedMigration);
-        }
-
-        await WriteReleasedRowsAsync(database);
+        await _database.MigrateToAsync(LastReleasedMigration);
+        await WriteReleasedRowsAsync();
         SqliteConnection.ClearAllPools();
 
-        await using var app = await TestApp.StartAsync(_path);
+        await using var app = await TestApp.StartAsync(_database.FilePath);
 
         var conversation = await app.Api.GetJsonAsync("/api/conversations/11");
         Assert.Equal("igsid-upgrade", conversation.Str("participantId"));
@@ -85,11 +63,11 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
         Assert.Equal(["campaign:berlin", "campaign:paris"], continued.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Order());
         Assert.Equal(1, (await app.Api.GetJsonAsync("/api/conversations?ref=summer_berlin")).GetProperty("total").GetInt32());
 
-        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await using var connection = new SqliteConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT MAX(Id) FROM InboundDeliveries";
-        await using (var inboxConnection = new SqliteConnection(database.InboxConnectionString))
+        await using (var inboxConnection = new SqliteConnection(_database.InboxConnectionString))
         {
             await inboxConnection.OpenAsync();
             await using var max = inboxConnection.CreateCommand();
@@ -97,7 +75,7 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
             Assert.Equal(2L, await max.ExecuteScalarAsync());
         }
 
-        await CampaignCheck.RollupEqualsRebuildAsync(_path);
+        await CampaignCheck.RollupEqualsRebuildAsync(_database.FilePath);
         command.CommandText = "SELECT COUNT(*) FROM pragma_foreign_key_check";
         Assert.Equal(0L, await command.ExecuteScalarAsync());
         command.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'IX_ReferralTouches_Ref_OccurredAt'";
@@ -105,12 +83,12 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
     }
 
     /// <summary>Rows as the released version wrote them: one processed delivery and everything it caused.</summary>
-    private async Task WriteReleasedRowsAsync(SqliteFiles database)
+    private async Task WriteReleasedRowsAsync()
     {
         var at = T0.ToUnixTimeMilliseconds();
         var day = new DateTimeOffset(T0.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var body = Instagram(Referral("igsid-upgrade", T0, "summer_berlin"));
-        await using (var inbox = new SqliteConnection(database.InboxConnectionString))
+        await using (var inbox = new SqliteConnection(_database.InboxConnectionString))
         {
             await inbox.OpenAsync();
             await using var insert = inbox.CreateCommand();
@@ -120,10 +98,7 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
             await insert.ExecuteNonQueryAsync();
         }
 
-        await using var connection = new SqliteConnection($"Data Source={_path}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        await _database.ExecuteAsync($"""
             PRAGMA foreign_keys = OFF;
             INSERT INTO Triggers (Id, Name, Pattern, Platforms, AdIds, Priority, Enabled, Tags, GreetingText, GreetingMode, CreatedAt, UpdatedAt)
             VALUES (3, 'Summer', 'summer_*', '["instagram"]', '[]', 0, 1, '["campaign:{"{1}"}"]', NULL, 0, {at}, {at});
@@ -140,7 +115,6 @@ public sealed class UpgradeInPlaceTests : IAsyncLifetime
             INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value) VALUES (0, {at}, 1, 1, 0, 0, 0), (1, {at}, 1, 1, 0, 0, 0);
             INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value) VALUES (0, {day}, 1, 1, 0, 0, 0), (1, {day}, 1, 1, 0, 0, 0);
             UPDATE InboxCursors SET LastDeliveryId = 1;
-            """;
-        await command.ExecuteNonQueryAsync();
+            """);
     }
 }

@@ -1,8 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
-using ReferralStudio.Data;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Attribution.WhatsAppIdentityTests;
 
@@ -12,42 +7,22 @@ namespace ReferralStudio.Tests.Data;
 /// A database from before WhatsApp identities (every participant keyed by phone) upgrades in place: no conversation
 /// is lost or split, and the person's later BSUID-only messages continue the conversation their phone started.
 /// </summary>
-public sealed class WhatsAppIdentityMigrationTests : IAsyncLifetime
+public sealed class WhatsAppIdentityMigrationTests : IDisposable
 {
     private const string BeforeIdentities = "20261121132115_FewerHotPathIndexes";
     private const string Phone = "15550001234";
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-19T10:00:00Z");
-    private readonly string _path = TestApp.NewDatabasePath();
+    private readonly TempDatabase _database = new();
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileNameWithoutExtension(_path) + "*"))
-        {
-            File.Delete(file);
-        }
-
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task Existing_WhatsApp_Conversations_Keep_Their_Ids_And_Learn_Their_Phone()
     {
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={_path}").Options;
-        await using (var db = new AppDbContext(options))
-        {
-            await db.GetService<IMigrator>().MigrateAsync(BeforeIdentities);
-        }
-
+        await _database.MigrateToAsync(BeforeIdentities);
         await InsertOldConversationsAsync();
 
-        await using (var app = await TestApp.StartAsync(_path))
+        await using (var app = await TestApp.StartAsync(_database.FilePath))
         {
             var old = await app.ConversationOfAsync("whatsapp", Phone);
             Assert.Equal(7, old.GetProperty("id").GetInt64());
@@ -71,13 +46,10 @@ public sealed class WhatsAppIdentityMigrationTests : IAsyncLifetime
     }
 
     /// <summary>Rows as the previous version of the app wrote them.</summary>
-    private async Task InsertOldConversationsAsync()
+    private Task InsertOldConversationsAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={_path}");
-        await connection.OpenAsync();
         var at = T0.ToUnixTimeMilliseconds();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return _database.ExecuteAsync($"""
             PRAGMA foreign_keys = OFF;
             INSERT INTO WebhookEvents (Id, DeliveryId, DedupKey, Status, Platform, Kind, Passive, AccountId, ParticipantId, OccurredAt, ReceivedAt, MessageId, Text, ConversationId)
             VALUES (1, 1, 'whatsapp:m:wamid.old', 0, 'whatsapp', 'message', 0, '{Payloads.PhoneNumberId}', '{Phone}', {at}, {at}, 'wamid.old', 'Hi', 7),
@@ -87,7 +59,6 @@ public sealed class WhatsAppIdentityMigrationTests : IAsyncLifetime
             INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
             VALUES (7, 'whatsapp', '{Payloads.PhoneNumberId}', '{Phone}', 'Old Customer', {at}, {at}, {at + 86_400_000}, 1, {at}, 1, {at}, 1, 1, 0, 0),
                    (8, 'instagram', 'acct', 'igsid-old', NULL, {at}, {at}, {at + 86_400_000}, NULL, NULL, NULL, NULL, 1, 1, 0, 0);
-            """;
-        await command.ExecuteNonQueryAsync();
+            """);
     }
 }

@@ -10,44 +10,31 @@ namespace ReferralStudio.Links;
 public sealed record LinkDto(string Platform, string Account, string Ref, string Url, string TrackingNote);
 
 /// <summary>
-/// The query of <c>/api/links</c> as sent, read as strings so that a 400 names each bad field ([Required] only
-/// documents: <see cref="LinkBuilder"/> reports a missing one).
+/// The query of <c>/api/links</c>, and the link half of <c>/api/links/qr</c>'s, as sent: read as strings so
+/// that a 400 names each bad field ([Required] only documents: <see cref="LinkBuilder"/> reports a missing one).
 /// </summary>
 public sealed class LinkQuery
 {
-    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)]
+    [FromQuery(Name = "platform"), Required, Description("instagram, messenger or whatsapp.")]
     public string? Platform { get; init; }
 
-    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)]
+    [FromQuery(Name = "account"), Required, Description("The Instagram username, the Page username or the WhatsApp number itself.")]
     public string? Account { get; init; }
 
-    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)]
+    [FromQuery(Name = "ref"), Required, Description("An exact ref code (a pattern has no single link).")]
     public string? Ref { get; init; }
 
-    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)]
+    [FromQuery(Name = "template"), Description("WhatsApp only: the prefilled message, which must keep 'ref: {ref}' (default 'Hi! ref: {ref}').")]
     public string? Template { get; init; }
-
-    public const string PlatformDescription = "instagram, messenger or whatsapp.";
-    public const string AccountDescription = "The Instagram username, the Page username or the WhatsApp number itself.";
-    public const string RefDescription = "An exact ref code (a pattern has no single link).";
-    public const string TemplateDescription = "WhatsApp only: the prefilled message, which must keep 'ref: {ref}' (default 'Hi! ref: {ref}').";
 }
 
-/// <summary>The query of <c>/api/links/qr</c> as sent: the link's fields and the print settings.</summary>
-public sealed class QrQuery
+/// <summary>
+/// The print settings of <c>/api/links/qr</c> as sent; the link's own fields come in a <see cref="LinkQuery"/>
+/// beside it. Two [AsParameters] rather than a subclass: inherited properties would come after these in the
+/// document, and a reader looks for the required link fields first.
+/// </summary>
+public sealed class QrPrintQuery
 {
-    [FromQuery(Name = "platform"), Required, Description(LinkQuery.PlatformDescription)]
-    public string? Platform { get; init; }
-
-    [FromQuery(Name = "account"), Required, Description(LinkQuery.AccountDescription)]
-    public string? Account { get; init; }
-
-    [FromQuery(Name = "ref"), Required, Description(LinkQuery.RefDescription)]
-    public string? Ref { get; init; }
-
-    [FromQuery(Name = "template"), Description(LinkQuery.TemplateDescription)]
-    public string? Template { get; init; }
-
     [FromQuery(Name = "format"), Description("png (the default) or svg.")]
     public string? Format { get; init; }
 
@@ -72,27 +59,27 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
 {
     public string FileName => $"{Ref}-{Platform}.{Format}";
 
-    public static (QrRequest? Request, FieldErrors Errors) Read(QrQuery query)
+    public static (QrRequest? Request, FieldErrors Errors) Read(LinkQuery linkQuery, QrPrintQuery print)
     {
         var errors = new FieldErrors();
-        var link = ReadLink(new LinkQuery { Platform = query.Platform, Account = query.Account, Ref = query.Ref, Template = query.Template }, errors);
-        var format = (string.IsNullOrEmpty(query.Format) ? "png" : query.Format).ToLowerInvariant();
+        var link = ReadLink(linkQuery, errors);
+        var format = (string.IsNullOrEmpty(print.Format) ? "png" : print.Format).ToLowerInvariant();
         if (format is not ("png" or "svg"))
         {
             errors.Add("format", "format must be png or svg.");
         }
 
-        var sizeMm = Number(query.SizeMm, "sizeMm", 30, QrOptions.MinSizeMm, QrOptions.MaxSizeMm, "Size", "mm", errors);
-        var dpi = (int)Number(query.Dpi, "dpi", 300, QrOptions.MinDpi, QrOptions.MaxDpi, "DPI", "", errors);
-        var quiet = (int)Number(query.QuietZone, "quietZone", 4, 0, QrOptions.MaxQuietZoneModules, "The quiet zone", " modules", errors);
-        var eccText = query.Ecc ?? "";
+        var sizeMm = Number(print.SizeMm, "sizeMm", 30, QrOptions.MinSizeMm, QrOptions.MaxSizeMm, "Size", "mm", errors);
+        var dpi = (int)Number(print.Dpi, "dpi", 300, QrOptions.MinDpi, QrOptions.MaxDpi, "DPI", "", errors);
+        var quiet = (int)Number(print.QuietZone, "quietZone", 4, 0, QrOptions.MaxQuietZoneModules, "The quiet zone", " modules", errors);
+        var eccText = print.Ecc ?? "";
         var ecc = EccLevel.M;
         if (eccText.Length > 0 && !Enum.TryParse(eccText, ignoreCase: true, out ecc))
         {
             errors.Add("ecc", "ecc must be L, M, Q or H (H survives scuffed packaging).");
         }
 
-        var caption = query.Caption ?? "";
+        var caption = print.Caption ?? "";
         if (caption.Length > QrOptions.MaxCaptionLength)
         {
             errors.Add("caption", $"The caption is at most {QrOptions.MaxCaptionLength} characters.");
@@ -171,9 +158,9 @@ public static class LinksApi
     }
 
     /// <summary>A print-ready QR code (PNG with DPI, or SVG in millimetres); 400 for a pattern or an invalid code.</summary>
-    internal static Results<FileContentHttpResult, ValidationProblem> GetQr([AsParameters] QrQuery query)
+    internal static Results<FileContentHttpResult, ValidationProblem> GetQr([AsParameters] LinkQuery link, [AsParameters] QrPrintQuery print)
     {
-        var (qr, errors) = QrRequest.Read(query);
+        var (qr, errors) = QrRequest.Read(link, print);
         return qr is null ? errors.Problem() : qr.ToFile();
     }
 

@@ -18,6 +18,7 @@ public sealed partial class OutboundDispatcher(
     IDbContextFactory<AppDbContext> contexts,
     IHttpClientFactory httpClients,
     OutboundQueue queue,
+    OutboundDeliveryStore deliveries,
     SubscriptionCatalog catalog,
     IOptions<OutboundOptions> options,
     TimeProvider time,
@@ -75,8 +76,7 @@ public sealed partial class OutboundDispatcher(
                 subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription);
                 if (result is null)
                 {
-                    delivery.Status = OutboundStatus.Failed;
-                    delivery.LastError = "The endpoint is disabled; replay once it is enabled again.";
+                    deliveries.MarkFailed(delivery, "The endpoint is disabled; replay once it is enabled again.");
                     continue;
                 }
 
@@ -90,9 +90,7 @@ public sealed partial class OutboundDispatcher(
             foreach (var subscription in disabled)
             {
                 // Its queue stops here; everything still pending can be replayed by hand once it is fixed.
-                var error = "The endpoint was disabled: " + subscription.DisabledReason;
-                await db.OutboundDeliveries.Where(d => d.SubscriptionId == subscription.Id && d.Status == OutboundStatus.Pending)
-                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, OutboundStatus.Failed).SetProperty(x => x.LastError, error), cancellationToken);
+                await deliveries.FailPendingAsync(db, subscription.Id, "The endpoint was disabled: " + subscription.DisabledReason, cancellationToken);
             }
 
             if (disabled.Count > 0)
@@ -141,24 +139,10 @@ public sealed partial class OutboundDispatcher(
     /// <summary>Applies one attempt's outcome; returns true when it disabled the endpoint.</summary>
     private bool Record(AppDbContext db, OutboundDelivery delivery, WebhookSubscription subscription, AttemptResult result, OutboundOptions settings)
     {
-        db.OutboundAttempts.Add(new OutboundAttempt
-        {
-            DeliveryId = delivery.Id,
-            AttemptedAt = result.At,
-            StatusCode = result.StatusCode,
-            LatencyMs = (int)result.Latency.TotalMilliseconds,
-            Error = result.Error,
-            Replay = delivery.ReplayRequested,
-        });
-        delivery.ReplayRequested = false;
-        delivery.Attempts++;
-        delivery.LastStatusCode = result.StatusCode;
-        delivery.LastError = result.Error ?? (RetrySchedule.IsSuccess(result.StatusCode) ? null : $"HTTP {result.StatusCode}");
-
+        deliveries.RecordAttempt(db, delivery, result.At, result.StatusCode, result.Latency, result.Error);
         if (RetrySchedule.IsSuccess(result.StatusCode))
         {
-            delivery.Status = OutboundStatus.Delivered;
-            delivery.DeliveredAt = result.At;
+            deliveries.MarkDelivered(delivery, result.At);
             subscription.ConsecutiveFailures = 0;
             subscription.FailingSince = null;
             return false;
@@ -168,7 +152,7 @@ public sealed partial class OutboundDispatcher(
         subscription.FailingSince ??= result.At;
         if (RetrySchedule.ShouldDisableEndpoint(result.StatusCode))
         {
-            delivery.Status = OutboundStatus.Failed;
+            deliveries.MarkFailed(delivery);
             Disable(subscription, result.At, "The endpoint answered 410 Gone.");
             return true;
         }
@@ -176,12 +160,11 @@ public sealed partial class OutboundDispatcher(
         var delay = RetrySchedule.NextDelay(settings.Retry, delivery.Attempts, result.RetryAfter, Random.Shared.NextDouble());
         if (delay is null)
         {
-            delivery.Status = OutboundStatus.Failed;
-            delivery.LastError = $"Gave up after {delivery.Attempts} attempts: {delivery.LastError}";
+            deliveries.MarkFailed(delivery, $"Gave up after {delivery.Attempts} attempts: {delivery.LastError}");
         }
         else
         {
-            delivery.NextAttemptAt = result.At + delay.Value;
+            deliveries.ScheduleRetry(delivery, result.At + delay.Value);
         }
 
         if (subscription.ConsecutiveFailures >= settings.DisableAfterFailures && result.At - subscription.FailingSince >= settings.DisableAfter)

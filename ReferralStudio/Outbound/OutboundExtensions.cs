@@ -10,6 +10,7 @@ public static class OutboundExtensions
     {
         builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<SubscriptionCatalog>();
+        builder.Services.AddSingleton<OutboundDeliveryStore>();
         builder.Services.AddSingleton<OutboundQueue>();
         builder.Services.AddSingleton(_ => new OutboundUrlPolicy());
         builder.Services.AddHttpClient(OutboundDispatcher.HttpClientName)

@@ -142,7 +142,7 @@ public static class WebhooksApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscriptionAsync(
-        long id, AppDbContext db, SubscriptionCatalog catalog, CancellationToken cancellationToken)
+        long id, AppDbContext db, OutboundDeliveryStore deliveries, SubscriptionCatalog catalog, CancellationToken cancellationToken)
     {
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (subscription is null)
@@ -151,8 +151,7 @@ public static class WebhooksApi
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.OutboundAttempts.Where(a => db.OutboundDeliveries.Any(d => d.Id == a.DeliveryId && d.SubscriptionId == id)).ExecuteDeleteAsync(cancellationToken);
-        await db.OutboundDeliveries.Where(d => d.SubscriptionId == id).ExecuteDeleteAsync(cancellationToken);
+        await deliveries.DeleteForSubscriptionAsync(db, id, cancellationToken);
         db.WebhookSubscriptions.Remove(subscription);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -259,9 +258,9 @@ public static class WebhooksApi
 
     /// <summary>Sends a delivery again (a fresh retry schedule), e.g. after fixing the receiving end.</summary>
     internal static async Task<Results<Accepted<OutboundDeliveryDto>, ProblemHttpResult>> ReplayAsync(
-        long id, AppDbContext db, OutboundQueue queue, CancellationToken cancellationToken)
+        long id, AppDbContext db, OutboundDeliveryStore deliveries, OutboundQueue queue, CancellationToken cancellationToken)
     {
-        var (delivery, refusal) = await queue.ReplayAsync(db, id, cancellationToken);
+        var (delivery, refusal) = await deliveries.ReplayAsync(db, id, cancellationToken);
         if (delivery is null)
         {
             return DeliveryNotFound(id);
@@ -273,6 +272,7 @@ public static class WebhooksApi
                 extensions: new Dictionary<string, object?> { ["field"] = "subscriptionId" });
         }
 
+        queue.Wake();
         var urls = await SubscriptionUrlsAsync(db, [delivery], cancellationToken);
         return TypedResults.Accepted($"/api/webhooks/deliveries/{id}", ToDto(delivery, urls.GetValueOrDefault(delivery.SubscriptionId, "(deleted)"), [], includePayload: false));
     }

@@ -81,7 +81,7 @@ async Task RunAsync()
     var live = new AttributionFeed();
     // Only its wake signal is used by the processor; the sender itself is not started.
     var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), time, NullLogger<GreetingSender>.Instance);
-    var outbound = new OutboundQueue(subscriptions, time);
+    var outbound = new OutboundQueue(subscriptions, new OutboundDeliveryStore(time));
     var storage = new SqliteAttributionStorage(database, Options.Create(new WhatsAppOptions()), triggers, outbound, time,
         NullLogger<SqliteAttributionStorage>.Instance);
     var processor = new AttributionProcessor(storage, progress, Options.Create(new MetaOptions()), outbound, greetings, live, time,

@@ -56,10 +56,7 @@ internal sealed class AutomationWriter
         _releaseGreetings = new PreparedStatement(connection, """
             UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND +Status = $waiting
             """, "$pending", "$at", "$conversation", "$waiting");
-        _insertOutbound = new PreparedStatement(connection, """
-            INSERT INTO OutboundDeliveries (SubscriptionId, MessageId, EventType, Payload, CreatedAt, Status, Attempts, NextAttemptAt, ReplayRequested)
-            VALUES ($subscription, $messageId, $type, $payload, $at, 0, 0, $at, 0)
-            """, "$subscription", "$messageId", "$type", "$payload", "$at");
+        _insertOutbound = new PreparedStatement(connection, OutboundDeliveryStore.InsertPendingSql, "$subscription", "$messageId", "$type", "$payload", "$at");
         _selectTouch = new PreparedStatement(connection, $"""
             SELECT Ref, Source, Type, Arrival, ReceivedAt, OccurredAt, Passive, IsCampaignTouch, AdId, TriggerId, {ReferralDetailsColumns.Names}
             FROM ReferralTouches WHERE Id = $id
