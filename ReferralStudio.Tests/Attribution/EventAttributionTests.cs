@@ -16,7 +16,7 @@ public sealed class EventAttributionTests
     private static readonly Trigger SummerSale = new() { Id = 1, Name = "Summer sale", Pattern = "summer_sale", CreatedAt = T0 };
     private static readonly Trigger Affiliates = new() { Id = 2, Name = "Affiliates", Pattern = "aff_*", CreatedAt = T0 };
     private static readonly Trigger InstagramOnly = new() { Id = 3, Name = "Instagram only", Pattern = "ig_only", Platforms = [PlatformNames.Instagram], CreatedAt = T0 };
-    private static readonly Trigger SpringAd = new() { Id = 4, Name = "Spring ad", Pattern = "*", AdIds = ["120210000000001"], CreatedAt = T0 };
+    private static readonly Trigger SpringAd = new() { Id = 4, Name = "Spring ad", Pattern = "spring_launch", AdIds = ["120210000000001"], CreatedAt = T0 };
 
     private static readonly TriggerCatalog.Snapshot Triggers = Snapshot(SummerSale, Affiliates, InstagramOnly, SpringAd);
 
@@ -103,12 +103,13 @@ public sealed class EventAttributionTests
     }
 
     [Fact]
-    public void Ad_Id_Fires_The_Trigger_Of_That_Ad()
+    public void Ad_Without_A_Ref_Fires_The_Trigger_That_Lists_The_Ad()
     {
         var touch = EventAttribution.Touch(Referral(null, adId: "120210000000001"), PlatformNames.WhatsApp, Triggers);
 
         Assert.True(touch?.IsCampaignTouch);
         Assert.Same(SpringAd, touch?.Fired);
+        Assert.Equal(MatchKind.AdId, touch?.Match?.Kind);
     }
 
     [Fact]
