@@ -15,6 +15,7 @@ namespace ReferralStudio.Attribution;
 public sealed class AttributionProcessor(
     IAttributionStorage storage,
     DeliveryProgress progress,
+    IngestPressure pressure,
     IOptions<Webhooks.MetaOptions> meta,
     OutboundQueue outbound,
     GreetingSender greetings,
@@ -89,7 +90,7 @@ public sealed class AttributionProcessor(
     private long Drain(IAttributionWriter writer, IPendingDeliveries pending, ParseAhead parser, CancellationToken cancellationToken)
     {
         var transaction = new OpenTransaction(writer, new CommitAnnouncer(outbound, greetings, live), progress, time, logger);
-        var surge = new SurgeYield(progress);
+        pressure.Working();
         var after = writer.Cursor();
         var parsed = Parse(pending.ReadAfter(after));
         while (parsed.Count > 0 && !cancellationToken.IsCancellationRequested)
@@ -108,11 +109,11 @@ public sealed class AttributionProcessor(
             foreach (var delivery in parsed)
             {
                 // Between deliveries: one of 1,000 events can be a few milliseconds of work, a batch of them seconds.
-                if (surge.Due())
+                if (pressure.Due())
                 {
                     // Committed first, so nothing waits on the main file meanwhile.
                     transaction.Commit();
-                    surge.StepAside(cancellationToken);
+                    pressure.StepAsideAsync(cancellationToken).GetAwaiter().GetResult();
                 }
 
                 transaction.Apply(delivery);

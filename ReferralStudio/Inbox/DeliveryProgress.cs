@@ -3,30 +3,11 @@ namespace ReferralStudio.Inbox;
 /// <summary>
 /// Watermarks of the inbox: the newest stored delivery id and the newest id the processor has
 /// finished. The writer wakes the processor through it, and callers can await "processed up to here"
-/// instead of polling the database. It also tells the processor when acknowledgements are queueing
-/// for the disk (<see cref="Surging"/>), so processing can step aside for them.
+/// instead of polling the database.
 /// </summary>
-/// <param name="clock">Monotonic time for the surge window (the system's; a manual one in tests).</param>
-public sealed class DeliveryProgress(TimeProvider? clock = null)
+public sealed class DeliveryProgress
 {
-    /// <summary>
-    /// A group commit this large means requests are queueing behind the inbox's fsync: at a steady
-    /// 2,000 deliveries/s commits hold one or two, at the durable path's limit a hundred and more.
-    /// </summary>
-    public const int SurgeBatch = 32;
-
-    /// <summary>
-    /// The same in bytes: a few 1,000-event deliveries committed together (about 400 KB each) are a surge
-    /// for the disk even when few requests wait.
-    /// </summary>
-    public const long SurgeBytes = 1024 * 1024;
-
-    /// <summary>How long a surge lasts after the last commit that showed one.</summary>
-    public static readonly TimeSpan SurgeHold = TimeSpan.FromMilliseconds(500);
-
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Lock _lock = new();
-    private long _surgeUntil = long.MinValue;
     private readonly List<(long Id, TaskCompletionSource Done)> _waiters = [];
     private readonly SemaphoreSlim _work = new(0, 1);
     private long _stored;
@@ -43,24 +24,6 @@ public sealed class DeliveryProgress(TimeProvider? clock = null)
         InterlockedMax(ref _stored, id);
         Signal();
     }
-
-    /// <summary>Called after a commit of <paramref name="count"/> deliveries, before their 200s go out.</summary>
-    public void Stored(long id, int count, long bytes = 0)
-    {
-        if (count >= SurgeBatch || bytes >= SurgeBytes)
-        {
-            Volatile.Write(ref _surgeUntil, _clock.GetTimestamp() + (long)(SurgeHold.TotalSeconds * _clock.TimestampFrequency));
-        }
-
-        Stored(id);
-    }
-
-    /// <summary>
-    /// True while webhooks arrive faster than single commits keep up with (a recent group commit held
-    /// <see cref="SurgeBatch"/> deliveries or <see cref="SurgeBytes"/> or more): the processor then steps
-    /// aside, so its CPU and disk writes do not slow the acknowledgements Meta is waiting for.
-    /// </summary>
-    public bool Surging => _clock.GetTimestamp() < Volatile.Read(ref _surgeUntil);
 
     /// <summary>Wakes the processor without a new delivery (start-up, replays).</summary>
     public void Signal()

@@ -5,8 +5,9 @@ public static class InboxExtensions
     /// <summary>The group commit in front of the engine's inbox (registered by the engine, see <see cref="IInbox"/>).</summary>
     public static WebApplicationBuilder AddInbox(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<DeliveryProgress>();
         // On the system's monotonic clock, not the app's TimeProvider: a surge is about scheduling now.
-        builder.Services.AddSingleton(new DeliveryProgress());
+        builder.Services.AddSingleton(new IngestPressure(TimeProvider.System));
         builder.Services.AddSingleton<InboxWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
         builder.Services.AddOptions<InboxOptions>()

@@ -25,6 +25,7 @@ public sealed class InboxItem(byte[] body, DeliveryStatus status, string? object
 public sealed partial class InboxWriter(
     IInbox inbox,
     DeliveryProgress progress,
+    IngestPressure pressure,
     ILogger<InboxWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
@@ -81,7 +82,8 @@ public sealed partial class InboxWriter(
                 var bytes = appender.Append(batch, _ids);
 
                 // Recorded before the 200s go out, so whoever got one can wait for its processing.
-                progress.Stored(_ids[batch.Count - 1], batch.Count, bytes);
+                pressure.Committed(batch.Count, bytes);
+                progress.Stored(_ids[batch.Count - 1]);
 
                 // Only now is every delivery in the batch on disk: release their 200s.
                 for (var i = 0; i < batch.Count; i++)
