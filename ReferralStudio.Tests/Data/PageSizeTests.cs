@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -14,7 +13,7 @@ public sealed class PageSizeTests
         var path = TestApp.NewDatabasePath();
         var database = new SqliteFiles($"Data Source={path}", Path.GetDirectoryName(path)!);
 
-        await DataExtensions.MigrateAsync(database);
+        await SqliteStorage.MigrateAsync(database);
 
         Assert.Equal(8192, PageSize(path));
         Assert.Equal(4096, PageSize(database.InboxFilePath));
@@ -33,7 +32,7 @@ public sealed class PageSizeTests
             command.ExecuteNonQuery();
         }
 
-        await DataExtensions.MigrateAsync(new SqliteFiles($"Data Source={path}", Path.GetDirectoryName(path)!));
+        await SqliteStorage.MigrateAsync(new SqliteFiles($"Data Source={path}", Path.GetDirectoryName(path)!));
 
         Assert.Equal(4096, PageSize(path));
         Assert.Equal("1", Scalar(path, "SELECT COUNT(*) FROM Existing"));

@@ -28,12 +28,23 @@ public sealed class AttributionProcessor(
     // next to request handling. Acknowledging webhooks comes first; processing catches up from the inbox.
     private const int ProcessorNice = 10;
 
+    private IPendingDeliveries? _pending;
+
+    /// <summary>
+    /// Learns the newest stored delivery before the host has started, so whoever waits for "everything stored so far"
+    /// right after start waits for it. Not in <see cref="ExecuteAsync"/>: since .NET 10 the host runs all of it in
+    /// the background, after start-up has returned.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _pending = storage.OpenPending();
+        progress.Stored(_pending.LastStoredId());
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pending = storage.OpenPending();
-        // Before returning, so the watermark is known by the time the host has started.
-        progress.Stored(pending.LastStoredId());
-
+        var pending = _pending ?? throw new InvalidOperationException("Started without StartAsync.");
         return DedicatedThread.Run("Attribution processor", () =>
         {
             using (pending)

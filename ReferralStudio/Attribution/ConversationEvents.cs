@@ -1,6 +1,5 @@
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
-using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Attribution;
@@ -10,7 +9,7 @@ namespace ReferralStudio.Attribution;
 /// received), built from the conversation as it now stands and queued in the same transaction, in the order a
 /// receiver expects to read them.
 /// </summary>
-internal sealed class ConversationEvents(AutomationWriter automations)
+internal sealed class ConversationEvents(IEventQueue automations)
 {
     /// <summary>A touch just recorded, as the API and events show it.</summary>
     public static ReferralDto Touch(ParsedReferral r, ParsedEvent parsed, DateTimeOffset receivedAt, long? triggerId) => new(r)

@@ -1,4 +1,6 @@
 using ReferralStudio.Inbox;
+using ReferralStudio.Outbound;
+using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Attribution;
 
@@ -66,4 +68,17 @@ public sealed class CommittedWork
         QueuedGreeting = false;
         Notices.Clear();
     }
+}
+
+/// <summary>Where the events integrators receive are queued, inside the writer's transaction (see <see cref="ConversationEvents"/>).</summary>
+public interface IEventQueue
+{
+    /// <summary>Whether any endpoint subscribes to <paramref name="eventType"/> (the payload is built only then).</summary>
+    bool Wants(string eventType);
+
+    /// <summary>Queues one event for every endpoint subscribed to its type.</summary>
+    void Enqueue(string eventType, DateTimeOffset timestamp, OutboundEventData data, DateTimeOffset now);
+
+    /// <summary>A stored touch as the API and events show it (for a touch from an earlier batch).</summary>
+    ReferralDto? LoadTouch(long id);
 }

@@ -1,4 +1,3 @@
-using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Backup;
@@ -32,7 +31,7 @@ public static class BackupCommands
         var force = rest.Contains("--force");
         // The web app's builder, unbuilt: the same configuration sources and content root as the app itself.
         var builder = WebApplication.CreateBuilder([.. rest.Where(a => a != "--force"), "--hostBuilder:reloadConfigOnChange=false"]);
-        var database = DataExtensions.DatabaseFrom(builder.Configuration, builder.Environment.ContentRootPath);
+        var database = SqliteStorage.FilesFrom(builder.Configuration, builder.Environment.ContentRootPath);
         folder = Path.GetFullPath(folder);
         try
         {

@@ -5,13 +5,18 @@ using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
-using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Data;
 
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
 {
+    /// <summary>
+    /// The inbox's deliveries with what processing made of them: a per-connection view over the attached inbox file
+    /// (<see cref="Inbox.InboxDbContext.DeliveriesTable"/>) and <see cref="DeliveryOutcome"/>, created by the engine.
+    /// </summary>
+    public const string DeliveriesView = "DeliveriesWithOutcomes";
+
     /// <summary>Read-only: the inbox file's deliveries with their outcomes (a per-connection view).</summary>
     public DbSet<InboundDelivery> InboundDeliveries => Set<InboundDelivery>();
     public DbSet<DeliveryOutcome> DeliveryOutcomes => Set<DeliveryOutcome>();
@@ -48,7 +53,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         // The deliveries live in the inbox file (InboxDbContext); this is the view SqliteFiles.Attach creates.
         modelBuilder.Entity<InboundDelivery>(e =>
         {
-            e.ToView(SqliteFiles.DeliveriesView);
+            e.ToView(DeliveriesView);
             e.Property(d => d.Status).HasConversion<int>();
         });
 

@@ -5,7 +5,6 @@ using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
-using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Demo;
@@ -17,8 +16,8 @@ namespace ReferralStudio.Demo;
 /// </summary>
 public sealed class DemoLoader(
     IDbContextFactory<AppDbContext> contexts,
-    SqliteFiles database,
     TriggerService triggers,
+    IInbox stored,
     InboxWriter inbox,
     DeliveryProgress progress,
     OutboundQueue outbound,
@@ -115,7 +114,7 @@ public sealed class DemoLoader(
         var names = DemoDataGenerator.Triggers.Select(t => t.Name).ToList();
         var demoTriggers = await db.Triggers.Where(t => names.Contains(t.Name)).Select(t => t.Id).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        DeleteFromInbox(deliveries);
+        stored.Forget(deliveries);
         foreach (var id in demoTriggers)
         {
             await triggers.DeleteAsync(id, cancellationToken);
@@ -132,22 +131,4 @@ public sealed class DemoLoader(
             .Where(t => t.ClrType != typeof(Conversation) && t.GetViewName() is null && t.FindProperty(nameof(ReferralTouch.ConversationId)) is not null)
             .Select(t => t.GetTableName()!)
             .Order(StringComparer.Ordinal);
-
-    /// <summary>The inbox is a file of its own, written only through its own connection (the cursor never moves back).</summary>
-    private void DeleteFromInbox(List<long> ids)
-    {
-        using var connection = database.OpenInbox();
-        using var transaction = connection.BeginTransaction();
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM InboundDeliveries WHERE Id = $id";
-        var id = delete.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
-        foreach (var value in ids)
-        {
-            id.Value = value;
-            delete.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-    }
 }

@@ -1,3 +1,5 @@
+using ReferralStudio.Hosting;
+
 namespace ReferralStudio.Inbox;
 
 /// <summary>
@@ -9,7 +11,7 @@ public sealed class DeliveryProgress
 {
     private readonly Lock _lock = new();
     private readonly List<(long Id, TaskCompletionSource Done)> _waiters = [];
-    private readonly SemaphoreSlim _work = new(0, 1);
+    private readonly WakeSignal _work = new();
     private long _stored;
     private long _processed;
     private bool _abandoned;
@@ -26,18 +28,9 @@ public sealed class DeliveryProgress
     }
 
     /// <summary>Wakes the processor without a new delivery (start-up, replays).</summary>
-    public void Signal()
-    {
-        lock (_lock)
-        {
-            if (_work.CurrentCount == 0)
-            {
-                _work.Release();
-            }
-        }
-    }
+    public void Signal() => _work.Set();
 
-    public Task WaitForWorkAsync(CancellationToken cancellationToken) => _work.WaitAsync(cancellationToken);
+    public Task WaitForWorkAsync(CancellationToken cancellationToken) => _work.WaitAsync(timeout: null, TimeProvider.System, cancellationToken);
 
     public void Processed(long id)
     {

@@ -12,6 +12,9 @@ public interface IInbox
 
     /// <summary>A reader of stored deliveries waiting to be applied, for the processor.</summary>
     IPendingDeliveries OpenPending();
+
+    /// <summary>Deletes stored deliveries (the demo's, when it is cleared); their ids are never issued again.</summary>
+    void Forget(IReadOnlyList<long> ids);
 }
 
 /// <summary>Appends groups of deliveries, each in one durable commit.</summary>

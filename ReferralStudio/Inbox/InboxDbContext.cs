@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using ReferralStudio.Data;
-using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Inbox;
 
@@ -12,6 +11,9 @@ namespace ReferralStudio.Inbox;
 /// </summary>
 public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : DbContext(options)
 {
+    /// <summary>The stored deliveries' table (the main file shows them with their outcomes as <see cref="AppDbContext.DeliveriesView"/>).</summary>
+    public const string DeliveriesTable = "InboundDeliveries";
+
     public DbSet<StoredDelivery> InboundDeliveries => Set<StoredDelivery>();
     public DbSet<PairIdentity> PairIdentities => Set<PairIdentity>();
 
@@ -22,7 +24,7 @@ public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : D
     {
         modelBuilder.Entity<StoredDelivery>(e =>
         {
-            e.ToTable(SqliteFiles.InboxTable);
+            e.ToTable(DeliveriesTable);
             e.Property(d => d.Status).HasConversion<int>();
             e.HasIndex(d => d.ReceivedAt);
         });

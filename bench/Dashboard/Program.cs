@@ -46,7 +46,7 @@ async Task RunAsync()
     await using var provider = services.BuildServiceProvider();
     var contexts = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
     // Both files, as the app does at start (the inbox stays empty here).
-    await DataExtensions.MigrateAsync(database);
+    await SqliteStorage.MigrateAsync(database);
 
     var now = DateTimeOffset.UtcNow;
     var sw = Stopwatch.StartNew();

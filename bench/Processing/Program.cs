@@ -54,7 +54,7 @@ async Task RunAsync()
     await using var provider = services.BuildServiceProvider();
     var contexts = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
-    await DataExtensions.MigrateAsync(database);
+    await SqliteStorage.MigrateAsync(database);
     await using (var db = await contexts.CreateDbContextAsync())
     {
         db.Triggers.AddRange(Workload.Triggers());

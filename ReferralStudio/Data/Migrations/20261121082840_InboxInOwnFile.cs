@@ -45,7 +45,7 @@ namespace ReferralStudio.Data.Migrations
                 values: new object[] { 1, 0L });
 
             // The deliveries themselves were copied into the inbox file before this migration (see
-            // DataExtensions.MoveLegacyInbox); what processing made of them stays here as outcomes,
+            // SqliteStorage.MoveLegacyInbox); what processing made of them stays here as outcomes,
             // and the cursor stops before the first delivery still pending.
             migrationBuilder.Sql("""
                 INSERT INTO DeliveryOutcomes (DeliveryId, Status, Reason, ProcessedAt, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount)

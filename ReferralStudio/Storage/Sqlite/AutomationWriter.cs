@@ -15,7 +15,7 @@ namespace ReferralStudio.Storage.Sqlite;
 /// the referral touch, so each touch fires its automations exactly once, even across crashes and
 /// Meta's retries.
 /// </summary>
-internal sealed class AutomationWriter
+internal sealed class AutomationWriter : IEventQueue
 {
     private readonly OutboundQueue _outbound;
     private readonly CommittedWork _queued;

@@ -24,11 +24,7 @@ internal sealed class ConversationCache : IDisposable
     private readonly HashSet<ConversationKey> _absent = [];
     private readonly List<ConversationKey> _prefetch = [];
     private readonly List<ConversationState> _writeBack = [];
-    private readonly PreparedStatement _lastConversationId;
-    private readonly PreparedStatement _insertConversation;
-    private readonly PreparedStatement _updateConversation;
-    private readonly PreparedStatement _updateConversationActivity;
-    private long _nextConversationId;
+    private readonly ConversationRows _rows;
 
     /// <summary>
     /// Works on <paramref name="connection"/>; <paramref name="lookup"/> finds stored conversations (shared with the
@@ -39,39 +35,8 @@ internal sealed class ConversationCache : IDisposable
         _lookup = lookup;
         _rollup = rollup;
         _identities = new ParticipantIdentities(connection);
-        // A new conversation gets its id when first seen (AUTOINCREMENT's rule: past every id ever used; the
-        // transaction holds the write lock, so nobody else takes one meanwhile) and its row is inserted once,
-        // at commit, with its final values. Inserting it at once and updating it at commit cost twice as much:
-        // an UPDATE that sets the referral columns is checked for foreign keys and runs with a statement journal.
-        _lastConversationId = new PreparedStatement(connection, """
-            SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'Conversations'), 0), IFNULL((SELECT MAX(Id) FROM Conversations), 0))
-            """);
-        _insertConversation = new PreparedStatement(connection, """
-            INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
-                MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated,
-                ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername)
-            VALUES ($id, $platform, $account, $participant, $name, $createdAt, $lastActivityAt, $windowExpiresAt,
-                $messageCount, $hasInboundText, $hasWaitingGreeting, $firstReferralId, $firstReferralAt, $latestReferralId, $lastReferralAt, $simulated,
-                $phone, $userId, $parentUserId, $username)
-            """, "$id", "$platform", "$account", "$participant", "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt",
-            "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$simulated",
-            "$phone", "$userId", "$parentUserId", "$username");
-        _updateConversation = new PreparedStatement(connection, """
-            UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
-                WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
-                HasWaitingGreeting = $hasWaitingGreeting, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
-                LatestReferralId = $latestReferralId, LastReferralAt = $lastReferralAt
-            WHERE Id = $id
-            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting",
-            "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$id");
-        // The same without the referral columns: SQLite checks foreign keys on an UPDATE that sets them, and runs
-        // it with a statement journal (a copy of every page it touches), which costs more than the update itself.
-        _updateConversationActivity = new PreparedStatement(connection, """
-            UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
-                WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
-                HasWaitingGreeting = $hasWaitingGreeting
-            WHERE Id = $id
-            """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");    }
+        _rows = new ConversationRows(connection);
+    }
 
     /// <summary>
     /// Looks up the conversations a batch of deliveries is about, in the order of the conversations' key,
@@ -149,18 +114,18 @@ internal sealed class ConversationCache : IDisposable
             previous = conversation;
             if (conversation.Unsaved)
             {
-                InsertConversation(conversation);
+                _rows.Insert(conversation);
                 continue;
             }
 
             if (conversation.Dirty)
             {
-                SaveConversation(conversation);
+                _rows.Save(conversation);
             }
 
             if (conversation.IdentityDirty)
             {
-                _identities.Save(conversation);
+                _rows.SaveIdentity(conversation);
             }
         }
     }
@@ -168,7 +133,7 @@ internal sealed class ConversationCache : IDisposable
     /// <summary>Forgets everything cached: the transaction has ended.</summary>
     public void Clear()
     {
-        _nextConversationId = 0;
+        _rows.Forget();
         _conversations.Clear();
         _byId.Clear();
         _absent.Clear();
@@ -197,7 +162,7 @@ internal sealed class ConversationCache : IDisposable
 
         state ??= new ConversationState
         {
-            Id = NextConversationId(),
+            Id = _rows.NextId(),
             IsNew = true,
             Unsaved = true,
             Simulated = simulated,
@@ -287,10 +252,11 @@ internal sealed class ConversationCache : IDisposable
         if (survivor.Unsaved)
         {
             // Both are new in this transaction; the moves need the survivor's row.
-            InsertConversation(survivor);
+            _rows.Insert(survivor);
         }
 
         _identities.MoveInto(merged, survivor);
+        _rows.Delete(merged.Id);
         _identities.Record(survivor.Id, at, IdentityEventKinds.Merged,
             $"Conversation {merged.Id} ({merged.ParticipantId}) was the same person and is merged into this one.");
         foreach (var key in _conversations.Where(c => c.Value == merged).Select(c => c.Key).ToList())
@@ -351,81 +317,9 @@ internal sealed class ConversationCache : IDisposable
         return true;
     }
 
-    private long NextConversationId()
-    {
-        if (_nextConversationId == 0)
-        {
-            _nextConversationId = (_lastConversationId.ExecuteScalarInt64() ?? 0) + 1;
-        }
-
-        return _nextConversationId++;
-    }
-
-    private void InsertConversation(ConversationState c)
-    {
-        var insert = _insertConversation;
-        insert.Bind(1, c.Id);
-        insert.Bind(2, c.Platform);
-        insert.Bind(3, c.AccountId);
-        insert.Bind(4, c.ParticipantId);
-        insert.Bind(5, c.ParticipantName);
-        insert.Bind(6, c.CreatedAt);
-        insert.Bind(7, c.LastActivityAt);
-        insert.Bind(8, c.WindowExpiresAt);
-        insert.Bind(9, c.MessageCount);
-        insert.Bind(10, c.HasInboundText);
-        insert.Bind(11, c.HasWaitingGreeting);
-        insert.Bind(12, c.FirstReferralId);
-        insert.Bind(13, c.FirstReferralAt);
-        insert.Bind(14, c.LatestReferralId);
-        insert.Bind(15, c.LastReferralAt);
-        insert.Bind(16, c.Simulated);
-        insert.Bind(17, c.Phone);
-        insert.Bind(18, c.UserId);
-        insert.Bind(19, c.ParentUserId);
-        insert.Bind(20, c.Username);
-        insert.Execute();
-        c.Unsaved = false;
-        c.Dirty = false;
-        c.IdentityDirty = false;
-        (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
-    }
-
-    private void SaveConversation(ConversationState c)
-    {
-        // The referral ids and times only ever move together.
-        var referralsMoved = c.FirstReferralId != c.StoredFirstReferralId || c.LatestReferralId != c.StoredLatestReferralId;
-        var update = referralsMoved ? _updateConversation : _updateConversationActivity;
-        update.Bind(1, c.ParticipantName);
-        update.Bind(2, c.CreatedAt);
-        update.Bind(3, c.LastActivityAt);
-        update.Bind(4, c.WindowExpiresAt);
-        update.Bind(5, c.MessageCount);
-        update.Bind(6, c.HasInboundText);
-        update.Bind(7, c.HasWaitingGreeting);
-        if (referralsMoved)
-        {
-            update.Bind(8, c.FirstReferralId);
-            update.Bind(9, c.FirstReferralAt);
-            update.Bind(10, c.LatestReferralId);
-            update.Bind(11, c.LastReferralAt);
-            update.Bind(12, c.Id);
-        }
-        else
-        {
-            update.Bind(8, c.Id);
-        }
-
-        update.Execute();
-        (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
-        c.Dirty = false;
-    }
-
     public void Dispose()
     {
-        foreach (var statement in (IDisposable[])[_identities, _lastConversationId, _insertConversation, _updateConversation, _updateConversationActivity])
-        {
-            statement.Dispose();
-        }
+        _identities.Dispose();
+        _rows.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Data;
+using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Storage.Sqlite;
 
@@ -33,7 +34,7 @@ public static class FilePair
 
         using var main = OpenPlain(database.FilePath);
         // Files from before the inbox had a file of its own have no cursor: their deliveries move into a new inbox.
-        if (TableExists(main, "InboxCursors") && Scalar(main, "SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1") is > 0 and var cursor)
+        if (main.TableExists("InboxCursors") && main.ScalarInt64("SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1") is > 0 and var cursor)
         {
             throw new FilePairException(
                 $"The inbox file {database.InboxFilePath} is missing, but the main file {database.FilePath} has processed deliveries up to id {cursor}: " +
@@ -74,13 +75,13 @@ public static class FilePair
     {
         using var main = OpenPlain(mainPath);
         using var inbox = OpenPlain(inboxPath);
-        var cursor = TableExists(main, "InboxCursors") ? Scalar(main, "SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1") ?? 0 : 0;
+        var cursor = main.TableExists("InboxCursors") ? main.ScalarInt64("SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1") ?? 0 : 0;
         // The AUTOINCREMENT high-water mark, not MAX(Id): deleting the newest rows (demo clearing) never
         // lowers it, and it is what the next id is issued after.
-        var last = TableExists(inbox, SqliteFiles.InboxTable)
-            ? Scalar(inbox, $"""
-                SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = '{SqliteFiles.InboxTable}'), 0),
-                           IFNULL((SELECT MAX(Id) FROM {SqliteFiles.InboxTable}), 0))
+        var last = inbox.TableExists(InboxDbContext.DeliveriesTable)
+            ? inbox.ScalarInt64($"""
+                SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = '{InboxDbContext.DeliveriesTable}'), 0),
+                           IFNULL((SELECT MAX(Id) FROM {InboxDbContext.DeliveriesTable}), 0))
                 """) ?? 0
             : 0;
         return new State(Identity(main), cursor, Identity(inbox), last);
@@ -113,7 +114,7 @@ public static class FilePair
     }
 
     private static Guid? Identity(SqliteConnection connection) =>
-        TableExists(connection, "PairIdentities") && Text(connection, "SELECT PairId FROM PairIdentities WHERE Id = 1") is { } text ? Guid.Parse(text) : null;
+        connection.TableExists("PairIdentities") && connection.ScalarText("SELECT PairId FROM PairIdentities WHERE Id = 1") is { } text ? Guid.Parse(text) : null;
 
     private static void Write(string path, Guid id)
     {
@@ -131,28 +132,6 @@ public static class FilePair
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 }.ToString());
         connection.Open();
         return connection;
-    }
-
-    private static bool TableExists(SqliteConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
-        command.Parameters.AddWithValue("$name", table);
-        return (long)command.ExecuteScalar()! > 0;
-    }
-
-    private static long? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : null;
-    }
-
-    private static string? Text(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() as string;
     }
 }
 

@@ -74,7 +74,7 @@ public sealed partial class InboxRetention(
         // The first processed delivery not yet due, in id order from where the last pass stopped (the primary
         // key's range, not the ReceivedAt index: this reads only what is due plus one row). Everything before it is due.
         first.CommandText = $"""
-            SELECT Id FROM {SqliteFiles.InboxTable} NOT INDEXED
+            SELECT Id FROM {InboxDbContext.DeliveriesTable} NOT INDEXED
             WHERE Id > $from AND Id <= $cursor AND ReceivedAt >= $cutoff ORDER BY Id LIMIT 1
             """;
         first.Parameters.AddWithValue("$from", _clearedThrough);
@@ -84,7 +84,7 @@ public sealed partial class InboxRetention(
 
         using var drop = inbox.CreateCommand();
         // length() of a blob reads its size from the row header, not its pages.
-        drop.CommandText = $"UPDATE {SqliteFiles.InboxTable} SET Body = x'' WHERE Id BETWEEN $low AND $high AND Status = 0 AND length(Body) > 0";
+        drop.CommandText = $"UPDATE {InboxDbContext.DeliveriesTable} SET Body = x'' WHERE Id BETWEEN $low AND $high AND Status = 0 AND length(Body) > 0";
         var low = drop.Parameters.Add("$low", Microsoft.Data.Sqlite.SqliteType.Integer);
         var high = drop.Parameters.Add("$high", Microsoft.Data.Sqlite.SqliteType.Integer);
         var dropped = 0;

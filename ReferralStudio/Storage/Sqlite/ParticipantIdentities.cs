@@ -26,12 +26,8 @@ public sealed class ParticipantIdentities(SqliteConnection connection) : IDispos
     // Touches carry a copy of the participant id for the feed's filters.
     private const string MoveTouchesSql = "UPDATE ReferralTouches SET ConversationId = ?1, ParticipantId = ?3 WHERE ConversationId = ?2";
 
-    // Then what is left of the merged conversation goes.
-    private static readonly string[] DeleteSql =
-    [
-        "DELETE FROM ConversationTags WHERE ConversationId = ?1",
-        "DELETE FROM Conversations WHERE Id = ?1",
-    ];
+    // Then the merged conversation's tags go (its row is the conversation cache's to delete).
+    private const string DeleteTagsSql = "DELETE FROM ConversationTags WHERE ConversationId = ?1";
 
     private readonly PreparedStatement _insertAlias = new(connection, """
         INSERT INTO ParticipantAliases (Alias, Platform, AccountId, ConversationId) VALUES ($alias, $platform, $account, $conversation)
@@ -40,12 +36,8 @@ public sealed class ParticipantIdentities(SqliteConnection connection) : IDispos
     private readonly PreparedStatement _insertEvent = new(connection, """
         INSERT INTO IdentityEvents (ConversationId, OccurredAt, Kind, Detail) VALUES ($conversation, $at, $kind, $detail)
         """, "$conversation", "$at", "$kind", "$detail");
-    private readonly PreparedStatement _updateIdentity = new(connection, """
-        UPDATE Conversations SET ParticipantPhone = $phone, ParticipantUserId = $userId, ParticipantParentUserId = $parent,
-            ParticipantUsername = $username WHERE Id = $id
-        """, "$phone", "$userId", "$parent", "$username", "$id");
     private PreparedStatement[]? _move;
-    private PreparedStatement[]? _delete;
+    private PreparedStatement? _deleteTags;
     private PreparedStatement? _moveTouches;
 
     /// <summary>Records that <paramref name="alias"/> names <paramref name="conversation"/>'s participant too.</summary>
@@ -67,27 +59,15 @@ public sealed class ParticipantIdentities(SqliteConnection connection) : IDispos
         _insertEvent.Execute();
     }
 
-    /// <summary>Writes the identity columns of a stored conversation (new ones are inserted with them).</summary>
-    public void Save(ConversationState conversation)
-    {
-        _updateIdentity.Bind(1, conversation.Phone);
-        _updateIdentity.Bind(2, conversation.UserId);
-        _updateIdentity.Bind(3, conversation.ParentUserId);
-        _updateIdentity.Bind(4, conversation.Username);
-        _updateIdentity.Bind(5, conversation.Id);
-        _updateIdentity.Execute();
-        conversation.IdentityDirty = false;
-    }
-
     /// <summary>
     /// Moves every row of <paramref name="from"/> (events, touches, automations, tags, greetings, conversions,
-    /// aliases, identity events) to <paramref name="to"/> and deletes its conversation row; its participant id
-    /// becomes an alias of <paramref name="to"/>. The survivor's row must exist or be inserted in this transaction.
+    /// aliases, identity events) to <paramref name="to"/>; its participant id becomes an alias of <paramref name="to"/>.
+    /// The survivor's row must exist or be inserted in this transaction; the caller deletes the merged one's.
     /// </summary>
     public void MoveInto(ConversationState from, ConversationState to)
     {
         _move ??= [.. MoveSql.Select(sql => new PreparedStatement(connection, sql, "?1", "?2"))];
-        _delete ??= [.. DeleteSql.Select(sql => new PreparedStatement(connection, sql, "?1"))];
+        _deleteTags ??= new PreparedStatement(connection, DeleteTagsSql, "?1");
         _moveTouches ??= new PreparedStatement(connection, MoveTouchesSql, "?1", "?2", "?3");
         _moveTouches.Bind(1, to.Id);
         _moveTouches.Bind(2, from.Id);
@@ -100,11 +80,8 @@ public sealed class ParticipantIdentities(SqliteConnection connection) : IDispos
             statement.Execute();
         }
 
-        foreach (var statement in _delete)
-        {
-            statement.Bind(1, from.Id);
-            statement.Execute();
-        }
+        _deleteTags.Bind(1, from.Id);
+        _deleteTags.Execute();
 
         AddAlias(to, from.ParticipantId);
     }
@@ -113,12 +90,12 @@ public sealed class ParticipantIdentities(SqliteConnection connection) : IDispos
     {
         _insertAlias.Dispose();
         _insertEvent.Dispose();
-        _updateIdentity.Dispose();
-        foreach (var statement in (_move ?? []).Concat(_delete ?? []))
+        foreach (var statement in _move ?? [])
         {
             statement.Dispose();
         }
 
+        _deleteTags?.Dispose();
         _moveTouches?.Dispose();
     }
 }

@@ -8,22 +8,22 @@ namespace ReferralStudio.Storage.Sqlite;
 /// </summary>
 internal static class ReferralDetailsColumns
 {
-    private static readonly (string Name, Func<ReferralDetails, string?> Value)[] Columns =
+    private static readonly (string Name, Func<ReferralDetails, string?> Get, Func<ReferralDetails, string, ReferralDetails> With)[] Columns =
     [
-        (nameof(ReferralDetails.AdsContextData), static d => d.AdsContextData),
-        (nameof(ReferralDetails.CtwaClid), static d => d.CtwaClid),
-        (nameof(ReferralDetails.SourceId), static d => d.SourceId),
-        (nameof(ReferralDetails.SourceType), static d => d.SourceType),
-        (nameof(ReferralDetails.SourceUrl), static d => d.SourceUrl),
-        (nameof(ReferralDetails.Headline), static d => d.Headline),
-        (nameof(ReferralDetails.Body), static d => d.Body),
-        (nameof(ReferralDetails.MediaType), static d => d.MediaType),
-        (nameof(ReferralDetails.ImageUrl), static d => d.ImageUrl),
-        (nameof(ReferralDetails.VideoUrl), static d => d.VideoUrl),
-        (nameof(ReferralDetails.ThumbnailUrl), static d => d.ThumbnailUrl),
-        (nameof(ReferralDetails.RefererUri), static d => d.RefererUri),
-        (nameof(ReferralDetails.ProductId), static d => d.ProductId),
-        (nameof(ReferralDetails.Payload), static d => d.Payload),
+        (nameof(ReferralDetails.AdsContextData), static d => d.AdsContextData, static (d, v) => d with { AdsContextData = v }),
+        (nameof(ReferralDetails.CtwaClid), static d => d.CtwaClid, static (d, v) => d with { CtwaClid = v }),
+        (nameof(ReferralDetails.SourceId), static d => d.SourceId, static (d, v) => d with { SourceId = v }),
+        (nameof(ReferralDetails.SourceType), static d => d.SourceType, static (d, v) => d with { SourceType = v }),
+        (nameof(ReferralDetails.SourceUrl), static d => d.SourceUrl, static (d, v) => d with { SourceUrl = v }),
+        (nameof(ReferralDetails.Headline), static d => d.Headline, static (d, v) => d with { Headline = v }),
+        (nameof(ReferralDetails.Body), static d => d.Body, static (d, v) => d with { Body = v }),
+        (nameof(ReferralDetails.MediaType), static d => d.MediaType, static (d, v) => d with { MediaType = v }),
+        (nameof(ReferralDetails.ImageUrl), static d => d.ImageUrl, static (d, v) => d with { ImageUrl = v }),
+        (nameof(ReferralDetails.VideoUrl), static d => d.VideoUrl, static (d, v) => d with { VideoUrl = v }),
+        (nameof(ReferralDetails.ThumbnailUrl), static d => d.ThumbnailUrl, static (d, v) => d with { ThumbnailUrl = v }),
+        (nameof(ReferralDetails.RefererUri), static d => d.RefererUri, static (d, v) => d with { RefererUri = v }),
+        (nameof(ReferralDetails.ProductId), static d => d.ProductId, static (d, v) => d with { ProductId = v }),
+        (nameof(ReferralDetails.Payload), static d => d.Payload, static (d, v) => d with { Payload = v }),
     ];
 
     /// <summary>The column names, for a statement's column list.</summary>
@@ -36,26 +36,23 @@ internal static class ReferralDetailsColumns
     {
         for (var i = 0; i < Columns.Length; i++)
         {
-            statement.Bind(first + i, Columns[i].Value(details));
+            statement.Bind(first + i, Columns[i].Get(details));
         }
     }
 
     /// <summary>The extras of the current row, whose columns from <paramref name="first"/> (0-based) are <see cref="Names"/>.</summary>
-    public static ReferralDetails Read(PreparedStatement row, int first) => new()
+    public static ReferralDetails Read(PreparedStatement row, int first)
     {
-        AdsContextData = row.GetString(first),
-        CtwaClid = row.GetString(first + 1),
-        SourceId = row.GetString(first + 2),
-        SourceType = row.GetString(first + 3),
-        SourceUrl = row.GetString(first + 4),
-        Headline = row.GetString(first + 5),
-        Body = row.GetString(first + 6),
-        MediaType = row.GetString(first + 7),
-        ImageUrl = row.GetString(first + 8),
-        VideoUrl = row.GetString(first + 9),
-        ThumbnailUrl = row.GetString(first + 10),
-        RefererUri = row.GetString(first + 11),
-        ProductId = row.GetString(first + 12),
-        Payload = row.GetString(first + 13),
-    };
+        // Off the hot path (an earlier touch, read once per conversation): a copy per extra present is fine.
+        var details = new ReferralDetails();
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            if (row.GetString(first + i) is { } value)
+            {
+                details = Columns[i].With(details, value);
+            }
+        }
+
+        return details;
+    }
 }

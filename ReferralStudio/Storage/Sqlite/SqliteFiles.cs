@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using ReferralStudio.Data;
+using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Storage.Sqlite;
 
@@ -10,15 +12,6 @@ namespace ReferralStudio.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteFiles
 {
-    /// <summary>The inbox file's table of stored deliveries.</summary>
-    public const string InboxTable = "InboundDeliveries";
-
-    /// <summary>
-    /// A per-connection (TEMP) view joining the inbox's rows with their outcomes in the main file:
-    /// a view in the main file may not reference an attached database.
-    /// </summary>
-    public const string DeliveriesView = "DeliveriesWithOutcomes";
-
     private const string BusyTimeoutSql = "PRAGMA busy_timeout = 30000;";
 
     private readonly string _attach;
@@ -92,9 +85,9 @@ public sealed class SqliteFiles
     public void Attach(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT (SELECT COUNT(*) FROM pragma_database_list WHERE name = 'inbox'),
-                   (SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'DeliveriesWithOutcomes'),
+                   (SELECT COUNT(*) FROM temp.sqlite_master WHERE name = '{AppDbContext.DeliveriesView}'),
                    (SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'DeliveryOutcomes')
             """;
         bool attached, viewed, outcomes;
@@ -114,14 +107,15 @@ public sealed class SqliteFiles
         command.ExecuteNonQuery();
     }
 
-    private const string ViewSql = """
-        CREATE TEMP VIEW IF NOT EXISTS DeliveriesWithOutcomes AS
+    /// <summary>A view in the main file may not reference an attached database: a TEMP view per connection.</summary>
+    private const string ViewSql = $"""
+        CREATE TEMP VIEW IF NOT EXISTS {AppDbContext.DeliveriesView} AS
         SELECT d.Id, d.ReceivedAt, COALESCE(o.Status, d.Status) AS Status, d.ObjectType, d.Body,
                COALESCE(o.Reason, d.Reason) AS Reason, o.ProcessedAt,
                COALESCE(o.EventCount, 0) AS EventCount, COALESCE(o.DuplicateCount, 0) AS DuplicateCount,
                COALESCE(o.RejectedEventCount, 0) AS RejectedEventCount, COALESCE(o.IgnoredEventCount, 0) AS IgnoredEventCount,
                d.Simulated
-        FROM inbox.InboundDeliveries d LEFT JOIN main.DeliveryOutcomes o ON o.DeliveryId = d.Id;
+        FROM inbox.{InboxDbContext.DeliveriesTable} d LEFT JOIN main.DeliveryOutcomes o ON o.DeliveryId = d.Id;
         """;
 
     private static string InboxPathFor(string mainPath) =>

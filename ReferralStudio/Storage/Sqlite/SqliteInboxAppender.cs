@@ -30,7 +30,7 @@ internal sealed class SqliteInboxAppender : IInboxAppender
         _checkpoints = new WalCheckpointer("Inbox checkpoints", files.OpenInbox, logger, rewindWait: TimeSpan.FromMilliseconds(50));
         // Bound by position, no RETURNING (which runs each insert with a statement journal).
         _insert = new PreparedStatement(_connection, $"""
-            INSERT INTO {SqliteFiles.InboxTable} (ReceivedAt, Status, ObjectType, Body, Reason, Simulated)
+            INSERT INTO {InboxDbContext.DeliveriesTable} (ReceivedAt, Status, ObjectType, Body, Reason, Simulated)
             VALUES ($receivedAt, $status, $objectType, $body, $reason, $simulated)
             """, "$receivedAt", "$status", "$objectType", "$body", "$reason", "$simulated");
     }

@@ -19,7 +19,7 @@ internal sealed class SqlitePendingDeliveries : IPendingDeliveries
         _inbox = files.OpenInboxReadOnly();
         _select = _inbox.CreateCommand();
         // Pending deliveries after the cursor: the inbox's primary key range, no index needed.
-        _select.CommandText = $"SELECT Id, ReceivedAt, Body, Simulated FROM {SqliteFiles.InboxTable} WHERE Id > $after AND Status = 0 ORDER BY Id LIMIT $limit";
+        _select.CommandText = $"SELECT Id, ReceivedAt, Body, Simulated FROM {InboxDbContext.DeliveriesTable} WHERE Id > $after AND Status = 0 ORDER BY Id LIMIT $limit";
         _select.Parameters.AddWithValue("$after", 0L);
         _select.Parameters.AddWithValue("$limit", IPendingDeliveries.BatchSize);
     }
@@ -27,7 +27,7 @@ internal sealed class SqlitePendingDeliveries : IPendingDeliveries
     public long LastStoredId()
     {
         using var max = _inbox.CreateCommand();
-        max.CommandText = $"SELECT COALESCE(MAX(Id), 0) FROM {SqliteFiles.InboxTable}";
+        max.CommandText = $"SELECT COALESCE(MAX(Id), 0) FROM {InboxDbContext.DeliveriesTable}";
         return (long)max.ExecuteScalar()!;
     }
 
