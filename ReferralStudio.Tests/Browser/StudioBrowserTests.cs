@@ -25,7 +25,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("pattern").FillAsync(pattern);
         await Assertions.Expect(page.GetByTestId("save")).ToBeEnabledAsync();
         await page.GetByTestId("save").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/studio?code="));
+        // The studio then renders over the circuit (awaited below): the page's load event adds nothing but waiting.
+        await page.WaitForURLAsync(url => url.Contains("/studio?code="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
     }
 
