@@ -29,8 +29,8 @@ public sealed class CampaignRangeTests
                 to = from + random.Next(-2, 3);
             }
 
-            var whole = CampaignReport.Whole(from, to);
-            var edges = CampaignReport.Edges(from, to);
+            var whole = CampaignRange.Whole(from, to);
+            var edges = CampaignRange.Edges(from, to);
             foreach (var s in whole)
             {
                 var size = s.Source == CampaignSource.Days ? Day : Hour;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Triggers.Matching;
@@ -19,21 +18,16 @@ namespace ReferralStudio.Triggers.Matching;
 /// </remarks>
 public sealed class TriggerMatcher
 {
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_-=";
-    private const byte NotInAlphabet = byte.MaxValue;
     private const int Platforms = 3;
-
-    // ASCII code -> index in Alphabet (upper case folded), or NotInAlphabet.
-    private static readonly byte[] Symbols = CreateSymbols();
 
     private readonly TriggerDefinition[] _triggers;
     private readonly int[] _masks;
     private readonly string[] _folded;
     private readonly int[] _literals;
     private readonly int _exactCount;
-    private readonly Trie _forward;
+    private readonly RefTrie _forward;
     private readonly int[] _bestExact;
-    private readonly Trie _backward;
+    private readonly RefTrie _backward;
     private readonly int[] _floating;
     private readonly Dictionary<string, int[]> _byAd;
 
@@ -44,8 +38,8 @@ public sealed class TriggerMatcher
         _folded = new string[ranked.Length];
         _literals = new int[ranked.Length];
 
-        var forward = new TrieNode();
-        var backward = new TrieNode();
+        var forward = new RefTrieNode();
+        var backward = new RefTrieNode();
         var floating = new List<int>();
         var byAd = new Dictionary<string, List<int>>(StringComparer.Ordinal);
 
@@ -107,8 +101,8 @@ public sealed class TriggerMatcher
             }
         }
 
-        _forward = new Trie(forward);
-        _backward = new Trie(backward);
+        _forward = new RefTrie(forward);
+        _backward = new RefTrie(backward);
         _floating = [.. floating];
         _byAd = byAd.ToDictionary(
             pair => pair.Key,
@@ -182,7 +176,7 @@ public sealed class TriggerMatcher
         }
 
         Span<char> text = stackalloc char[@ref.Length];
-        if (!Fold(@ref, text))
+        if (!RefAlphabet.Fold(@ref, text))
         {
             return null;
         }
@@ -195,81 +189,8 @@ public sealed class TriggerMatcher
     /// Every trigger the referral matches, best first, each with a reason, plus those its platform excludes.
     /// A null <paramref name="platform"/> means "any platform": nothing is excluded. Allocates; not for the hot path.
     /// </summary>
-    public MatchExplanation Explain(string? platform, string? @ref, string? adId)
-    {
-        var mask = platform is null ? TriggerPlatforms.AllMask : TriggerPlatforms.Bit(platform);
-        var note = mask == 0 ? $"unknown platform '{platform}'; expected {TriggerPlatforms.Describe(TriggerPlatforms.AllMask)}" : null;
-
-        List<int> matched;
-        bool byAd;
-        if (string.IsNullOrEmpty(@ref))
-        {
-            byAd = true;
-            if (string.IsNullOrEmpty(adId))
-            {
-                return new MatchExplanation(null, [], [], note ?? "no ref and no ad id, so nothing can match");
-            }
-
-            matched = _byAd.TryGetValue(adId, out var listed) ? [.. listed] : [];
-        }
-        else
-        {
-            byAd = false;
-            if (RefValidator.Validate(@ref) is { } invalid)
-            {
-                return new MatchExplanation(null, [], [], invalid + "; such a ref matches no trigger");
-            }
-
-            var text = new char[@ref.Length];
-            Fold(@ref, text);
-            matched = AllMatches(text);
-        }
-
-        var winner = -1;
-        var candidates = new List<MatchCandidate>();
-        var excluded = new List<ExcludedTrigger>();
-        foreach (var t in matched)
-        {
-            var trigger = _triggers[t];
-            var kind = byAd ? MatchKind.AdId : t < _exactCount ? MatchKind.Exact : MatchKind.Pattern;
-            if ((_masks[t] & mask) == 0)
-            {
-                var reason = mask == 0
-                    ? $"unknown platform '{platform}'"
-                    : $"runs on {TriggerPlatforms.Describe(_masks[t])} only, not {platform}";
-                excluded.Add(new ExcludedTrigger(trigger, kind, reason));
-                continue;
-            }
-
-            var captures = kind == MatchKind.Pattern ? Glob.Captures(trigger.Pattern, @ref!) ?? [] : [];
-            if (winner < 0)
-            {
-                winner = t;
-                candidates.Add(new MatchCandidate(trigger, kind, captures, Wins: true, HowItMatched(t, kind, adId)));
-            }
-            else
-            {
-                var best = _triggers[winner];
-                var why = byAd ? Precedence.WhyForAd(best, trigger) : Precedence.WhyForRef(best, trigger);
-                candidates.Add(new MatchCandidate(trigger, kind, captures, Wins: false, $"'{best.Name}' (#{best.Id}) wins: {why}"));
-            }
-        }
-
-        var winnerMatch = winner < 0 ? (TriggerMatch?)null : new TriggerMatch(candidates[0].Trigger, candidates[0].Kind);
-        if (winner < 0 && note is null)
-        {
-            note = excluded.Count > 0 ? "only triggers for other platforms match" : "no trigger matches";
-        }
-
-        return new MatchExplanation(winnerMatch, candidates, excluded, note);
-    }
-
-    private string HowItMatched(int t, MatchKind kind, string? adId) => kind switch
-    {
-        MatchKind.Exact => "exact code",
-        MatchKind.Pattern => string.Create(CultureInfo.InvariantCulture, $"pattern with {_literals[t]} literal characters"),
-        _ => $"lists ad id {adId}",
-    };
+    public MatchExplanation Explain(string? platform, string? @ref, string? adId) =>
+        TriggerMatchExplainer.Explain(this, platform, @ref, adId);
 
     // The literal text before the first * and after the last one (both empty for "*"; unused for exact codes).
     private static (string Prefix, string Suffix) Ends(string pattern) =>
@@ -301,7 +222,7 @@ public sealed class TriggerMatcher
         var patternsOnPath = false;
         for (var i = 0; i < text.Length && node >= 0; i++)
         {
-            node = forward.Child(node, Symbols[text[i]]);
+            node = forward.Child(node, RefAlphabet.Symbols[text[i]]);
             patternsOnPath |= node >= 0 && forward.HasPatterns(node);
         }
 
@@ -317,7 +238,7 @@ public sealed class TriggerMatcher
             node = 0;
             for (var i = 0; i < text.Length; i++)
             {
-                node = forward.Child(node, Symbols[text[i]]);
+                node = forward.Child(node, RefAlphabet.Symbols[text[i]]);
                 if (node < 0)
                 {
                     break;
@@ -331,7 +252,7 @@ public sealed class TriggerMatcher
         node = 0;
         for (var i = text.Length - 1; i >= 0; i--)
         {
-            node = backward.Child(node, Symbols[text[i]]);
+            node = backward.Child(node, RefAlphabet.Symbols[text[i]]);
             if (node < 0)
             {
                 break;
@@ -363,14 +284,29 @@ public sealed class TriggerMatcher
         return best;
     }
 
-    // Every trigger matching the folded ref on any platform, in rank order.
-    private List<int> AllMatches(ReadOnlySpan<char> text)
+    // ---- What TriggerMatchExplainer reads, by rank; off the hot path ------------------------------
+
+    internal TriggerDefinition TriggerAt(int rank) => _triggers[rank];
+
+    internal int PlatformMaskAt(int rank) => _masks[rank];
+
+    internal int LiteralCountAt(int rank) => _literals[rank];
+
+    internal bool IsExact(int rank) => rank < _exactCount;
+
+    // The triggers listing the ad id, in ad precedence order, on any platform.
+    internal List<int> RanksListingAd(string adId) => _byAd.TryGetValue(adId, out var listed) ? [.. listed] : [];
+
+    // Every trigger matching a valid ref (see RefValidator) on any platform, in rank order.
+    internal List<int> AllMatches(string validRef)
     {
+        var text = new char[validRef.Length];
+        RefAlphabet.Fold(validRef, text);
         var found = new List<int>();
         var node = 0;
         for (var i = 0; i < text.Length && node >= 0; i++)
         {
-            node = _forward.Child(node, Symbols[text[i]]);
+            node = _forward.Child(node, RefAlphabet.Symbols[text[i]]);
             if (node >= 0)
             {
                 AddMatching(_forward.Patterns(node), text, found);
@@ -385,7 +321,7 @@ public sealed class TriggerMatcher
         node = 0;
         for (var i = text.Length - 1; i >= 0 && node >= 0; i--)
         {
-            node = _backward.Child(node, Symbols[text[i]]);
+            node = _backward.Child(node, RefAlphabet.Symbols[text[i]]);
             if (node >= 0)
             {
                 AddMatching(_backward.Patterns(node), text, found);
@@ -406,134 +342,5 @@ public sealed class TriggerMatcher
                 found.Add(t);
             }
         }
-    }
-
-    // Lower-cases an ASCII ref into `folded`; false when a character is outside the ref alphabet.
-    private static bool Fold(string value, Span<char> folded)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c >= Symbols.Length || Symbols[c] == NotInAlphabet)
-            {
-                return false;
-            }
-
-            folded[i] = Alphabet[Symbols[c]];
-        }
-
-        return true;
-    }
-
-    private static byte[] CreateSymbols()
-    {
-        var symbols = new byte[128];
-        Array.Fill(symbols, NotInAlphabet);
-        for (var s = 0; s < Alphabet.Length; s++)
-        {
-            symbols[Alphabet[s]] = (byte)s;
-            symbols[char.ToUpperInvariant(Alphabet[s])] = (byte)s;
-        }
-
-        return symbols;
-    }
-
-    // A mutable trie node, only used while building.
-    private sealed class TrieNode
-    {
-        public SortedDictionary<byte, TrieNode> Children { get; } = [];
-
-        public List<int> ExactCodes { get; } = [];
-
-        public List<int> PatternsHere { get; } = [];
-
-        public TrieNode Walk(ReadOnlySpan<char> folded)
-        {
-            var node = this;
-            foreach (var c in folded)
-            {
-                var symbol = Symbols[c];
-                if (!node.Children.TryGetValue(symbol, out var child))
-                {
-                    node.Children[symbol] = child = new TrieNode();
-                }
-
-                node = child;
-            }
-
-            return node;
-        }
-
-        public void AddExact(int t) => ExactCodes.Add(t);
-
-        public void AddPattern(int t) => PatternsHere.Add(t);
-    }
-
-    // The frozen trie: nodes numbered breadth-first, children and per-node trigger lists in flat arrays
-    // (each node's slice runs from its start to the next node's start). Compact and cache-friendly.
-    private sealed class Trie
-    {
-        private readonly int[] _childStart;
-        private readonly byte[] _childSymbol;
-        private readonly int[] _child;
-        private readonly int[] _exactStart;
-        private readonly int[] _exact;
-        private readonly int[] _patternStart;
-        private readonly int[] _patterns;
-
-        public Trie(TrieNode root)
-        {
-            var nodes = new List<TrieNode> { root };
-            var childSymbol = new List<byte>();
-            var child = new List<int>();
-            var exact = new List<int>();
-            var patterns = new List<int>();
-            var childStart = new List<int>();
-            var exactStart = new List<int>();
-            var patternStart = new List<int>();
-            for (var n = 0; n < nodes.Count; n++)
-            {
-                var node = nodes[n];
-                childStart.Add(child.Count);
-                exactStart.Add(exact.Count);
-                patternStart.Add(patterns.Count);
-                foreach (var (symbol, next) in node.Children)
-                {
-                    childSymbol.Add(symbol);
-                    child.Add(nodes.Count);
-                    nodes.Add(next);
-                }
-
-                exact.AddRange(node.ExactCodes);
-                patterns.AddRange(node.PatternsHere);
-            }
-
-            childStart.Add(child.Count);
-            exactStart.Add(exact.Count);
-            patternStart.Add(patterns.Count);
-            NodeCount = nodes.Count;
-            _childStart = [.. childStart];
-            _childSymbol = [.. childSymbol];
-            _child = [.. child];
-            _exactStart = [.. exactStart];
-            _exact = [.. exact];
-            _patternStart = [.. patternStart];
-            _patterns = [.. patterns];
-        }
-
-        public int NodeCount { get; }
-
-        public int Child(int node, byte symbol)
-        {
-            var start = _childStart[node];
-            var index = _childSymbol.AsSpan(start, _childStart[node + 1] - start).IndexOf(symbol);
-            return index < 0 ? -1 : _child[start + index];
-        }
-
-        public bool HasPatterns(int node) => _patternStart[node + 1] != _patternStart[node];
-
-        public ReadOnlySpan<int> Patterns(int node) => _patterns.AsSpan(_patternStart[node], _patternStart[node + 1] - _patternStart[node]);
-
-        public ReadOnlySpan<int> Exact(int node) => _exact.AsSpan(_exactStart[node], _exactStart[node + 1] - _exactStart[node]);
     }
 }

@@ -1,0 +1,152 @@
+using System.Buffers;
+
+namespace ReferralStudio.Conversions;
+
+/// <summary>
+/// A report's sums per campaign key id, in a pooled array indexed by id (ids are dense), with the ids seen in
+/// order of appearance; then the report's rows, per key and per trigger.
+/// </summary>
+internal sealed class CampaignTotals(int length) : IDisposable
+{
+    private readonly Total[] _totals = Rent(length);
+    private readonly List<int> _seen = [];
+
+    private static Total[] Rent(int length)
+    {
+        var array = ArrayPool<Total>.Shared.Rent(length);
+        Array.Clear(array, 0, length);
+        return array;
+    }
+
+    public ref Total At(long keyId)
+    {
+        if (keyId <= 0 || keyId >= length)
+        {
+            throw new InvalidOperationException($"Campaign key {keyId} is not in the key cache.");
+        }
+
+        ref var total = ref _totals[keyId];
+        if (!total.Seen)
+        {
+            total.Seen = true;
+            _seen.Add((int)keyId);
+        }
+
+        return ref total;
+    }
+
+    /// <summary>One row per key with a conversation or a conversion in the range, in the report's order.</summary>
+    public List<CampaignRowDto> Rows(CampaignKeyCache.Snapshot keys, Dictionary<long, string> names)
+    {
+        // In the keys' own order first (sorting plain ints is cheap), then grouped by (conversations,
+        // conversions) keeping that order inside each group: the report's order without comparing rows.
+        var ranks = new int[_seen.Count];
+        var ids = new int[_seen.Count];
+        var count = 0;
+        foreach (var id in _seen)
+        {
+            ref var t = ref _totals[id];
+            if (t.Conversations < 0 || t.Converted < 0 || t.Conversions < 0)
+            {
+                throw new InvalidOperationException($"Campaign key {id} sums below zero: the rollup is out of date (CampaignRollup.RebuildAsync rebuilds it).");
+            }
+
+            if (t.Conversations > 0 || t.Conversions > 0)
+            {
+                ranks[count] = keys.Ranks[id];
+                ids[count++] = id;
+            }
+        }
+
+        Array.Sort(ranks, ids, 0, count);
+        var groups = new Dictionary<long, List<int>>();
+        for (var i = 0; i < count; i++)
+        {
+            ref var t = ref _totals[ids[i]];
+            var group = ((long)t.Conversations << 32) | (uint)t.Conversions;
+            if (!groups.TryGetValue(group, out var members))
+            {
+                groups[group] = members = [];
+            }
+
+            members.Add(ids[i]);
+        }
+
+        var ordered = groups.Keys.ToArray();
+        Array.Sort(ordered);
+        count = 0;
+        for (var g = ordered.Length - 1; g >= 0; g--)
+        {
+            foreach (var id in groups[ordered[g]])
+            {
+                ids[count++] = id;
+            }
+        }
+
+        var rows = new List<CampaignRowDto>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = ids[i];
+            ref var t = ref _totals[id];
+            var triggerId = keys.TriggerIds[id];
+            rows.Add(new CampaignRowDto(
+                triggerId,
+                triggerId is { } tid && names.TryGetValue(tid, out var name) ? name : null,
+                keys.Refs[id],
+                keys.AdIds[id],
+                t.Conversations,
+                t.Converted,
+                t.Conversions,
+                // Exactly nothing without conversions (a whole hour minus its rest may leave a rounding residue).
+                t.Conversions == 0 ? 0 : t.Value,
+                Rate(t.Conversations, t.Converted)));
+        }
+
+        return rows;
+    }
+
+    public void Dispose() => ArrayPool<Total>.Shared.Return(_totals);
+
+    /// <summary>The rows summed per trigger (rows without one together): most conversations first, then most conversions, then by id.</summary>
+    public static List<CampaignRowDto> ByTrigger(List<CampaignRowDto> byRef)
+    {
+        var sums = new Dictionary<long, TriggerSum>();
+        TriggerSum? none = null;
+        foreach (var r in byRef)
+        {
+            var sum = r.TriggerId is not { } id ? none ??= new TriggerSum(null, null)
+                : sums.TryGetValue(id, out var found) ? found
+                : sums[id] = new TriggerSum(id, r.TriggerName);
+            sum.Conversations += r.Conversations;
+            sum.Converted += r.ConvertedConversations;
+            sum.Conversions += r.Conversions;
+            sum.Value += r.ConversionValue;
+        }
+
+        return sums.Values.Append(none).OfType<TriggerSum>()
+            .Select(s => new CampaignRowDto(s.TriggerId, s.Name, null, null, s.Conversations, s.Converted, s.Conversions, s.Value, Rate(s.Conversations, s.Converted)))
+            .OrderByDescending(r => r.Conversations).ThenByDescending(r => r.Conversions).ThenBy(r => r.TriggerId)
+            .ToList();
+    }
+
+    private static double Rate(int conversations, int converted) => conversations == 0 ? 0 : (double)converted / conversations;
+
+    public struct Total
+    {
+        public int Conversations;
+        public int Converted;
+        public int Conversions;
+        public double Value;
+        public bool Seen;
+    }
+
+    private sealed class TriggerSum(long? triggerId, string? name)
+    {
+        public long? TriggerId => triggerId;
+        public string? Name => name;
+        public int Conversations { get; set; }
+        public int Converted { get; set; }
+        public int Conversions { get; set; }
+        public double Value { get; set; }
+    }
+}
