@@ -14,6 +14,7 @@ namespace ReferralStudio.Attribution;
 /// </summary>
 public sealed class AttributionProcessor(
     IAttributionStorage storage,
+    IInbox inbox,
     DeliveryProgress progress,
     IngestPressure pressure,
     IOptions<Webhooks.MetaOptions> meta,
@@ -37,7 +38,7 @@ public sealed class AttributionProcessor(
     /// </summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _pending = storage.OpenPending();
+        _pending = inbox.OpenPending();
         progress.Stored(_pending.LastStoredId());
         return base.StartAsync(cancellationToken);
     }
@@ -87,7 +88,7 @@ public sealed class AttributionProcessor(
     internal Task<long> ProcessPendingAsync(CancellationToken cancellationToken) => DedicatedThread.Run("Attribution processor", () =>
     {
         using var writer = storage.OpenWriter();
-        using var pending = storage.OpenPending();
+        using var pending = inbox.OpenPending();
         using var parser = new ParseAhead(Parse, ProcessorNice);
         return Drain(writer, pending, parser, cancellationToken);
     }, ProcessorNice);

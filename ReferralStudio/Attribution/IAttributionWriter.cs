@@ -1,4 +1,3 @@
-using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
 
@@ -14,9 +13,6 @@ public interface IAttributionStorage
 {
     /// <summary>A writer with a connection of its own, for one processor thread.</summary>
     IAttributionWriter OpenWriter();
-
-    /// <summary>Reads stored deliveries for it (the inbox's part of the processor's loop).</summary>
-    IPendingDeliveries OpenPending();
 }
 
 /// <summary>

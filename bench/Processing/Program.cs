@@ -85,7 +85,8 @@ async Task RunAsync()
     var storage = new SqliteAttributionStorage(database, Options.Create(new WhatsAppOptions()), triggers, outbound, time,
         NullLogger<SqliteAttributionStorage>.Instance);
     var pressure = new IngestPressure(TimeProvider.System);
-    var processor = new AttributionProcessor(storage, progress, pressure, Options.Create(new MetaOptions()), outbound, greetings, live, time,
+    var inboxStorage = new SqliteInbox(database, NullLogger<SqliteInbox>.Instance);
+    var processor = new AttributionProcessor(storage, inboxStorage, progress, pressure, Options.Create(new MetaOptions()), outbound, greetings, live, time,
         NullLogger<AttributionProcessor>.Instance);
 
     GC.Collect();
@@ -94,7 +95,7 @@ async Task RunAsync()
     using var stop = new CancellationTokenSource();
     var memory = Task.Run(() => Sampler.SampleAsync(stop.Token));
     // The real inbox writer, storing a single-event delivery every 5 ms while the backlog drains.
-    var inbox = new InboxWriter(new SqliteInbox(database, NullLogger<SqliteInbox>.Instance), progress, pressure, NullLogger<InboxWriter>.Instance);
+    var inbox = new InboxWriter(inboxStorage, progress, pressure, NullLogger<InboxWriter>.Instance);
     await inbox.StartAsync(CancellationToken.None);
     var probe = Task.Run(() => InboxProbe.RunAsync(inbox, stop.Token));
     var drainLive = Task.Run(async () =>

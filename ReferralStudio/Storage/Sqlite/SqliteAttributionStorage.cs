@@ -1,14 +1,13 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Attribution;
-using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Storage.Sqlite;
 
-/// <summary>Opens the attribution processor's writers on the main file, and its readers of the inbox.</summary>
+/// <summary>Opens the attribution processor's writers on the main file (it reads pending deliveries through <see cref="Inbox.IInbox"/>).</summary>
 public sealed class SqliteAttributionStorage(
     SqliteFiles files,
     IOptions<WhatsAppOptions> whatsApp,
@@ -34,8 +33,6 @@ public sealed class SqliteAttributionStorage(
             throw;
         }
     }
-
-    public IPendingDeliveries OpenPending() => new SqlitePendingDeliveries(files);
 
     /// <summary>
     /// The processor's connection gets a large page cache: each event touches a dozen B-tree indexes
