@@ -62,6 +62,7 @@ public partial class Program
         await app.EnsureAdminAsync();
         app.UseStatusCodePages();
         app.MapStaticAssets();
+        app.UseDashboard();
         app.UseRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,5 +1,9 @@
 // Small browser helpers called through JS interop.
 window.referralStudio = {
+    rememberTheme: function (cookie, value) {
+        document.cookie = cookie + "=" + value + "; path=/; max-age=31536000; samesite=lax";
+        document.documentElement.style.colorScheme = value;
+    },
     copyText: async function (text) {
         try {
             await navigator.clipboard.writeText(text);

@@ -55,7 +55,7 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 /// <summary>What every browser test does: open a page as a signed-in marketer and take screenshots.</summary>
 public static class BrowserSessions
 {
-    public static async Task<IPage> NewPageAsync(this BrowserFixture fixture, TestApp app, string theme = "material", bool acceptDownloads = false)
+    public static async Task<IPage> NewPageAsync(this BrowserFixture fixture, TestApp app, string theme = "light", bool acceptDownloads = false)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -70,7 +70,7 @@ public static class BrowserSessions
     }
 
     /// <summary>A new browser context signed in as the configured admin.</summary>
-    public static async Task<IPage> SignedInPageAsync(this BrowserFixture fixture, TestApp app, string theme = "material", bool acceptDownloads = false)
+    public static async Task<IPage> SignedInPageAsync(this BrowserFixture fixture, TestApp app, string theme = "light", bool acceptDownloads = false)
     {
         var page = await fixture.NewPageAsync(app, theme, acceptDownloads);
         await page.SignInAsync();

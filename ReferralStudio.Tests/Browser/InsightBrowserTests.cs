@@ -19,13 +19,13 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private Task<IPage> SignedInPageAsync(string theme = "material", bool downloads = false) =>
+    private Task<IPage> SignedInPageAsync(string theme = "light", bool downloads = false) =>
         browser.SignedInPageAsync(_app, theme, downloads);
 
     [Fact]
     public async Task Live_Board_Shows_A_Simulated_Referral_Without_Reload()
     {
-        var board = await SignedInPageAsync(theme: "material-dark");
+        var board = await SignedInPageAsync(theme: "dark");
         await board.GotoAsync("/live");
         await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
         var navigations = 0;
@@ -177,7 +177,7 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("clear-demo")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
         var conversation = (await _app.Api.GetJsonAsync("/api/conversations?pageSize=1")).GetProperty("items")[0].GetProperty("id").GetInt64();
 
-        foreach (var theme in new[] { "material", "material-dark" })
+        foreach (var theme in new[] { "light", "dark" })
         {
             var themed = await SignedInPageAsync(theme);
             foreach (var (path, name) in new[] { ("/", "overview"), ("/feed", "feed"), ("/analytics", "analytics"), ($"/conversations/{conversation}", "timeline"), ("/deliveries", "deliveries"), ("/simulator", "simulator") })
@@ -185,13 +185,13 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
                 await themed.OpenAsync(path);
                 await Assertions.Expect(themed.Locator("h1")).ToBeVisibleAsync();
                 Assert.Equal(0, await themed.Locator("#blazor-error-ui:visible").CountAsync());
-                await themed.ScreenshotAsync($"insight-{name}-{(theme == "material" ? "light" : "dark")}");
+                await themed.ScreenshotAsync($"insight-{name}-{theme}");
             }
 
             await themed.GotoAsync("/live");
             await Assertions.Expect(themed.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
             Assert.True(await themed.GetByTestId("live-row").CountAsync() > 10);
-            await themed.ScreenshotAsync($"insight-live-{(theme == "material" ? "light" : "dark")}");
+            await themed.ScreenshotAsync($"insight-live-{theme}");
         }
 
         await page.OpenAsync("/");

@@ -30,7 +30,7 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Wrong_Password_Is_Refused_With_A_Message()
     {
-        var page = await browser.NewPageAsync(_app, theme: "material-dark");
+        var page = await browser.NewPageAsync(_app, theme: "dark");
 
         await page.SignInAsync(password: "not-the-password");
 

@@ -15,7 +15,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private Task<IPage> SignedInPageAsync(string theme = "material", bool downloads = false) =>
+    private Task<IPage> SignedInPageAsync(string theme = "light", bool downloads = false) =>
         browser.SignedInPageAsync(_app, theme, downloads);
 
     private static async Task CreateTriggerAsync(IPage page, string name, string pattern)
@@ -67,7 +67,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Invalid_Pattern_Shows_Its_Reason_Next_To_The_Field()
     {
-        var page = await SignedInPageAsync(theme: "material-dark");
+        var page = await SignedInPageAsync(theme: "dark");
         await page.OpenAsync("/triggers/new");
 
         await page.GetByTestId("pattern").FillAsync("summer sale!");
@@ -131,7 +131,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Every_Page_Renders_In_Light_And_Dark()
     {
-        foreach (var theme in new[] { "material", "material-dark" })
+        foreach (var theme in new[] { "light", "dark" })
         {
             var page = await SignedInPageAsync(theme);
             foreach (var (path, name) in new[] { ("/", "overview"), ("/triggers", "triggers"), ("/triggers/new", "trigger-new"), ("/studio?code=summer_sale", "studio"), ("/studio/button", "website-button"), ("/studio/kits", "kits"), ("/settings/accounts", "accounts") })
@@ -139,7 +139,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
                 await page.OpenAsync(path);
                 await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
                 Assert.Equal(0, await page.Locator("#blazor-error-ui:visible").CountAsync());
-                await page.ScreenshotAsync($"page-{name}-{(theme == "material" ? "light" : "dark")}");
+                await page.ScreenshotAsync($"page-{name}-{(theme)}");
             }
         }
     }

@@ -1,4 +1,6 @@
+using MudBlazor.Services;
 using Radzen;
+using ReferralStudio.Components.Theme;
 using ReferralStudio.Components.Studio;
 using ReferralStudio.Hosting;
 using ReferralStudio.Insight;
@@ -11,12 +13,8 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
         builder.Services.AddRadzenComponents();
-        builder.Services.AddRadzenCookieThemeService(o =>
-        {
-            o.Name = App.ThemeCookie;
-            o.Duration = TimeSpan.FromDays(365);
-        });
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<Simulation.Simulator>();
@@ -24,6 +22,8 @@ public static class DashboardExtensions
         builder.Services.AddSingleton<Demo.DemoLoader>();
         return builder;
     }
+
+    public static IApplicationBuilder UseDashboard(this IApplicationBuilder app) => app.UseThemeHint();
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
