@@ -60,7 +60,6 @@ public partial class Program
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
         await app.EnsureAdminAsync();
-        app.UseStatusCodePages();
         app.MapStaticAssets();
         app.UseDashboard();
         app.UseRateLimits();
