@@ -60,7 +60,7 @@ public sealed class PublishedApp : IAsyncLifetime
         {
             Directory.Delete(_root, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A temp folder left behind is no failure of the app.
         }

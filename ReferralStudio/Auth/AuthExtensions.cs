@@ -45,6 +45,9 @@ public static class AuthExtensions
                     return Task.CompletedTask;
                 };
             });
+        // Like the sign-in cookie: Secure whenever the request is https, which behind a TLS proxy its
+        // X-Forwarded-Proto tells (the antiforgery default never marks it).
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }
