@@ -43,6 +43,8 @@ public sealed class StartupTests
     [InlineData("Admin:LockoutDuration", "00:00:00")]
     [InlineData("RateLimits:SignIn:PermitsPerMinute", "0")]
     [InlineData("Demo:Conversations", "0")]
+    [InlineData("Studio:TimeZone", "Mars/Olympus_Mons")]
+    [InlineData("Studio:TimeZone", "")]
     public async Task App_Refuses_To_Start_With_A_Setting_That_Would_Misbehave(string key, string value)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
