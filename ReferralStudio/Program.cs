@@ -7,6 +7,7 @@ using ReferralStudio.Components;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
+using ReferralStudio.Insight;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -56,6 +57,7 @@ public partial class Program
         builder.AddOutbound();
         builder.AddApi();
         builder.AddDashboardAuth();
+        builder.AddInsight();
         builder.AddDashboard();
         builder.AddLive();
         builder.AddRateLimits();

@@ -12,7 +12,7 @@ public sealed class InsightComponentTests
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
 
     private static FeedRow Row(long id, string? @ref, bool simulated = false, string? trigger = null) => new(
-        id, 100 + id, T0.AddMinutes(id), "instagram", "17841400000000001", $"igsid-{id}", @ref, null, "SHORTLINKS", "standalone", trigger is null ? null : 7, trigger, true, false, simulated);
+        id, 100 + id, T0.AddMinutes(id), "instagram", "17841400000000001", "shop.example", $"igsid-{id}", "Anna Schmidt", "anna.schmidt", @ref, null, "SHORTLINKS", "standalone", trigger is null ? null : 7, trigger, true, false, simulated);
 
     [Fact]
     public async Task Feed_Table_Renders_Each_Row_With_Its_Trigger_Link_And_Simulated_Badge()

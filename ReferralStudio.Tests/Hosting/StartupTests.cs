@@ -68,6 +68,8 @@ public sealed class StartupTests
     [InlineData("Demo:Conversations", "0")]
     [InlineData("ForwardedHeaders:KnownProxies:0", "10.0.0.300")]
     [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33")]
+    [InlineData("Studio:TimeZone", "Mars/Olympus_Mons")]
+    [InlineData("Studio:TimeZone", "")]
     public async Task App_Refuses_To_Start_With_A_Setting_That_Would_Misbehave(string key, string value)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
