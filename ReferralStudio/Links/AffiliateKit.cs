@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using ReferralStudio.Platforms;
+using ReferralStudio.Triggers.Matching;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Links;
@@ -121,6 +122,42 @@ public static class AffiliateKit
 
     /// <summary><c>prefix*</c>: one pattern trigger covering every code of the kit, or null without a prefix.</summary>
     public static string? SuggestPattern(string prefix) => string.IsNullOrEmpty(prefix) ? null : prefix + "*";
+
+    /// <summary>
+    /// The prefix whose kit codes a pattern such as <c>collab_*</c> matches: the pattern without its one trailing
+    /// <c>*</c>. Null for other shapes (<c>*_2026</c>, <c>a_*_b</c>), which a kit's prefix + name cannot follow.
+    /// </summary>
+    public static string? PrefixFromPattern(string? pattern)
+    {
+        if (string.IsNullOrEmpty(pattern) || pattern.IndexOf('*') != pattern.Length - 1 || pattern.Length == 1)
+        {
+            return null;
+        }
+
+        var prefix = pattern[..^1];
+        return ValidatePrefix(prefix) is null ? prefix : null;
+    }
+
+    /// <summary>
+    /// An enabled trigger whose pattern matches every code starting with <paramref name="prefix"/> on
+    /// <paramref name="platform"/> (so a kit's codes are already attributed), or null. The most specific first.
+    /// </summary>
+    public static TriggerDefinition? CoveringTrigger(string prefix, string platform, IEnumerable<TriggerDefinition> enabled)
+    {
+        ArgumentNullException.ThrowIfNull(enabled);
+        if (string.IsNullOrEmpty(prefix) || ValidatePrefix(prefix) is not null)
+        {
+            return null;
+        }
+
+        // Matching the other pattern against "prefix*" as text: its '*' can absorb our '*', no literal can (see Shadowing).
+        var bit = TriggerPlatforms.Bit(platform);
+        return enabled
+            .Where(t => PatternRules.IsPattern(t.Pattern) && (TriggerPlatforms.Mask(t) & bit) != 0 && Glob.IsMatch(t.Pattern, prefix + "*"))
+            .OrderByDescending(t => PatternRules.LiteralCount(t.Pattern))
+            .ThenBy(t => t.Id)
+            .FirstOrDefault();
+    }
 
     /// <summary>Null when a kit can be built with <paramref name="options"/>, else the field at fault and why.</summary>
     public static FieldError? Validate(KitOptions options)
