@@ -224,12 +224,36 @@ public static class FeedQuery
     }
 
     /// <summary>
-    /// Counts matching touches, stopping at <paramref name="limit"/>. EF Core turned <c>Take(n).Count()</c> into a
-    /// subquery selecting every column (dotnet/efcore#29667, seen on EF Core 6), so SQLite read each matching row;
-    /// summing ones keeps the subquery to the columns the filter needs, which an index usually holds.
+    /// Counts matching touches, stopping at <paramref name="limit"/>. The LIMIT is written around EF's SQL for the
+    /// filter instead of going through <c>Take</c>: a Take without OrderBy logs EF's "row limiting operation without
+    /// OrderBy" warning for every new filter shape, and any order would make SQLite sort every match before it could
+    /// stop, the cost the cap is there to avoid. The inner query selects a constant, so it reads only the columns
+    /// the filter needs, which an index usually holds (EF Core 6 selected every column for Take(n).Count(),
+    /// dotnet/efcore#29667).
     /// </summary>
-    internal static Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken) =>
-        touches.Select(t => 1).Take(limit).SumAsync(cancellationToken);
+    internal static async Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = touches.Select(t => 1).CreateDbCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM ({command.CommandText} LIMIT {limit})";
+        var connection = command.Connection!;
+        var open = connection.State == System.Data.ConnectionState.Open;
+        if (!open)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            if (!open)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
 
     /// <summary>How a newest-first page with a ref prefix is read; both give the same rows in the same order.</summary>
     internal enum PrefixPlan
