@@ -21,6 +21,7 @@ public static class WebhooksExtensions
                 "Meta:AppSecret is required outside Development (set it in configuration or the Meta__AppSecret environment variable).")
             .ValidateOnStart();
         builder.Services.AddSingleton<MetaSigningKey>();
+        builder.Services.AddSingleton<InboundDeliveries>();
         return builder;
     }
 }
