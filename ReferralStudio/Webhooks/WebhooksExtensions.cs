@@ -26,6 +26,7 @@ public static class WebhooksExtensions
                 DevelopmentSecrets.Refuse(builder.Environment, $"{MetaOptions.Section}:VerifyToken", o.VerifyToken),
             ]);
         builder.Services.AddSingleton<MetaSigningKey>();
+        builder.Services.AddSingleton<InboundDeliveries>();
         return builder;
     }
 }
