@@ -25,9 +25,9 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("pattern").FillAsync(pattern);
         await Assertions.Expect(page.GetByTestId("save")).ToBeEnabledAsync();
         await page.GetByTestId("save").ClickAsync();
-        // The studio then renders over the circuit (awaited below): the page's load event adds nothing but waiting.
-        await page.WaitForURLAsync(url => url.Contains("/studio?code="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        // A save lands on the trigger's page, which offers the next step; these tests go on to the studio.
+        await page.WaitForURLAsync(url => url.Contains("saved=true"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.OpenAsync($"/studio?code={Uri.EscapeDataString(pattern)}");
     }
 
     [Fact]
