@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Insight;
@@ -107,6 +108,8 @@ public sealed class FeedDatabase : IAsyncLifetime
         }
 
         await tx.CommitAsync();
+        // Raw inserts, not the processor: the search's index is built from the rows, as after an upgrade.
+        await FeedSearchIndex.RebuildAsync(connection);
         await using var read = Open();
         Touches = await read.ReferralTouches.AsNoTracking().ToListAsync();
         TriggerNames = await read.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name);

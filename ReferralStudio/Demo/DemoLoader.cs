@@ -5,6 +5,7 @@ using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Demo;
@@ -100,6 +101,7 @@ public sealed class DemoLoader(
             "DELETE FROM DeliveryOutcomes WHERE DeliveryId IN (SELECT DeliveryId FROM WebhookEvents WHERE AccountId LIKE 'demo-%')",
             .. ConversationTables(db).Select(table => $"DELETE FROM \"{table}\" WHERE ConversationId IN {demo}"),
             "DELETE FROM WebhookEvents WHERE AccountId LIKE 'demo-%'",
+            FeedSearchIndex.ForgetConversationsSql(demo),
             "DELETE FROM Conversations WHERE AccountId LIKE 'demo-%'",
             "DELETE FROM BusinessAccounts WHERE AccountId LIKE 'demo-%'",
         ];

@@ -82,8 +82,8 @@ internal static class FeedSearch
 
     /// <summary>
     /// With a platform, trigger, ref prefix or arrival filter, a search listing at most this many touches is read by match
-    /// (a row lookup each, in id order), more newest first through the filter's index. Either way a page and its count
-    /// look up at most about twice this many rows.
+    /// (each listed touch's row looked up to check the filter, so a page costs at most this many lookups); one listing
+    /// more is read newest first through the filter's index, where it is dense enough to fill a page soon.
     /// </summary>
     internal const int CandidateCap = 20_000;
 

@@ -67,7 +67,8 @@ async Task RunAsync()
         Console.WriteLine($"data: {data.Touches:N0} touches, {data.Conversations:N0} conversations, {data.Conversions:N0} conversions, {data.Triggers} triggers, {data.Refs:N0} refs, " +
             $"{data.Events:N0} events, {data.Firings:N0} firings in {sw.Elapsed.TotalSeconds:N1} s; file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB");
 
-        // The raw inserts bypass the processor and the conversions API, which keep the campaign rollup: rebuild it.
+        // The raw inserts bypass the processor and the conversions API, which keep the campaign rollup and the feed's
+        // search index: rebuild them.
         sw.Restart();
         await using (var connection = database.Open())
         {
@@ -75,6 +76,13 @@ async Task RunAsync()
         }
 
         Console.WriteLine($"campaign rollup rebuilt in {sw.Elapsed.TotalSeconds:N1} s");
+        sw.Restart();
+        await using (var connection = database.Open())
+        {
+            await FeedSearchIndex.RebuildAsync(connection);
+        }
+
+        Console.WriteLine($"feed search index rebuilt in {sw.Elapsed.TotalSeconds:N1} s");
     }
 
     if (keep is not null)
