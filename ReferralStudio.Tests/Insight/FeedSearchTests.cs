@@ -128,7 +128,7 @@ public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
     }
 
     /// <summary>
-    /// FTS5's own check of an index against its content table: it fails if a trigger ever left an entry for a
+    /// FTS5's own check of an index against its content table: it fails if a writer ever left an entry for a
     /// conversation's old name, or one for a conversation that is gone.
     /// </summary>
     private static async Task AssertSearchIndexMatchesConversationsAsync(string path)

@@ -33,6 +33,9 @@ public sealed class ConversationState
     /// <summary>The referral ids the row holds now; an update that leaves them alone needs no foreign-key checks.</summary>
     public long? StoredFirstReferralId { get; set; }
     public long? StoredLatestReferralId { get; set; }
+    /// <summary>The name and username the row, and the feed's search index, hold now (the index needs them to remove an entry).</summary>
+    public string? StoredName { get; set; }
+    public string? StoredUsername { get; set; }
     public int MessageCount { get; set; }
     public bool HasInboundText { get; set; }
     public bool HasWaitingGreeting { get; set; }

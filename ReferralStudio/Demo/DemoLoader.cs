@@ -6,6 +6,7 @@ using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Demo;
@@ -278,6 +279,7 @@ public sealed class DemoLoader(
             $"DELETE FROM DeliveryOutcomes WHERE DeliveryId IN (SELECT DeliveryId FROM WebhookEvents WHERE {demoAccount})",
             .. ConversationTables(db).Select(table => $"DELETE FROM \"{table}\" WHERE ConversationId IN {demo}"),
             $"DELETE FROM WebhookEvents WHERE {demoAccount}",
+            FeedSearchIndex.ForgetConversationsSql(demo),
             $"DELETE FROM Conversations WHERE {demoAccount}",
             "DELETE FROM BusinessAccounts WHERE IsDemo = 1",
             // Touches and firings of the user's own conversations keep the id, as when a user deletes a trigger.

@@ -80,36 +80,55 @@ internal static class FeedSearch
     public static IQueryable<ReferralTouch> Matching(AppDbContext db, string search, string? index) =>
         FeedQuery.Through(db, $"""SELECT * FROM "ReferralTouches"{(index is null ? "" : $" INDEXED BY \"{index}\"")} WHERE {MatchesSql}""", Parameters(search));
 
+    /// <summary>
+    /// With a platform, trigger, ref prefix or arrival filter, a search listing at most this many touches is read by match
+    /// (each listed touch's row looked up to check the filter, so a page costs at most this many lookups); one listing
+    /// more is read newest first through the filter's index, where it is dense enough to fill a page soon.
+    /// </summary>
+    internal const int CandidateCap = 20_000;
+
     /// <summary>A newest-first page of touches matching the search and the filter's other filters.</summary>
     public static async Task<(List<FeedRow> Rows, int Total, bool More)> PageAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
-        var (matches, plan) = await ChoosePlanAsync(db, filter, search, skip, take, cancellationToken);
+        var (_, plan) = await ChoosePlanAsync(db, filter, search, skip, take, cancellationToken);
         var rows = await PageAsync(db, filter, search, plan, skip, take, cancellationToken);
+        int total;
         if (!HasRowFilters(filter))
         {
-            // Without other filters every match counted is a touch of the feed.
-            return (rows, Math.Min(matches, FeedQuery.CountCap), matches > FeedQuery.CountCap);
+            // Each touch once: a DISTINCT that stops at the cap, so it never holds more than the cap's ids.
+            total = await Query<int>(db, $"""
+                SELECT COUNT(*) AS "Value" FROM (SELECT DISTINCT "Id" FROM ({Branches(filter, "\"Id\"", " UNION ALL ")}) LIMIT $limit)
+                """, search, filter, ("$limit", FeedQuery.CountCap + 1)).SingleAsync(cancellationToken);
+        }
+        else
+        {
+            // Counting stops at the cap either way; what it reads to get there differs. The matches, each looked up,
+            // reach it after cap / (share of touches the filter keeps); the filter's index newest first, each checked
+            // against the search, after cap / (share that match). A trigger or ref prefix usually keeps few touches,
+            // a platform or arrival many: walk the trigger's index, or the matches.
+            var walkFilter = plan == SearchPlan.NewestFirst && (filter.TriggerId is not null || filter.RefPrefix is not null);
+            var touches = walkFilter ? Dense(db, filter, search) : Candidates(db, filter, search);
+            total = await FeedQuery.CountUpToAsync(FeedQuery.Filters(touches, filter), FeedQuery.CountCap + 1, cancellationToken);
         }
 
-        var touches = plan == SearchPlan.ByMatch ? Candidates(db, filter, search) : Dense(db, filter, search);
-        var total = await FeedQuery.CountUpToAsync(FeedQuery.Filters(touches, filter), FeedQuery.CountCap + 1, cancellationToken);
         return (rows, Math.Min(total, FeedQuery.CountCap), total > FeedQuery.CountCap);
     }
 
     /// <summary>
-    /// Counts the touches matching the search in the date range (each once, from the indexes alone), up to the plan
-    /// threshold, and picks the cheaper plan. The threshold is <see cref="FeedQuery.DenseFactor"/> matches per row up
-    /// to the end of the page, as for a ref prefix; with filters that need each match's row it is the count cap.
+    /// Counts the touches the ways list in the date range, from the indexes alone, up to the plan threshold, and picks
+    /// the cheaper plan. The threshold is <see cref="FeedQuery.DenseFactor"/> matches per row up to the end of the page,
+    /// as for a ref prefix; with filters that need each match's row it is <see cref="CandidateCap"/>. A touch two ways
+    /// list (its name and its ref both match) counts twice here: that only makes a search look a little denser.
     /// </summary>
-    internal static async Task<(int Matches, SearchPlan Plan)> ChoosePlanAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
+    internal static async Task<(int Listed, SearchPlan Plan)> ChoosePlanAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
         var cap = HasRowFilters(filter)
-            ? FeedQuery.CountCap
+            ? CandidateCap
             : (int)Math.Clamp(FeedQuery.DenseFactor * ((long)skip + take), FeedQuery.CountCap, int.MaxValue - 1);
-        var sql = $"""SELECT COUNT(*) AS "Value" FROM (SELECT DISTINCT "Id" FROM ({Branches(filter, "\"Id\"", " UNION ALL ")}) LIMIT $limit)""";
-        var matches = await db.Database.SqlQueryRaw<int>(sql, [.. Parameters(search, filter), new SqliteParameter("$limit", cap + 1)])
-            .SingleAsync(cancellationToken);
-        return (matches, matches > cap ? SearchPlan.NewestFirst : SearchPlan.ByMatch);
+        var listed = await Query<int>(db, $"""
+            SELECT COUNT(*) AS "Value" FROM (SELECT 1 FROM ({Branches(filter, "1", " UNION ALL ")}) LIMIT $limit)
+            """, search, filter, ("$limit", cap + 1)).SingleAsync(cancellationToken);
+        return (listed, listed > cap ? SearchPlan.NewestFirst : SearchPlan.ByMatch);
     }
 
     /// <summary>The rows of one newest-first page of a search, read with <paramref name="plan"/>.</summary>
@@ -120,24 +139,35 @@ internal static class FeedSearch
             return await FeedQuery.Project(db, FeedQuery.Newest(FeedQuery.Filters(Dense(db, filter, search), filter))).Skip(skip).Take(take).ToListAsync(cancellationToken);
         }
 
-        List<long> ids;
-        if (HasRowFilters(filter))
-        {
-            ids = await FeedQuery.Newest(FeedQuery.Filters(Candidates(db, filter, search), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            // UNION: a touch that matches two ways (its ref and its name) is one row.
-            var sql = $"""
-                SELECT "Id" AS "Value" FROM ({Branches(filter, "\"Id\", \"OccurredAt\"", " UNION ")})
-                ORDER BY "OccurredAt" DESC, "Id" DESC LIMIT $take OFFSET $skip
-                """;
-            ids = await db.Database.SqlQueryRaw<long>(sql, [.. Parameters(search, filter), new SqliteParameter("$take", take), new SqliteParameter("$skip", skip)])
-                .ToListAsync(cancellationToken);
-        }
-
+        var ids = HasRowFilters(filter)
+            ? await FeedQuery.Newest(FeedQuery.Filters(Candidates(db, filter, search), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken)
+            : await NewestIdsAsync(db, filter, search, skip, take, cancellationToken);
         return await FeedQuery.RowsOfAsync(db, ids, cancellationToken);
     }
+
+    /// <summary>
+    /// The ids of a page from the ways' indexes alone, newest first. SQLite keeps only the first skip + take of the sort
+    /// (a LIMIT without OFFSET); a touch two ways list comes twice, side by side, and is dropped here, which costs less
+    /// than a UNION's index of every match. Only when that leaves the page short is a longer list read.
+    /// </summary>
+    private static async Task<List<long>> NewestIdsAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT "Id", "OccurredAt" FROM ({Branches(filter, "\"Id\", \"OccurredAt\"", " UNION ALL ")})
+            ORDER BY "OccurredAt" DESC, "Id" DESC LIMIT $limit
+            """;
+        for (var limit = skip + take; ; limit *= 2)
+        {
+            var listed = await Query<Listed>(db, sql, search, filter, ("$limit", limit)).ToListAsync(cancellationToken);
+            var ids = listed.OrderByDescending(l => l.OccurredAt).ThenByDescending(l => l.Id).Select(l => l.Id).Distinct().ToList();
+            if (ids.Count >= skip + take || listed.Count < limit)
+            {
+                return [.. ids.Skip(skip).Take(take)];
+            }
+        }
+    }
+
+    private sealed record Listed(long Id, long OccurredAt);
 
     /// <summary>
     /// Platform, trigger, ref prefix and arrival are only known from a touch's row (or an index of their own); the date
@@ -146,10 +176,15 @@ internal static class FeedSearch
     private static bool HasRowFilters(FeedFilter filter) =>
         filter.Platform is not null || filter.TriggerId is not null || filter.RefPrefix is not null || filter.Arrival is not null;
 
-    /// <summary>The matching touches in the date range, by id (a row lookup each, not an index walk): the by-match plan's candidates.</summary>
+    /// <summary>
+    /// The matching touches in the date range, each looked up by id as the ways list it (the CROSS JOIN keeps that order),
+    /// so a count that stops at the cap stops reading too: the by-match plan's candidates.
+    /// </summary>
     private static IQueryable<ReferralTouch> Candidates(AppDbContext db, FeedFilter filter, string search) =>
-        FeedQuery.Through(db, $"""SELECT * FROM "ReferralTouches" NOT INDEXED WHERE "Id" IN (SELECT "Id" FROM ({Branches(filter, "\"Id\"", " UNION ALL ")}))""",
-            Parameters(search, filter));
+        FeedQuery.Through(db, $"""
+            SELECT t.* FROM (SELECT DISTINCT "Id" FROM ({Branches(filter, "\"Id\"", " UNION ALL ")})) AS m
+            CROSS JOIN "ReferralTouches" AS t WHERE t."Id" = m."Id"
+            """, Parameters(search, filter));
 
     /// <summary>
     /// The matching touches through the index a newest-first walk of the filter uses: the trigger's or the platform's
@@ -165,6 +200,9 @@ internal static class FeedSearch
         var range = (filter.Since is null ? "" : " AND \"OccurredAt\" >= $since") + (filter.Until is null ? "" : " AND \"OccurredAt\" < $until");
         return string.Join(compound, Ways.Select(way => $"""SELECT {columns} FROM "ReferralTouches" WHERE {way}{range}"""));
     }
+
+    private static IQueryable<T> Query<T>(AppDbContext db, string sql, string search, FeedFilter filter, (string Name, int Value) extra) =>
+        db.Database.SqlQueryRaw<T>(sql, [.. Parameters(search, filter), new SqliteParameter(extra.Name, extra.Value)]);
 
     /// <summary>The search's parameters (new objects per query: a parameter belongs to one command), and the date range's.</summary>
     private static object[] Parameters(string search, FeedFilter? filter = null)

@@ -22,9 +22,12 @@ var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null;
 
 // --generate-only PATH: build the database at PATH and keep it (for EXPLAIN QUERY PLAN in sqlite3).
 var keep = Array.IndexOf(args, "--generate-only") is var g and >= 0 ? Path.GetFullPath(args[g + 1]) : null;
-var dir = keep is null ? Path.Combine(Path.GetTempPath(), $"rs-dashboard-{Environment.ProcessId}") : Path.GetDirectoryName(keep)!;
+// --reuse PATH: run the cases on a database --generate-only built (migrated to this build's schema first), without
+// generating one: a minute here on a quiet machine, much longer on a busy one.
+var reuse = Array.IndexOf(args, "--reuse") is var r and >= 0 ? Path.GetFullPath(args[r + 1]) : null;
+var dir = (keep ?? reuse) is { } given ? Path.GetDirectoryName(given)! : Path.Combine(Path.GetTempPath(), $"rs-dashboard-{Environment.ProcessId}");
 Directory.CreateDirectory(dir);
-var dbPath = keep ?? Path.Combine(dir, "bench.db");
+var dbPath = keep ?? reuse ?? Path.Combine(dir, "bench.db");
 try
 {
     await RunAsync();
@@ -32,7 +35,7 @@ try
 finally
 {
     SqliteConnection.ClearAllPools();
-    if (keep is null)
+    if (keep is null && reuse is null)
     {
         Directory.Delete(dir, recursive: true);
     }
@@ -52,18 +55,36 @@ async Task RunAsync()
 
     var now = DateTimeOffset.UtcNow;
     var sw = Stopwatch.StartNew();
-    var data = Generator.Fill(database, now, touches, conversations, seed);
-    Console.WriteLine($"data: {data.Touches:N0} touches, {data.Conversations:N0} conversations, {data.Conversions:N0} conversions, {data.Triggers} triggers, {data.Refs:N0} refs, " +
-        $"{data.Events:N0} events, {data.Firings:N0} firings in {sw.Elapsed.TotalSeconds:N1} s; file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB");
-
-    // The raw inserts bypass the processor and the conversions API, which keep the campaign rollup: rebuild it.
-    sw.Restart();
-    await using (var connection = database.Open())
+    Data data;
+    if (reuse is not null)
     {
-        await CampaignRollup.RebuildAsync(connection);
+        (data, now) = Generator.Read(database, seed);
+        Console.WriteLine($"data: {dbPath}, {data.Touches:N0} touches up to {now:u}, read in {sw.Elapsed.TotalSeconds:N1} s");
+    }
+    else
+    {
+        data = Generator.Fill(database, now, touches, conversations, seed);
+        Console.WriteLine($"data: {data.Touches:N0} touches, {data.Conversations:N0} conversations, {data.Conversions:N0} conversions, {data.Triggers} triggers, {data.Refs:N0} refs, " +
+            $"{data.Events:N0} events, {data.Firings:N0} firings in {sw.Elapsed.TotalSeconds:N1} s; file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB");
+
+        // The raw inserts bypass the processor and the conversions API, which keep the campaign rollup and the feed's
+        // search index: rebuild them.
+        sw.Restart();
+        await using (var connection = database.Open())
+        {
+            await CampaignRollup.RebuildAsync(connection);
+        }
+
+        Console.WriteLine($"campaign rollup rebuilt in {sw.Elapsed.TotalSeconds:N1} s");
+        sw.Restart();
+        await using (var connection = database.Open())
+        {
+            await FeedSearchIndex.RebuildAsync(connection);
+        }
+
+        Console.WriteLine($"feed search index rebuilt in {sw.Elapsed.TotalSeconds:N1} s");
     }
 
-    Console.WriteLine($"campaign rollup rebuilt in {sw.Elapsed.TotalSeconds:N1} s");
     if (keep is not null)
     {
         return;
@@ -450,6 +471,38 @@ internal static class Generator
         var prefixes = refs.Select(r => r.Ref.Length > 6 ? r.Ref[..6] : r.Ref).Distinct().Concat(["family4", "code_1", "loose_1"]).ToArray();
         return new Data(touchesMade, conversationCount, conversions, triggerIds.Count, refs.Count, events, firings, [.. triggerIds], prefixes, participants,
             [.. names], [.. usernames], [.. refs.Select(r => r.Ref)]);
+    }
+
+    /// <summary>
+    /// The samples the cases draw from, read back from a database <see cref="Fill"/> wrote (the same sets: the first
+    /// 5,000 conversations' ids, names and usernames, every ref), and the time it was written at.
+    /// </summary>
+    public static (Data Data, DateTimeOffset Now) Read(SqliteFiles database, int seed)
+    {
+        using var connection = database.Open();
+        List<T> All<T>(string sql, Func<SqliteDataReader, T> read)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var values = new List<T>();
+            while (reader.Read())
+            {
+                values.Add(read(reader));
+            }
+
+            return values;
+        }
+
+        var touches = All("SELECT COUNT(*), MAX(OccurredAt) FROM ReferralTouches", r => (Count: r.GetInt32(0), Last: r.GetInt64(1)))[0];
+        var conversations = All("SELECT COUNT(*) FROM Conversations", r => r.GetInt32(0))[0];
+        var first = All("SELECT ParticipantId, ParticipantName, ParticipantUsername FROM Conversations WHERE Id <= 5000 ORDER BY Id",
+            r => (Id: r.GetString(0), Name: r.IsDBNull(1) ? null : r.GetString(1), Username: r.IsDBNull(2) ? null : r.GetString(2)));
+        var refs = All("SELECT DISTINCT Ref FROM ReferralTouches WHERE Ref IS NOT NULL", r => r.GetString(0));
+        var prefixes = refs.Select(x => x.Length > 6 ? x[..6] : x).Distinct().Concat(["family4", "code_1", "loose_1"]).ToArray();
+        var data = new Data(touches.Count, conversations, 0, 0, refs.Count, 0, 0, [.. All("SELECT Id FROM Triggers ORDER BY Id", r => r.GetInt64(0))], prefixes,
+            [.. first.Select(c => c.Id)], [.. first.Select(c => c.Name).OfType<string>()], [.. first.Select(c => c.Username).OfType<string>()], [.. refs]);
+        return (data, DateTimeOffset.FromUnixTimeMilliseconds(touches.Last + 60_000));
     }
 
     private static void Exec(SqliteConnection connection, string sql)

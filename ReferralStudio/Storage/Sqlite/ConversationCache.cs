@@ -256,7 +256,7 @@ internal sealed class ConversationCache : IDisposable
         }
 
         _identities.MoveInto(merged, survivor);
-        _rows.Delete(merged.Id);
+        _rows.Delete(merged);
         _identities.Record(survivor.Id, at, IdentityEventKinds.Merged,
             $"Conversation {merged.Id} ({merged.ParticipantId}) was the same person and is merged into this one.");
         foreach (var key in _conversations.Where(c => c.Value == merged).Select(c => c.Key).ToList())

@@ -120,12 +120,14 @@ public sealed class ConversationLookup : IDisposable
         MessageCount = (int)r.GetInt64(8),
         HasInboundText = r.GetBoolean(9),
         ParticipantName = r.GetString(10),
+        StoredName = r.GetString(10),
         HasWaitingGreeting = r.GetBoolean(11),
         // Usually the key itself (a WhatsApp conversation keyed by its phone or BSUID).
         Phone = r.GetString(12, key.Participant),
         UserId = r.GetString(13, key.Participant),
         ParentUserId = r.GetString(14),
         Username = r.GetString(15),
+        StoredUsername = r.GetString(15),
     };
 
     public void Dispose()

@@ -5,8 +5,9 @@ namespace ReferralStudio.Storage.Sqlite;
 
 /// <summary>
 /// The processor's writes to the Conversations table, as prepared statements on its connection: a new conversation's
-/// id and row, a stored one's changes, and the row of one merged into another. <see cref="ConversationCache"/> decides
-/// what to write and when.
+/// id and row, a stored one's changes, and the row of one merged into another, each with the conversation's entry in the
+/// feed's search index (<see cref="FeedSearchIndex"/>) when its name or username changes. <see cref="ConversationCache"/>
+/// decides what to write and when.
 /// </summary>
 internal sealed class ConversationRows : IDisposable
 {
@@ -16,6 +17,8 @@ internal sealed class ConversationRows : IDisposable
     private readonly PreparedStatement _updateActivity;
     private readonly PreparedStatement _updateIdentity;
     private readonly PreparedStatement _delete;
+    private readonly PreparedStatement _indexName;
+    private readonly PreparedStatement _unindexName;
     private long _nextId;
 
     public ConversationRows(SqliteConnection connection)
@@ -58,6 +61,8 @@ internal sealed class ConversationRows : IDisposable
                 ParticipantUsername = $username WHERE Id = $id
             """, "$phone", "$userId", "$parent", "$username", "$id");
         _delete = new PreparedStatement(connection, "DELETE FROM Conversations WHERE Id = $id", "$id");
+        _indexName = new PreparedStatement(connection, FeedSearchIndex.AddConversationSql, "$id", "$name", "$username");
+        _unindexName = new PreparedStatement(connection, FeedSearchIndex.RemoveConversationSql, "$id", "$name", "$username");
     }
 
     /// <summary>The id the next new conversation of this transaction gets.</summary>
@@ -95,6 +100,8 @@ internal sealed class ConversationRows : IDisposable
         insert.Bind(19, c.ParentUserId);
         insert.Bind(20, c.Username);
         insert.Execute();
+        Index(_indexName, c.Id, c.ParticipantName, c.Username);
+        (c.StoredName, c.StoredUsername) = (c.ParticipantName, c.Username);
         c.Unsaved = false;
         c.Dirty = false;
         c.IdentityDirty = false;
@@ -127,6 +134,7 @@ internal sealed class ConversationRows : IDisposable
         }
 
         update.Execute();
+        Reindex(c);
         (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
         c.Dirty = false;
     }
@@ -140,13 +148,42 @@ internal sealed class ConversationRows : IDisposable
         _updateIdentity.Bind(4, conversation.Username);
         _updateIdentity.Bind(5, conversation.Id);
         _updateIdentity.Execute();
+        Reindex(conversation);
         conversation.IdentityDirty = false;
     }
 
-    public void Delete(long id)
+    /// <summary>Deletes a stored conversation's row (one not yet inserted has none, nor an index entry).</summary>
+    public void Delete(ConversationState conversation)
     {
-        _delete.Bind(1, id);
+        if (conversation.Unsaved)
+        {
+            return;
+        }
+
+        Index(_unindexName, conversation.Id, conversation.StoredName, conversation.StoredUsername);
+        _delete.Bind(1, conversation.Id);
         _delete.Execute();
+    }
+
+    /// <summary>Replaces the conversation's search entry when its name or username changed: most saves change neither.</summary>
+    private void Reindex(ConversationState c)
+    {
+        if (c.ParticipantName == c.StoredName && c.Username == c.StoredUsername)
+        {
+            return;
+        }
+
+        Index(_unindexName, c.Id, c.StoredName, c.StoredUsername);
+        Index(_indexName, c.Id, c.ParticipantName, c.Username);
+        (c.StoredName, c.StoredUsername) = (c.ParticipantName, c.Username);
+    }
+
+    private static void Index(PreparedStatement statement, long id, string? name, string? username)
+    {
+        statement.Bind(1, id);
+        statement.Bind(2, name);
+        statement.Bind(3, username);
+        statement.Execute();
     }
 
     /// <summary>The transaction has ended: the next new conversation's id is read again.</summary>
@@ -154,7 +191,7 @@ internal sealed class ConversationRows : IDisposable
 
     public void Dispose()
     {
-        foreach (var statement in (IDisposable[])[_lastId, _insert, _update, _updateActivity, _updateIdentity, _delete])
+        foreach (var statement in (IDisposable[])[_lastId, _insert, _update, _updateActivity, _updateIdentity, _delete, _indexName, _unindexName])
         {
             statement.Dispose();
         }

@@ -33,6 +33,7 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
     private readonly ConversationEvents _events;
     private readonly PreparedStatement _insertEvent;
     private readonly PreparedStatement _insertTouch;
+    private readonly PreparedStatement _addRef;
     private readonly PreparedStatement _markDelivery;
     private readonly PreparedStatement _advanceCursor;
     private readonly PreparedStatement _cursor;
@@ -74,6 +75,7 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
             """, [
                 "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
                 "$adId", "$triggerId", "$platform", "$account", "$participant", "$simulated", .. ReferralDetailsColumns.Parameters]);
+        _addRef = new PreparedStatement(connection, FeedSearchIndex.AddRefSql, "$ref");
         _markDelivery = new PreparedStatement(connection, """
             INSERT INTO DeliveryOutcomes (Status, Reason, ProcessedAt, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, DeliveryId)
             VALUES ($status, $reason, $processedAt, $events, $duplicates, $rejected, $ignored, $id)
@@ -335,7 +337,15 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
         insert.Bind(15, conversation.ParticipantId);
         insert.Bind(16, delivery.Simulated);
         ReferralDetailsColumns.Bind(insert, 17, r);
-        return insert.ExecuteInsert()!.Value;
+        var id = insert.ExecuteInsert()!.Value;
+        if (r.Ref is { } code)
+        {
+            // The feed's search looks codes up among the distinct refs.
+            _addRef.Bind(1, code);
+            _addRef.Execute();
+        }
+
+        return id;
     }
 
     private void EndTransaction()
@@ -346,7 +356,7 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
         _conversations.Clear();
     }
 
-    private IDisposable[] Statements => [_lookup, _conversations, _insertEvent, _insertTouch, _markDelivery, _advanceCursor, _cursor];
+    private IDisposable[] Statements => [_lookup, _conversations, _insertEvent, _insertTouch, _addRef, _markDelivery, _advanceCursor, _cursor];
 
     private static string KindName(EventKind kind) => kind switch
     {
