@@ -63,7 +63,11 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         return enabled.Select(TriggerCatalog.ToDefinition).ToList();
     }
 
-    public async Task<TriggerSaveResult> CreateAsync(TriggerRequest request, CancellationToken cancellationToken = default)
+    public Task<TriggerSaveResult> CreateAsync(TriggerRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(request, demo: false, cancellationToken);
+
+    /// <summary>Creates a trigger; <paramref name="demo"/> marks the demo data set's, the only ones clearing the demo removes.</summary>
+    public async Task<TriggerSaveResult> CreateAsync(TriggerRequest request, bool demo, CancellationToken cancellationToken = default)
     {
         var (errors, warnings, draft, _) = Check(request, null, await EnabledDefinitionsAsync(cancellationToken));
         if (errors.Any)
@@ -72,7 +76,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         }
 
         var now = time.GetUtcNow();
-        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now };
+        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now, IsDemo = demo };
         draft.CopyTo(trigger);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
