@@ -43,16 +43,16 @@ public class TagTemplatesTests
     }
 
     [Theory]
-    [InlineData(null, "template is required")]
-    [InlineData("   ", "template is required")]
-    [InlineData("a{1", "'{' at position 2 has no closing '}'; use {ref} or {1}..{n}")]
-    [InlineData("a{ {1}", "'{' at position 2 has no closing '}'; use {ref} or {1}..{n}")]
-    [InlineData("a}", "'}' at position 2 has no opening '{'")]
-    [InlineData("x{}", "'{}' at position 2 is empty; use {ref} or {1}..{n}")]
-    [InlineData("x:{0}", "'{0}' at position 3: captures are numbered from {1}")]
-    [InlineData("x:{name}", "unknown placeholder '{name}' at position 3; use {ref} or {1}..{n}")]
-    [InlineData("x:{REF}", "unknown placeholder '{REF}' at position 3; use {ref} or {1}..{n}")]
-    public void Malformed_Templates_Say_What_Is_Wrong_And_Where(string? template, string expected)
+    [InlineData(null, "Enter a tag, such as campaign:summer.")]
+    [InlineData("   ", "Enter a tag, such as campaign:summer.")]
+    [InlineData("a{1", "“{” has no “}” after it: use {ref} for the whole ref, or {1}, {2}, … for what each * matched.")]
+    [InlineData("a{ {1}", "“{” has no “}” after it: use {ref} for the whole ref, or {1}, {2}, … for what each * matched.")]
+    [InlineData("a}", "“}” has no “{” before it: use {ref} for the whole ref, or {1}, {2}, … for what each * matched.")]
+    [InlineData("x{}", "“{}” is empty: use {ref} for the whole ref, or {1}, {2}, … for what each * matched.")]
+    [InlineData("x:{0}", "“{0}” matches nothing: the first * is {1}.")]
+    [InlineData("x:{name}", "“{name}” isn't a placeholder: use {ref} for the whole ref, or {1}, {2}, … for what each * matched.")]
+    [InlineData("x:{REF}", "“{REF}” isn't a placeholder: use {ref} for the whole ref, or {1}, {2}, … for what each * matched.")]
+    public void Malformed_Templates_Say_What_Is_Wrong_Quoting_The_Part_At_Fault(string? template, string expected)
     {
         Assert.Equal(expected, TagTemplates.Validate(template));
     }
@@ -61,13 +61,13 @@ public class TagTemplatesTests
     public void Template_Over_100_Characters_Is_Rejected_With_Its_Length()
     {
         Assert.Null(TagTemplates.Validate(new string('t', 100)));
-        Assert.Equal("template is 101 characters; the limit is 100", TagTemplates.Validate(new string('t', 101)));
+        Assert.Equal("Tags can be at most 100 characters long; this one has 101.", TagTemplates.Validate(new string('t', 101)));
     }
 
     [Theory]
     [InlineData("a:{2}", "collab_*_*", null)]
-    [InlineData("a:{2}", "collab_*", "'{2}' at position 3, but the pattern has only 1 *")]
-    [InlineData("a:{1}", "vip", "'{1}' at position 3, but the pattern has no *")]
+    [InlineData("a:{2}", "collab_*", "“{2}” needs 2 * in the pattern, and it has 1.")]
+    [InlineData("a:{1}", "vip", "“{1}” needs a * in the pattern, and it has none: use {ref} for the whole code.")]
     [InlineData("a:{ref}", "vip", null)]
     public void Capture_Placeholders_Must_Have_A_Star_In_The_Pattern(string template, string pattern, string? expected)
     {

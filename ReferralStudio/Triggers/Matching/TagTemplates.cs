@@ -13,9 +13,9 @@ public static class TagTemplates
 {
     public const int MaxLength = 100;
 
-    private const string Usage = "use {ref} or {1}..{n}";
+    private const string Usage = "use {ref} for the whole ref, or {1}, {2}, … for what each * matched";
 
-    /// <summary>Returns null when <paramref name="template"/> is usable, else a short reason for a human (1-based positions).</summary>
+    /// <summary>Returns null when <paramref name="template"/> is usable, else the reason in plain words, quoting the part at fault.</summary>
     public static string? Validate(string? template) => Validate(template, pattern: null);
 
     /// <summary>As <see cref="Validate(string?)"/>, and also checks that every <c>{n}</c> has an <c>*</c> in <paramref name="pattern"/>.</summary>
@@ -23,12 +23,12 @@ public static class TagTemplates
     {
         if (string.IsNullOrWhiteSpace(template))
         {
-            return "template is required";
+            return "Enter a tag, such as campaign:summer.";
         }
 
         if (template.Length > MaxLength)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"template is {template.Length} characters; the limit is {MaxLength}");
+            return string.Create(CultureInfo.InvariantCulture, $"Tags can be at most {MaxLength} characters long; this one has {template.Length}.");
         }
 
         var stars = pattern?.AsSpan().Count('*');
@@ -36,7 +36,7 @@ public static class TagTemplates
         {
             if (template[i] == '}')
             {
-                return string.Create(CultureInfo.InvariantCulture, $"'}}' at position {i + 1} has no opening '{{'");
+                return $"“}}” has no “{{” before it: {Usage}.";
             }
 
             if (template[i] != '{')
@@ -48,33 +48,33 @@ public static class TagTemplates
             var open = template.IndexOf('{', i + 1);
             if (close < 0 || (open >= 0 && open < close))
             {
-                return string.Create(CultureInfo.InvariantCulture, $"'{{' at position {i + 1} has no closing '}}'; {Usage}");
+                return $"“{{” has no “}}” after it: {Usage}.";
             }
 
             var placeholder = template[i..(close + 1)];
             var name = template[(i + 1)..close];
             if (name.Length == 0)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"'{{}}' at position {i + 1} is empty; {Usage}");
+                return $"“{{}}” is empty: {Usage}.";
             }
 
             if (name != "ref")
             {
                 if (!TryCaptureNumber(name, out var number))
                 {
-                    return string.Create(CultureInfo.InvariantCulture, $"unknown placeholder '{placeholder}' at position {i + 1}; {Usage}");
+                    return $"“{placeholder}” isn't a placeholder: {Usage}.";
                 }
 
                 if (number == 0)
                 {
-                    return string.Create(CultureInfo.InvariantCulture, $"'{placeholder}' at position {i + 1}: captures are numbered from {{1}}");
+                    return $"“{placeholder}” matches nothing: the first * is {{1}}.";
                 }
 
                 if (number > stars)
                 {
                     return stars == 0
-                        ? string.Create(CultureInfo.InvariantCulture, $"'{placeholder}' at position {i + 1}, but the pattern has no *")
-                        : string.Create(CultureInfo.InvariantCulture, $"'{placeholder}' at position {i + 1}, but the pattern has only {stars} *");
+                        ? $"“{placeholder}” needs a * in the pattern, and it has none: use {{ref}} for the whole code."
+                        : string.Create(CultureInfo.InvariantCulture, $"“{placeholder}” needs {number} * in the pattern, and it has {stars}.");
                 }
             }
 
