@@ -55,7 +55,7 @@ public sealed class WebsiteButtonPageTests : MudTestContext
         Assert.Contains("at least 4.5:1", FieldText(page, "button-fg"));
         Assert.Equal("true", Field(page, "button-fg").GetAttribute("aria-invalid"));
         Assert.Empty(page.FindAll("[data-testid='button-preview'], [data-testid='button-snippet']"));
-        Assert.Contains("Fix the highlighted field", Field(page, "button-invalid").TextContent);
+        Assert.Equal("Fix the text colour to see the button.", Field(page, "button-invalid").TextContent.Trim());
     }
 
     [Fact]
