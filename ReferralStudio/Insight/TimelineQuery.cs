@@ -18,7 +18,14 @@ public enum TimelineKind
 /// <summary>One thing that happened in a conversation, in event time.</summary>
 public sealed record TimelineItem(DateTimeOffset At, TimelineKind Kind, string Title, string? Detail, bool Highlight = false);
 
-public sealed record ConversationTimeline(Conversation Conversation, IReadOnlyList<TimelineItem> Items, IReadOnlyList<string> Tags);
+public sealed record ConversationTimeline(Conversation Conversation, IReadOnlyList<TimelineItem> Items, IReadOnlyList<string> Tags)
+{
+    /// <summary>The touch the conversation is credited to under first-touch attribution, if it has one.</summary>
+    public TimelineItem? FirstTouch { get; init; }
+
+    /// <summary>The latest campaign touch (the first one again when there was only one).</summary>
+    public TimelineItem? LatestTouch { get; init; }
+}
 
 /// <summary>Everything about one conversation, merged into a single time line.</summary>
 public static class TimelineQuery
@@ -32,6 +39,8 @@ public static class TimelineQuery
         }
 
         var items = new List<TimelineItem>();
+        TimelineItem? first = null;
+        TimelineItem? latest = null;
         var triggers = await db.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
         string TriggerName(long? id) => id is { } key && triggers.TryGetValue(key, out var name) ? name : $"trigger {id}";
 
@@ -42,7 +51,10 @@ public static class TimelineQuery
                 : t.IsCampaignTouch ? "Touch" : "Referral (context)";
             var code = t.Ref ?? (t.AdId is null ? t.Details.ProductId is null ? "no ref" : $"product {t.Details.ProductId}" : $"ad {t.AdId}");
             var detail = $"{t.Arrival.Replace('_', ' ')}{(t.Source is null ? "" : $" · source {t.Source}")}{(t.TriggerId is null ? "" : $" · trigger {TriggerName(t.TriggerId)}")}{(t.Passive ? " · standby" : "")}{(t.Simulated ? " · simulated" : "")}";
-            items.Add(new TimelineItem(t.OccurredAt, TimelineKind.Referral, $"{label}: {code}", detail, t.IsCampaignTouch));
+            var item = new TimelineItem(t.OccurredAt, TimelineKind.Referral, $"{label}: {code}", detail, t.IsCampaignTouch);
+            items.Add(item);
+            first = t.Id == conversation.FirstReferralId ? item : first;
+            latest = t.Id == conversation.LatestReferralId ? item : latest;
         }
 
         var events = await db.WebhookEvents.AsNoTracking()
@@ -79,7 +91,7 @@ public static class TimelineQuery
         }
 
         var tags = await db.ConversationTags.AsNoTracking().Where(t => t.ConversationId == conversationId).Select(t => t.Label).ToListAsync(cancellationToken);
-        return new ConversationTimeline(conversation, items.OrderBy(i => i.At).ThenBy(i => i.Kind).ToList(), tags);
+        return new ConversationTimeline(conversation, items.OrderBy(i => i.At).ThenBy(i => i.Kind).ToList(), tags) { FirstTouch = first, LatestTouch = latest };
     }
 
     /// <summary>"open, closes in 3 h 12 min" or "closed 2 days ago".</summary>

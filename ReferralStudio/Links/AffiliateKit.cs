@@ -192,6 +192,27 @@ public static class AffiliateKit
     }
 
     /// <summary>
+    /// Null when every entry's caption can be printed, else the first name the caption font cannot print and how
+    /// many more there are. Only name captions can fail: codes are plain ASCII.
+    /// </summary>
+    public static FieldError? ValidateCaptions(IReadOnlyList<KitEntry> entries, KitCaption caption)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var failing = entries
+            .Select(e => (e.Name, Missing: Caption(caption, e) is { } text ? CaptionFont.MissingCharacters(text) : []))
+            .Where(e => e.Missing.Count > 0)
+            .ToList();
+        if (failing.Count == 0)
+        {
+            return null;
+        }
+
+        var (name, missing) = failing[0];
+        var more = failing.Count == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" (and {failing.Count - 1:N0} more names)");
+        return new("caption", $"The caption font has no glyph for {string.Join(", ", missing.Select(CaptionFont.Describe))} in the name \"{name}\"{more}; caption the codes instead, or edit the names.");
+    }
+
+    /// <summary>
     /// A ZIP with <c>qr/&lt;code&gt;.png</c> and <c>.svg</c> per entry, <c>codes.csv</c> (name, code, link, and a
     /// link column per account given) and a README.txt saying what each file is.
     /// </summary>
@@ -202,6 +223,11 @@ public static class AffiliateKit
         if (Validate(options) is { } error)
         {
             throw new ArgumentException($"{error.Field}: {error.Reason}", nameof(options));
+        }
+
+        if (ValidateCaptions(entries, options.Caption) is { } captionError)
+        {
+            throw new ArgumentException(captionError.Reason, nameof(entries));
         }
 
         var duplicate = entries.GroupBy(e => e.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
