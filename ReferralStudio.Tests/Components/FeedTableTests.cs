@@ -10,7 +10,7 @@ public sealed class FeedTableTests : MudTestContext
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
 
     private static FeedRow Row(long id, string? @ref, bool simulated = false, string? trigger = null, string platform = "instagram", string? adId = null) => new(
-        id, 100 + id, T0.AddMinutes(id), platform, "17841400000000001", $"igsid-{id}", @ref, adId, "SHORTLINKS", "first_message",
+        id, 100 + id, T0.AddMinutes(id), platform, "17841400000000001", "shop.example", $"igsid-{id}", "Anna Schmidt", "anna.schmidt", @ref, adId, "SHORTLINKS", "first_message",
         trigger is null ? null : 7, trigger, true, false, simulated);
 
     private IRenderedComponent<FeedTable> RenderTable(IReadOnlyList<FeedRow> rows, Action<ComponentParameterCollectionBuilder<FeedTable>>? more = null) =>

@@ -75,8 +75,9 @@ public sealed class RowLimitWarningTests : IAsyncLifetime
         var (since, until) = (_now.AddDays(-1), _now.AddDays(1));
 
         Assert.NotNull(await TimelineQuery.LoadAsync(db, conversation, default));
-        await InsightQueries.OverviewAsync(db, _now, since, until, default);
-        await InsightQueries.AttributedPerDayAsync(db, since, until, default);
+        var days = new BusinessDay(TimeProvider.System, TimeZoneInfo.Utc);
+        await InsightQueries.OverviewAsync(db, days, days.DayOf(since), days.DayOf(until), default);
+        await InsightQueries.AttributedPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
         await InsightQueries.TouchesPerDayAsync(db, since, until, default);
         await ConversionCurrencies.InRangeAsync(db, since, until, default);
         await FeedPeople.AccountHandlesAsync(db, default);

@@ -56,12 +56,18 @@ internal sealed class CaptionInk
     /// <summary>Draws band row <paramref name="y"/> (0 = first row under the code) into a white 1-bit row.</summary>
     public void CopyRow(int y, byte[] row)
     {
-        var start = y * _width;
-        for (var x = 0; x < _width; x++)
+        // Unantialiased text covers a pixel fully or not at all; most rows between and around lines are empty.
+        var pixels = _coverage.AsSpan(y * _width, _width);
+        if (!pixels.ContainsAnyExcept((byte)0))
         {
-            if (_coverage[start + x] >= 128)
+            return;
+        }
+
+        for (var x = 0; x < pixels.Length; x++)
+        {
+            if (pixels[x] >= 128)
             {
-                PngWriter.Black(row, x, x + 1);
+                row[x >> 3] &= (byte)~(0x80 >> (x & 7));
             }
         }
     }
