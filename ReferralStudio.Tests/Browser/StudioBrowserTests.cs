@@ -25,9 +25,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("pattern").FillAsync(pattern);
         await Assertions.Expect(page.GetByTestId("save")).ToBeEnabledAsync();
         await page.GetByTestId("save").ClickAsync();
-        // The studio then renders over the circuit (awaited below): the page's load event adds nothing but waiting.
-        await page.WaitForURLAsync(url => url.Contains("/studio?code="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        // The trigger's page then offers the next step: the studio for a code, a kit for a pattern.
+        await Assertions.Expect(page.GetByTestId("saved")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -36,6 +35,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var page = await SignedInPageAsync();
 
         await CreateTriggerAsync(page, "Collabs", "collab_*");
+        // Where the triggers list's QR button leads for a pattern.
+        await page.OpenAsync("/studio?code=collab_*");
         await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
 
         await Assertions.Expect(page.GetByTestId("pattern-note")).ToContainTextAsync("no single URL or QR code");
@@ -59,6 +60,8 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var page = await SignedInPageAsync(downloads: true);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await CreateTriggerAsync(page, "Summer", "summer_sale");
+        await page.GetByTestId("open-studio").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/studio?code=summer_sale"));
         await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
         await page.GetByTestId("qr-caption").FillAsync("Scan for 20% off");
         await page.GetByTestId("qr-size").FillAsync("50");
