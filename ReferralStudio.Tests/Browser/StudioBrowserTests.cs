@@ -24,26 +24,18 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("name").FillAsync(name);
         await page.GetByTestId("pattern").FillAsync(pattern);
         await page.GetByTestId("save").ClickAsync();
-        // The trigger's page then offers the next step: the studio is one click away for a code; a pattern is led to
-        // affiliate kits instead, so these studio tests open its address themselves.
+        // The trigger's page then offers the next step: the studio for a code, a kit for a pattern.
         await Assertions.Expect(page.GetByTestId("saved")).ToBeVisibleAsync();
-        if (pattern.Contains('*'))
-        {
-            await page.OpenAsync($"/studio?code={Uri.EscapeDataString(pattern)}");
-            return;
-        }
-
-        await page.GetByTestId("open-studio").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/studio?code="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
     }
 
     [Fact]
-    public async Task Pattern_Trigger_Hides_Copy_And_Qr_And_Says_Why()
+    public async Task Pattern_Trigger_Hides_Copy_And_Qr_Says_Why_And_Leads_On_To_A_Kit()
     {
         var page = await SignedInPageAsync();
 
         await CreateTriggerAsync(page, "Collabs", "collab_*");
+        // Where the triggers list's QR button leads for a pattern.
+        await page.OpenAsync("/studio?code=collab_*");
         await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
 
         await Assertions.Expect(page.GetByTestId("pattern-note")).ToContainTextAsync("no single URL or QR code");
@@ -51,17 +43,36 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(0, await page.GetByTestId("qr-preview").CountAsync());
         Assert.Equal(0, await page.GetByTestId("download-png").CountAsync());
         await page.ScreenshotAsync("studio-pattern-light");
+
+        await page.GetByTestId("make-kit").ClickAsync();
+
+        await page.WaitForURLAsync(url => url.Contains("/studio/kits?pattern=collab_"));
+        await Assertions.Expect(page.GetByTestId("kit-prefix")).ToHaveValueAsync("collab_");
+        await Assertions.Expect(page.GetByTestId("kit-covered")).ToContainTextAsync("Already covered by pattern collab_*");
+        await Assertions.Expect(page.GetByTestId("kit-covered")).ToContainTextAsync("these codes will be attributed");
+        Assert.Equal(0, await page.GetByTestId("kit-create-pattern").CountAsync());
     }
 
     [Fact]
     public async Task Exact_Code_Downloads_A_Png_That_Decodes_To_The_Exact_IgMe_Url()
     {
         var page = await SignedInPageAsync(downloads: true);
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await CreateTriggerAsync(page, "Summer", "summer_sale");
+        await page.GetByTestId("open-studio").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/studio?code=summer_sale"));
         await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
         await page.GetByTestId("qr-caption").FillAsync("Scan for 20% off");
+        await page.GetByTestId("qr-size").FillAsync("50");
+        await page.GetByTestId("qr-dpi").FillAsync("600");
+        await page.GetByTestId("qr-dpi").BlurAsync();
 
         await Assertions.Expect(page.GetByTestId("link-instagram")).ToHaveValueAsync("https://ig.me/m/acme.shop?ref=summer_sale");
+        await page.GetByTestId("copy-instagram").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("copy-instagram")).ToHaveTextAsync("Copied");
+        Assert.Equal("https://ig.me/m/acme.shop?ref=summer_sale", await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await Assertions.Expect(page.GetByTestId("qr-summary")).ToContainTextAsync("50 mm wide at 600 DPI (1,181 px)");
+        await Assertions.Expect(page.GetByTestId("qr-summary")).ToContainTextAsync("Scan for 20% off");
         await Assertions.Expect(page.GetByTestId("qr-preview")).ToBeVisibleAsync();
         await page.ScreenshotAsync("studio-exact-light");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-png").ClickAsync());
@@ -70,6 +81,9 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         Assert.Equal("https://ig.me/m/acme.shop?ref=summer_sale", await DecodeQrAsync(path));
         Assert.EndsWith(".png", download.SuggestedFilename);
+        // The print settings chosen are the ones downloaded: IHDR's width, big-endian at byte 16.
+        var header = (await File.ReadAllBytesAsync(path))[16..20];
+        Assert.Equal(1181, (header[0] << 24) | (header[1] << 16) | (header[2] << 8) | header[3]);
     }
 
     [Fact]
@@ -152,6 +166,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
             {
                 await page.OpenAsync(path);
                 await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+                await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
                 Assert.Equal(0, await page.Locator("#blazor-error-ui:visible").CountAsync());
                 await page.ScreenshotAsync($"page-{name}-{(theme)}");
             }
@@ -163,26 +178,56 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await SignedInPageAsync();
         await page.SetViewportSizeAsync(390, 844);
-        await page.OpenAsync("/studio?code=summer_sale");
-        await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
+        foreach (var (path, name) in new[] { ("/studio?code=summer_sale", "studio"), ("/studio/kits", "kits"), ("/studio/button", "website-button") })
+        {
+            await page.OpenAsync(path);
+            if (name == "studio")
+            {
+                await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
+                await Assertions.Expect(page.GetByTestId("qr-preview")).ToBeVisibleAsync();
+            }
+            else if (name == "website-button")
+            {
+                await page.GetByTestId("button-account").FillAsync("acme.shop");
+                await Assertions.Expect(page.GetByTestId("button-preview")).ToBeVisibleAsync();
+            }
 
-        await Assertions.Expect(page.GetByTestId("qr-preview")).ToBeVisibleAsync();
-        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
-        Assert.False(overflow, "the page scrolls sideways on a phone");
-        await page.ScreenshotAsync("studio-phone-light");
+            var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+            Assert.False(overflow, $"{path} scrolls sideways on a phone");
+            await page.ScreenshotAsync($"{name}-phone-light");
+        }
     }
 
     [Fact]
-    public async Task Website_Button_Preview_Follows_Utm_Campaign_Restricted_To_The_Ref_Alphabet()
+    public async Task Website_Button_Preview_Is_What_The_Snippet_Renders_And_Names_The_Ref_A_Campaign_Becomes()
     {
         var page = await SignedInPageAsync();
         await page.OpenAsync("/studio/button");
         await page.GetByTestId("button-account").FillAsync("acme.shop");
 
-        await page.GetByTestId("button-utm").FillAsync("spring launch!");
+        await page.GetByTestId("button-utm").FillAsync("Spring Launch! été 2026");
 
-        await Assertions.Expect(page.GetByTestId("button-href")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=springlaunch");
-        Assert.DoesNotContain("<script src", await page.GetByTestId("button-snippet").InputValueAsync());
+        await Assertions.Expect(page.GetByTestId("button-href")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=Spring_Launch_ete_2026");
+        await Assertions.Expect(page.GetByTestId("button-ref")).ToContainTextAsync("spaces became _; é became e; '!' was dropped");
+        await page.GetByTestId("button-ref-edit").FillAsync("spring26");
+        await page.GetByTestId("button-ref-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("button-href")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=spring26");
+        var snippet = await page.GetByTestId("button-snippet").InputValueAsync();
+        Assert.DoesNotContain("<script src", snippet);
+        await page.ScreenshotAsync("website-button-light");
+
+        // The snippet pasted into a shop's page opened from that campaign: same look as the preview, same link.
+        var shop = await page.Context.NewPageAsync();
+        await shop.RouteAsync("https://shop.example/**", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "text/html; charset=utf-8",
+            Body = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><p>Spring launch</p>" + snippet + "</body></html>",
+        }));
+        await shop.GotoAsync("https://shop.example/launch?utm_campaign=Spring%20Launch!%20%C3%A9t%C3%A9%202026");
+        const string look = "a => { const s = getComputedStyle(a), r = a.getBoundingClientRect(); return [s.borderRadius, s.padding, s.fontFamily, s.fontSize, s.fontWeight, s.lineHeight, s.letterSpacing, s.textTransform, s.textDecorationLine, s.backgroundColor, s.color, Math.round(r.width), Math.round(r.height), a.textContent].join(' | '); }";
+        Assert.Equal(await shop.Locator("a").EvaluateAsync<string>(look), await page.GetByTestId("button-preview").Locator("a").EvaluateAsync<string>(look));
+        Assert.Equal("https://ig.me/m/acme.shop?ref=spring26", await shop.Locator("a").GetAttributeAsync("href"));
+        Assert.Equal("8px", await shop.Locator("a").EvaluateAsync<string>("a => getComputedStyle(a).borderRadius"));
     }
 
     [Fact]
