@@ -101,6 +101,61 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     }
 
     [Fact]
+    public async Task Board_Says_Offline_While_The_Network_Is_Gone_And_Goes_Live_Again_By_Itself()
+    {
+        var page = await browser.SignedInPageAsync(_app, "dark");
+        var refuse = false;
+        IWebSocketRoute? current = null;
+        await page.RouteWebSocketAsync("**/hubs/attribution", route =>
+        {
+            if (refuse)
+            {
+                route.CloseAsync();
+                return;
+            }
+
+            current = route;
+            route.ConnectToServer();
+        });
+        await page.GotoAsync("/live");
+        var status = page.GetByTestId("live-status");
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-state", "live");
+
+        refuse = true;
+        await page.Context.SetOfflineAsync(true);
+        await current!.CloseAsync();
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-state", "offline");
+        await Assertions.Expect(status).ToHaveTextAsync("Offline, retrying");
+        await page.ScreenshotAsync("live-offline-dark");
+
+        refuse = false;
+        await page.Context.SetOfflineAsync(false);
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 20_000 });
+        await Assertions.Expect(status).ToHaveTextAsync("Live");
+    }
+
+    [Fact]
+    public async Task Board_Starts_A_New_Day_At_Midnight_In_Its_Zone()
+    {
+        var page = await browser.SignedInPageAsync(_app, "light");
+        await page.Clock.InstallAsync();
+        await page.GotoAsync("/live");
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+        await Assertions.Expect(page.GetByTestId("live-total")).ToHaveTextAsync("2");
+        var dayEnd = DateTimeOffset.Parse((await page.Locator("[data-live-board]").GetAttributeAsync("data-day-end"))!);
+
+        // Past midnight (and the board's 15 s check): the counts start again and today's rows now carry their date.
+        var untilMidnight = await page.EvaluateAsync<double>($"() => {dayEnd.ToUnixTimeMilliseconds()} - Date.now()");
+        await page.Clock.FastForwardAsync((long)untilMidnight + 16_000);
+
+        await Assertions.Expect(page.GetByTestId("live-total")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("live-counts").Locator("tr")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-empty-counts]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-day-label]")).ToHaveTextAsync(ReferralStudio.Components.Live.BoardDay.Containing(dayEnd, TimeZoneInfo.Utc).DateLabel);
+        await Assertions.Expect(page.GetByTestId("live-row").Filter(new() { HasText = "summer_sale" }).GetByTestId("live-time")).ToHaveTextAsync(DatedTime());
+    }
+
+    [Fact]
     public async Task Board_On_A_Phone_Scrolls_Its_Table_In_Its_Own_Box()
     {
         var page = await browser.SignedInPageAsync(_app, "light");
