@@ -7,6 +7,7 @@ using ReferralStudio.Components;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
+using ReferralStudio.Insight;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -32,6 +33,11 @@ catch (FilePairException refused)
     Console.Error.WriteLine(refused.Message);
     return 1;
 }
+catch (Exception refused) when (SettingsRefusal.Describe(refused) is { } message)
+{
+    Console.Error.WriteLine(message);
+    return 1;
+}
 
 public partial class Program
 {
@@ -41,6 +47,7 @@ public partial class Program
         // No reloading of appsettings on change: its watcher covers the content root recursively, and the
         // SQLite files under data/ change with every webhook, waking the watcher's thread each time.
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+        builder.AddHosting();
         builder.AddData();
         builder.AddInbox();
         builder.AddWebhooks();
@@ -50,23 +57,27 @@ public partial class Program
         builder.AddOutbound();
         builder.AddApi();
         builder.AddDashboardAuth();
+        builder.AddInsight();
         builder.AddDashboard();
         builder.AddLive();
         builder.AddRateLimits();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.ValidateSettings();
         await app.MigrateDatabaseAsync();
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
         await app.EnsureAdminAsync();
-        app.UseStatusCodePages();
-        app.MapStaticAssets();
+        // First: everything after it sees the client's address and scheme, not the proxy's.
+        app.UseForwardedHeaders();
         app.UseDashboard();
+        app.MapStaticAssets();
         app.UseRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.MapHealth();
         app.MapWebhooks();
         app.MapBench();
         app.MapApi();

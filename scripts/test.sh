@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test in the solution on a fresh machine: installs the browser and QR decoder the tests
-# use (Debian's chromium and zbar-tools) and the official JavaScript clients they run (npm ci in
-# ReferralStudio.Tests/Node), refuses known vulnerable packages, restores, builds, tests, and ends with
-# one plain "N passed, N failed" line.
+# use (Debian's chromium and zbar-tools), the fontconfig library SkiaSharp loads (libfontconfig1) and
+# the official JavaScript clients they run (npm ci in ReferralStudio.Tests/Node), refuses known
+# vulnerable packages, restores, builds, tests, and ends with one plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +10,10 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# SkiaSharp's libSkiaSharp.so (QR captions) links against libfontconfig.so.1, even though the font is embedded.
+dpkg -s libfontconfig1 >/dev/null 2>&1 || need+=(libfontconfig1)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "Installing ${need[*]} (browser tests and QR decoding need them)"
+  echo "Installing ${need[*]} (browser tests, QR decoding and QR captions need them)"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

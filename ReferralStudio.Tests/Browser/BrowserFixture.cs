@@ -55,7 +55,7 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 /// <summary>What every browser test does: open a page as a signed-in marketer and take screenshots.</summary>
 public static class BrowserSessions
 {
-    public static async Task<IPage> NewPageAsync(this BrowserFixture fixture, TestApp app, string theme = "light", bool acceptDownloads = false)
+    public static async Task<IPage> NewPageAsync(this BrowserFixture fixture, TestApp app, string? theme = "light", bool acceptDownloads = false)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -63,7 +63,11 @@ public static class BrowserSessions
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             AcceptDownloads = acceptDownloads,
         });
-        await context.AddCookiesAsync([new Cookie { Name = "ReferralStudio.Theme", Value = theme, Url = app.BaseAddress.ToString() }]);
+        if (theme is not null)
+        {
+            await context.AddCookiesAsync([new Cookie { Name = "ReferralStudio.Theme", Value = theme, Url = app.BaseAddress.ToString() }]);
+        }
+
         // Generous: CI machines have two cores shared by the app, the browser and the test host.
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();

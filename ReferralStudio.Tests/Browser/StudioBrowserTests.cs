@@ -176,13 +176,20 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await SignedInPageAsync();
         await page.OpenAsync("/settings/accounts");
-        await page.GetByTestId("account-handle").FillAsync("acme.shop");
-        await page.GetByTestId("account-id").FillAsync("17841400000000001");
-        await page.GetByTestId("account-token").FillAsync("EAAG-secret-token-1234");
+        await page.GetByLabel("Instagram username").FillAsync("acme.shop");
+        await page.GetByLabel("Meta account id").FillAsync("17841400000000001");
+        var token = page.GetByLabel("Access token (optional)");
+        await Assertions.Expect(token).ToHaveAttributeAsync("type", "password");
+        await token.FillAsync("EAAG-secret-token-1234");
 
         await page.GetByTestId("save-account").ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("token-mask")).ToHaveTextAsync("••••1234");
+        Assert.DoesNotContain("EAAG-secret", await page.ContentAsync());
+
+        // Editing never brings the token back into the page: the field starts empty and keeps the saved one.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit instagram account acme.shop" }).ClickAsync();
+        await Assertions.Expect(token).ToHaveValueAsync("");
         Assert.DoesNotContain("EAAG-secret", await page.ContentAsync());
     }
 

@@ -79,6 +79,76 @@ public sealed class DemoLoaderTests : IAsyncLifetime
         await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
     }
 
+    [Fact]
+    public async Task A_Users_Trigger_With_A_Demo_Triggers_Name_Survives_Clearing()
+    {
+        var demo = _app.Services.GetRequiredService<DemoLoader>();
+        // The same name and pattern as a demo trigger (the demo then makes no trigger of its own for it), and the
+        // same name as another with a pattern of the user's (the demo makes its own beside it).
+        var summer = await CreateTriggerAsync("Summer sale", "summer_sale");
+        var friday = await CreateTriggerAsync("Black Friday", "bf_2026");
+
+        await demo.LoadAsync(conversations: 80);
+
+        Assert.Equal(["Black Friday", "Black Friday", "Summer sale"], await TriggerNamesAsync("Black Friday", "Summer sale"));
+        var summary = await demo.SummarizeAsync();
+        Assert.Equal(new DemoSummary(80, (int)await CountAsync("SELECT COUNT(*) FROM Conversions"), 5, 3), summary);
+
+        var cleared = await demo.ClearAsync();
+
+        Assert.True(cleared.Cleared);
+        Assert.Equal(summary, cleared.Removed);
+        Assert.Equal(["Black Friday", "Summer sale"], await TriggerNamesAsync("Black Friday", "Summer sale"));
+        Assert.Equal("summer_sale", (await _app.Api.GetJsonAsync($"/api/triggers/{summer}")).Str("pattern"));
+        Assert.Equal("bf_2026", (await _app.Api.GetJsonAsync($"/api/triggers/{friday}")).Str("pattern"));
+        Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM Triggers"));
+        Assert.Equal(DemoSummary.None, await demo.SummarizeAsync());
+        Assert.False(await demo.HasDemoDataAsync());
+
+        // The kept trigger still matches: the live matcher was rebuilt without the demo's.
+        await _app.DeliverAsync(Instagram(Referral("after-clear", DateTimeOffset.UtcNow, "summer_sale")));
+        Assert.Equal(summer, (await _app.ConversationOfAsync("instagram", "after-clear")).GetProperty("firstReferral").GetProperty("triggerId").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_Real_Conversation_From_A_Signed_Webhook_Survives_Clearing()
+    {
+        var demo = _app.Services.GetRequiredService<DemoLoader>();
+        var now = DateTimeOffset.UtcNow;
+        // A code the demo's triggers match, so the real touch fires a demo trigger.
+        await _app.DeliverAsync(Instagram(Message("real-1", now.AddDays(-2), "hi", RefLink("summer_sale"))));
+        await _app.Api.PostJsonAsync("/api/conversions", new { platform = "instagram", participantId = "real-1", type = "purchase", value = 20, occurredAt = now.AddDays(-1), externalId = "real-order-1" });
+
+        await demo.LoadAsync(conversations: 60);
+        Assert.Equal(61, await CountAsync("SELECT COUNT(*) FROM Conversations"));
+        Assert.Equal(60, (await demo.SummarizeAsync()).Conversations);
+
+        await demo.ClearAsync();
+
+        var real = await _app.ConversationOfAsync("instagram", "real-1");
+        Assert.Equal("summer_sale", real.GetProperty("firstReferral").Str("ref"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM Conversations"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM ReferralTouches"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM Conversions WHERE ExternalId = 'real-order-1'"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM InboundDeliveries"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM DeliveryOutcomes"));
+        Assert.Empty(Reliability.TestDatabase.ForeignKeyViolations(_app.DatabasePath));
+        await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
+    }
+
+    private async Task<long> CreateTriggerAsync(string name, string pattern)
+    {
+        var (status, body) = await _app.Api.PostJsonAsync("/api/triggers", new { name, pattern });
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        return body.GetProperty("id").GetInt64();
+    }
+
+    private async Task<List<string>> TriggerNamesAsync(params string[] names)
+    {
+        var all = await _app.Api.GetJsonAsync("/api/triggers");
+        return [.. all.EnumerateArray().Select(t => t.Str("name")!).Where(names.Contains).Order(StringComparer.Ordinal)];
+    }
+
     private async Task SameAsReferenceAsync(DateTimeOffset now, string context)
     {
         foreach (var first in new[] { true, false })

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using ReferralStudio.Hosting;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Hosting;
@@ -17,6 +19,27 @@ public sealed class StartupTests
             TestApp.StartAsync(settings: new Dictionary<string, string?> { [key] = "" }));
 
         Assert.Contains(key, error.Message);
+    }
+
+    [Theory]
+    [InlineData("Meta:AppSecret")]
+    [InlineData("Meta:VerifyToken")]
+    [InlineData("Api:Key")]
+    [InlineData("Admin:Password")]
+    public async Task App_Refuses_To_Start_Outside_Development_With_A_Public_Development_Secret(string key)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestApp.StartAsync(settings: new Dictionary<string, string?> { [key] = DevelopmentSecrets.ByKey[key] }));
+
+        Assert.Contains($"{key} is the Development value", error.Message);
+    }
+
+    [Fact]
+    public void The_Refused_Development_Secrets_Are_Those_Of_AppSettings_Development()
+    {
+        var development = new ConfigurationBuilder().AddJsonFile(Path.Combine(TestApp.RepoRoot, "appsettings.Development.json")).Build();
+
+        Assert.All(DevelopmentSecrets.ByKey, secret => Assert.Equal(secret.Value, development[secret.Key]));
     }
 
     [Fact]
@@ -43,6 +66,10 @@ public sealed class StartupTests
     [InlineData("Admin:LockoutDuration", "00:00:00")]
     [InlineData("RateLimits:SignIn:PermitsPerMinute", "0")]
     [InlineData("Demo:Conversations", "0")]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "10.0.0.300")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33")]
+    [InlineData("Studio:TimeZone", "Mars/Olympus_Mons")]
+    [InlineData("Studio:TimeZone", "")]
     public async Task App_Refuses_To_Start_With_A_Setting_That_Would_Misbehave(string key, string value)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>

@@ -135,6 +135,27 @@ public sealed class IngestPressureTests
         Assert.Equal("calm_sale", await FirstRefAsync(app, "after-surge"));
     }
 
+    [Fact]
+    public async Task Deliveries_The_App_Stores_In_Bulk_Are_No_Surge_And_Requests_Among_Them_Still_Count()
+    {
+        var clock = new FakeTimeProvider();
+        var pressure = new IngestPressure(clock);
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton(pressure));
+        var writer = app.Services.GetRequiredService<InboxWriter>();
+        InboxItem Item(int i, bool bulk) =>
+            new(System.Text.Encoding.UTF8.GetBytes(Instagram(Referral($"bulk-{i}", T0, "bulk_sale"))), ReferralStudio.Data.DeliveryStatus.Pending, "instagram", null, T0) { Bulk = bulk };
+
+        // The demo loader's way: many queued at once, stored in a few large group commits.
+        var bulk = Enumerable.Range(0, 8 * IngestPressure.SurgeBatch).Select(i => Item(i, bulk: true)).ToList();
+        await Task.WhenAll(bulk.Select(item => writer.StoreAsync(item, CancellationToken.None)));
+        Assert.False(pressure.Surging);
+
+        // Requests waiting for their 200 are a surge whatever is stored beside them.
+        var mixed = Enumerable.Range(0, 8 * IngestPressure.SurgeBatch).Select(i => Item(1000 + i, bulk: i % 2 == 0)).ToList();
+        await Task.WhenAll(mixed.Select(item => writer.StoreAsync(item, CancellationToken.None)));
+        Assert.True(pressure.Surging);
+    }
+
     private static async Task<string?> FirstRefAsync(TestApp app, string participant)
     {
         var page = await app.Api.GetJsonAsync($"/api/conversations?participantId={participant}");

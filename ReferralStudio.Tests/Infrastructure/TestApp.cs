@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,8 +95,6 @@ public sealed class TestApp : IAsyncDisposable
             args.Where(a => a.Value is not null).Select(a => $"--{a.Key}={a.Value}").ToArray(),
             builder =>
             {
-                // Development does this by itself: serve _content/ (Radzen) from the package folders, unpublished.
-                builder.WebHost.UseStaticWebAssets();
                 if (time is not null)
                 {
                     builder.Services.AddSingleton<TimeProvider>(time);

@@ -9,13 +9,27 @@ namespace ReferralStudio.Tests.Insight;
 /// <summary>
 /// A migrated SQLite file with 15,000 referral touches: a popular prefix (more than <see cref="FeedQuery.CountCap"/>
 /// matches, refs in mixed case), a rare one, refs with '%' and look-alikes for '_', a few without a ref, and
-/// times drawn from 2,000 minutes so most touches share their time with others.
+/// times drawn from 2,000 minutes so most touches share their time with others. The 300 conversations have display
+/// names (in any case, some with umlauts or a '"', some sharing letters with refs, every tenth none) and usernames
+/// (Instagram ones, some WhatsApp ones); two of the three accounts are set up with a handle.
 /// </summary>
 public sealed class FeedDatabase : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
     public static readonly string[] Platforms = ["instagram", "messenger", "whatsapp"];
     public static readonly string[] Arrivals = FeedFilter.Arrivals;
+    public static readonly string[] FirstNames = ["Anna", "Jürgen", "ZOË", "Poppy", "ben", "Clara", "Mia"];
+    public static readonly string[] LastNames = ["Schmidt", "Müller", "Rare", "O\"Brien", "Looseley", "Lee", "Nowak", "Smith-Jones", "Krüger", "50% Off", "Weber"];
+    public static readonly Dictionary<string, string> Handles = new() { ["account-0"] = "shop.example", ["account-1"] = "Example Shop Page" };
+
+    public static string? Name(int conversation) => conversation % 10 == 0 ? null : $"{FirstNames[conversation % 7]} {LastNames[conversation % 11]}";
+
+    public static string? Username(int conversation) => ((conversation - 1) % 3, conversation % 4) switch
+    {
+        (0, _) => $"{FirstNames[conversation % 7]}.{LastNames[conversation % 11]}{conversation}".ToLowerInvariant().Replace(" ", ""),
+        (2, 0) => $"@{FirstNames[conversation % 7].ToLowerInvariant()}_{conversation}",
+        _ => null,
+    };
 
     private readonly string _path = TestApp.NewDatabasePath();
     private DbContextOptions<AppDbContext> _options = null!;
@@ -52,9 +66,17 @@ public sealed class FeedDatabase : IAsyncLifetime
         {
             var p = (c - 1) % 3;
             await ExecAsync(connection, tx, """
-                INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, CreatedAt, LastActivityAt, WindowExpiresAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
-                VALUES ($id, $platform, $account, $participant, $at, $at, $at, 0, 0, 0, 0)
-                """, ("$id", c), ("$platform", Platforms[p]), ("$account", $"account-{p}"), ("$participant", $"participant-{c}"), ("$at", at));
+                INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, ParticipantUsername, CreatedAt, LastActivityAt, WindowExpiresAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
+                VALUES ($id, $platform, $account, $participant, $name, $username, $at, $at, $at, 0, 0, 0, 0)
+                """, ("$id", c), ("$platform", Platforms[p]), ("$account", $"account-{p}"), ("$participant", $"participant-{c}"),
+                ("$name", (object?)Name(c) ?? DBNull.Value), ("$username", (object?)Username(c) ?? DBNull.Value), ("$at", at));
+        }
+
+        foreach (var (account, handle) in Handles)
+        {
+            await ExecAsync(connection, tx, """
+                INSERT INTO BusinessAccounts (Platform, AccountId, Handle, CreatedAt) VALUES ($platform, $account, $handle, $at)
+                """, ("$platform", Platforms[int.Parse(account[^1..])]), ("$account", account), ("$handle", handle), ("$at", at));
         }
 
         var random = new Random(20261121);
@@ -161,9 +183,6 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
         { "rare_", null, null, null, null, "postback", null },
         { "pop_", "instagram", 1, 100, 1_500, "standalone", null },
         { "rare_", "messenger", 2, 0, 2_000, null, null },
-        { "pop_", null, null, null, null, null, "account-1" },
-        { "pop_", null, null, null, null, null, "participant-7" },
-        { "rare_", null, null, null, null, null, "RARE_X" },
     };
 
     [Theory]
@@ -189,6 +208,112 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
                 Assert.Equal(expected.Count > FeedQuery.CountCap, more);
             }
         }
+    }
+
+    public static TheoryData<string, string?, string?, long?, int?, int?, string?> Searches() => new()
+    {
+        // search, prefix, platform, trigger, since (minutes from the start), until, arrival
+        { "anna", null, null, null, null, null, null },
+        { "ANNA", null, null, null, null, null, null },
+        { "ürg", null, null, null, null, null, null },
+        { "JÜRGEN MÜ", null, null, null, null, null, null },
+        { "zoë", null, null, null, null, null, null },
+        { "o\"b", null, null, null, null, null, null },
+        { "a.sch", null, null, null, null, null, null },
+        { "@mia_", null, null, null, null, null, null },
+        { "pop", null, null, null, null, null, null },
+        { "op_", null, null, null, null, null, null },
+        { "50%", null, null, null, null, null, null },
+        { "are_", null, null, null, null, null, null },
+        { "RARE", null, null, null, null, null, null },
+        { "participant-7", null, null, null, null, null, null },
+        { "account-1", null, null, null, null, null, null },
+        { "nothing here", null, null, null, null, null, null },
+        { "anna", null, "instagram", null, null, null, null },
+        { "RARE", null, "whatsapp", null, null, null, null },
+        { "pop", null, null, 1, null, null, null },
+        { "lee", null, null, 3, null, null, null },
+        { "rare", null, null, null, 300, 900, null },
+        { "pop", null, null, null, 1_000, null, null },
+        { "anna", null, null, null, null, null, "ad" },
+        { "anna", "pop_", null, null, null, null, null },
+        { "account-1", "pop_", null, null, null, null, null },
+        { "participant-7", "pop_", null, null, null, null, null },
+        { "RARE_X", "rare_", null, null, null, null, null },
+        { "pop", null, "instagram", 1, 100, 1_500, "standalone" },
+        // Under three characters: a ref prefix, alone or with the prefix filter.
+        { "po", null, null, null, null, null, null },
+        { "PO", "pop_", null, null, null, null, null },
+        { "ra", "pop", null, null, null, null, null },
+        { "%", null, null, null, null, null, null },
+        { "ü", null, null, null, null, null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Searches))]
+    public async Task Both_Search_Plans_Give_Exactly_The_Feed_Definition_On_Every_Page(string search, string? prefix, string? platform, long? trigger, int? since, int? until, string? arrival)
+    {
+        var filter = new FeedFilter(platform, trigger, prefix, Minutes(since), Minutes(until), arrival, search);
+        var expected = Expected(filter);
+        foreach (var skip in new[] { 0, 50, 2_000, expected.Count - 30, expected.Count, 12_000 }.Where(s => s >= 0).Distinct())
+        {
+            var page = expected.Skip(skip).Take(50).ToList();
+            if (FeedSearch.Fragment(filter) is { } fragment)
+            {
+                foreach (var plan in new[] { FeedSearch.SearchPlan.ByMatch, FeedSearch.SearchPlan.NewestFirst })
+                {
+                    await using var db = data.Open();
+                    Assert.Equal(page, await FeedSearch.PageAsync(db, filter, fragment, plan, skip, 50));
+                }
+            }
+
+            await using (var db = data.Open())
+            {
+                var (rows, total, more) = await FeedQuery.PageAsync(db, filter, null, skip, 50, default);
+                Assert.Equal(page, rows);
+                Assert.Equal(Math.Min(expected.Count, FeedQuery.CountCap), total);
+                Assert.Equal(expected.Count > FeedQuery.CountCap, more);
+            }
+        }
+
+        // The CSV export and the other sorts read every match through FeedQuery.Apply.
+        await using (var db = data.Open())
+        {
+            var all = await FeedQuery.Apply(db, filter).Select(t => t.Id).ToListAsync();
+            Assert.Equal(expected.Select(r => r.TouchId).Order(), all.Order());
+            var byRef = await FeedQuery.Rows(db, filter, "Ref asc").Take(20).ToListAsync();
+            // NOCASE folds ASCII letters to lower case only ('_' sorts before letters).
+            Assert.Equal(expected.OrderBy(r => r.Ref?.ToLowerInvariant(), StringComparer.Ordinal).ThenByDescending(r => r.TouchId).Take(20).Select(r => r.TouchId), byRef.Select(r => r.TouchId));
+        }
+    }
+
+    [Fact]
+    public async Task Search_Reads_A_Popular_Fragment_Newest_First_And_A_Rare_One_By_Match()
+    {
+        await using var db = data.Open();
+        Assert.Equal(FeedSearch.SearchPlan.NewestFirst, (await FeedSearch.ChoosePlanAsync(db, new FeedFilter(), "pop", 0, 50, default)).Plan);
+        Assert.Equal(FeedSearch.SearchPlan.ByMatch, (await FeedSearch.ChoosePlanAsync(db, new FeedFilter(), "pop", 2_000, 50, default)).Plan);
+        Assert.Equal(FeedSearch.SearchPlan.ByMatch, (await FeedSearch.ChoosePlanAsync(db, new FeedFilter(), "are_", 0, 50, default)).Plan);
+        Assert.Equal(FeedSearch.SearchPlan.ByMatch, (await FeedSearch.ChoosePlanAsync(db, new FeedFilter(), "anna", 0, 50, default)).Plan);
+        // With a filter that needs each match's row, more than the count cap is read newest first.
+        Assert.Equal(FeedSearch.SearchPlan.NewestFirst, (await FeedSearch.ChoosePlanAsync(db, new FeedFilter(Platform: "instagram"), "pop", 2_000, 50, default)).Plan);
+    }
+
+    [Fact]
+    public void The_Search_Data_Has_Names_Codes_And_Both_In_One_Touch()
+    {
+        var pop = Expected(new FeedFilter(Search: "pop"));
+        Assert.True(pop.Count > FeedQuery.CountCap);
+        Assert.Contains(pop, r => r.ParticipantName?.StartsWith("Poppy", StringComparison.Ordinal) == true && r.Ref?.Contains("pop", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.Contains(pop, r => r.ParticipantName?.StartsWith("Poppy", StringComparison.Ordinal) == true && r.Ref?.Contains("pop", StringComparison.OrdinalIgnoreCase) != true);
+        Assert.InRange(Expected(new FeedFilter(Search: "anna")).Count, 1_000, FeedQuery.CountCap);
+        Assert.Contains(Expected(new FeedFilter(Search: "JÜRGEN MÜ")), r => r.ParticipantName == "Jürgen Müller");
+        Assert.Contains(Expected(new FeedFilter(Search: "o\"b")), r => r.ParticipantName!.EndsWith("O\"Brien", StringComparison.Ordinal));
+        Assert.NotEmpty(Expected(new FeedFilter(Search: "a.sch")));
+        Assert.All(Expected(new FeedFilter(Search: "op_")), r => Assert.Contains("op_", r.Ref, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(Expected(new FeedFilter(Search: "50%")), r => r.ParticipantName?.EndsWith("50% Off", StringComparison.Ordinal) == true);
+        Assert.Contains(Expected(new FeedFilter(Search: "50%")), r => r.Ref == "50%_off");
+        Assert.Contains(Expected(new FeedFilter()), r => r.AccountHandle is null);
     }
 
     [Fact]
@@ -238,18 +363,27 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
 
     /// <summary>
     /// The feed by its definition, computed in memory from every touch: a ref starting with the prefix ignoring
-    /// case, taken literally; the exact search compares refs ignoring case too (the column is NOCASE).
+    /// case, taken literally. A search of three characters or more matches, ignoring case and literally, anywhere in the
+    /// conversation's display name or username or the touch's ref, or exactly its participant, ad or account id; a
+    /// shorter one is a ref prefix.
     /// </summary>
     private List<FeedRow> Expected(FeedFilter f) => data.Touches
-        .Where(t => f.RefPrefix is null || (t.Ref?.StartsWith(f.RefPrefix, StringComparison.OrdinalIgnoreCase) ?? false))
+        .Where(t => f.RefPrefix is null || StartsWith(t.Ref, f.RefPrefix))
         .Where(t => f.Platform is null || t.Platform == f.Platform)
         .Where(t => f.TriggerId is null || t.TriggerId == f.TriggerId)
         .Where(t => f.Since is null || t.OccurredAt >= f.Since)
         .Where(t => f.Until is null || t.OccurredAt < f.Until)
         .Where(t => f.Arrival is null || t.Arrival == f.Arrival)
-        .Where(t => f.Search is null || string.Equals(t.Ref, f.Search, StringComparison.OrdinalIgnoreCase) || t.ParticipantId == f.Search || t.AdId == f.Search || t.AccountId == f.Search)
+        .Where(t => f.Search is not { } q || (q.EnumerateRunes().Count() < 3 ? StartsWith(t.Ref, q)
+            : Contains(FeedDatabase.Name((int)t.ConversationId), q) || Contains(FeedDatabase.Username((int)t.ConversationId), q) || Contains(t.Ref, q)
+                || t.ParticipantId == q || t.AdId == q || t.AccountId == q))
         .OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id)
-        .Select(t => new FeedRow(t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival,
+        .Select(t => new FeedRow(t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId, FeedDatabase.Handles.GetValueOrDefault(t.AccountId),
+            t.ParticipantId, FeedDatabase.Name((int)t.ConversationId), FeedDatabase.Username((int)t.ConversationId), t.Ref, t.AdId, t.Source, t.Arrival,
             t.TriggerId, t.TriggerId is { } id ? data.TriggerNames[id] : null, t.IsCampaignTouch, t.Passive, t.Simulated))
         .ToList();
+
+    private static bool StartsWith(string? value, string prefix) => value?.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ?? false;
+
+    private static bool Contains(string? value, string fragment) => value?.Contains(fragment, StringComparison.OrdinalIgnoreCase) ?? false;
 }

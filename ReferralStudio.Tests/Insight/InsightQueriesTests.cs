@@ -33,13 +33,16 @@ public sealed class InsightQueriesTests : IAsyncLifetime
     public async Task Overview_Counts_Campaigns_And_Affiliates_In_The_Range()
     {
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var days = _app.Services.GetRequiredService<BusinessDay>();
+        var today = days.Today;
 
-        var stats = await InsightQueries.OverviewAsync(db, _now, _now.AddDays(-1), _now.AddDays(1), default);
+        var stats = await InsightQueries.OverviewAsync(db, days, today.AddDays(-1), today.AddDays(1), default);
 
         Assert.Equal(4, stats.InRange);
         Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], stats.TopCampaigns);
         Assert.Equal([("anna", 2), ("ben", 1)], stats.TopAffiliates);
-        var outside = await InsightQueries.OverviewAsync(db, _now, _now.AddDays(1), _now.AddDays(2), default);
+        Assert.Equal(4, stats.Today);
+        var outside = await InsightQueries.OverviewAsync(db, days, today.AddDays(1), today.AddDays(2), default);
         Assert.Empty(outside.TopCampaigns);
         Assert.Empty(outside.TopAffiliates);
     }
@@ -48,12 +51,14 @@ public sealed class InsightQueriesTests : IAsyncLifetime
     public async Task Touches_And_Attributions_Are_Counted_Per_Day()
     {
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var days = _app.Services.GetRequiredService<BusinessDay>();
         var today = _now.UtcDateTime.Date;
+        var day = DateOnly.FromDateTime(today);
 
         var touches = await InsightQueries.TouchesPerDayAsync(db, _now.AddDays(-1), _now.AddDays(1), default);
-        var attributed = await InsightQueries.AttributedPerDayAsync(db, _now.AddDays(-1), _now.AddDays(1), default);
+        var attributed = await InsightQueries.AttributedPerDayAsync(db, days, day.AddDays(-1), day.AddDays(1), default);
 
         Assert.Equal([new DailyCount(today, "Collabs", 3), new DailyCount(today, "other", 1)], touches.OrderBy(t => t.Series));
-        Assert.Equal([new DailyCount(today, "attributed", 4)], attributed);
+        Assert.Equal([new DayCount(day.AddDays(-1), 0, false), new DayCount(day, 4, true), new DayCount(day.AddDays(1), 0, false)], attributed);
     }
 }

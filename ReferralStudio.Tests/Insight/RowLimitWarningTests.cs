@@ -52,7 +52,6 @@ public sealed class RowLimitWarningTests : IAsyncLifetime
             var (rows, total, more) = await FeedQuery.PageAsync(db, filter, sort, 0, 50, default);
             Assert.Equal(rows.Count, total);
             Assert.False(more);
-            await FeedPeople.OfAsync(db, rows, default);
         }
     }
 
@@ -75,11 +74,14 @@ public sealed class RowLimitWarningTests : IAsyncLifetime
         var (since, until) = (_now.AddDays(-1), _now.AddDays(1));
 
         Assert.NotNull(await TimelineQuery.LoadAsync(db, conversation, default));
-        await InsightQueries.OverviewAsync(db, _now, since, until, default);
-        await InsightQueries.AttributedPerDayAsync(db, since, until, default);
+        var days = new BusinessDay(TimeProvider.System, TimeZoneInfo.Utc);
+        await InsightQueries.OverviewAsync(db, days, days.DayOf(since), days.DayOf(until), default);
+        await InsightQueries.AttributedPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
         await InsightQueries.TouchesPerDayAsync(db, since, until, default);
         await ConversionCurrencies.InRangeAsync(db, since, until, default);
-        await FeedPeople.AccountHandlesAsync(db, default);
+        await InsightQueries.TouchesPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
+        await OverviewLists.TopCampaignsAsync(db, since, until, 8, default);
+        await OverviewLists.LatestAsync(db, since, until, 6, default);
         await CampaignReport.RunAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), true, since, until, default);
     }
 }

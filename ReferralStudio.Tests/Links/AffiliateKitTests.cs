@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using System.Xml.Linq;
 using ReferralStudio.Links;
 using ReferralStudio.Triggers.Matching;
 using ReferralStudio.Webhooks.Parsing;
@@ -299,6 +301,45 @@ public class AffiliateKitTests
         Assert.Contains(">collab_anna</text>", Text(zip, "qr/collab_anna.svg"), StringComparison.Ordinal);
         using var byName = Open(AffiliateKit.Zip(entries, InstagramKit with { Caption = KitCaption.Name }));
         Assert.Contains(">Anna</text>", Text(byName, "qr/collab_anna.svg"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kit_Captions_Never_Split_A_Code()
+    {
+        // Short and long codes, some wider than a line at the usual caption size under a 30 mm code.
+        var entries = AffiliateKit.Codes(["Anna", "Jean-Luc Picard", "Maximilian Ober", "Zoë Ødegård 2026"], "collab_");
+
+        using var zip = Open(AffiliateKit.Zip(entries, InstagramKit));
+
+        var oneLine = PngFile.Read(QrRenderer.Png("https://ig.me/m/brand?ref=collab_anna", new QrOptions(Caption: "Ay")));
+        var fontSizes = new List<double>();
+        foreach (var entry in entries)
+        {
+            var svg = XDocument.Parse(Text(zip, $"qr/{entry.Code}.svg")).Root!;
+            var text = Assert.Single(svg.Elements(), e => e.Name.LocalName == "text");
+            Assert.Equal(entry.Code, text.Value);
+            fontSizes.Add(double.Parse(text.Attribute("font-size")!.Value, CultureInfo.InvariantCulture));
+
+            // Two lines, even at the smallest size a code shrinks to, make a taller band than one line at the usual size.
+            Assert.True(PngFile.Read(Bytes(zip, $"qr/{entry.Code}.png")).Height <= oneLine.Height, $"{entry.Code} takes more than one line");
+        }
+
+        Assert.True(fontSizes.Max() > fontSizes.Min(), "no code needed a smaller font, so the test shows nothing");
+    }
+
+    [Fact]
+    public void Name_Captions_The_Font_Cannot_Print_Are_Refused_Naming_Name_And_Character()
+    {
+        var entries = AffiliateKit.Codes(["Anna", "Bob 🎸 Smith", "李小龙", "Zoë"], "collab_");
+        var byName = InstagramKit with { Caption = KitCaption.Name };
+
+        var error = AffiliateKit.ValidateCaptions(entries, KitCaption.Name);
+
+        Assert.Equal("caption", error?.Field);
+        Assert.Equal("The caption font has no glyph for 🎸 (U+1F3B8) in the name \"Bob 🎸 Smith\" (and 1 more names); caption the codes instead, or edit the names.", error?.Reason);
+        Assert.Equal(error!.Reason + " (Parameter 'entries')", Assert.Throws<ArgumentException>(() => AffiliateKit.Zip(entries, byName)).Message);
+        Assert.Null(AffiliateKit.ValidateCaptions(entries, KitCaption.Code));
+        Assert.NotEmpty(AffiliateKit.Zip(entries, InstagramKit));
     }
 
     [Fact]

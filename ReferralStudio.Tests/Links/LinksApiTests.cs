@@ -59,6 +59,23 @@ public sealed class LinksApiTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task A_Caption_The_Font_Cannot_Print_Gets_400_Naming_The_Characters()
+    {
+        var problem = await _app.Api.GetJsonAsync($"/api/links/qr?platform=instagram&account=acme.shop&ref=ok&caption={Uri.EscapeDataString("été 🎉")}", HttpStatusCode.BadRequest);
+
+        Assert.Equal(["The caption font has no glyph for 🎉 (U+1F389); remove it or use another character."], problem.ErrorsFor("caption"));
+    }
+
+    [Fact]
+    public async Task A_Greek_And_Cyrillic_Caption_Is_Printed()
+    {
+        using var response = await _app.Api.GetAsync($"/api/links/qr?platform=instagram&account=acme.shop&ref=ok&format=svg&caption={Uri.EscapeDataString("Ελληνικά Кириллица été")}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(">Кириллица été</text>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Pattern_Has_No_Link_And_Says_Why()
     {
         var problem = await _app.Api.GetJsonAsync("/api/links?platform=instagram&account=acme.shop&ref=collab_*", HttpStatusCode.BadRequest);

@@ -157,6 +157,21 @@ internal sealed class PngFile
         return count;
     }
 
+    /// <summary>Runs of rows with ink from <paramref name="fromRow"/> down, separated by blank rows: lines of text in a caption band.</summary>
+    public int InkRuns(int fromRow)
+    {
+        var runs = 0;
+        var inRun = false;
+        for (var y = fromRow; y < Height; y++)
+        {
+            var ink = DarkPixels(y, y + 1) > 0;
+            runs += ink && !inRun ? 1 : 0;
+            inRun = ink;
+        }
+
+        return runs;
+    }
+
     // Bit by bit, independent of the table-driven CRC under test.
     private static uint Crc32(ReadOnlySpan<byte> bytes)
     {

@@ -127,14 +127,6 @@ public class QrRendererTests
     }
 
     [Fact]
-    public void Caption_Characters_Outside_Printable_Ascii_Are_Drawn_As_Question_Marks()
-    {
-        Assert.Equal(
-            QrRenderer.Png(Link, new QrOptions(Caption: "Cr?me ?")),
-            QrRenderer.Png(Link, new QrOptions(Caption: "Crème 😀")));
-    }
-
-    [Fact]
     public void Default_Options_Are_Valid()
     {
         Assert.Null(QrRenderer.Validate(new QrOptions()));

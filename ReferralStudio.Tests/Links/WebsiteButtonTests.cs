@@ -24,6 +24,11 @@ public class WebsiteButtonTests
         "%41",
         new string('a', 3000),
         "b" + new string('-', 2082) + "zzz",
+        "Spring Launch! été 2026",
+        "e\u0301te \u01E2 \u212B\u2260 Straße_\u0130",
+        " _lead and trail- ",
+        "a - b",
+        "__proto__",
     ];
 
     [Fact]
@@ -121,11 +126,14 @@ public class WebsiteButtonTests
     [InlineData(null, "https://ig.me/m/brand?ref=website")]
     [InlineData("", "https://ig.me/m/brand?ref=website")]
     [InlineData("summer_sale", "https://ig.me/m/brand?ref=summer_sale")]
-    [InlineData("Summer Sale!", "https://ig.me/m/brand?ref=SummerSale")]
+    [InlineData("Summer Sale!", "https://ig.me/m/brand?ref=Summer_Sale")]
+    [InlineData("summer__sale", "https://ig.me/m/brand?ref=summer__sale")]
     [InlineData("\"><script>", "https://ig.me/m/brand?ref=script")]
-    [InlineData("ü-ber=1", "https://ig.me/m/brand?ref=-ber=1")]
+    [InlineData("ü-ber=1", "https://ig.me/m/brand?ref=u-ber=1")]
+    [InlineData("Spring Launch! été 2026", "https://ig.me/m/brand?ref=Spring_Launch_ete_2026")]
+    [InlineData("Große Œuvre", "https://ig.me/m/brand?ref=Grosse_OEuvre")]
     [InlineData("!!!", "https://ig.me/m/brand?ref=website")]
-    public void Preview_Keeps_Only_Ref_Characters_And_Falls_Back_When_None_Are_Left(string? campaign, string href)
+    public void Preview_Folds_The_Campaign_Into_A_Readable_Ref_And_Falls_Back_When_Nothing_Is_Left(string? campaign, string href)
     {
         Assert.Equal(href, WebsiteButton.PreviewHref(Instagram, campaign));
     }
@@ -141,7 +149,7 @@ public class WebsiteButtonTests
     [Fact]
     public void Preview_Matches_The_Link_Builder_For_Every_Platform()
     {
-        Assert.Equal(LinkBuilder.Build("instagram", "brand", "SummerSale").Url, WebsiteButton.PreviewHref(Instagram, "Summer Sale"));
+        Assert.Equal(LinkBuilder.Build("instagram", "brand", "Summer_Sale").Url, WebsiteButton.PreviewHref(Instagram, "Summer Sale"));
         Assert.Equal(LinkBuilder.Build("messenger", "brandpage", "a=b").Url, WebsiteButton.PreviewHref(Messenger, "a=b"));
         Assert.Equal(
             LinkBuilder.Build("whatsapp", "+447700900123", "a=b", WhatsApp.WhatsAppTemplate).Url,
@@ -167,6 +175,104 @@ public class WebsiteButtonTests
     public void The_Script_In_The_Browser_Produces_Exactly_The_Preview_For_WhatsApp()
     {
         AssertScriptMatchesPreview(WhatsApp);
+    }
+
+    [Fact]
+    public void The_Script_Folds_Every_Bmp_Character_As_The_Server_Does()
+    {
+        // Every UTF-16 unit but lone surrogates (a URL cannot carry them), between two letters so gaps and drops show.
+        var campaigns = Enumerable.Range(0, 0x10000)
+            .Where(c => c is < 0xD800 or > 0xDFFF)
+            .Select(c => "a" + (char)c + "b")
+            .Append("x\U0001F389y")
+            .ToArray();
+        var expected = campaigns.Select(c => WebsiteButton.PreviewHref(Instagram, c)).ToArray();
+
+        var actual = RunSnippet(WebsiteButton.Snippet(Instagram), campaigns);
+
+        var differences = expected.Zip(actual, campaigns).Where(t => t.First != t.Second).Take(5).Select(t => $"{t.Third}: server {t.First}, script {t.Second}");
+        Assert.Empty(differences);
+    }
+
+    [Fact]
+    public void The_Ref_Explains_What_Folding_Changed()
+    {
+        var spring = WebsiteButton.RefFor(Instagram, "Spring Launch! été 2026");
+        var empty = WebsiteButton.RefFor(Instagram, "!!!");
+        var plain = WebsiteButton.RefFor(Instagram, "summer_sale");
+
+        Assert.Equal(("Spring_Launch_ete_2026", ButtonRefSource.Campaign), (spring.Ref, spring.Source));
+        Assert.Equal(["spaces became _", "é became e", "'!' was dropped"], spring.Changes);
+        Assert.Equal(("website", ButtonRefSource.Fallback), (empty.Ref, empty.Source));
+        Assert.Equal(["'!' was dropped"], empty.Changes);
+        Assert.Equal(("summer_sale", ButtonRefSource.Campaign), (plain.Ref, plain.Source));
+        Assert.Empty(plain.Changes);
+    }
+
+    [Fact]
+    public void A_Chosen_Campaign_Ref_Wins_In_The_Preview_And_In_The_Script()
+    {
+        var options = WhatsApp with { CampaignRefs = [new("Spring Launch! été 2026", "spring26"), new("__proto__", "proto"), new("</script>", "tag")] };
+
+        var chosen = WebsiteButton.RefFor(options, "Spring Launch! été 2026");
+        Assert.Equal(("spring26", ButtonRefSource.CampaignRef), (chosen.Ref, chosen.Source));
+        Assert.Equal("Spring_Launch_ete_2025", WebsiteButton.RefFor(options, "Spring Launch! été 2025").Ref);
+        AssertScriptMatchesPreview(options);
+        Assert.Equal(2, WebsiteButton.Snippet(options).Split("</script>").Length);
+    }
+
+    [Theory]
+    [InlineData("", "campaignRefs")]
+    [InlineData("spring launch", "campaignRefs")]
+    [InlineData("collab_*", "campaignRefs")]
+    [InlineData("spring_26", null)]
+    public void A_Chosen_Campaign_Ref_Must_Be_A_Valid_Code(string chosen, string? field)
+    {
+        Assert.Equal(field, WebsiteButton.Validate(Instagram with { CampaignRefs = [new("Spring", chosen)] })?.Field);
+    }
+
+    [Theory]
+    [InlineData("#ffffff", "#ffffff", "1.0:1")]
+    [InlineData("#777777", "#ffffff", "4.4:1")]
+    [InlineData("#c13584", "#c13585", "1.0:1")]
+    public void Text_Too_Close_To_The_Background_Is_Refused_With_Its_Contrast(string background, string text, string shown)
+    {
+        var error = WebsiteButton.Validate(Instagram with { BackgroundColor = background, TextColor = text });
+
+        Assert.Equal("textColor", error?.Field);
+        Assert.Contains(shown, error!.Reason, StringComparison.Ordinal);
+        Assert.Contains("4.5:1", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("instagram")]
+    [InlineData("messenger")]
+    [InlineData("whatsapp")]
+    public void The_Default_Colours_Are_Readable(string platform)
+    {
+        var options = new WebsiteButtonOptions(platform, platform == "whatsapp" ? "+447700900123" : "brandpage");
+
+        Assert.Null(WebsiteButton.Validate(options));
+        Assert.True(WebsiteButton.Contrast(options) >= WebsiteButton.MinContrast);
+    }
+
+    [Fact]
+    public void Contrast_Follows_Wcag()
+    {
+        Assert.Equal(21, WebsiteButton.ContrastRatio("#000", "#ffffff"), 6);
+        Assert.Equal(1, WebsiteButton.ContrastRatio("#0866ff", "#0866FF"), 6);
+        Assert.Equal(4.48, WebsiteButton.ContrastRatio("#777777", "#fff"), 2);
+    }
+
+    [Fact]
+    public void The_Preview_Is_The_Snippets_Own_Link()
+    {
+        var fixedCode = Messenger with { FixedCode = "footer", Label = "Chat <now>", BackgroundColor = "#123456", TextColor = "#fefefe" };
+
+        Assert.Contains(WebsiteButton.PreviewHtml(fixedCode, null), WebsiteButton.Snippet(fixedCode), StringComparison.Ordinal);
+        var withScript = WebsiteButton.PreviewHtml(Instagram, "spring");
+        Assert.Contains("border-radius:8px", withScript, StringComparison.Ordinal);
+        Assert.Equal(WebsiteButton.Snippet(Instagram).Split("<a ")[1].Split(">")[0].Split("style=")[1], withScript.Split("style=")[1].Split(">")[0]);
     }
 
     private static void AssertScriptMatchesPreview(WebsiteButtonOptions options)

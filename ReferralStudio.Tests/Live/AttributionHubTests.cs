@@ -65,6 +65,21 @@ public sealed class AttributionHubTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal(["missed_one", "missed_two"], missed.EnumerateArray().Select(n => n.Str("ref")!).ToArray());
     }
 
+    [Fact]
+    public async Task Today_Says_Which_Day_The_Board_Counts_And_What()
+    {
+        using var socket = await ConnectAsync();
+
+        var today = await InvokeAsync(socket, "Today");
+
+        // The test app keeps the default time zone, UTC.
+        var now = _app.Time.GetUtcNow();
+        Assert.Equal(now.UtcDateTime.ToString("yyyy-MM-dd"), today.Str("day"));
+        Assert.Equal(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero), today.GetProperty("start").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero), today.GetProperty("end").GetDateTimeOffset());
+        Assert.Equal("Campaign touches since 00:00 UTC", today.Str("description"));
+    }
+
     private Uri HubUri(string scheme, string query = "") =>
         new UriBuilder(_app.BaseAddress) { Scheme = scheme, Path = "/hubs/attribution", Query = query }.Uri;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using ReferralStudio.Tests.Infrastructure;
+using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Tests.Triggers;
 
@@ -156,5 +157,39 @@ public sealed class TriggersApiTests : IAsyncLifetime
         var result = await _app.Api.GetJsonAsync("/api/triggers/match?ref=paused_one");
 
         Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("winner").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("-3.5")]
+    [InlineData("1001")]
+    [InlineData("\"high\"")]
+    public async Task Priority_Outside_Its_Documented_Range_Gets_400_Saying_The_Range(string priority)
+    {
+        var (status, problem) = await _app.Api.PostJsonAsync("/api/triggers", $$"""{"name":"x","pattern":"abc","priority":{{priority}}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal([TriggerRules.PriorityError], problem.ErrorsFor("priority"));
+        Assert.Contains("-1000 to 1000", TriggerRules.PriorityError);
+    }
+
+    [Fact]
+    public async Task Ad_Ids_That_Are_Not_Digits_Get_400_Naming_Each_Bad_Entry()
+    {
+        var (status, problem) = await _app.Api.PostJsonAsync("/api/triggers", new { name = "Ads", pattern = "ads", adIds = new[] { "120200000001", "abc", "12 34" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var reason = Assert.Single(problem.ErrorsFor("adIds"));
+        Assert.Contains("“abc”", reason);
+        Assert.Contains("“12 34”", reason);
+        Assert.DoesNotContain("120200000001”", reason);
+    }
+
+    [Fact]
+    public async Task Pattern_Reasons_Are_Plain_Words_Without_Code_Points_Or_Positions()
+    {
+        var (_, problem) = await CreateAsync("Bad", "summer sale");
+
+        Assert.Equal(["Spaces aren't allowed in codes. Use letters A–Z, digits and _ - =, and * as a wildcard. Try summer_sale."], problem.ErrorsFor("pattern"));
     }
 }

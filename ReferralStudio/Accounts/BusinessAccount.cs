@@ -11,4 +11,6 @@ public sealed class BusinessAccount
     public string Handle { get; set; } = "";
     public string? AccessToken { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Created by the demo data loader (which never takes over an account that already existed); clearing the demo removes it.</summary>
+    public bool IsDemo { get; set; }
 }

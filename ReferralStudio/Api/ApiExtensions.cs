@@ -17,7 +17,7 @@ public static class ApiExtensions
             .Validate(
                 o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Key),
                 "Api:Key is required outside Development (set it in configuration or the Api__Key environment variable).")
-            .ValidateOnStart();
+            .ValidateRules(o => [DevelopmentSecrets.Refuse(builder.Environment, $"{ApiOptions.Section}:Key", o.Key)]);
         builder.Services.AddProblemDetails();
         builder.Services.AddAuthentication()
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -15,7 +15,8 @@ public static class AuthExtensions
                 "Admin:Email is required outside Development (set it in configuration or the Admin__Email environment variable).")
             .Validate(o => builder.Environment.IsDevelopment() || o.Password.Length >= 12,
                 "Admin:Password is required outside Development, at least 12 characters (Admin__Password).")
-            .ValidateRules(o => o.Rules());
+            .ValidateRules(o => o.Rules())
+            .ValidateRules(o => [DevelopmentSecrets.Refuse(builder.Environment, $"{AdminOptions.Section}:Password", o.Password)]);
         builder.Services.AddSingleton<IPasswordHasher<DashboardUser>, PasswordHasher<DashboardUser>>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -44,6 +45,9 @@ public static class AuthExtensions
                     return Task.CompletedTask;
                 };
             });
+        // Like the sign-in cookie: Secure whenever the request is https, which behind a TLS proxy its
+        // X-Forwarded-Proto tells (the antiforgery default never marks it).
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }

@@ -14,6 +14,7 @@ public static class DashboardExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddExceptionHandler<ProblemForNonPages>();
         builder.Services.AddRadzenComponents();
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient();
@@ -23,7 +24,29 @@ public static class DashboardExtensions
         return builder;
     }
 
-    public static IApplicationBuilder UseDashboard(this IApplicationBuilder app) => app.UseThemeHint();
+    /// <summary>
+    /// Browsers get the styled error and 404 pages; API clients and Meta keep ProblemDetails.
+    /// </summary>
+    public static IApplicationBuilder UseDashboard(this IApplicationBuilder app)
+    {
+        // Development keeps the developer exception page.
+        if (!app.ApplicationServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        // The re-executing handler has to sit on the main pipeline (it re-runs routing for /not-found); the
+        // ProblemDetails one inside it answers everything that is not a page request first.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(context => !IsPageRequest(context), api => api.UseStatusCodePages());
+        return app.UseThemeHint();
+    }
+
+    internal static bool IsPageRequest(HttpContext context) =>
+        HttpMethods.IsGet(context.Request.Method)
+        && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal)
+        && !context.Request.Path.StartsWithSegments("/api")
+        && !context.Request.Path.StartsWithSegments("/webhooks");
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {

@@ -162,8 +162,9 @@ public static class ConversionsApi
             LastTouchId = last?.Id,
             RecordedAt = now,
         };
-        // The conversion and its outbound events commit together: neither exists without the other.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The conversion and its outbound events commit together: neither exists without the other. Inside a
+        // caller's transaction (the demo loader records hundreds in a few) the caller commits, and wakes the outbox.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         db.Conversions.Add(conversion);
         try
         {
@@ -171,8 +172,13 @@ public static class ConversionsApi
         }
         catch (DbUpdateException)
         {
-            // Two calls with the same externalId raced: the other one won, answer with its record.
-            await transaction.RollbackAsync(cancellationToken);
+            // Two calls with the same externalId raced: the other one won, answer with its record. In a caller's
+            // transaction EF has already rolled back to the savepoint it took before saving.
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
             db.ChangeTracker.Clear();
             return ((await FindAsync(db, externalId!, cancellationToken))!, false, errors);
         }
@@ -191,8 +197,12 @@ public static class ConversionsApi
             Conversion = new ConversionRef(conversion.Id, conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, dto.FirstTouch, dto.LastTouch),
         };
         await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outbound.Wake();
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            outbound.Wake();
+        }
+
         return (dto, true, errors);
     }
 

@@ -11,7 +11,9 @@ namespace ReferralStudio.Insight;
 /// </summary>
 public static class FeedExport
 {
-    public static readonly string Header = "occurred_at,platform,account_id,participant_id,ref,ad_id,source,arrival,trigger_id,trigger,campaign_touch,passive,simulated,conversation_id";
+    // New columns go at the end, so a sheet that reads the old ones by position keeps working.
+    public static readonly string Header = "occurred_at,platform,account_id,participant_id,ref,ad_id,source,arrival,trigger_id,trigger,campaign_touch,passive,simulated,conversation_id," +
+        "participant_name,participant_username,account";
 
     public static IEndpointRouteBuilder MapFeedExport(this IEndpointRouteBuilder app)
     {
@@ -37,11 +39,18 @@ public static class FeedExport
     /// <summary>Streams the filtered feed as CSV to <paramref name="output"/>; returns the number of rows written.</summary>
     public static async Task<long> WriteCsvAsync(AppDbContext db, FeedFilter filter, Stream output, CancellationToken cancellationToken)
     {
-        // Trigger names once, not a lookup per row; rows are written in ~32 KB slices, not one await per line.
+        // Trigger names and account handles once, not a lookup per row; rows are written in ~32 KB slices, not one await per line.
         var triggers = await db.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => Cell(t.Name), cancellationToken);
-        var rows = FeedQuery.Apply(db.ReferralTouches.AsNoTracking(), filter)
+        var accounts = await db.BusinessAccounts.AsNoTracking().ToDictionaryAsync(a => (a.Platform, a.AccountId), a => Cell(a.Handle), cancellationToken);
+        var rows = FeedQuery.Apply(db, filter)
             .OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id)
-            .Select(t => new { t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId, t.IsCampaignTouch, t.Passive, t.Simulated, t.ConversationId });
+            .Select(t => new
+            {
+                t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId, t.IsCampaignTouch, t.Passive, t.Simulated, t.ConversationId,
+                // Scalar subqueries by primary key: a join or a two-column subquery may reorder or window the whole export.
+                Name = db.Conversations.Where(c => c.Id == t.ConversationId).Select(c => c.ParticipantName).FirstOrDefault(),
+                Username = db.Conversations.Where(c => c.Id == t.ConversationId).Select(c => c.ParticipantUsername).FirstOrDefault(),
+            });
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
         var slice = new StringBuilder(40 * 1024);
         slice.Append(Header).Append("\r\n");
@@ -61,7 +70,10 @@ public static class FeedExport
                 .Append(row.IsCampaignTouch ? "true" : "false").Append(',')
                 .Append(row.Passive ? "true" : "false").Append(',')
                 .Append(row.Simulated ? "true" : "false").Append(',')
-                .Append(row.ConversationId.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+                .Append(row.ConversationId.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(Cell(row.Name)).Append(',')
+                .Append(Cell(row.Username)).Append(',')
+                .Append(accounts.TryGetValue((row.Platform, row.AccountId), out var handle) ? handle : "").Append("\r\n");
             count++;
             if (slice.Length >= 32 * 1024)
             {

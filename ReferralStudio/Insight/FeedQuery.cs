@@ -17,6 +17,9 @@ public sealed record FeedFilter(
 {
     public static readonly string[] Arrivals = ["standalone", "first_message", "postback", "ad", "prefilled_text"];
 
+    /// <summary>The longest search text accepted: longer ones name no person nor code.</summary>
+    public const int MaxSearchLength = 200;
+
     /// <summary>Reads the filter from a query string (the feed's URL and the export link share it).</summary>
     public static (FeedFilter Filter, FieldErrors Errors) Read(IQueryCollection query)
     {
@@ -41,8 +44,15 @@ public sealed record FeedFilter(
             errors.Add("arrival", $"arrival must be one of {string.Join(", ", Arrivals)}.");
         }
 
+        var search = Blank(query["q"]);
+        if (search is { Length: > MaxSearchLength })
+        {
+            errors.Add("q", $"q must be at most {MaxSearchLength} characters (it is {search.Length}).");
+            search = null;
+        }
+
         var filter = new FeedFilter(platform, trigger, Blank(query["ref"]), errors.Time("since", query["since"]), errors.Time("until", query["until"]),
-            arrival.Length == 0 ? null : arrival, Blank(query["q"]));
+            arrival.Length == 0 ? null : arrival, search);
         return (filter, errors);
     }
 
@@ -64,14 +74,20 @@ public sealed record FeedFilter(
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>One referral touch in the feed.</summary>
+/// <summary>
+/// One referral touch in the feed, with who it came from (the conversation's display name and username, as Meta last
+/// sent them) and the business account it reached (its handle when the account is set up under Accounts).
+/// </summary>
 public sealed record FeedRow(
     long TouchId,
     long ConversationId,
     DateTimeOffset OccurredAt,
     string Platform,
     string AccountId,
+    string? AccountHandle,
     string ParticipantId,
+    string? ParticipantName,
+    string? ParticipantUsername,
     string? Ref,
     string? AdId,
     string? Source,
@@ -86,13 +102,23 @@ public sealed record FeedRow(
 /// The feed's queries. Every filter maps to an indexed column of ReferralTouches (platform, trigger, ref,
 /// participant and time each have an index with OccurredAt), so a page is cheap on millions of rows. A ref
 /// prefix alone can match anything from a handful to most touches, so its newest-first page picks its plan by
-/// how many match (<see cref="PrefixPlan"/>).
+/// how many match (<see cref="PrefixPlan"/>); so does a search (<see cref="FeedSearch"/>).
 /// </summary>
 public static class FeedQuery
 {
     public const string DefaultSort = "OccurredAt desc";
 
-    public static IQueryable<ReferralTouch> Apply(IQueryable<ReferralTouch> touches, FeedFilter f)
+    /// <summary>The touches <paramref name="filter"/> selects, in no particular order (the CSV export's and the other sorts' query).</summary>
+    public static IQueryable<ReferralTouch> Apply(AppDbContext db, FeedFilter filter) =>
+        FeedSearch.Fragment(filter) is { } search
+            ? Filters(FeedSearch.Matching(db, search, index: null), filter)
+            : Filters(db.ReferralTouches.AsNoTracking(), filter);
+
+    /// <summary>
+    /// Every filter but a search fragment, which the caller's <paramref name="touches"/> must already apply
+    /// (<see cref="FeedSearch.Matching"/>); a search too short for a fragment is a ref prefix.
+    /// </summary>
+    internal static IQueryable<ReferralTouch> Filters(IQueryable<ReferralTouch> touches, FeedFilter f)
     {
         if (f.Platform is { } platform)
         {
@@ -104,11 +130,14 @@ public static class FeedQuery
             touches = touches.Where(t => t.TriggerId == trigger);
         }
 
-        if (f.RefPrefix is { } prefix)
+        foreach (var prefix in (string?[])[f.RefPrefix, FeedSearch.ShortSearch(f)])
         {
-            // A range on the NOCASE-collated column, so the index serves the prefix search ('_' is no wildcard here).
-            var end = prefix + "~";
-            touches = touches.Where(t => string.Compare(t.Ref, prefix) >= 0 && string.Compare(t.Ref, end) < 0);
+            if (prefix is not null)
+            {
+                // A range on the NOCASE-collated column, so the index serves the prefix search ('_' is no wildcard here).
+                var end = prefix + "~";
+                touches = touches.Where(t => string.Compare(t.Ref, prefix) >= 0 && string.Compare(t.Ref, end) < 0);
+            }
         }
 
         if (f.Since is { } since)
@@ -126,17 +155,12 @@ public static class FeedQuery
             touches = touches.Where(t => t.Arrival == arrival);
         }
 
-        if (f.Search is { } search)
-        {
-            touches = touches.Where(t => t.Ref == search || t.ParticipantId == search || t.AdId == search || t.AccountId == search);
-        }
-
         return touches;
     }
 
     public static IQueryable<FeedRow> Rows(AppDbContext db, FeedFilter filter, string? sort)
     {
-        var touches = Apply(db.ReferralTouches.AsNoTracking(), filter);
+        var touches = Apply(db, filter);
         touches = (sort ?? DefaultSort) switch
         {
             "OccurredAt asc" => touches.OrderBy(t => t.OccurredAt).ThenBy(t => t.Id),
@@ -158,9 +182,20 @@ public static class FeedQuery
     /// <summary>A page of rows, the number of matching touches up to <see cref="CountCap"/>, and whether there are more.</summary>
     public static async Task<(List<FeedRow> Rows, int Total, bool More)> PageAsync(AppDbContext db, FeedFilter filter, string? sort, int skip, int take, CancellationToken cancellationToken)
     {
+        // Two characters or fewer search as a ref prefix: with no other prefix, the prefix's own plans serve it.
+        if (FeedSearch.ShortSearch(filter) is { } shortSearch && filter.RefPrefix is null)
+        {
+            filter = filter with { RefPrefix = shortSearch, Search = null };
+        }
+
+        if (FeedSearch.Fragment(filter) is { } search && (sort ?? DefaultSort) == DefaultSort)
+        {
+            return await FeedSearch.PageAsync(db, filter, search, skip, take, cancellationToken);
+        }
+
         if (!ChoosesPrefixPlan(filter, sort))
         {
-            var counted = await CountUpToAsync(Apply(db.ReferralTouches.AsNoTracking(), filter), CountCap + 1, cancellationToken);
+            var counted = await CountUpToAsync(Apply(db, filter), CountCap + 1, cancellationToken);
             var rows = await Rows(db, filter, sort).Skip(skip).Take(take).ToListAsync(cancellationToken);
             return (rows, Math.Min(counted, CountCap), counted > CountCap);
         }
@@ -180,11 +215,11 @@ public static class FeedQuery
         {
             // Few touches in the date range: walking all of them is cheaper than reading every index entry of a
             // popular prefix, for the count as for the page.
-            return (await CountUpToAsync(Apply(Through(db, ThroughOccurredAtIndex), filter), CountCap + 1, cancellationToken), PrefixPlan.NewestFirst);
+            return (await CountUpToAsync(Filters(Through(db, ThroughOccurredAtIndex), filter), CountCap + 1, cancellationToken), PrefixPlan.NewestFirst);
         }
 
         var cap = PrefixCountCap(filter, skip, take);
-        var matches = await CountUpToAsync(Apply(Through(db, ThroughRefIndex), filter), cap + 1, cancellationToken);
+        var matches = await CountUpToAsync(Filters(Through(db, ThroughRefIndex), filter), cap + 1, cancellationToken);
         return (matches, matches > cap ? PrefixPlan.NewestFirst : PrefixPlan.ByRef);
     }
 
@@ -196,7 +231,7 @@ public static class FeedQuery
     /// the filter needs, which an index usually holds (EF Core 6 selected every column for Take(n).Count(),
     /// dotnet/efcore#29667).
     /// </summary>
-    private static async Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken)
+    internal static async Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken)
     {
         await using var command = touches.Select(t => 1).CreateDbCommand();
         command.CommandText = $"SELECT COUNT(*) FROM ({command.CommandText} LIMIT {limit})";
@@ -249,12 +284,15 @@ public static class FeedQuery
 
     internal const string RefIndex = "IX_ReferralTouches_Ref_OccurredAt";
     internal const string OccurredAtIndex = "IX_ReferralTouches_OccurredAt";
+    internal const string PlatformIndex = "IX_ReferralTouches_Platform_OccurredAt";
+    internal const string TriggerIndex = "IX_ReferralTouches_TriggerId_OccurredAt";
     private const string ThroughRefIndex = "SELECT * FROM \"ReferralTouches\" INDEXED BY \"" + RefIndex + "\"";
     private const string ThroughOccurredAtIndex = "SELECT * FROM \"ReferralTouches\" INDEXED BY \"" + OccurredAtIndex + "\"";
 
     /// <summary>
-    /// The plan choice applies to the default order with a ref prefix and no equality filter. Platform, trigger
-    /// and search each have an (X, OccurredAt) index that SQLite already walks newest first, with no sort.
+    /// The plan choice applies to the default order with a ref prefix and no equality filter or search. Platform and
+    /// trigger each have an (X, OccurredAt) index that SQLite already walks newest first, with no sort; a search has
+    /// plans of its own (<see cref="FeedSearch"/>), and a short one is a prefix already.
     /// </summary>
     internal static bool ChoosesPrefixPlan(FeedFilter filter, string? sort) =>
         filter.RefPrefix is not null && filter.Platform is null && filter.TriggerId is null && filter.Search is null
@@ -274,35 +312,55 @@ public static class FeedQuery
     /// <summary>Whether the filter has a date range with at most <see cref="SmallWindow"/> touches (counted on the time index alone).</summary>
     private static async Task<bool> IsSmallWindowAsync(AppDbContext db, FeedFilter filter, CancellationToken cancellationToken) =>
         (filter.Since is not null || filter.Until is not null)
-        && await CountUpToAsync(Apply(db.ReferralTouches.AsNoTracking(), new FeedFilter(Since: filter.Since, Until: filter.Until)), SmallWindow + 1, cancellationToken) <= SmallWindow;
+        && await CountUpToAsync(Filters(db.ReferralTouches.AsNoTracking(), new FeedFilter(Since: filter.Since, Until: filter.Until)), SmallWindow + 1, cancellationToken) <= SmallWindow;
 
     /// <summary>The rows of one newest-first page of a ref-prefix filter, read with <paramref name="plan"/>.</summary>
     internal static async Task<List<FeedRow>> PrefixPageAsync(AppDbContext db, FeedFilter filter, PrefixPlan plan, int skip, int take, CancellationToken cancellationToken = default)
     {
-        if (plan == PrefixPlan.NewestFirst)
+        if (FeedSearch.Fragment(filter) is not null)
         {
-            return await Project(db, Newest(Apply(Through(db, ThroughOccurredAtIndex), filter))).Skip(skip).Take(take).ToListAsync(cancellationToken);
+            throw new ArgumentException("Neither prefix plan applies a search fragment; FeedSearch's plans do.", nameof(filter));
         }
 
-        // The page's ids first, then their rows by primary key (an IN list of at most one page). As one statement
-        // EF wrote the second step as a correlated EXISTS, which SQLite 3.50 ran once per touch (bench/RESULTS.md).
-        var ids = await Newest(Apply(Through(db, ThroughRefIndex), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken);
-        return await Project(db, Newest(db.ReferralTouches.AsNoTracking().Where(t => ids.Contains(t.Id)))).ToListAsync(cancellationToken);
+        if (plan == PrefixPlan.NewestFirst)
+        {
+            return await Project(db, Newest(Filters(Through(db, ThroughOccurredAtIndex), filter))).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        }
+
+        var ids = await Newest(Filters(Through(db, ThroughRefIndex), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken);
+        return await RowsOfAsync(db, ids, cancellationToken);
     }
+
+    /// <summary>
+    /// The rows of a page whose ids are known, newest first: by primary key, an IN list of at most one page. As one
+    /// statement with the ids' query EF wrote this as a correlated EXISTS, which SQLite 3.50 ran once per touch (bench/RESULTS.md).
+    /// </summary>
+    internal static Task<List<FeedRow>> RowsOfAsync(AppDbContext db, List<long> ids, CancellationToken cancellationToken) =>
+        Project(db, Newest(db.ReferralTouches.AsNoTracking().Where(t => ids.Contains(t.Id)))).ToListAsync(cancellationToken);
 
     /// <summary>
     /// The touches read through one index (SQLite's <c>INDEXED BY</c>: the statement fails if the index is
     /// missing, rather than silently changing plan). EF wraps it as a subquery that SQLite flattens.
     /// </summary>
-    private static IQueryable<ReferralTouch> Through(AppDbContext db, string sql) => db.ReferralTouches.FromSqlRaw(sql).AsNoTracking();
+    internal static IQueryable<ReferralTouch> Through(AppDbContext db, string sql, params object[] parameters) =>
+        db.ReferralTouches.FromSqlRaw(sql, parameters).AsNoTracking();
 
     /// <summary>The feed's default order; the id breaks ties in time, so a page boundary never moves.</summary>
-    private static IQueryable<ReferralTouch> Newest(IQueryable<ReferralTouch> touches) =>
+    internal static IQueryable<ReferralTouch> Newest(IQueryable<ReferralTouch> touches) =>
         touches.OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id);
 
-    private static IQueryable<FeedRow> Project(AppDbContext db, IQueryable<ReferralTouch> touches) =>
+    /// <summary>
+    /// The rows as the feed shows them: the names, the account's handle and the trigger's name are one lookup each
+    /// (primary key or unique index) per row read. The newest-first plans read only the page's rows.
+    /// </summary>
+    internal static IQueryable<FeedRow> Project(AppDbContext db, IQueryable<ReferralTouch> touches) =>
         touches.Select(t => new FeedRow(
-            t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId, t.ParticipantId, t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId,
+            t.Id, t.ConversationId, t.OccurredAt, t.Platform, t.AccountId,
+            db.BusinessAccounts.Where(a => a.Platform == t.Platform && a.AccountId == t.AccountId).Select(a => a.Handle).FirstOrDefault(),
+            t.ParticipantId,
+            db.Conversations.Where(c => c.Id == t.ConversationId).Select(c => c.ParticipantName).FirstOrDefault(),
+            db.Conversations.Where(c => c.Id == t.ConversationId).Select(c => c.ParticipantUsername).FirstOrDefault(),
+            t.Ref, t.AdId, t.Source, t.Arrival, t.TriggerId,
             db.Triggers.Where(tr => tr.Id == t.TriggerId).Select(tr => tr.Name).FirstOrDefault(),
             t.IsCampaignTouch, t.Passive, t.Simulated));
 }

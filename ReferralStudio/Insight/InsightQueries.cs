@@ -7,6 +7,9 @@ namespace ReferralStudio.Insight;
 
 public sealed record DailyCount(DateTime Day, string Series, int Count);
 
+/// <summary>One day of a per-day chart in the business's time zone; <paramref name="Partial"/> marks today, which is still running.</summary>
+public sealed record DayCount(DateOnly Day, int Count, bool Partial);
+
 public sealed record OverviewStats(int Today, int Last7Days, int Last30Days, int InRange, int Converted, IReadOnlyList<(string Name, int Count)> TopCampaigns, IReadOnlyList<(string Name, int Count)> TopAffiliates);
 
 /// <summary>Aggregates for the overview and campaign pages, each one grouped query on indexed columns.</summary>
@@ -34,21 +37,81 @@ public static class InsightQueries
         return rows.ConvertAll(r => r.ToDailyCount());
     }
 
-    /// <summary>Conversations whose first campaign touch fell on each UTC day.</summary>
-    public static async Task<List<DailyCount>> AttributedPerDayAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    /// <summary>
+    /// Conversations whose first campaign touch fell on each day from <paramref name="first"/> to <paramref name="last"/>
+    /// in the business's time zone: one entry per day, oldest first, 0 for a day without any, today marked partial.
+    /// </summary>
+    public static async Task<List<DayCount>> AttributedPerDayAsync(AppDbContext db, BusinessDay days, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var rows = await db.Database.SqlQueryRaw<DayRow>("""
-            SELECT FirstReferralAt / 86400000 AS Day, 'attributed' AS Series, COUNT(*) AS Count FROM Conversations
-            WHERE FirstReferralAt >= $since AND FirstReferralAt < $until GROUP BY Day ORDER BY Day
-            """, Range(since, until)).ToListAsync(cancellationToken);
-        return rows.ConvertAll(r => r.ToDailyCount());
+        var windows = days.Windows(first, last).ToList();
+        if (windows.Count == 0)
+        {
+            return [];
+        }
+
+        // A zone's days do not start at multiples of 86,400,000 ms and last 23 or 25 hours when clocks change, but their
+        // boundaries fall on whole quarter hours of UTC (offsets are multiples of 15 minutes, bar old local mean times):
+        // counting per slice that every boundary is a multiple of reads the range once, and each slice lies in one day.
+        var slice = SliceMs(windows);
+        var rows = await db.Database.SqlQueryRaw<SliceRow>("""
+            SELECT FirstReferralAt / $slice AS Slice, COUNT(*) AS Count FROM Conversations
+            WHERE FirstReferralAt >= $since AND FirstReferralAt < $until GROUP BY Slice
+            """, [.. Range(windows[0].Start, windows[^1].End), new SqliteParameter("$slice", slice)]).ToListAsync(cancellationToken);
+        var counts = new Dictionary<DateOnly, int>();
+        foreach (var row in rows)
+        {
+            var day = days.DayOf(UnixMs.To(row.Slice * slice));
+            counts[day] = counts.GetValueOrDefault(day) + row.Count;
+        }
+
+        var today = days.Today;
+        return windows.ConvertAll(w => new DayCount(w.Day, counts.GetValueOrDefault(w.Day), w.Day == today));
     }
 
-    public static async Task<OverviewStats> OverviewAsync(AppDbContext db, DateTimeOffset now, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    /// <summary>
+    /// Campaign touches per day from <paramref name="first"/> to <paramref name="last"/> in the business's time zone, per
+    /// trigger (untriggered touches as "other"); a day without touches has no rows. Counted per slice as
+    /// <see cref="AttributedPerDayAsync"/> does.
+    /// </summary>
+    public static async Task<List<DailyCount>> TouchesPerDayAsync(AppDbContext db, BusinessDay days, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var windows = days.Windows(first, last).ToList();
+        if (windows.Count == 0)
+        {
+            return [];
+        }
+
+        var slice = SliceMs(windows);
+        var rows = await db.Database.SqlQueryRaw<SeriesSliceRow>("""
+            SELECT t.OccurredAt / $slice AS Slice, COALESCE(tr.Name, 'other') AS Series, COUNT(*) AS Count
+            FROM ReferralTouches t LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
+            WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $since AND t.OccurredAt < $until
+            GROUP BY Slice, t.TriggerId
+            """, [.. Range(windows[0].Start, windows[^1].End), new SqliteParameter("$slice", slice)]).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => (Day: days.DayOf(UnixMs.To(r.Slice * slice)), r.Series))
+            .Select(g => new DailyCount(g.Key.Day.ToDateTime(TimeOnly.MinValue), g.Key.Series, g.Sum(r => r.Count)))
+            .OrderBy(d => d.Day).ThenBy(d => d.Series, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The longest of a quarter hour, a minute, a second and a millisecond that every day boundary is a multiple of.</summary>
+    private static long SliceMs(List<DayWindow> windows) =>
+        new long[] { 900_000, 60_000, 1_000 }.FirstOrDefault(ms => windows.All(w => UnixMs.From(w.Start) % ms == 0 && UnixMs.From(w.End) % ms == 0), 1);
+
+    /// <summary>What the overview's "today" counts, in words.</summary>
+    public static string DescribeToday(BusinessDay days) => days.Describe("Conversations attributed");
+
+    /// <summary>
+    /// The overview's figures: attributed today (<see cref="DescribeToday"/>), in the last 7 and 30 days (rolling, up to
+    /// now), and for the days <paramref name="first"/> to <paramref name="last"/> in the business's time zone.
+    /// </summary>
+    public static async Task<OverviewStats> OverviewAsync(AppDbContext db, BusinessDay days, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var now = days.Now;
+        var today = days.TodayWindow;
+        var (since, until) = (days.Window(first).Start, days.Window(last).End);
         var attributed = db.Conversations.AsNoTracking().Where(c => c.FirstReferralId != null);
-        var todayCount = await attributed.CountAsync(c => c.FirstReferralAt >= today, cancellationToken);
+        var todayCount = await attributed.CountAsync(c => c.FirstReferralAt >= today.Start && c.FirstReferralAt < today.End, cancellationToken);
         var week = await attributed.CountAsync(c => c.FirstReferralAt >= now.AddDays(-7), cancellationToken);
         var month = await attributed.CountAsync(c => c.FirstReferralAt >= now.AddDays(-30), cancellationToken);
         var inRange = await attributed.CountAsync(c => c.FirstReferralAt >= since && c.FirstReferralAt < until, cancellationToken);
@@ -69,6 +132,10 @@ public static class InsightQueries
 
     private static object[] Range(DateTimeOffset since, DateTimeOffset until) =>
         [new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until))];
+
+    private sealed record SliceRow(long Slice, int Count);
+
+    private sealed record SeriesSliceRow(long Slice, string Series, int Count);
 
     private sealed record DayRow(long Day, string Series, int Count)
     {

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using ReferralStudio.Platforms;
+using ReferralStudio.Triggers.Matching;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Links;
@@ -122,6 +123,42 @@ public static class AffiliateKit
     /// <summary><c>prefix*</c>: one pattern trigger covering every code of the kit, or null without a prefix.</summary>
     public static string? SuggestPattern(string prefix) => string.IsNullOrEmpty(prefix) ? null : prefix + "*";
 
+    /// <summary>
+    /// The prefix whose kit codes a pattern such as <c>collab_*</c> matches: the pattern without its one trailing
+    /// <c>*</c>. Null for other shapes (<c>*_2026</c>, <c>a_*_b</c>), which a kit's prefix + name cannot follow.
+    /// </summary>
+    public static string? PrefixFromPattern(string? pattern)
+    {
+        if (string.IsNullOrEmpty(pattern) || pattern.IndexOf('*') != pattern.Length - 1 || pattern.Length == 1)
+        {
+            return null;
+        }
+
+        var prefix = pattern[..^1];
+        return ValidatePrefix(prefix) is null ? prefix : null;
+    }
+
+    /// <summary>
+    /// An enabled trigger whose pattern matches every code starting with <paramref name="prefix"/> on
+    /// <paramref name="platform"/> (so a kit's codes are already attributed), or null. The most specific first.
+    /// </summary>
+    public static TriggerDefinition? CoveringTrigger(string prefix, string platform, IEnumerable<TriggerDefinition> enabled)
+    {
+        ArgumentNullException.ThrowIfNull(enabled);
+        if (string.IsNullOrEmpty(prefix) || ValidatePrefix(prefix) is not null)
+        {
+            return null;
+        }
+
+        // Matching the other pattern against "prefix*" as text: its '*' can absorb our '*', no literal can (see Shadowing).
+        var bit = TriggerPlatforms.Bit(platform);
+        return enabled
+            .Where(t => PatternRules.IsPattern(t.Pattern) && (TriggerPlatforms.Mask(t) & bit) != 0 && Glob.IsMatch(t.Pattern, prefix + "*"))
+            .OrderByDescending(t => PatternRules.LiteralCount(t.Pattern))
+            .ThenBy(t => t.Id)
+            .FirstOrDefault();
+    }
+
     /// <summary>Null when a kit can be built with <paramref name="options"/>, else the field at fault and why.</summary>
     public static FieldError? Validate(KitOptions options)
     {
@@ -155,6 +192,27 @@ public static class AffiliateKit
     }
 
     /// <summary>
+    /// Null when every entry's caption can be printed, else the first name the caption font cannot print and how
+    /// many more there are. Only name captions can fail: codes are plain ASCII.
+    /// </summary>
+    public static FieldError? ValidateCaptions(IReadOnlyList<KitEntry> entries, KitCaption caption)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var failing = entries
+            .Select(e => (e.Name, Missing: Caption(caption, e) is { } text ? CaptionFont.MissingCharacters(text) : []))
+            .Where(e => e.Missing.Count > 0)
+            .ToList();
+        if (failing.Count == 0)
+        {
+            return null;
+        }
+
+        var (name, missing) = failing[0];
+        var more = failing.Count == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" (and {failing.Count - 1:N0} more names)");
+        return new("caption", $"The caption font has no glyph for {string.Join(", ", missing.Select(CaptionFont.Describe))} in the name \"{name}\"{more}; caption the codes instead, or edit the names.");
+    }
+
+    /// <summary>
     /// A ZIP with <c>qr/&lt;code&gt;.png</c> and <c>.svg</c> per entry, <c>codes.csv</c> (name, code, link, and a
     /// link column per account given) and a README.txt saying what each file is.
     /// </summary>
@@ -165,6 +223,11 @@ public static class AffiliateKit
         if (Validate(options) is { } error)
         {
             throw new ArgumentException($"{error.Field}: {error.Reason}", nameof(options));
+        }
+
+        if (ValidateCaptions(entries, options.Caption) is { } captionError)
+        {
+            throw new ArgumentException(captionError.Reason, nameof(entries));
         }
 
         var duplicate = entries.GroupBy(e => e.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);

@@ -50,7 +50,7 @@ public sealed class QrPrintQuery
     [FromQuery(Name = "quietZone"), Description("White border in modules, 0 to 10 (default 4).")]
     public string? QuietZone { get; init; }
 
-    [FromQuery(Name = "caption"), Description("Text printed under the code, at most 60 characters.")]
+    [FromQuery(Name = "caption"), Description("Text printed under the code in DejaVu Sans, at most 60 characters: Latin, Greek and Cyrillic print; emoji and CJK are refused, naming the characters.")]
     public string? Caption { get; init; }
 }
 
@@ -83,6 +83,10 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
         if (caption.Length > QrOptions.MaxCaptionLength)
         {
             errors.Add("caption", $"The caption is at most {QrOptions.MaxCaptionLength} characters.");
+        }
+        else if (CaptionFont.Validate(caption) is { } glyphError)
+        {
+            errors.Add("caption", glyphError);
         }
 
         var options = new QrOptions(sizeMm, dpi, ecc, quiet, caption.Length == 0 ? null : caption);

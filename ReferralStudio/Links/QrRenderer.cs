@@ -49,14 +49,19 @@ public static class QrRenderer
             {
                 return "The caption must be one line of text, without control characters.";
             }
+
+            if (CaptionFont.Validate(caption) is { } missingGlyphs)
+            {
+                return missingGlyphs;
+            }
         }
 
         return null;
     }
 
     /// <summary>
-    /// A 1-bit PNG, <c>round(SizeMm / 25.4 * Dpi)</c> pixels wide, with a pHYs chunk carrying the DPI,
-    /// and with the caption (printable ASCII; anything else is drawn as '?') in a white band under the code.
+    /// A 1-bit PNG, <c>round(SizeMm / 25.4 * Dpi)</c> pixels wide, with a pHYs chunk carrying the DPI, and with the
+    /// caption, in <see cref="CaptionFont"/>, in a white band under the code.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options, or <paramref name="text"/> does not fit in a QR code.</exception>
     public static byte[] Png(string text, QrOptions options)
@@ -77,7 +82,7 @@ public static class QrRenderer
         var codeOffset = (width - (pixelsPerModule * size)) / 2;
 
         var caption = options.Caption is { Length: > 0 } c
-            ? PngCaption.Layout(BitmapFont.Printable(c), width, options, quietZone, pixelsPerModule)
+            ? CaptionInk.Draw(CaptionLayout.For(c, options.SizeMm), width, options.Dpi / MmPerInch, Clearance(quietZone) * pixelsPerModule)
             : null;
         var height = width + (caption?.Height ?? 0);
 
@@ -103,7 +108,7 @@ public static class QrRenderer
         {
             if (y >= width)
             {
-                caption!.Draw(y - width, row);
+                caption!.CopyRow(y - width, row);
                 return;
             }
 
@@ -117,7 +122,7 @@ public static class QrRenderer
 
     /// <summary>
     /// A standalone SVG, <c>SizeMm</c> wide in millimetres, one viewBox unit per module, all dark modules in one
-    /// path, and the caption as text under the code.
+    /// path, and the caption as one text element per line, the same lines as the PNG's.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options, or <paramref name="text"/> does not fit in a QR code.</exception>
     public static string Svg(string text, QrOptions options)
@@ -129,20 +134,9 @@ public static class QrRenderer
         var total = size + (2 * quietZone);
         var moduleMm = options.SizeMm / total;
 
-        // Caption sizes follow the PNG's: the same cap height in millimetres and the same line breaks.
-        var capHeight = PngCaption.CapHeightMm(options.SizeMm) / moduleMm;
-        var fontSize = capHeight / 0.73; // cap height of common sans and monospace fonts, in em
-        var advance = 0.6 * fontSize; // monospace advance, in em
-        var sidePadding = capHeight * 0.3;
-        var lines = options.Caption is { Length: > 0 } caption
-            ? PngCaption.Wrap(caption, Math.Max(1, (int)((total - (2 * sidePadding)) / advance)))
-            : [];
-        var topPadding = Math.Max(capHeight * 0.6, 4 - quietZone);
-        var lineHeight = fontSize * 1.25;
-        var band = lines.Count == 0
-            ? 0
-            : topPadding + capHeight + ((lines.Count - 1) * lineHeight) + (fontSize * 0.25) + (capHeight * 0.6);
-        var height = total + band;
+        var caption = options.Caption is { Length: > 0 } c ? CaptionLayout.For(c, options.SizeMm) : null;
+        var clearanceMm = Clearance(quietZone) * moduleMm;
+        var height = total + ((caption?.BandHeightMm(clearanceMm) ?? 0) / moduleMm);
 
         var svg = new StringBuilder();
         svg.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -171,10 +165,10 @@ public static class QrRenderer
         }
 
         svg.Append("\"/>\n");
-        for (var i = 0; i < lines.Count; i++)
+        for (var i = 0; i < (caption?.Lines.Count ?? 0); i++)
         {
-            var baseline = total + topPadding + capHeight + (i * lineHeight);
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(total / 2.0)}\" y=\"{N(baseline)}\" font-family=\"'DejaVu Sans Mono', Menlo, Consolas, monospace\" font-size=\"{N(fontSize)}\" text-anchor=\"middle\" fill=\"#000\">{XmlEscape(lines[i])}</text>\n");
+            var baseline = total + (caption!.BaselineMm(i, clearanceMm) / moduleMm);
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(total / 2.0)}\" y=\"{N(baseline)}\" font-family=\"'{CaptionFont.FamilyName}', sans-serif\" font-size=\"{N(caption.FontSizeMm / moduleMm)}\" text-anchor=\"middle\" fill=\"#000\">{XmlEscape(caption.Lines[i])}</text>\n");
         }
 
         svg.Append("</svg>\n");
@@ -226,8 +220,11 @@ public static class QrRenderer
         _ => throw new ArgumentOutOfRangeException(nameof(ecc), ecc, null),
     };
 
-    // Also valid XML: SVG is XML, and this escapes everything text content and attributes need.
-    internal static string XmlEscape(string text) => System.Net.WebUtility.HtmlEncode(text);
+    // The five XML specials only: accented and other letters stay readable UTF-8 in the SVG file.
+    internal static string XmlEscape(string text) => System.Security.SecurityElement.Escape(text);
+
+    /// <summary>Modules of white the caption adds under the quiet zone, so text stays 4 modules clear of the code.</summary>
+    private static int Clearance(int quietZone) => Math.Max(0, 4 - quietZone);
 
     private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -2,17 +2,19 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Insight;
 using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Live;
 
 /// <summary>
 /// <c>/hubs/attribution</c>: every attribution is broadcast as <c>attribution</c> with one JSON argument.
-/// A client calls <see cref="Since"/> on connect and after a reconnect to fill in what it missed.
+/// A client calls <see cref="Since"/> on connect and after a reconnect to fill in what it missed, and <see cref="Today"/>
+/// to learn when today ends in the business's time zone (a board's counts start again then).
 /// Open to the signed-in dashboard and to API-key holders.
 /// </summary>
 [Authorize(Policy = LiveExtensions.PolicyName)]
-public sealed class AttributionHub(IDbContextFactory<AppDbContext> contexts) : Hub
+public sealed class AttributionHub(IDbContextFactory<AppDbContext> contexts, BusinessDay days) : Hub
 {
     public const string Path = "/hubs/attribution";
     public const string Method = "attribution";
@@ -24,7 +26,13 @@ public sealed class AttributionHub(IDbContextFactory<AppDbContext> contexts) : H
         await using var db = await contexts.CreateDbContextAsync(Context.ConnectionAborted);
         return await LiveQueries.SinceAsync(db, afterTouchId, afterTouchId == 0 ? 50 : MaxBackfill, Context.ConnectionAborted);
     }
+
+    /// <summary>Today in the business's time zone: the window the board's counts cover, and what they count in words.</summary>
+    public LiveDay Today() => LiveQueries.Today(days);
 }
+
+/// <summary>The day the live board counts: [Start, End) in UTC, and a sentence saying what is counted.</summary>
+public sealed record LiveDay(DateOnly Day, DateTimeOffset Start, DateTimeOffset End, string Description);
 
 /// <summary>Reads the live notices back from the database (initial page render and gap filling).</summary>
 public static class LiveQueries
@@ -50,11 +58,15 @@ public static class LiveQueries
             .ToList();
     }
 
-    /// <summary>Today's attributions per campaign (UTC day), for the board's running counts.</summary>
-    public static async Task<List<(string Campaign, int Count)>> CountsSinceAsync(AppDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// Today's attributions per campaign, today in the business's time zone (<see cref="Today"/>), for the board's
+    /// running counts: campaign touches, by when they happened.
+    /// </summary>
+    public static async Task<List<(string Campaign, int Count)>> CountsTodayAsync(AppDbContext db, BusinessDay days, CancellationToken cancellationToken)
     {
+        var today = days.TodayWindow;
         var rows = await db.ReferralTouches.AsNoTracking()
-            .Where(t => t.IsCampaignTouch && t.OccurredAt >= since)
+            .Where(t => t.IsCampaignTouch && t.OccurredAt >= today.Start && t.OccurredAt < today.End)
             .GroupBy(t => new { t.TriggerId, t.Ref, t.AdId })
             .Select(g => new { g.Key.TriggerId, g.Key.Ref, g.Key.AdId, Count = g.Count() })
             .ToListAsync(cancellationToken);
@@ -64,5 +76,12 @@ public static class LiveQueries
             .Select(g => (g.Key, g.Sum(x => x.Count)))
             .OrderByDescending(x => x.Item2)
             .ToList();
+    }
+
+    /// <summary>The day <see cref="CountsTodayAsync"/> counts, with what it counts in words.</summary>
+    public static LiveDay Today(BusinessDay days)
+    {
+        var today = days.TodayWindow;
+        return new LiveDay(today.Day, today.Start, today.End, days.Describe("Campaign touches"));
     }
 }

@@ -12,4 +12,14 @@ public static class EventTypes
     public const string Description = "One or more of " + ReferralReceived + ", " + ConversationStarted + ", " + MessageReceived + ", " + ConversionRecorded + ".";
 
     public static readonly string[] All = [ReferralReceived, ConversationStarted, MessageReceived, ConversionRecorded];
+
+    /// <summary>What sends an event of <paramref name="type"/>, in a marketer's words (the dashboard's event picker).</summary>
+    public static string Describe(string type) => type switch
+    {
+        ReferralReceived => "Someone arrived through a campaign: an ad, a link, a QR code or a code typed in a message.",
+        ConversationStarted => "A new conversation began with the business.",
+        MessageReceived => "Someone sent the business a message.",
+        ConversionRecorded => "A sale or sign-up was recorded for a conversation (the conversions API).",
+        _ => "",
+    };
 }

@@ -59,7 +59,7 @@ public sealed class OutboundDeliveryStore(TimeProvider time)
         {
             return (delivery, subscription is null
                 ? "The subscription was deleted."
-                : $"The endpoint is disabled ({subscription.DisabledReason}). Enable it with POST /api/webhooks/subscriptions/{subscription.Id}/enable, then replay.");
+                : $"The endpoint is disabled ({subscription.DisabledReason}). Enable it (the switch on the Outbound webhooks page, or POST /api/webhooks/subscriptions/{subscription.Id}/enable), then replay.");
         }
 
         delivery.Status = OutboundStatus.Pending;

@@ -12,6 +12,7 @@ public static class OutboundExtensions
         builder.Services.AddSingleton<SubscriptionCatalog>();
         builder.Services.AddSingleton<OutboundDeliveryStore>();
         builder.Services.AddSingleton<OutboundQueue>();
+        builder.Services.AddSingleton<OutboundSubscriptions>();
         builder.Services.AddSingleton(_ => new OutboundUrlPolicy());
         builder.Services.AddHttpClient(OutboundDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

@@ -2,10 +2,8 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
-using ReferralStudio.Outbound.Safety;
 using ReferralStudio.Outbound.Signing;
 
 namespace ReferralStudio.Outbound;
@@ -78,20 +76,13 @@ public static class WebhooksApi
         return api;
     }
 
-    internal static async Task<Ok<List<SubscriptionDto>>> ListSubscriptionsAsync(AppDbContext db, CancellationToken cancellationToken)
-    {
-        var all = await db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(all.Select(s => ToDto(s, revealSecret: false)).ToList());
-    }
+    internal static async Task<Ok<List<SubscriptionDto>>> ListSubscriptionsAsync(OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await subscriptions.ListAsync(cancellationToken));
 
     /// <summary>Creates a subscription; the answer is the only time the signing secret is shown.</summary>
     internal static async Task<Results<Created<SubscriptionDto>, ValidationProblem>> CreateSubscriptionAsync(
         JsonBody<CreateSubscriptionRequest> body,
-        AppDbContext db,
-        OutboundUrlPolicy urlPolicy,
-        SubscriptionCatalog catalog,
-        IOptions<OutboundOptions> options,
-        TimeProvider time,
+        OutboundSubscriptions subscriptions,
         CancellationToken cancellationToken)
     {
         if (body.Problem() is { } unreadable)
@@ -99,104 +90,34 @@ public static class WebhooksApi
             return unreadable.Problem();
         }
 
-        var request = body.Value!;
-        var errors = new FieldErrors();
-        errors.Check("url", await urlPolicy.ValidateAsync(request.Url, options.Value.AllowPrivateNetworks, cancellationToken));
-        var events = new List<string>();
-        if (request.Events is null || request.Events.Count == 0)
-        {
-            errors.Add("events", $"Choose at least one event type: {string.Join(", ", EventTypes.All)}.");
-        }
-        else
-        {
-            foreach (var type in request.Events)
-            {
-                if (!EventTypes.All.Contains(type))
-                {
-                    errors.Add("events", $"'{type}' is not an event type; use {string.Join(", ", EventTypes.All)}.");
-                }
-                else if (!events.Contains(type))
-                {
-                    events.Add(type);
-                }
-            }
-        }
-
-        if (errors.Any)
+        var (subscription, errors) = await subscriptions.CreateAsync(body.Value!.Url, body.Value.Events, cancellationToken);
+        if (subscription is null)
         {
             return errors.Problem();
         }
 
-        var subscription = new WebhookSubscription
-        {
-            Url = request.Url!.Trim(),
-            Events = events,
-            Secret = WebhookSecret.Generate(),
-            Enabled = true,
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.WebhookSubscriptions.Add(subscription);
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        return TypedResults.Created($"/api/webhooks/subscriptions/{subscription.Id}", ToDto(subscription, revealSecret: true));
+        return TypedResults.Created($"/api/webhooks/subscriptions/{subscription.Id}", subscription);
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscriptionAsync(
-        long id, AppDbContext db, OutboundDeliveryStore deliveries, SubscriptionCatalog catalog, CancellationToken cancellationToken)
-    {
-        var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (subscription is null)
-        {
-            return SubscriptionNotFound(id);
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await deliveries.DeleteForSubscriptionAsync(db, id, cancellationToken);
-        db.WebhookSubscriptions.Remove(subscription);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        return TypedResults.NoContent();
-    }
+        long id, OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
+        await subscriptions.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : SubscriptionNotFound(id);
 
     /// <summary>A new secret, shown once; the old one keeps signing alongside it for the grace period.</summary>
     internal static async Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> RotateSecretAsync(
-        long id, AppDbContext db, IOptions<OutboundOptions> options, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (subscription is null)
-        {
-            return SubscriptionNotFound(id);
-        }
-
-        subscription.PreviousSecret = subscription.Secret;
-        subscription.PreviousSecretExpiresAt = time.GetUtcNow() + options.Value.PreviousSecretGrace;
-        subscription.Secret = WebhookSecret.Generate();
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(ToDto(subscription, revealSecret: true));
-    }
+        long id, OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
+        await subscriptions.RotateSecretAsync(id, cancellationToken) is { } subscription
+            ? TypedResults.Ok(subscription)
+            : SubscriptionNotFound(id);
 
     internal static async Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> EnableAsync(
-        long id, AppDbContext db, SubscriptionCatalog catalog, CancellationToken cancellationToken)
-    {
-        var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (subscription is null)
-        {
-            return SubscriptionNotFound(id);
-        }
-
-        subscription.Enabled = true;
-        subscription.DisabledAt = null;
-        subscription.DisabledReason = null;
-        subscription.ConsecutiveFailures = 0;
-        subscription.FailingSince = null;
-        await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
-        return TypedResults.Ok(ToDto(subscription, revealSecret: false));
-    }
+        long id, OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
+        await subscriptions.EnableAsync(id, cancellationToken) is { } subscription
+            ? TypedResults.Ok(subscription)
+            : SubscriptionNotFound(id);
 
     internal static async Task<Results<Ok<PageDto<OutboundDeliveryDto>>, ValidationProblem>> ListDeliveriesAsync(
-        AppDbContext db, long? subscriptionId, string? status, string? eventType, string? page, string? pageSize, CancellationToken cancellationToken)
+        OutboundSubscriptions subscriptions, long? subscriptionId, string? status, string? eventType, string? page, string? pageSize, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var pageNumber = errors.Int("page", page, 1, 1, 100_000);
@@ -216,31 +137,7 @@ public static class WebhooksApi
             return errors.Problem();
         }
 
-        var query = db.OutboundDeliveries.AsNoTracking();
-        if (subscriptionId is { } sid)
-        {
-            query = query.Where(d => d.SubscriptionId == sid);
-        }
-
-        if (statusFilter is { } st)
-        {
-            query = query.Where(d => d.Status == st);
-        }
-
-        if (!string.IsNullOrEmpty(eventType))
-        {
-            query = query.Where(d => d.EventType == eventType);
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await query.OrderByDescending(d => d.Id).Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
-        var urls = await SubscriptionUrlsAsync(db, rows, cancellationToken);
-        var ids = rows.Select(r => r.Id).ToList();
-        var attempts = (await db.OutboundAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).OrderBy(a => a.Id).ToListAsync(cancellationToken))
-            .ToLookup(a => a.DeliveryId);
-        return TypedResults.Ok(new PageDto<OutboundDeliveryDto>(
-            rows.Select(d => ToDto(d, urls.GetValueOrDefault(d.SubscriptionId, "(deleted)"), attempts[d.Id], includePayload: false)).ToList(),
-            total, pageNumber, size));
+        return TypedResults.Ok(await subscriptions.DeliveriesAsync(subscriptionId, statusFilter, eventType, pageNumber, size, cancellationToken));
     }
 
     internal static async Task<Results<Ok<OutboundDeliveryDto>, ProblemHttpResult>> GetDeliveryAsync(long id, AppDbContext db, CancellationToken cancellationToken)
@@ -258,9 +155,9 @@ public static class WebhooksApi
 
     /// <summary>Sends a delivery again (a fresh retry schedule), e.g. after fixing the receiving end.</summary>
     internal static async Task<Results<Accepted<OutboundDeliveryDto>, ProblemHttpResult>> ReplayAsync(
-        long id, AppDbContext db, OutboundDeliveryStore deliveries, OutboundQueue queue, CancellationToken cancellationToken)
+        long id, AppDbContext db, OutboundSubscriptions subscriptions, CancellationToken cancellationToken)
     {
-        var (delivery, refusal) = await deliveries.ReplayAsync(db, id, cancellationToken);
+        var (delivery, refusal) = await subscriptions.ReplayAsync(id, cancellationToken);
         if (delivery is null)
         {
             return DeliveryNotFound(id);
@@ -272,12 +169,11 @@ public static class WebhooksApi
                 extensions: new Dictionary<string, object?> { ["field"] = "subscriptionId" });
         }
 
-        queue.Wake();
         var urls = await SubscriptionUrlsAsync(db, [delivery], cancellationToken);
         return TypedResults.Accepted($"/api/webhooks/deliveries/{id}", ToDto(delivery, urls.GetValueOrDefault(delivery.SubscriptionId, "(deleted)"), [], includePayload: false));
     }
 
-    private static async Task<Dictionary<long, string>> SubscriptionUrlsAsync(AppDbContext db, IEnumerable<OutboundDelivery> rows, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<long, string>> SubscriptionUrlsAsync(AppDbContext db, IEnumerable<OutboundDelivery> rows, CancellationToken cancellationToken)
     {
         var ids = rows.Select(r => r.SubscriptionId).Distinct().ToList();
         return await db.WebhookSubscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Url, cancellationToken);
@@ -293,11 +189,11 @@ public static class WebhooksApi
 
     public static string StatusName(OutboundStatus status) => status.ToString().ToLowerInvariant();
 
-    private static SubscriptionDto ToDto(WebhookSubscription s, bool revealSecret) => new(
+    internal static SubscriptionDto ToDto(WebhookSubscription s, bool revealSecret) => new(
         s.Id, s.Url, s.Events, revealSecret ? s.Secret : WebhookSecret.Mask(s.Secret), s.Enabled, s.CreatedAt, s.DisabledAt, s.DisabledReason,
         s.ConsecutiveFailures, s.PreviousSecretExpiresAt);
 
-    private static OutboundDeliveryDto ToDto(OutboundDelivery d, string url, IEnumerable<OutboundAttempt> attempts, bool includePayload) => new(
+    internal static OutboundDeliveryDto ToDto(OutboundDelivery d, string url, IEnumerable<OutboundAttempt> attempts, bool includePayload) => new(
         d.Id, d.SubscriptionId, url, d.MessageId, d.EventType, StatusName(d.Status), d.Attempts, d.CreatedAt,
         d.Status == OutboundStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt, d.LastStatusCode, d.LastError,
         attempts.Select(a => new AttemptDto(a.AttemptedAt, a.StatusCode, a.LatencyMs, a.Error, a.Replay)).ToList(),

@@ -1,8 +1,11 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
+using ReferralStudio.Data;
+using ReferralStudio.Inbox;
 using ReferralStudio.Platforms;
+using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
-using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Simulation;
 
@@ -24,6 +27,10 @@ public sealed record SimulatedReferral(
     public static IReadOnlyList<string> ArrivalsFor(string platform) =>
         platform == PlatformNames.WhatsApp ? ["ad", "prefilled_text"] : ["standalone", "first_message", "postback", "ad"];
 
+    /// <summary>
+    /// Refuses what would never be attributed, with the reason next to the field: a ref is held to the rules the
+    /// webhook pipeline applies (<see cref="CodeRules.Ref"/>), an ad id to the trigger editor's.
+    /// </summary>
     public FieldErrors Validate()
     {
         var errors = new FieldErrors();
@@ -45,27 +52,17 @@ public sealed record SimulatedReferral(
 
         if (Arrival == "ad")
         {
-            if (string.IsNullOrWhiteSpace(AdId))
-            {
-                errors.Add("adId", "An ad referral needs an ad id.");
-            }
+            errors.Check("adId", TriggerRules.AdId(AdId));
 
+            // An ad referral may come without a ref; one that has a ref must carry a valid one.
             if (!string.IsNullOrEmpty(Ref))
             {
-                errors.Check("ref", RefValidator.Validate(Ref));
+                errors.Check("ref", CodeRules.Ref(Ref));
             }
-        }
-        else if (string.IsNullOrEmpty(Ref))
-        {
-            errors.Add("ref", "Enter the ref code the link carries.");
         }
         else
         {
-            // Invalid refs are allowed on purpose: the simulator shows how they are rejected.
-            if (Ref.Length > RefValidator.MaxLength * 2)
-            {
-                errors.Add("ref", "That is far longer than any ref Meta would send.");
-            }
+            errors.Check("ref", CodeRules.Ref(Ref));
         }
 
         return errors;
@@ -125,9 +122,33 @@ public sealed record SimulatedReferral(
     }
 }
 
-/// <summary>Signs a simulated body with the app secret and sends it through this app's own /webhooks/meta.</summary>
-public sealed class Simulator(IHttpClientFactory clients, MetaSigningKey key, Microsoft.AspNetCore.Hosting.Server.IServer server)
+/// <summary>
+/// What a simulated referral came to once the pipeline had processed it: the HTTP answer Meta would have seen and,
+/// when it made one, the conversation and whether it was attributed.
+/// </summary>
+public sealed record SimulationOutcome(
+    int Status,
+    string Body,
+    long? ConversationId,
+    bool Attributed,
+    string? Ref,
+    string? TriggerName,
+    bool StillProcessing)
 {
+    public bool Accepted => Status == 200;
+}
+
+/// <summary>Signs a simulated body with the app secret and sends it through this app's own /webhooks/meta.</summary>
+public sealed class Simulator(
+    IHttpClientFactory clients,
+    MetaSigningKey key,
+    Microsoft.AspNetCore.Hosting.Server.IServer server,
+    DeliveryProgress progress,
+    IDbContextFactory<AppDbContext> contexts)
+{
+    /// <summary>How long to wait for the processor before saying "still processing" rather than what happened.</summary>
+    public static readonly TimeSpan ProcessingWait = TimeSpan.FromSeconds(15);
+
     /// <summary>Sends <paramref name="json"/> (from <see cref="SimulatedReferral.ToJson"/>) exactly as given.</summary>
     public async Task<(int Status, string Body)> SendAsync(string json, CancellationToken cancellationToken)
     {
@@ -139,5 +160,54 @@ public sealed class Simulator(IHttpClientFactory clients, MetaSigningKey key, Mi
         request.Headers.Add(WebhookEndpoints.SignatureHeader, MetaSignature.Sign(body, key.Bytes));
         using var response = await clients.CreateClient().SendAsync(request, cancellationToken);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Sends <paramref name="json"/>, waits (at most <see cref="ProcessingWait"/>) until the processor has handled it,
+    /// then finds the touch it recorded for <paramref name="referral"/>'s participant.
+    /// </summary>
+    public async Task<SimulationOutcome> SendAndFollowAsync(SimulatedReferral referral, string json, CancellationToken cancellationToken)
+    {
+        long before;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            before = await db.ReferralTouches.MaxAsync(t => (long?)t.Id, cancellationToken) ?? 0;
+        }
+
+        var (status, body) = await SendAsync(json, cancellationToken);
+        if (status != 200)
+        {
+            return new SimulationOutcome(status, body, null, false, null, null, false);
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(ProcessingWait);
+        try
+        {
+            // The 200 means the delivery is stored, so it is at or below the last stored id waited for here.
+            await progress.WhenIdleAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SimulationOutcome(status, body, null, false, null, null, StillProcessing: true);
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var touch = await db.ReferralTouches.AsNoTracking()
+                .Where(t => t.Id > before && t.Simulated && t.Platform == referral.Platform && t.ParticipantId == referral.ParticipantId)
+                .OrderByDescending(t => t.Id)
+                .Select(t => new { t.ConversationId, t.IsCampaignTouch, t.Ref, t.TriggerId })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (touch is null)
+            {
+                return new SimulationOutcome(status, body, null, false, null, null, false);
+            }
+
+            var trigger = touch.TriggerId is { } id
+                ? await db.Triggers.AsNoTracking().Where(t => t.Id == id).Select(t => t.Name).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            return new SimulationOutcome(status, body, touch.ConversationId, touch.IsCampaignTouch, touch.Ref, trigger, false);
+        }
     }
 }

@@ -28,6 +28,8 @@ public sealed class Trigger
     public GreetingMode GreetingMode { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Created by the demo data loader: clearing the demo removes it, and never a user's trigger of the same name.</summary>
+    public bool IsDemo { get; set; }
 }
 
 /// <summary>One trigger firing for one referral touch: automations run once per touch.</summary>

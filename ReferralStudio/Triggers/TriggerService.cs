@@ -12,13 +12,23 @@ public sealed record TriggerSaveResult(Trigger? Trigger, FieldErrors Errors, IRe
 }
 
 /// <summary>
+/// What checking a draft found: field errors (a duplicate or a never-firing pattern is one), warnings, and every
+/// clash with another trigger, so a UI can link the trigger each message names.
+/// </summary>
+public sealed record TriggerCheck(FieldErrors Errors, List<string> Warnings, TriggerDraft Draft, IReadOnlyList<ShadowFinding> Clashes)
+{
+    /// <summary>Duplicate and Shadowed findings refuse the save; the others only warn.</summary>
+    public static bool Blocks(ShadowFinding finding) => finding.Kind is ShadowKind.Duplicate or ShadowKind.Shadowed;
+}
+
+/// <summary>
 /// Creating, changing and deleting triggers, shared by the API and the dashboard so both refuse the
 /// same things with the same words, and both swap the live matcher after a change.
 /// </summary>
 public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, TriggerCatalog catalog, TimeProvider time)
 {
     /// <summary>Validation plus duplicate and shadowing checks against the other enabled triggers.</summary>
-    public static (FieldErrors Errors, List<string> Warnings, TriggerDraft Draft) Check(
+    public static TriggerCheck Check(
         TriggerRequest request, long? id, IEnumerable<TriggerDefinition> enabledOthers, DateTimeOffset? createdAt = null)
     {
         var errors = new FieldErrors();
@@ -26,13 +36,14 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         var warnings = new List<string>();
         if (errors.Any || !draft.Enabled)
         {
-            return (errors, warnings, draft);
+            return new(errors, warnings, draft, []);
         }
 
         var candidate = new TriggerDefinition(id ?? 0, draft.Name, draft.Pattern, draft.Platforms, draft.AdIds, draft.Priority, createdAt ?? DateTimeOffset.MaxValue);
-        foreach (var finding in Shadowing.Check(candidate, enabledOthers.Where(o => o.Id != id)).Findings)
+        var clashes = Shadowing.Check(candidate, enabledOthers.Where(o => o.Id != id)).Findings;
+        foreach (var finding in clashes)
         {
-            if (finding.Kind is ShadowKind.Duplicate or ShadowKind.Shadowed)
+            if (TriggerCheck.Blocks(finding))
             {
                 errors.Add("pattern", finding.Message);
             }
@@ -42,7 +53,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
             }
         }
 
-        return (errors, warnings, draft);
+        return new(errors, warnings, draft, clashes);
     }
 
     public async Task<List<TriggerDefinition>> EnabledDefinitionsAsync(CancellationToken cancellationToken = default)
@@ -52,16 +63,20 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         return enabled.Select(TriggerCatalog.ToDefinition).ToList();
     }
 
-    public async Task<TriggerSaveResult> CreateAsync(TriggerRequest request, CancellationToken cancellationToken = default)
+    public Task<TriggerSaveResult> CreateAsync(TriggerRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(request, demo: false, cancellationToken);
+
+    /// <summary>Creates a trigger; <paramref name="demo"/> marks the demo data set's, the only ones clearing the demo removes.</summary>
+    public async Task<TriggerSaveResult> CreateAsync(TriggerRequest request, bool demo, CancellationToken cancellationToken = default)
     {
-        var (errors, warnings, draft) = Check(request, null, await EnabledDefinitionsAsync(cancellationToken));
+        var (errors, warnings, draft, _) = Check(request, null, await EnabledDefinitionsAsync(cancellationToken));
         if (errors.Any)
         {
             return new(null, errors, warnings);
         }
 
         var now = time.GetUtcNow();
-        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now };
+        var trigger = new Trigger { CreatedAt = now, UpdatedAt = now, IsDemo = demo };
         draft.CopyTo(trigger);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -84,7 +99,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         }
 
         var others = await db.Triggers.AsNoTracking().Where(t => t.Enabled && t.Id != id).ToListAsync(cancellationToken);
-        var (errors, warnings, draft) = Check(request, id, others.Select(TriggerCatalog.ToDefinition), trigger.CreatedAt);
+        var (errors, warnings, draft, _) = Check(request, id, others.Select(TriggerCatalog.ToDefinition), trigger.CreatedAt);
         if (errors.Any)
         {
             return new(null, errors, warnings);

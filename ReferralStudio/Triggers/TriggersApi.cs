@@ -24,8 +24,8 @@ public sealed record TriggerRequest(
     [property: Required] string? Name,
     [property: Required, Description("A ref code, or a code with * wildcards (collab_*).")] string? Pattern,
     [property: Description("instagram, messenger, whatsapp; none for all three.")] IReadOnlyList<string>? Platforms = null,
-    IReadOnlyList<string>? AdIds = null,
-    [property: Description("-1000 to 1000 (default 0); breaks ties between patterns with as many literal characters.")] int? Priority = null,
+    [property: Description("Ad ids, digits only (Messenger/Instagram ad_id, WhatsApp source_id).")] IReadOnlyList<string>? AdIds = null,
+    [property: Description("A whole number from -1000 to 1000 (default 0); breaks ties between patterns with as many literal characters.")] int? Priority = null,
     [property: Description("Default true.")] bool? Enabled = null,
     TriggerActionsDto? Actions = null);
 
@@ -140,7 +140,7 @@ public static class TriggersApi
     internal static async Task<Results<Created<TriggerDto>, ValidationProblem>> CreateAsync(
         JsonBody<TriggerRequest> body, TriggerService triggers, CancellationToken cancellationToken)
     {
-        if (body.Problem() is { } unreadable)
+        if (Unreadable(body) is { } unreadable)
         {
             return unreadable.Problem();
         }
@@ -157,7 +157,7 @@ public static class TriggersApi
     internal static async Task<Results<Ok<TriggerDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         long id, JsonBody<TriggerRequest> body, TriggerService triggers, AppDbContext db, CancellationToken cancellationToken)
     {
-        if (body.Problem() is { } unreadable)
+        if (Unreadable(body) is { } unreadable)
         {
             return unreadable.Problem();
         }
@@ -179,6 +179,19 @@ public static class TriggersApi
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, TriggerService triggers, CancellationToken cancellationToken) =>
         await triggers.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+
+    // A priority of 3.5 or 99999999999 does not fit the int it is read into; say the rule, not the parser's complaint.
+    private static FieldErrors? Unreadable(JsonBody<TriggerRequest> body)
+    {
+        if (body.Field != "priority")
+        {
+            return body.Problem();
+        }
+
+        var errors = new FieldErrors();
+        errors.Add("priority", TriggerRules.PriorityError);
+        return errors;
+    }
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Trigger not found", detail: $"There is no trigger {id}.");
@@ -218,19 +231,16 @@ public sealed record TriggerDraft(
     string Name, string Pattern, List<string> Platforms, List<string> AdIds, int Priority, bool Enabled,
     List<string> Tags, string? GreetingText, GreetingMode GreetingMode)
 {
-    public const int MaxNameLength = 100;
+    public const int MaxNameLength = TriggerRules.MaxNameLength;
     public const int MaxGreetingLength = 1000;
 
     public static TriggerDraft Validate(TriggerRequest request, FieldErrors errors)
     {
         var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > MaxNameLength)
-        {
-            errors.Add("name", $"name is required (1 to {MaxNameLength} characters).");
-        }
+        errors.Check("name", TriggerRules.Name(name));
 
         var pattern = request.Pattern?.Trim() ?? "";
-        errors.Check("pattern", PatternRules.Validate(pattern));
+        errors.Check("pattern", CodeRules.Pattern(pattern));
 
         var platforms = new List<string>();
         foreach (var platform in request.Platforms ?? [])
@@ -247,24 +257,19 @@ public sealed record TriggerDraft(
         }
 
         var adIds = new List<string>();
-        foreach (var adId in request.AdIds ?? [])
+        if (errors.Check("adIds", TriggerRules.AdIds(request.AdIds ?? [])))
         {
-            var trimmed = adId?.Trim() ?? "";
-            if (trimmed.Length is 0 or > 64)
+            foreach (var adId in request.AdIds ?? [])
             {
-                errors.Add("adIds", "Each ad id must be 1 to 64 characters.");
-            }
-            else if (!adIds.Contains(trimmed))
-            {
-                adIds.Add(trimmed);
+                if (!adIds.Contains(adId!.Trim()))
+                {
+                    adIds.Add(adId.Trim());
+                }
             }
         }
 
         var priority = request.Priority ?? 0;
-        if (priority is < -1000 or > 1000)
-        {
-            errors.Add("priority", "priority must be from -1000 to 1000.");
-        }
+        errors.Check("priority", TriggerRules.Priority(priority));
 
         var tags = new List<string>();
         foreach (var tag in request.Actions?.Tags ?? [])
@@ -308,21 +313,32 @@ public sealed record TriggerDraft(
 /// <summary>Conversations a trigger fired in and conversions credited (first or last touch) to its touches.</summary>
 public static class TriggerStats
 {
-    public static async Task<Dictionary<long, TriggerStatsDto>> LoadAsync(AppDbContext db, long? triggerId, CancellationToken cancellationToken)
+    public static Task<Dictionary<long, TriggerStatsDto>> LoadAsync(AppDbContext db, long? triggerId, CancellationToken cancellationToken) =>
+        QueryAsync(db, "$trigger IS NULL OR TriggerId = $trigger", new SqliteParameter("$trigger", (object?)triggerId ?? DBNull.Value), cancellationToken);
+
+    /// <summary>The stats of the given triggers only: a page of the dashboard's list need not count every firing.</summary>
+    public static Task<Dictionary<long, TriggerStatsDto>> LoadForAsync(AppDbContext db, IReadOnlyCollection<long> triggerIds, CancellationToken cancellationToken) =>
+        triggerIds.Count == 0
+            ? Task.FromResult(new Dictionary<long, TriggerStatsDto>())
+            : QueryAsync(db, "TriggerId IN (SELECT value FROM json_each($ids))",
+                new SqliteParameter("$ids", System.Text.Json.JsonSerializer.Serialize(triggerIds)), cancellationToken);
+
+    private static async Task<Dictionary<long, TriggerStatsDto>> QueryAsync(AppDbContext db, string filter, SqliteParameter parameter, CancellationToken cancellationToken)
     {
-        const string sql = """
+        // The filter is one of the two constants above; only the parameter carries input.
+        var sql = $"""
             SELECT TriggerId, SUM(Conversations) AS Conversations, SUM(Conversions) AS Conversions FROM (
                 SELECT TriggerId, COUNT(DISTINCT ConversationId) AS Conversations, 0 AS Conversions
-                FROM TriggerFirings WHERE $trigger IS NULL OR TriggerId = $trigger GROUP BY TriggerId
+                FROM TriggerFirings WHERE {filter} GROUP BY TriggerId
                 UNION ALL
                 SELECT TriggerId, 0, COUNT(*) FROM (
                     SELECT DISTINCT v.Id, t.TriggerId FROM Conversions v
                     JOIN ReferralTouches t ON t.Id = v.FirstTouchId OR t.Id = v.LastTouchId
-                    WHERE t.TriggerId IS NOT NULL AND ($trigger IS NULL OR t.TriggerId = $trigger))
+                    WHERE t.TriggerId IS NOT NULL AND ({filter.Replace("TriggerId", "t.TriggerId", StringComparison.Ordinal)}))
                 GROUP BY TriggerId)
             GROUP BY TriggerId
             """;
-        var rows = await db.Database.SqlQueryRaw<Row>(sql, new SqliteParameter("$trigger", (object?)triggerId ?? DBNull.Value)).ToListAsync(cancellationToken);
+        var rows = await db.Database.SqlQueryRaw<Row>(sql, parameter).ToListAsync(cancellationToken);
         return rows.ToDictionary(r => r.TriggerId, r => new TriggerStatsDto(r.Conversations, r.Conversions));
     }
 

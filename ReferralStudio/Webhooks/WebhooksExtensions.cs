@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using ReferralStudio.Hosting;
 
 namespace ReferralStudio.Webhooks;
 
@@ -19,8 +20,13 @@ public static class WebhooksExtensions
             .Validate(
                 o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.AppSecret),
                 "Meta:AppSecret is required outside Development (set it in configuration or the Meta__AppSecret environment variable).")
-            .ValidateOnStart();
+            .ValidateRules(o =>
+            [
+                DevelopmentSecrets.Refuse(builder.Environment, $"{MetaOptions.Section}:AppSecret", o.AppSecret),
+                DevelopmentSecrets.Refuse(builder.Environment, $"{MetaOptions.Section}:VerifyToken", o.VerifyToken),
+            ]);
         builder.Services.AddSingleton<MetaSigningKey>();
+        builder.Services.AddSingleton<InboundDeliveries>();
         return builder;
     }
 }

@@ -17,6 +17,8 @@ var iterations = Arg("--iterations", 200);
 // A case stops early once it has run this long (and at least 5 times), so a slow baseline still finishes.
 var budget = TimeSpan.FromSeconds(Arg("--case-seconds", 8));
 var seed = Arg("--seed", 20261121);
+// --only TEXT: only the cases whose name contains TEXT (e.g. "feed search"); the CSV export runs only without it.
+var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null;
 
 // --generate-only PATH: build the database at PATH and keep it (for EXPLAIN QUERY PLAN in sqlite3).
 var keep = Array.IndexOf(args, "--generate-only") is var g and >= 0 ? Path.GetFullPath(args[g + 1]) : null;
@@ -72,6 +74,11 @@ async Task RunAsync()
     var results = new List<(string Name, Stats Stats)>();
     async Task Case(string name, Func<AppDbContext, Task> run)
     {
+        if (only is not null && !name.Contains(only, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         // One short-lived context per operation, as the dashboard's components and the API use them.
         for (var i = 0; i < 3; i++)
         {
@@ -111,6 +118,14 @@ async Task RunAsync()
         ("date range (7 days)", Week),
         ("arrival", () => new FeedFilter(Arrival: arrivals[random.Next(arrivals.Length)])),
         ("search (exact participant)", () => new FeedFilter(Search: data.Participant(random))),
+        // Contains, any case: a piece of a display name, a whole name, a piece of a username, a piece of a code.
+        ("search (name fragment)", () => new FeedFilter(Search: Data.Fragment(data.Pick(data.Names, random), random, 3, 5))),
+        ("search (full name)", () => new FeedFilter(Search: data.Pick(data.Names, random).ToUpperInvariant())),
+        ("search (username fragment)", () => new FeedFilter(Search: Data.Fragment(data.Pick(data.Usernames, random), random, 4, 6))),
+        ("search (code fragment)", () => new FeedFilter(Search: Data.Fragment(data.Pick(data.RefList, random), random, 3, 6))),
+        // Under three characters the search is a code prefix.
+        ("search (2 characters)", () => new FeedFilter(Search: data.Pick(data.RefList, random)[..2])),
+        ("search (name fragment+platform)", () => new FeedFilter(Platform: platforms[random.Next(3)], Search: Data.Fragment(data.Pick(data.Names, random), random, 3, 5))),
         ("combined (platform+trigger+7 days)", () => Week() with { Platform = platforms[random.Next(3)], TriggerId = data.TriggerIds[random.Next(data.TriggerIds.Length)] }),
     };
     foreach (var (name, make) in filters)
@@ -129,7 +144,7 @@ async Task RunAsync()
 
     // The whole feed through the export's own code path into a stream that only counts bytes.
     Console.WriteLine();
-    for (var run = 1; run <= 3; run++)
+    for (var run = 1; run <= (only is null ? 3 : 0); run++)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -210,18 +225,47 @@ internal sealed class CountingStream : Stream
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) { Position += buffer.Length; return ValueTask.CompletedTask; }
 }
 
-internal sealed record Data(int Touches, int Conversations, int Conversions, int Triggers, int Refs, int Events, int Firings, long[] TriggerIds, string[] Prefixes, string[] Participants)
+internal sealed record Data(int Touches, int Conversations, int Conversions, int Triggers, int Refs, int Events, int Firings, long[] TriggerIds, string[] Prefixes, string[] Participants,
+    string[] Names, string[] Usernames, string[] RefList)
 {
     public string Participant(Random random) => Participants[random.Next(Participants.Length)];
+
+    public string Pick(string[] values, Random random) => values[random.Next(values.Length)];
+
+    /// <summary>A piece of <paramref name="value"/>, <paramref name="min"/> to <paramref name="max"/> characters long, in random case.</summary>
+    public static string Fragment(string value, Random random, int min, int max)
+    {
+        var length = Math.Min(value.Length, random.Next(min, max + 1));
+        var piece = value.Substring(random.Next(value.Length - length + 1), length);
+        return random.Next(2) == 0 ? piece.ToUpperInvariant() : piece;
+    }
 }
 
 /// <summary>
 /// Raw prepared inserts: 30 days, 3 platforms, ~50 triggers, ~2,000 refs (Zipf-like popularity), about
 /// 5 touches per conversation, a conversion for ~10% of conversations credited to first and last touch.
+/// 90 % of conversations have a display name (60 first names by 60 last names), Instagram ones mostly a username.
 /// </summary>
 internal static class Generator
 {
     private static readonly string[] Arrivals = ["standalone", "first_message", "postback", "ad", "prefilled_text"];
+
+    private static readonly string[] FirstNames =
+    [
+        "Anna", "Ben", "Clara", "David", "Elif", "Finn", "Greta", "Hannah", "Ibrahim", "Jana", "Jürgen", "Karla", "Leon", "Mia", "Noah",
+        "Olga", "Paul", "Qiang", "Rosa", "Sami", "Tara", "Umut", "Vera", "Wei", "Xenia", "Yusuf", "Zoë", "Amélie", "Bruno", "Chiara",
+        "Diego", "Emma", "Felix", "Giulia", "Hugo", "Ines", "Jonas", "Kemal", "Lena", "Marco", "Nina", "Oskar", "Pia", "Rafael", "Sofia",
+        "Theo", "Ursula", "Valentin", "Wiebke", "Yara", "Zeynep", "Aisha", "Bjørn", "Carmen", "Dmitri", "Eva", "Fatima", "Gustav", "Helga", "Ivan",
+    ];
+
+    private static readonly string[] LastNames =
+    [
+        "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf",
+        "Schröder", "Neumann", "Schwarz", "Braun", "Zimmermann", "Krüger", "Hartmann", "Lange", "Werner", "Krause", "Lehmann", "Köhler",
+        "Yılmaz", "Kaya", "Demir", "Rossi", "Russo", "Ferrari", "García", "Martínez", "López", "Nowak", "Kowalski", "Wiśniewski", "Dubois",
+        "Moreau", "Laurent", "Smith", "Jones", "Brown", "Taylor", "Wilson", "Nguyen", "Tran", "Kim", "Lee", "Chen", "Wang", "Silva", "Santos",
+        "Oliveira", "Jensen", "Nielsen", "Hansen", "Andersson", "Johansson",
+    ];
 
     public static Data Fill(SqliteFiles database, DateTimeOffset now, int touchCount, int conversationCount, int seed)
     {
@@ -273,14 +317,18 @@ internal static class Generator
         var start = now.AddDays(-30).ToUnixTimeMilliseconds();
         var span = now.ToUnixTimeMilliseconds() - start - 60_000;
         var participants = new string[Math.Min(conversationCount, 5000)];
+        var names = new List<string>();
+        var usernames = new List<string>();
+        // Names come from a random of their own, so the touches are the same as before names were generated.
+        var people = new Random(seed + 1);
         int touchesMade = 0, conversions = 0, events = 0, firings = 0;
 
         var tx2 = connection.BeginTransaction();
         using var conv = Command(connection, tx2, """
-            INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
+            INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, ParticipantUsername, CreatedAt, LastActivityAt, WindowExpiresAt,
                 FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
-            VALUES ($id, $platform, $account, $participant, NULL, $created, $last, $window, $first, $firstAt, $latest, $latestAt, 1, 1, 0, 0)
-            """, "$id", "$platform", "$account", "$participant", "$created", "$last", "$window", "$first", "$firstAt", "$latest", "$latestAt");
+            VALUES ($id, $platform, $account, $participant, $name, $username, $created, $last, $window, $first, $firstAt, $latest, $latestAt, 1, 1, 0, 0)
+            """, "$id", "$platform", "$account", "$participant", "$name", "$username", "$created", "$last", "$window", "$first", "$firstAt", "$latest", "$latestAt");
         using var touch = Command(connection, tx2, """
             INSERT INTO ReferralTouches (Id, ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, TriggerId, Platform, AccountId, ParticipantId, Simulated)
@@ -328,7 +376,28 @@ internal static class Generator
             touchTimes.Sort();
             var firstId = touchId + 1;
             var latestId = touchId + n;
-            Set(conv, c, platforms[p], accounts[p], participant, first, touchTimes[^1], touchTimes[^1] + 86_400_000L, firstId, first, latestId, touchTimes[^1]);
+            var (firstName, lastName) = (FirstNames[people.Next(FirstNames.Length)], LastNames[people.Next(LastNames.Length)]);
+            var name = people.Next(10) == 0 ? null : $"{firstName} {lastName}";
+            var username = p switch
+            {
+                0 when people.Next(10) > 0 => $"{firstName}.{lastName}{people.Next(1000)}".ToLowerInvariant(),
+                2 when people.Next(5) == 0 => $"@{firstName}_{lastName}".ToLowerInvariant(),
+                _ => null,
+            };
+            if (c <= participants.Length)
+            {
+                if (name is not null)
+                {
+                    names.Add(name);
+                }
+
+                if (username is not null)
+                {
+                    usernames.Add(username);
+                }
+            }
+
+            Set(conv, c, platforms[p], accounts[p], participant, name, username, first, touchTimes[^1], touchTimes[^1] + 86_400_000L, firstId, first, latestId, touchTimes[^1]);
             conv.ExecuteNonQuery();
             foreach (var at in touchTimes)
             {
@@ -379,7 +448,8 @@ internal static class Generator
         Exec(connection, "UPDATE sqlite_sequence SET seq = (SELECT MAX(Id) FROM Conversations) WHERE name = 'Conversations';");
 
         var prefixes = refs.Select(r => r.Ref.Length > 6 ? r.Ref[..6] : r.Ref).Distinct().Concat(["family4", "code_1", "loose_1"]).ToArray();
-        return new Data(touchesMade, conversationCount, conversions, triggerIds.Count, refs.Count, events, firings, [.. triggerIds], prefixes, participants);
+        return new Data(touchesMade, conversationCount, conversions, triggerIds.Count, refs.Count, events, firings, [.. triggerIds], prefixes, participants,
+            [.. names], [.. usernames], [.. refs.Select(r => r.Ref)]);
     }
 
     private static void Exec(SqliteConnection connection, string sql)

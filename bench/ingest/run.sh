@@ -54,8 +54,8 @@ python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --singl
 echo "== start app on $base (fresh database in $work)"
 db="$work/bench.db"
 inbox="$work/bench.inbox.db"   # the inbox file the app keeps beside the main one
-# Production settings; logging at Warning; the bare endpoint on. Urls is set as a plain key because
-# appsettings.json's "Urls" would win over ASPNETCORE_URLS. wrk sends everything from one loopback
+# Production settings; logging at Warning; the bare endpoint on; Urls as a plain key (ASPNETCORE_URLS
+# works as well now that appsettings.json names no URL). wrk sends everything from one loopback
 # address, and the per-client webhook rate limit would answer most of it with 429: lift it here, this
 # measures ingest, not the limiter.
 ASPNETCORE_ENVIRONMENT=Production RateLimits__Webhooks__PermitsPerSecond=100000000 \

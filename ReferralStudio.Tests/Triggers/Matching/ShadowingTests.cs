@@ -13,7 +13,7 @@ public class ShadowingTests
         var finding = Assert.Single(report.Findings);
         Assert.Equal(ShadowKind.Duplicate, finding.Kind);
         Assert.Equal((2L, "T2"), (finding.OtherId, finding.OtherName));
-        Assert.Equal("same pattern as 'T2' (#2) on instagram; 'T2' (#2) wins: same literals and priority; created earlier", finding.Message);
+        Assert.Equal("“T2” already uses this pattern on instagram.", finding.Message);
         Assert.Equal(2, finding.WinnerId);
     }
 
@@ -32,7 +32,7 @@ public class ShadowingTests
 
         var finding = Assert.Single(report.Findings);
         Assert.Equal(ShadowKind.Shadowed, finding.Kind);
-        Assert.Equal("never fires: 'T2' (#2) matches every ref this pattern matches, on all its platforms, and wins: same literals; priority 1 beats 0", finding.Message);
+        Assert.Equal("This pattern would never fire: “T2” matches every ref it matches, on all its platforms, and wins (same literals; priority 1 beats 0).", finding.Message);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class ShadowingTests
         Assert.Equal(ShadowKind.Overlaps, finding.Kind);
         Assert.Equal("collab_vip", finding.ExampleRef);
         Assert.Equal(9, finding.WinnerId);
-        Assert.EndsWith("'T9' (#9) wins: exact code beats patterns", finding.Message);
+        Assert.Equal("“T2” also matches collab_vip on instagram, messenger or whatsapp; this trigger wins (exact code beats patterns).", finding.Message);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class ShadowingTests
         Assert.Equal(ShadowKind.Overlaps, finding.Kind);
         Assert.Equal("collab_x_2026", finding.ExampleRef);
         Assert.Equal(2, finding.WinnerId);
-        Assert.Equal("'T2' (#2) also matches refs such as 'collab_x_2026' on instagram, messenger or whatsapp; 'T2' (#2) wins: pattern with 7 literal characters beats 5", finding.Message);
+        Assert.Equal("“T2” also matches refs such as collab_x_2026 on instagram, messenger or whatsapp; “T2” wins (pattern with 7 literal characters beats 5).", finding.Message);
     }
 
     [Theory]

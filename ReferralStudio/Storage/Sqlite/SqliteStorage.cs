@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -23,6 +24,12 @@ public static class SqliteStorage
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
         builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
+        // The keys behind sign-in cookies and antiforgery tokens live beside the data, so they outlive restarts and
+        // redeploys: the default (~/.aspnet) does not exist for a service user without a home, and keys kept in
+        // memory would sign everyone out at each restart. The application name, not the install folder, scopes them.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ReferralStudio")
+            .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(database)));
         return builder;
     }
 
@@ -30,6 +37,9 @@ public static class SqliteStorage
     public static SqliteFiles FilesFrom(IConfiguration configuration, string contentRoot) =>
         new(configuration.GetConnectionString(DataExtensions.ConnectionStringName) ?? "Data Source=data/referralstudio.db",
             contentRoot, configuration.GetConnectionString(DataExtensions.InboxConnectionStringName));
+
+    /// <summary>Where the data-protection keys are kept: <c>name.db.keys/</c> beside the main file.</summary>
+    public static string KeysDirectory(SqliteFiles database) => database.FilePath + ".keys";
 
     /// <summary>The main file, with the inbox attached to every connection EF opens.</summary>
     public static DbContextOptionsBuilder<TContext> UseAppDatabase<TContext>(this DbContextOptionsBuilder<TContext> options, SqliteFiles database)

@@ -70,13 +70,16 @@ public static class Shadowing
             var otherWins = Precedence.CompareForRef(other, candidate) < 0;
             var (winner, loser) = otherWins ? (other, candidate) : (candidate, other);
             var reason = Precedence.WhyForRef(winner, loser);
-            var why = $"'{winner.Name}' (#{winner.Id}) wins: {reason}";
+            // Plain words for people: the other trigger by its name (the UI links it), the candidate as "this trigger".
+            var named = $"“{other.Name}”";
+            var why = $"{(otherWins ? named : "this trigger")} wins ({reason})";
             var on = TriggerPlatforms.Describe(shared);
             var otherIsPattern = PatternRules.IsPattern(other.Pattern);
 
             if (string.Equals(candidate.Pattern, other.Pattern, StringComparison.OrdinalIgnoreCase))
             {
-                findings.Add(Finding(ShadowKind.Duplicate, other, $"same pattern as '{other.Name}' (#{other.Id}) on {on}; {why}", null, winner));
+                var what = candidateIsPattern ? "pattern" : "code";
+                findings.Add(Finding(ShadowKind.Duplicate, other, $"{named} already uses this {what} on {on}.", null, winner));
             }
             else if (!candidateIsPattern && !otherIsPattern)
             {
@@ -88,21 +91,21 @@ public static class Shadowing
                 if (Glob.IsMatch(pattern.Pattern, code.Pattern))
                 {
                     var example = code.Pattern.ToLowerInvariant();
-                    findings.Add(Finding(ShadowKind.Overlaps, other, $"'{other.Name}' (#{other.Id}) also matches '{example}' on {on}; {why}", example, winner));
+                    findings.Add(Finding(ShadowKind.Overlaps, other, $"{named} also matches {example} on {on}; {why}.", example, winner));
                 }
             }
             else if (otherWins && (otherMask & candidateMask) == candidateMask && Glob.IsMatch(other.Pattern, candidate.Pattern))
             {
-                findings.Add(Finding(ShadowKind.Shadowed, other, $"never fires: '{other.Name}' (#{other.Id}) matches every ref this pattern matches, on all its platforms, and wins: {reason}", null, winner));
+                findings.Add(Finding(ShadowKind.Shadowed, other, $"This pattern would never fire: {named} matches every ref it matches, on all its platforms, and wins ({reason}).", null, winner));
             }
             else if (!otherWins && (otherMask & candidateMask) == otherMask && Glob.IsMatch(candidate.Pattern, other.Pattern))
             {
-                findings.Add(Finding(ShadowKind.Shadows, other, $"'{other.Name}' (#{other.Id}) would never fire: this pattern matches every ref it matches, on all its platforms, and wins: {reason}", null, winner));
+                findings.Add(Finding(ShadowKind.Shadows, other, $"{named} would never fire again: this pattern matches every ref it matches, on all its platforms, and wins ({reason}).", null, winner));
             }
             else if (Overlap(candidate.Pattern, other.Pattern, out var example))
             {
-                var such = example is null ? "some of the same refs" : $"refs such as '{example}'";
-                findings.Add(Finding(ShadowKind.Overlaps, other, $"'{other.Name}' (#{other.Id}) also matches {such} on {on}; {why}", example, winner));
+                var such = example is null ? "some of the same refs" : $"refs such as {example}";
+                findings.Add(Finding(ShadowKind.Overlaps, other, $"{named} also matches {such} on {on}; {why}.", example, winner));
             }
         }
 

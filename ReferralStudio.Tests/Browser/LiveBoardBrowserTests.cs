@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ReferralStudio.Tests.Infrastructure;
+using static ReferralStudio.Tests.Infrastructure.Payloads;
+
+namespace ReferralStudio.Tests.Browser;
+
+/// <summary>The wall board on real screen sizes: it fills the screen, its type grows with it, columns stay put.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(systemClock: true);
+        // Yesterday's arrival (dated on the board), today's, and one from the simulator (badge in its own column).
+        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), _now.AddDays(-1), "yesterday_flyer")));
+        await _app.DeliverAsync(Messenger(Referral(Unique("psid"), _now.AddMinutes(-2), "summer_sale", "SHORTLINK", PageId)));
+        var simulated = Instagram(Referral(Unique("igsid"), _now.AddMinutes(-1), "collab_jose_muller_extra_long_code"));
+        await _app.DeliverAsync("{\"referralstudio_simulated\":true," + simulated[1..]);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData(1920, 1080, "dark")]
+    [InlineData(1920, 1080, "light")]
+    [InlineData(3840, 2160, "dark")]
+    public async Task Board_Fills_The_Screen_With_Type_Readable_Across_A_Room(int width, int height, string theme)
+    {
+        var page = await browser.SignedInPageAsync(_app, theme);
+        await page.SetViewportSizeAsync(width, height);
+        await page.GotoAsync("/live");
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+
+        // The board is the screen: no scrolling, no empty band below it.
+        var box = (await page.Locator("[data-live-board]").BoundingBoxAsync())!;
+        Assert.Equal(height, box.Height, 1.0);
+        Assert.Equal(width, box.Width, 1.0);
+        Assert.False(await page.EvaluateAsync<bool>("() => document.scrollingElement.scrollHeight > window.innerHeight + 1"), "the page scrolls");
+
+        // Type scales with the screen: at 5 m a row needs ~30 px on 1080p (and twice that on 4K, the same physical size).
+        var rowText = await FontSizeAsync(page, "[data-testid=live-row] td.lb-c-campaign");
+        var total = await FontSizeAsync(page, "[data-testid=live-total]");
+        Assert.InRange(rowText, width * 0.015, width * 0.017);
+        Assert.True(total >= rowText * 2.9, $"the total is {total} px, rows {rowText} px");
+
+        // Column headers, and every row's cells under them, the simulated one included.
+        var headers = page.GetByTestId("live-table").Locator("thead th");
+        await Assertions.Expect(headers).ToHaveTextAsync(["Time", "Platform", "Campaign", "Code or ad", "Note"]);
+        var headerLefts = await LeftsAsync(headers);
+        foreach (var row in await page.GetByTestId("live-row").AllAsync())
+        {
+            Assert.Equal(headerLefts, await LeftsAsync(row.Locator("td")));
+        }
+
+        var simulatedRow = page.GetByTestId("live-row").Filter(new() { HasText = "collab_jose_muller" });
+        await Assertions.Expect(simulatedRow.Locator("td.lb-c-note")).ToHaveTextAsync("simulated");
+        await Assertions.Expect(page.GetByTestId("live-row").Filter(new() { HasText = "yesterday_flyer" }).GetByTestId("live-time")).ToHaveTextAsync(DatedTime());
+        await Assertions.Expect(page.GetByTestId("live-row").Filter(new() { HasText = "summer_sale" }).GetByTestId("live-time")).ToHaveTextAsync(TodaysTime());
+
+        // Counts are today's only (yesterday's flyer is listed but not counted), and say so.
+        await Assertions.Expect(page.GetByTestId("live-total")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.GetByTestId("live-counts")).Not.ToContainTextAsync("yesterday_flyer");
+        await Assertions.Expect(page.GetByTestId("live-total-note")).ToContainTextAsync("since 00:00 UTC");
+        await page.ScreenshotAsync($"live-{width}x{height}-{theme}");
+    }
+
+    [Fact]
+    public async Task Full_Screen_Button_Takes_The_Board_Full_Screen_And_Back()
+    {
+        var page = await browser.SignedInPageAsync(_app, "dark");
+        await page.SetViewportSizeAsync(1920, 1080);
+        await page.GotoAsync("/live");
+        var button = page.GetByTestId("live-fullscreen");
+
+        await button.ClickAsync();
+
+        await Assertions.Expect(button).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.fullscreenElement === document.documentElement"));
+        await Assertions.Expect(button).ToHaveTextAsync("Exit full screen");
+        await button.ClickAsync();
+        await Assertions.Expect(button).ToHaveAttributeAsync("aria-pressed", "false");
+    }
+
+    [Fact]
+    public async Task Theme_Button_Switches_The_Board_And_Remembers_It()
+    {
+        var page = await browser.SignedInPageAsync(_app, "dark");
+        await page.GotoAsync("/live");
+        var shell = page.Locator(".lb-shell");
+        await Assertions.Expect(shell).ToHaveAttributeAsync("data-theme", "dark");
+
+        await page.GetByTestId("live-theme").ClickAsync();
+
+        await Assertions.Expect(shell).ToHaveAttributeAsync("data-theme", "light");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".lb-shell")).ToHaveAttributeAsync("data-theme", "light");
+    }
+
+    [Fact]
+    public async Task Board_On_A_Phone_Scrolls_Its_Table_In_Its_Own_Box()
+    {
+        var page = await browser.SignedInPageAsync(_app, "light");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/live");
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+
+        Assert.False(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1"), "the page scrolls sideways");
+        await page.ScreenshotAsync("live-390-light");
+    }
+
+    private static Task<double> FontSizeAsync(IPage page, string selector) =>
+        page.Locator(selector).First.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
+
+    private static async Task<List<int>> LeftsAsync(ILocator cells) =>
+        [.. (await cells.EvaluateAllAsync<double[]>("cells => cells.map(c => c.getBoundingClientRect().left)")).Select(x => (int)Math.Round(x))];
+
+    [GeneratedRegex(@"^\d{1,2} [A-Z][a-z]{2} \d{2}:\d{2}$")]
+    private static partial Regex DatedTime();
+
+    [GeneratedRegex(@"^\d{2}:\d{2}:\d{2}$")]
+    private static partial Regex TodaysTime();
+}

@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ReferralStudio.Data;
+using ReferralStudio.Demo;
+using ReferralStudio.Tests.Infrastructure;
+
+namespace ReferralStudio.Tests.Browser;
+
+/// <summary>
+/// Every page of the dashboard with the demo data, in the light and the dark theme and on a 390 px phone:
+/// it renders without the error bar, nothing overflows the viewport sideways, and axe-core (the npm package,
+/// WCAG 2.1 A and AA rules) finds no violation. Screenshots of each go to artifacts/screenshots/tour-*.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PageTourTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private static readonly string AxeScript = Path.Combine(TestApp.RepoRoot, "ReferralStudio.Tests", "Node", "node_modules", "axe-core", "axe.min.js");
+
+    private TestApp _app = null!;
+    private IReadOnlyList<(string Path, string Name)> _pages = [];
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(systemClock: true);
+        await _app.Services.GetRequiredService<DemoLoader>().LoadAsync(conversations: 300);
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var conversation = await db.Conversations.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
+        var trigger = await db.Triggers.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+        _pages =
+        [
+            ("/", "overview"), ("/feed", "feed"), ($"/conversations/{conversation}", "timeline"), ("/analytics", "analytics"),
+            ("/triggers", "triggers"), ("/triggers/new", "trigger-new"), ($"/triggers/{trigger}", "trigger-edit"),
+            ("/studio?code=summer_sale", "studio"), ("/studio/kits", "kits"), ("/studio/button", "button"),
+            ("/deliveries", "deliveries"), ("/subscriptions", "subscriptions"), ("/simulator", "simulator"),
+            ("/settings/accounts", "accounts"), ("/no-such-page", "not-found"),
+        ];
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("light", 1366)]
+    [InlineData("dark", 1366)]
+    [InlineData("light", 390)]
+    public async Task Every_Page_Renders_Fits_And_Passes_Axe(string theme, int width)
+    {
+        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: run ./scripts/test.sh (npm ci installs axe-core).");
+        var page = await browser.SignedInPageAsync(_app, theme);
+        await page.SetViewportSizeAsync(width, 900);
+        var problems = new StringBuilder();
+
+        foreach (var (path, name) in _pages)
+        {
+            await page.OpenAsync(path);
+            await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+            await CheckAsync(page, $"{name} ({path})", $"tour-{name}-{theme}-{width}", problems);
+        }
+
+        await page.GotoAsync("/live");
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+        await CheckAsync(page, "live board (/live)", $"tour-live-{theme}-{width}", problems);
+
+        var signedOut = await browser.NewPageAsync(_app, theme);
+        await signedOut.SetViewportSizeAsync(width, 900);
+        await signedOut.GotoAsync("/account/login");
+        await CheckAsync(signedOut, "sign-in (/account/login)", $"tour-login-{theme}-{width}", problems);
+
+        Assert.True(problems.Length == 0, problems.ToString());
+    }
+
+    private static async Task CheckAsync(IPage page, string label, string screenshot, StringBuilder problems)
+    {
+        await page.ScreenshotAsync(screenshot);
+        if (await page.Locator("#blazor-error-ui:visible").CountAsync() > 0)
+        {
+            problems.AppendLine($"{label}: the error bar is showing");
+        }
+
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        if (overflow > 0)
+        {
+            problems.AppendLine($"{label}: the page scrolls sideways by {overflow} px");
+        }
+
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxeScript });
+        var violations = await page.EvaluateAsync<string[]>("""
+            async () => {
+              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+            }
+            """);
+        foreach (var violation in violations)
+        {
+            problems.AppendLine($"{label}: {violation}");
+        }
+    }
+}

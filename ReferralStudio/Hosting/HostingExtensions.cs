@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace ReferralStudio.Hosting;
+
+/// <summary>What running as a deployed service needs: the UI's static files in every environment, the reverse proxy's
+/// forwarded headers, and a health endpoint for the supervisor and the proxy.</summary>
+public static class HostingExtensions
+{
+    public const string HealthPath = "/healthz";
+
+    public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
+    {
+        // The UI packages' files (_content/<package>/..., _framework/blazor.web.js, the scoped-CSS bundle) are not under
+        // wwwroot until publish: a build finds them through its static web assets manifest, which the host reads by
+        // itself only in Development. `dotnet run` in any other environment needs it too; a published app has no such
+        // manifest (its wwwroot holds every file), so there this does nothing.
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.WebHost.UseStaticWebAssets();
+        }
+
+        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateRules(o => o.Rules());
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
+        {
+            // The client's address (rate limits, logs) and https (Secure cookies, absolute redirects); the defaults
+            // already trust loopback, the proxy on this machine.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in proxies.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in proxies.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>200 "Healthy" once the app has migrated its files and listens; no authentication, no rate limit.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks(HealthPath);
+        return app;
+    }
+}
