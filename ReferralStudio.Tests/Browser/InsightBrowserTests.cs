@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -104,18 +105,28 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         await page.OpenAsync("/feed");
         await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("67 referral touches");
-        Assert.Equal(50, await page.GetByTestId("feed-row").CountAsync());
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(50);
         await page.ScreenshotAsync("feed-light");
-        await page.Locator(".rz-pager-next").ClickAsync();
+        await page.GetByTestId("feed-pager").GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(17);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/feed\\?page=2$"));
 
         await page.OpenAsync("/feed?ref=alpha_1");
         await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("10 referral touches");
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(10);
         var refs = await page.GetByTestId("feed-ref").AllInnerTextsAsync();
         Assert.All(refs, r => Assert.StartsWith("alpha_1", r));
 
+        // The search box, kept in the address like every filter.
+        await page.OpenAsync("/feed");
+        await page.Locator("#filter-search").FillAsync("beta_flyer");
+        await page.Locator("#filter-search").PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/feed\\?q=beta_flyer$"));
+        await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("7 referral touches");
+
         await page.OpenAsync("/feed?platform=messenger");
         await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("7 referral touches");
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(7);
         var shown = (await page.GetByTestId("feed-participant").AllInnerTextsAsync()).ToHashSet();
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
@@ -127,6 +138,14 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(7, exported.Count);
         Assert.All(exported, cells => Assert.Equal("messenger", cells[1]));
         Assert.Equal(shown, exported.Select(cells => cells[3]).ToHashSet());
+
+        // A row opens its timeline, whose back link returns to the same filtered feed.
+        await page.GetByTestId("feed-conversation").First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/conversations/\\d+\\?back="));
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("on Messenger");
+        await page.GetByTestId("back-to-feed").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/feed\\?platform=messenger$"));
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(7);
     }
 
     [Fact]
@@ -139,6 +158,9 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var page = await SignedInPageAsync();
 
         await page.OpenAsync($"/conversations/{recent}");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("recent-person on Instagram");
+        await Assertions.Expect(page.GetByTestId("back-to-feed")).ToHaveAttributeAsync("href", "feed");
+        await Assertions.Expect(page.GetByTestId("first-touch")).ToContainTextAsync("fresh_code");
         await Assertions.Expect(page.GetByTestId("window-state")).ToHaveAttributeAsync("data-open", "true");
         await Assertions.Expect(page.GetByTestId("window-state")).ToContainTextAsync("closes in 21 h");
         await Assertions.Expect(page.GetByTestId("timeline")).ToContainTextAsync("First touch: fresh_code");
@@ -203,8 +225,21 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
             await themed.ScreenshotAsync($"insight-live-{theme}");
         }
 
+        // The insight pages on a phone.
+        var phone = await SignedInPageAsync();
+        await phone.SetViewportSizeAsync(390, 844);
+        foreach (var (path, name) in new[] { ("/", "overview"), ("/feed", "feed"), ("/analytics", "analytics"), ($"/conversations/{conversation}", "timeline") })
+        {
+            await phone.OpenAsync(path);
+            await Assertions.Expect(phone.Locator("h1")).ToBeVisibleAsync();
+            Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} is wider than the phone");
+            await phone.ScreenshotAsync($"insight-{name}-390");
+        }
+
+        // Clearing asks first.
         await page.OpenAsync("/");
         await page.GetByTestId("clear-demo").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Clear demo data" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("demo-offer")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
     }
 }

@@ -58,6 +58,17 @@ public sealed class DailyChartTests : MudTestContext
     }
 
     [Fact]
+    public void Days_Counted_In_The_Business_Zone_Keep_Their_Partial_Day_And_Drop_The_Future()
+    {
+        var chart = DailyChart.FromDays([new(Today.AddDays(-1), 9, false), new(Today, 3, true), new(Today.AddDays(1), 0, false)], "Attributed", Today);
+
+        Assert.Equal([Today.AddDays(-1), Today], chart.Days.Select(d => d.Date));
+        Assert.Equal(Today, chart.PartialDay!.Date);
+        Assert.Equal([9, 3], Assert.Single(chart.Lines).Counts);
+        Assert.True(DailyChart.FromDays([], "Attributed", Today).IsEmpty);
+    }
+
+    [Fact]
     public void Days_After_Today_Are_Not_Drawn_As_Zeros()
     {
         var chart = DailyChart.Shape([Count(Today, "a", 1)], Today.AddDays(-1), Today.AddDays(5), Today);

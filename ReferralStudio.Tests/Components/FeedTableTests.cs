@@ -9,8 +9,10 @@ public sealed class FeedTableTests : MudTestContext
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
 
-    private static FeedRow Row(long id, string? @ref, bool simulated = false, string? trigger = null, string platform = "instagram", string? adId = null) => new(
-        id, 100 + id, T0.AddMinutes(id), platform, "17841400000000001", "shop.example", $"igsid-{id}", "Anna Schmidt", "anna.schmidt", @ref, adId, "SHORTLINKS", "first_message",
+    private static FeedRow Row(
+        long id, string? @ref, bool simulated = false, string? trigger = null, string platform = "instagram", string? adId = null,
+        string? name = null, string? username = null, string? handle = null) => new(
+        id, 100 + id, T0.AddMinutes(id), platform, "17841400000000001", handle, $"igsid-{id}", name, username, @ref, adId, "SHORTLINKS", "first_message",
         trigger is null ? null : 7, trigger, true, false, simulated);
 
     private IRenderedComponent<FeedTable> RenderTable(IReadOnlyList<FeedRow> rows, Action<ComponentParameterCollectionBuilder<FeedTable>>? more = null) =>
@@ -23,9 +25,7 @@ public sealed class FeedTableTests : MudTestContext
     [Fact]
     public void Shows_Name_Username_And_Account_Columns_With_The_Participant_Behind_The_Name()
     {
-        var table = RenderTable([Row(1, "summer_sale", trigger: "Summer", platform: "whatsapp"), Row(2, "collab_bob")], p => p
-            .Add(x => x.People, new Dictionary<long, FeedPerson> { [101] = new("Léa Martin", "lea.m") })
-            .Add(x => x.AccountHandles, new Dictionary<(string, string), string> { [("whatsapp", "17841400000000001")] = "+15550100200" }));
+        var table = RenderTable([Row(1, "summer_sale", trigger: "Summer", platform: "whatsapp", name: "Léa Martin", username: "lea.m", handle: "+15550100200"), Row(2, "collab_bob")]);
 
         var headers = table.FindAll("th").Select(h => h.TextContent.Trim()).ToList();
         Assert.Equal(["Time (UTC)", "Platform", "Name", "Username", "Account", "Code", "Trigger", "Arrival"], headers);
@@ -61,6 +61,15 @@ public sealed class FeedTableTests : MudTestContext
         var rule = css[css.IndexOf(".rs-token {", StringComparison.Ordinal)..];
         Assert.Contains("white-space: nowrap", rule[..rule.IndexOf('}')]);
         Assert.Contains("word-break: keep-all", rule[..rule.IndexOf('}')]);
+    }
+
+    [Fact]
+    public void Shows_Times_In_The_Business_Time_Zone()
+    {
+        var table = RenderTable([Row(0, "summer_sale")], p => p.Add(x => x.Zone, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")));
+
+        Assert.Equal("Time (Europe/Berlin)", table.Find("th").TextContent.Trim());
+        Assert.Equal("2026-11-20 11:00:00", table.Find("[data-testid=feed-time]").TextContent.Trim());
     }
 
     [Fact]

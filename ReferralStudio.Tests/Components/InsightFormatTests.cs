@@ -1,5 +1,6 @@
 using ReferralStudio.Components.Insight;
 using ReferralStudio.Conversions;
+using ReferralStudio.Insight;
 
 namespace ReferralStudio.Tests.Components;
 
@@ -37,7 +38,9 @@ public sealed class InsightFormatTests
         Assert.True(reading.Valid);
         Assert.Equal(new DayRange(new(2026, 11, 1), new(2026, 11, 30)), reading.Range);
         Assert.Equal("from=2026-11-01&until=2026-11-30", reading.Range.ToQueryString());
-        Assert.Equal(DateTimeOffset.Parse("2026-12-01T00:00:00Z"), reading.Range.End);
+        var berlin = new BusinessDay(TimeProvider.System, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal((DateTimeOffset.Parse("2026-10-31T23:00:00Z"), DateTimeOffset.Parse("2026-11-30T23:00:00Z")), reading.Range.Span(berlin));
+        Assert.Equal("since=2026-10-31T23%3A00%3A00.0000000%2B00%3A00&until=2026-11-30T23%3A00%3A00.0000000%2B00%3A00", reading.Range.ToFeedQueryString(berlin));
         Assert.Equal(new DateOnly(2026, 11, 7), DayRange.Read(null, null, Fallback).Range.From);
     }
 

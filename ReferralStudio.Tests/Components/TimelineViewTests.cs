@@ -103,7 +103,9 @@ public sealed class TimelineViewTests : MudTestContext
         }
 
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(new Factory(options));
-        Services.AddSingleton<TimeProvider>(new ManualTimeProvider(T0.AddHours(1)));
+        var clock = new ManualTimeProvider(T0.AddHours(1));
+        Services.AddSingleton<TimeProvider>(clock);
+        Services.AddSingleton(new BusinessDay(clock, TimeZoneInfo.Utc));
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo(navigation.GetUriWithQueryParameter("back", "platform=instagram&page=2"));
@@ -129,6 +131,7 @@ public sealed class TimelineViewTests : MudTestContext
 
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(new Factory(database.Options));
         Services.AddSingleton<TimeProvider>(new ManualTimeProvider(T0));
+        Services.AddSingleton(new BusinessDay(new ManualTimeProvider(T0), TimeZoneInfo.Utc));
 
         var page = Render<ConversationPage>(p => p.Add(x => x.Id, 404));
 

@@ -68,6 +68,32 @@ public static class InsightQueries
         return windows.ConvertAll(w => new DayCount(w.Day, counts.GetValueOrDefault(w.Day), w.Day == today));
     }
 
+    /// <summary>
+    /// Campaign touches per day from <paramref name="first"/> to <paramref name="last"/> in the business's time zone, per
+    /// trigger (untriggered touches as "other"); a day without touches has no rows. Counted per slice as
+    /// <see cref="AttributedPerDayAsync"/> does.
+    /// </summary>
+    public static async Task<List<DailyCount>> TouchesPerDayAsync(AppDbContext db, BusinessDay days, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var windows = days.Windows(first, last).ToList();
+        if (windows.Count == 0)
+        {
+            return [];
+        }
+
+        var slice = SliceMs(windows);
+        var rows = await db.Database.SqlQueryRaw<SeriesSliceRow>("""
+            SELECT t.OccurredAt / $slice AS Slice, COALESCE(tr.Name, 'other') AS Series, COUNT(*) AS Count
+            FROM ReferralTouches t LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
+            WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $since AND t.OccurredAt < $until
+            GROUP BY Slice, t.TriggerId
+            """, [.. Range(windows[0].Start, windows[^1].End), new SqliteParameter("$slice", slice)]).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => (Day: days.DayOf(UnixMs.To(r.Slice * slice)), r.Series))
+            .Select(g => new DailyCount(g.Key.Day.ToDateTime(TimeOnly.MinValue), g.Key.Series, g.Sum(r => r.Count)))
+            .OrderBy(d => d.Day).ThenBy(d => d.Series, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>The longest of a quarter hour, a minute, a second and a millisecond that every day boundary is a multiple of.</summary>
     private static long SliceMs(List<DayWindow> windows) =>
         new long[] { 900_000, 60_000, 1_000 }.FirstOrDefault(ms => windows.All(w => UnixMs.From(w.Start) % ms == 0 && UnixMs.From(w.End) % ms == 0), 1);
@@ -108,6 +134,8 @@ public static class InsightQueries
         [new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until))];
 
     private sealed record SliceRow(long Slice, int Count);
+
+    private sealed record SeriesSliceRow(long Slice, string Series, int Count);
 
     private sealed record DayRow(long Day, string Series, int Count)
     {

@@ -75,6 +75,17 @@ public sealed record DailyChart(IReadOnlyList<ChartDay> Days, IReadOnlyList<Dail
         return new DailyChart(days, lines, keep < ranked.Count);
     }
 
+    /// <summary>
+    /// A one-series chart from days already counted one by one (zero-filled, today flagged) in the business's time zone;
+    /// days after <paramref name="today"/> are left out, as in <see cref="Shape"/>.
+    /// </summary>
+    public static DailyChart FromDays(IEnumerable<DayCount> days, string name, DateOnly today)
+    {
+        var shown = days.Where(d => d.Day <= today).ToList();
+        return shown.Count == 0 ? new DailyChart([], [])
+            : new DailyChart(shown.ConvertAll(d => new ChartDay(d.Day, d.Partial)), [new DailyLine(name, shown.ConvertAll(d => d.Count))]);
+    }
+
     public static string OthersName(int count) => $"{count} others";
 
     /// <summary>Nothing to draw: no days in the range, or not a single count in it.</summary>

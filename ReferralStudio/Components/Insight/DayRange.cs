@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReferralStudio.Insight;
 
 namespace ReferralStudio.Components.Insight;
 
@@ -12,17 +13,17 @@ public sealed record DayRange(DateOnly From, DateOnly Until)
 
     public static DayRange Last(int days, DateOnly today) => new(today.AddDays(1 - days), today);
 
-    /// <summary>The start of <see cref="From"/>.</summary>
-    public DateTimeOffset Since => new(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    /// <summary>The end of <see cref="Until"/>: the start of the day after, excluded.</summary>
-    public DateTimeOffset End => new(Until.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>The instants the days run between in the business's time zone: the start of From to the end of Until (excluded).</summary>
+    public (DateTimeOffset Since, DateTimeOffset End) Span(BusinessDay days) => (days.Window(From).Start, days.Window(Until).End);
 
     public string ToQueryString() => $"from={Text(From)}&until={Text(Until)}";
 
     /// <summary>The feed's filter for the same days (its until is exclusive, an instant).</summary>
-    public string ToFeedQueryString() =>
-        $"since={Uri.EscapeDataString(Since.ToString("O", CultureInfo.InvariantCulture))}&until={Uri.EscapeDataString(End.ToString("O", CultureInfo.InvariantCulture))}";
+    public string ToFeedQueryString(BusinessDay days)
+    {
+        var (since, end) = Span(days);
+        return $"since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&until={Uri.EscapeDataString(end.ToString("O", CultureInfo.InvariantCulture))}";
+    }
 
     public static string Text(DateOnly day) => day.ToString(Format, CultureInfo.InvariantCulture);
 
