@@ -177,7 +177,27 @@ public static class BrowserBench
         for (var i = 0; i < warmups + iterations; i++)
         {
             var measured = i >= warmups;
-            var response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            IResponse? response;
+            try
+            {
+                response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+            }
+            catch (TimeoutException ex)
+            {
+                // No response within the timeout: the old document is still shown, so there is nothing to read from it.
+                failures.Add($"navigation: {ex.Message.Split('\n')[0]}");
+                if (measured)
+                {
+                    tti.Add(double.PositiveInfinity);
+                    if (spec.Grid)
+                    {
+                        rows.Add(double.PositiveInfinity);
+                    }
+                }
+
+                continue;
+            }
+
             if (response?.Status == 404)
             {
                 return new PageResult(spec, [], [], [], [], ["404: no such page on this build"], 0, Absent: true);
@@ -201,11 +221,12 @@ public static class BrowserBench
                 var marks = await page.EvaluateAsync<JsonElement>(
                     "s => ({ tti: window.__rsBench.marks[s] ?? null, row: window.__rsBench.row, selector: window.__rsBench.rowSelector, error: !!document.querySelector('#blazor-error-ui')?.checkVisibility() })",
                     spec.Interactive);
-                errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
                 if (!measured)
                 {
                     continue;
                 }
+
+                errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
 
                 playwrightTti.Add(seen);
                 // The probe's mark is the moment of attachment; Playwright's read adds its polling and a round trip.
