@@ -12,6 +12,9 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
 {
     protected MudTestContext()
     {
+        // Pages wait on a real database, and CI shares two cores between the app, the browser tests and this host:
+        // bunit's one-second default fails on a busy machine, not on a wrong page.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(20);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
     }

@@ -65,7 +65,7 @@ public sealed class SubscriptionSecretTests : MudTestContext, IAsyncLifetime
         page.Find("input[data-testid=sub-url], [data-testid=sub-url] input").Change("http://127.0.0.1:9/hooks/crm");
         page.Find("button[data-testid=sub-create]").Click();
 
-        page.WaitForAssertion(() => page.Find("[data-testid=secret-value]"), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => page.Find("[data-testid=secret-value]"));
         var stored = await StoredAsync();
         Assert.StartsWith(WebhookSecret.Prefix, stored.Secret);
         Assert.Equal(stored.Secret, page.Find("[data-testid=secret-value]").TextContent);
@@ -87,7 +87,7 @@ public sealed class SubscriptionSecretTests : MudTestContext, IAsyncLifetime
         dialogs.WaitForAssertion(() => Assert.Contains("Rotate the signing secret?", dialogs.Markup));
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Rotate secret").Click();
 
-        reloaded.WaitForAssertion(() => reloaded.Find("[data-testid=secret-value]"), TimeSpan.FromSeconds(10));
+        reloaded.WaitForAssertion(() => reloaded.Find("[data-testid=secret-value]"));
         var rotated = await StoredAsync();
         Assert.NotEqual(stored.Secret, rotated.Secret);
         Assert.Equal(stored.Secret, rotated.PreviousSecret);

@@ -1,5 +1,4 @@
 using MudBlazor.Services;
-using Radzen;
 using ReferralStudio.Components.Theme;
 using ReferralStudio.Components.Studio;
 using ReferralStudio.Hosting;
@@ -15,7 +14,6 @@ public static class DashboardExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddExceptionHandler<ProblemForNonPages>();
-        builder.Services.AddRadzenComponents();
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<Simulation.Simulator>();

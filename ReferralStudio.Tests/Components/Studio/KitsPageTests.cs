@@ -15,7 +15,6 @@ namespace ReferralStudio.Tests.Components.Studio;
 public sealed class KitsPageTests : MudTestContext
 {
     // Debounced fields, the first load of the caption font and a busy CI machine: more than bunit's default second.
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     private async Task<(TestApp App, IRenderedComponent<KitsPage> Page)> RenderPageAsync(string path, string? existingPattern = null)
     {
@@ -42,7 +41,7 @@ public sealed class KitsPageTests : MudTestContext
         var (app, page) = await RenderPageAsync("studio/kits?pattern=collab_*", existingPattern: "collab_*");
         await using var _ = app;
 
-        page.WaitForAssertion(() => Assert.Equal("collab_", ByTestId(page, "kit-prefix").GetAttribute("value")), Wait);
+        page.WaitForAssertion(() => Assert.Equal("collab_", ByTestId(page, "kit-prefix").GetAttribute("value")));
         Assert.Equal("Already covered by pattern collab_* (Collabs): these codes will be attributed.",
             System.Text.RegularExpressions.Regex.Replace(ByTestId(page, "kit-covered").TextContent, @"\s+", " ").Trim());
         Assert.Empty(page.FindAll("[data-testid='kit-create-pattern']"));
@@ -55,7 +54,7 @@ public sealed class KitsPageTests : MudTestContext
         var (app, page) = await RenderPageAsync("studio/kits?pattern=partner_*");
         await using var _ = app;
 
-        page.WaitForAssertion(() => Assert.Equal("partner_", ByTestId(page, "kit-prefix").GetAttribute("value")), Wait);
+        page.WaitForAssertion(() => Assert.Equal("partner_", ByTestId(page, "kit-prefix").GetAttribute("value")));
         Assert.Contains("Also create the pattern trigger partner_*", ByTestId(page, "kit-create-pattern").TextContent);
         Assert.Empty(page.FindAll("[data-testid='kit-covered']"));
     }
@@ -66,7 +65,7 @@ public sealed class KitsPageTests : MudTestContext
         var (app, page) = await RenderPageAsync("studio/kits?pattern=*_2026");
         await using var _ = app;
 
-        page.WaitForAssertion(() => Assert.Contains("cannot follow the pattern *_2026", ByTestId(page, "kit-pattern-note").TextContent), Wait);
+        page.WaitForAssertion(() => Assert.Contains("cannot follow the pattern *_2026", ByTestId(page, "kit-pattern-note").TextContent));
         Assert.Equal("collab_", ByTestId(page, "kit-prefix").GetAttribute("value"));
     }
 
@@ -81,7 +80,7 @@ public sealed class KitsPageTests : MudTestContext
         ByTestId(page, "kit-instagram").Input("acme.shop");
         ByTestId(page, "build-kit").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("2 codes", ByTestId(page, "kit-count").TextContent), Wait);
+        page.WaitForAssertion(() => Assert.Equal("2 codes", ByTestId(page, "kit-count").TextContent));
         Assert.Empty(page.FindAll("[data-testid='kit-trigger'], [data-testid='kit-error']"));
         Assert.Contains("collab_jose_muller", ByTestId(page, "kit-grid").TextContent);
         Assert.NotNull(ByTestId(page, "download-kit").GetAttribute("href"));
@@ -97,7 +96,7 @@ public sealed class KitsPageTests : MudTestContext
 
         ByTestId(page, "build-kit").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Enter the account the QR codes should open.", ByTestId(page, "kit-instagram").Closest(".mud-input-control")!.TextContent), Wait);
+        page.WaitForAssertion(() => Assert.Contains("Enter the account the QR codes should open.", ByTestId(page, "kit-instagram").Closest(".mud-input-control")!.TextContent));
         Assert.Empty(page.FindAll("[data-testid='kit-count']"));
     }
 
@@ -110,13 +109,13 @@ public sealed class KitsPageTests : MudTestContext
         ByTestId(page, "kit-names").Input("Anna\nParty \U0001F389");
 
         ByTestId(page, "kit-caption").Closest(".mud-input-control")!.MouseDown();
-        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-list-item"), i => i.TextContent.Contains("The affiliate's name")), Wait);
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-list-item"), i => i.TextContent.Contains("The affiliate's name")));
         popovers.FindAll(".mud-list-item").First(i => i.TextContent.Contains("The affiliate's name")).Click();
 
-        page.WaitForAssertion(() => Assert.Contains("in the name \"Party \U0001F389\"", ByTestId(page, "kit-caption").Closest(".mud-input-control")!.TextContent), Wait);
+        page.WaitForAssertion(() => Assert.Contains("in the name \"Party \U0001F389\"", ByTestId(page, "kit-caption").Closest(".mud-input-control")!.TextContent));
         ByTestId(page, "kit-instagram").Input("acme.shop");
         ByTestId(page, "build-kit").Click();
-        page.WaitForAssertion(() => Assert.StartsWith("Fix the caption:", ByTestId(page, "kit-error").TextContent.Trim()), Wait);
+        page.WaitForAssertion(() => Assert.StartsWith("Fix the caption:", ByTestId(page, "kit-error").TextContent.Trim()));
         Assert.Empty(page.FindAll("[data-testid='kit-count']"));
     }
 

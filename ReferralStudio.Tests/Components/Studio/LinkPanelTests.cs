@@ -9,7 +9,6 @@ namespace ReferralStudio.Tests.Components.Studio;
 public sealed class LinkPanelTests : MudTestContext
 {
     // Debounced fields, the first load of the caption font and a busy CI machine: more than bunit's default second.
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     private IRenderedComponent<LinkPanel> RenderPanel(string code, string? instagram = "acme.shop", string? whatsapp = null) =>
         Render<LinkPanel>(p => p
@@ -80,7 +79,7 @@ public sealed class LinkPanelTests : MudTestContext
         ByTestId(panel, "copy-instagram").Click();
 
         Assert.Equal("https://ig.me/m/acme.shop?ref=summer_sale", copy.Invocations.Single().Arguments.Single());
-        panel.WaitForAssertion(() => Assert.Equal("Copied", ByTestId(panel, "copy-instagram").TextContent.Trim()), Wait);
+        panel.WaitForAssertion(() => Assert.Equal("Copied", ByTestId(panel, "copy-instagram").TextContent.Trim()));
     }
 
     [Fact]
@@ -89,12 +88,12 @@ public sealed class LinkPanelTests : MudTestContext
         var panel = RenderPanel("summer_sale");
 
         ByTestId(panel, "qr-size").Change("50");
-        panel.WaitForAssertion(() => Assert.Contains("sizeMm=50&", ByTestId(panel, "download-png").GetAttribute("href")), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("sizeMm=50&", ByTestId(panel, "download-png").GetAttribute("href")));
         ByTestId(panel, "qr-dpi").Change("600");
-        panel.WaitForAssertion(() => Assert.Contains("dpi=600&", ByTestId(panel, "download-png").GetAttribute("href")), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("dpi=600&", ByTestId(panel, "download-png").GetAttribute("href")));
         ByTestId(panel, "qr-caption").Input("Scan for 20% off");
 
-        panel.WaitForAssertion(() => Assert.Contains("caption=Scan%20for%2020%25%20off", ByTestId(panel, "download-png").GetAttribute("href")), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("caption=Scan%20for%2020%25%20off", ByTestId(panel, "download-png").GetAttribute("href")));
         Assert.Contains("sizeMm=50&dpi=600", ByTestId(panel, "download-svg").GetAttribute("href"));
         Assert.Equal("50 mm wide at 600 DPI (1,181 px), error correction M, caption \u201cScan for 20% off\u201d.", ByTestId(panel, "qr-summary").TextContent);
     }
@@ -109,7 +108,7 @@ public sealed class LinkPanelTests : MudTestContext
 
         ByTestId(panel, field).Change(value);
 
-        panel.WaitForAssertion(() => Assert.Contains(message, ByTestId(panel, field).Closest(".mud-input-control")!.TextContent), Wait);
+        panel.WaitForAssertion(() => Assert.Contains(message, ByTestId(panel, field).Closest(".mud-input-control")!.TextContent));
         Assert.Equal("true", ByTestId(panel, field).GetAttribute("aria-invalid"));
         // What was typed stays in the field rather than being clamped to the limit.
         Assert.Equal(value, ByTestId(panel, field).GetAttribute("value"));
@@ -124,7 +123,7 @@ public sealed class LinkPanelTests : MudTestContext
 
         ByTestId(panel, "qr-caption").Input(new string('x', 61));
 
-        panel.WaitForAssertion(() => Assert.Contains("The caption is 61 characters; the limit is 60.", ByTestId(panel, "qr-caption").Closest(".mud-input-control")!.TextContent), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("The caption is 61 characters; the limit is 60.", ByTestId(panel, "qr-caption").Closest(".mud-input-control")!.TextContent));
     }
 
     [Fact]
@@ -134,7 +133,7 @@ public sealed class LinkPanelTests : MudTestContext
 
         ByTestId(panel, "qr-caption").Input("été \U0001F389");
 
-        panel.WaitForAssertion(() => Assert.Contains("\U0001F389 (U+1F389)", ByTestId(panel, "qr-caption").Closest(".mud-input-control")!.TextContent), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("\U0001F389 (U+1F389)", ByTestId(panel, "qr-caption").Closest(".mud-input-control")!.TextContent));
         Assert.DoesNotContain("é (U+00E9)", ByTestId(panel, "qr-caption").Closest(".mud-input-control")!.TextContent);
         Assert.Empty(panel.FindAll("[data-testid='download-png']"));
     }
@@ -146,7 +145,7 @@ public sealed class LinkPanelTests : MudTestContext
 
         ByTestId(panel, "qr-caption").Input("Été Ωμέγα Привет");
 
-        panel.WaitForAssertion(() => Assert.Contains("caption=%C3%89t%C3%A9", ByTestId(panel, "download-png").GetAttribute("href")), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("caption=%C3%89t%C3%A9", ByTestId(panel, "download-png").GetAttribute("href")));
         Assert.Equal("false", ByTestId(panel, "qr-caption").GetAttribute("aria-invalid"));
     }
 
@@ -157,7 +156,7 @@ public sealed class LinkPanelTests : MudTestContext
 
         ByTestId(panel, "show-qr-whatsapp").Click();
 
-        panel.WaitForAssertion(() => Assert.Contains("WhatsApp", ByTestId(panel, "qr-panel").QuerySelector("h2")!.TextContent), Wait);
+        panel.WaitForAssertion(() => Assert.Contains("WhatsApp", ByTestId(panel, "qr-panel").QuerySelector("h2")!.TextContent));
         Assert.StartsWith("studio/qr?platform=whatsapp&account=%2B49%20151%2023456789&ref=summer_sale", ByTestId(panel, "download-png").GetAttribute("href"));
         Assert.Contains("WhatsApp", ByTestId(panel, "qr-panel").QuerySelector("h2")!.TextContent);
         Assert.Equal("Show QR for Instagram (ig.me)", ByTestId(panel, "show-qr-instagram").GetAttribute("aria-label"));
