@@ -11,6 +11,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private readonly List<IBrowserContext> _contexts = [];
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -35,6 +36,37 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A context to close when the test ends (<see cref="CloseContextsAsync"/>).</summary>
+    public IBrowserContext Track(IBrowserContext context)
+    {
+        lock (_contexts)
+        {
+            _contexts.Add(context);
+        }
+
+        return context;
+    }
+
+    /// <summary>
+    /// Closes every context a test opened. Browser tests run one at a time (one collection), so each test's
+    /// DisposeAsync closes its own: left open, each keeps a renderer process and a circuit that retries its
+    /// connection to an app already stopped, for the rest of the run.
+    /// </summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] open;
+        lock (_contexts)
+        {
+            open = [.. _contexts];
+            _contexts.Clear();
+        }
+
+        foreach (var context in open)
+        {
+            await context.CloseAsync();
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -57,12 +89,12 @@ public static class BrowserSessions
 {
     public static async Task<IPage> NewPageAsync(this BrowserFixture fixture, TestApp app, string? theme = "light", bool acceptDownloads = false)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = fixture.Track(await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             AcceptDownloads = acceptDownloads,
-        });
+        }));
         if (theme is not null)
         {
             await context.AddCookiesAsync([new Cookie { Name = "ReferralStudio.Theme", Value = theme, Url = app.BaseAddress.ToString() }]);

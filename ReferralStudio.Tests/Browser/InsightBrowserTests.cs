@@ -16,9 +16,14 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true, settings: new Dictionary<string, string?>
     {
         ["Outbound:Retry:MaxAttempts"] = "1",
+        ["Demo:Conversations"] = "300",
     });
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     private Task<IPage> SignedInPageAsync(string theme = "light", bool downloads = false) =>
         browser.SignedInPageAsync(_app, theme, downloads);
@@ -200,46 +205,30 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Insight_Pages_Render_With_Demo_Data_In_Light_And_Dark()
+    public async Task Demo_Loads_From_The_Overview_Feeds_The_Board_And_Clears_Only_After_Confirmation()
     {
+        // Every page with the demo data, in both themes and on a phone, is PageTourTests' job; this is the first run.
         var page = await SignedInPageAsync();
         await page.OpenAsync("/");
         await page.GetByTestId("load-demo").ClickAsync();
         await Assertions.Expect(page.GetByTestId("clear-demo")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
-        var conversation = (await _app.Api.GetJsonAsync("/api/conversations?pageSize=1")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        await Assertions.Expect(page.GetByTestId("demo-offer")).ToHaveCountAsync(0);
 
-        foreach (var theme in new[] { "light", "dark" })
-        {
-            var themed = await SignedInPageAsync(theme);
-            foreach (var (path, name) in new[] { ("/", "overview"), ("/feed", "feed"), ("/analytics", "analytics"), ($"/conversations/{conversation}", "timeline"), ("/deliveries", "deliveries"), ("/simulator", "simulator") })
-            {
-                await themed.OpenAsync(path);
-                await Assertions.Expect(themed.Locator("h1")).ToBeVisibleAsync();
-                Assert.Equal(0, await themed.Locator("#blazor-error-ui:visible").CountAsync());
-                await themed.ScreenshotAsync($"insight-{name}-{theme}");
-            }
+        var board = await SignedInPageAsync("dark");
+        await board.GotoAsync("/live");
+        await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+        Assert.True(await board.GetByTestId("live-row").CountAsync() > 10);
+        await board.ScreenshotAsync("insight-live-dark");
 
-            await themed.GotoAsync("/live");
-            await Assertions.Expect(themed.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
-            Assert.True(await themed.GetByTestId("live-row").CountAsync() > 10);
-            await themed.ScreenshotAsync($"insight-live-{theme}");
-        }
-
-        // The insight pages on a phone.
-        var phone = await SignedInPageAsync();
-        await phone.SetViewportSizeAsync(390, 844);
-        foreach (var (path, name) in new[] { ("/", "overview"), ("/feed", "feed"), ("/analytics", "analytics"), ($"/conversations/{conversation}", "timeline") })
-        {
-            await phone.OpenAsync(path);
-            await Assertions.Expect(phone.Locator("h1")).ToBeVisibleAsync();
-            Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} is wider than the phone");
-            await phone.ScreenshotAsync($"insight-{name}-390");
-        }
-
-        // Clearing asks first.
-        await page.OpenAsync("/");
+        // Clearing asks first: cancelling keeps the data, confirming removes it and offers the demo again.
         await page.GetByTestId("clear-demo").ClickAsync();
-        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Clear demo data" }).ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Keep it" }).ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("clear-demo")).ToBeVisibleAsync();
+        await page.GetByTestId("clear-demo").ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Clear demo data" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("demo-offer")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        Assert.Equal(0, (await _app.Api.GetJsonAsync("/api/conversations?pageSize=1")).GetProperty("items").GetArrayLength());
     }
 }

@@ -18,7 +18,11 @@ public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : IAsyncL
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd");
 

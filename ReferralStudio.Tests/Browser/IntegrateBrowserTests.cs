@@ -14,7 +14,11 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     [Fact]
     public async Task Subscription_Journey_Create_Copy_Secret_Once_Disable_Rotate_And_See_A_Signed_Delivery_In_The_Log()

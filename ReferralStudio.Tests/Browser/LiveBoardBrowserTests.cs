@@ -22,7 +22,11 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
         await _app.DeliverAsync("{\"referralstudio_simulated\":true," + simulated[1..]);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     [Theory]
     [InlineData(1920, 1080, "dark")]

@@ -38,7 +38,11 @@ public sealed class PageTourTests(BrowserFixture browser) : IAsyncLifetime
         ];
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     [Theory]
     [InlineData("light", 1366)]

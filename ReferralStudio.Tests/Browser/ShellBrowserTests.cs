@@ -13,7 +13,11 @@ public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     [Fact]
     public async Task Dark_Mode_Is_Remembered_And_Rendered_By_The_Server_On_Reload()

@@ -10,7 +10,11 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     [Fact]
     public async Task Dashboard_Asks_For_Sign_In_And_Lets_The_Admin_In()

@@ -11,7 +11,11 @@ public sealed class StudioPagesBrowserTests(BrowserFixture browser) : IAsyncLife
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     [Fact]
     public async Task Website_Button_Refuses_Text_The_Colour_Of_Its_Background_With_The_Contrast()

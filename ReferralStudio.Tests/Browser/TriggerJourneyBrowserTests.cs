@@ -27,7 +27,11 @@ public sealed class TriggerJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     private static async Task SaveNewTriggerAsync(IPage page, string name, string pattern)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -32,7 +33,11 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
         }
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await _app.DisposeAsync();
+    }
 
     // Empty when nothing makes the page scroll sideways, else the widest element that sticks out (for the failure message).
     private const string WiderThanTheWindow = """
@@ -157,8 +162,9 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
 
         await page.ScreenshotAsync("simulator-refused-light");
 
+        // The link opens the simulated person's timeline, titled with who they are and where they wrote.
         await page.GotoAsync(href!);
-        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Conversation");
+        await Assertions.Expect(page.GetByTestId("timeline-title")).ToHaveTextAsync(new Regex(@"^sim-\d+ on Instagram$"));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed partial class PublishedAppTests(BrowserFixture browser, PublishedA
     [Fact]
     public async Task Published_App_Serves_Every_Stylesheet_And_Script_And_Runs_The_Circuit_In_Production()
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = published.App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
@@ -59,7 +59,7 @@ public sealed partial class PublishedAppTests(BrowserFixture browser, PublishedA
         // A link in the app, followed by the circuit's router: the page changes, the document (and this marker) stays.
         await page.EvaluateAsync("() => window.referralStudioSameDocument = true");
         await page.Locator("a[href='triggers'], a[href='/triggers']").First.ClickAsync();
-        await Assertions.Expect(page).ToHaveTitleAsync("Triggers · ReferralStudio");
+        await Assertions.Expect(page).ToHaveTitleAsync("Codes & triggers · ReferralStudio");
         await Assertions.Expect(page).ToHaveURLAsync(TriggersUrl());
         Assert.True(await page.EvaluateAsync<bool>("() => window.referralStudioSameDocument === true"), "following the link reloaded the page");
         await AssertStyledAsync(page, unstyled);

@@ -33,14 +33,12 @@ public static class BrowserBench
     private const string SinkPath = "/bench/sink";
 
     /// <summary>
-    /// What counts as the first data row, tried in order: MudBlazor tables (MudTable, MudDataGrid), Radzen's data grid,
-    /// any table body, the wall board's rows, the timeline's entries. Rows saying "no records" or "loading" are skipped.
+    /// What counts as the first data row, tried in order: MudBlazor tables (MudTable, MudDataGrid), any table body,
+    /// the wall board's rows, the timeline's entries. Rows saying "no records" or "loading" are skipped.
     /// </summary>
     public static readonly string[] RowSelectors =
     [
         ".mud-table-body tr td",
-        ".rz-data-row td",
-        ".rz-grid-table tbody tr td",
         "tbody tr td",
         "[data-testid=\"live-row\"]",
         "[data-testid=\"timeline-item\"]",

@@ -6,7 +6,7 @@
     const INTERACTIVE = __INTERACTIVE__; // selectors; attached is enough (the layout's marker is hidden)
     const ROWS = __ROWS__;               // tried in order; the first with a visible, non-empty row wins
     const EMPTY = /empty|no-?records|loading/i;
-    const CALENDARS = ".rz-calendar, .rz-datepicker-popup, .rz-datepicker, .mud-picker, .mud-popover";
+    const CALENDARS = ".mud-picker, .mud-popover";
     const probe = { marks: {}, row: null, rowSelector: null, rowInDom: null, frames: 0 };
     // For a load that timed out: what the probe saw.
     probe.describe = () => JSON.stringify({ rowInDom: probe.rowInDom, frames: probe.frames, now: performance.now(), candidates: ROWS.map(s => document.querySelectorAll(s).length) });

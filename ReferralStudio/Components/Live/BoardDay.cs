@@ -1,9 +1,10 @@
 using System.Globalization;
+using ReferralStudio.Insight;
 
 namespace ReferralStudio.Components.Live;
 
 /// <summary>
-/// The day the wall board counts ("today"), from midnight to midnight in <see cref="Zone"/>, and how it writes
+/// The day the wall board counts ("today", the business's day from <see cref="BusinessDay"/>) and how it writes
 /// times: a time of today as <c>14:03:21</c>, any other as <c>5 Dec 14:03</c>. wwwroot/live.js writes the
 /// rows it adds the same way.
 /// </summary>
@@ -15,8 +16,9 @@ public sealed record BoardDay(DateTimeOffset Start, DateTimeOffset End, TimeZone
 
     public static BoardDay Containing(DateTimeOffset now, TimeZoneInfo zone)
     {
-        var date = TimeZoneInfo.ConvertTime(now, zone).Date;
-        return new(Midnight(date, zone), Midnight(date.AddDays(1), zone), zone);
+        var days = new BusinessDay(TimeProvider.System, zone);
+        var window = days.Window(days.DayOf(now));
+        return new(window.Start, window.End, zone);
     }
 
     public bool Contains(DateTimeOffset at) => at >= Start && at < End;
@@ -44,17 +46,5 @@ public sealed record BoardDay(DateTimeOffset Start, DateTimeOffset End, TimeZone
 
         var year = local.Year == TimeZoneInfo.ConvertTime(Start, Zone).Year ? "" : " " + local.Year.ToString(CultureInfo.InvariantCulture);
         return $"{local.Day} {Months[local.Month - 1]}{year} {local.ToString("HH:mm", CultureInfo.InvariantCulture)}";
-    }
-
-    private static DateTimeOffset Midnight(DateTime date, TimeZoneInfo zone)
-    {
-        // Where clocks skip midnight (a few zones change at 00:00), the day starts at the first time that exists.
-        var local = date;
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(15);
-        }
-
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 }
