@@ -7,26 +7,17 @@ using static ReferralStudio.Tests.Infrastructure.Payloads;
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>What marketers and the wall screen look at, in Chromium.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class InsightBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true, settings: new Dictionary<string, string?>
+    protected override Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true, settings: new Dictionary<string, string?>
     {
         ["Outbound:Retry:MaxAttempts"] = "1",
         ["Demo:Conversations"] = "300",
     });
 
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     private Task<IPage> SignedInPageAsync(string theme = "light", bool downloads = false) =>
-        browser.SignedInPageAsync(_app, theme, downloads);
+        Browser.SignedInPageAsync(App, theme, downloads);
 
     [Fact]
     public async Task Live_Board_Shows_A_Simulated_Referral_Without_Reload()
@@ -80,7 +71,7 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
         offline = true;
         await current!.CloseAsync();
         await Assertions.Expect(board.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "reconnecting");
-        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, "while_offline")));
+        await App.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, "while_offline")));
         Assert.Equal(0, await board.GetByTestId("live-row").Filter(new LocatorFilterOptions { HasText = "while_offline" }).CountAsync());
         offline = false;
 
@@ -97,9 +88,9 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
             events.Add(Referral($"ig-{i:00}", _now.AddMinutes(-i - 10), $"alpha_{i:00}"));
         }
 
-        await _app.DeliverAsync(Instagram([.. events]));
+        await App.DeliverAsync(Instagram([.. events]));
         var messenger = Enumerable.Range(0, 7).Select(i => (object)Referral($"psid-{i}", _now.AddMinutes(-i), "beta_flyer", "SHORTLINK", PageId)).ToArray();
-        await _app.DeliverAsync(Messenger(messenger));
+        await App.DeliverAsync(Messenger(messenger));
     }
 
     [Fact]
@@ -156,10 +147,10 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Timeline_Shows_The_Window_State()
     {
-        await _app.DeliverAsync(Instagram(Message("recent-person", _now.AddHours(-2), "hi", RefLink("fresh_code"))));
-        await _app.DeliverAsync(Instagram(Referral("old-person", _now.AddDays(-3), "old_code")));
-        var recent = (await _app.ConversationOfAsync("instagram", "recent-person")).GetProperty("id").GetInt64();
-        var old = (await _app.ConversationOfAsync("instagram", "old-person")).GetProperty("id").GetInt64();
+        await App.DeliverAsync(Instagram(Message("recent-person", _now.AddHours(-2), "hi", RefLink("fresh_code"))));
+        await App.DeliverAsync(Instagram(Referral("old-person", _now.AddDays(-3), "old_code")));
+        var recent = (await App.ConversationOfAsync("instagram", "recent-person")).GetProperty("id").GetInt64();
+        var old = (await App.ConversationOfAsync("instagram", "old-person")).GetProperty("id").GetInt64();
         var page = await SignedInPageAsync();
 
         await page.OpenAsync($"/conversations/{recent}");
@@ -181,9 +172,9 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         await using var receiver = await LoopbackServer.StartAsync();
         receiver.Enqueue(new ScriptedResponse(500));
-        var (status, _) = await _app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received" } });
+        var (status, _) = await App.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received" } });
         Assert.Equal(HttpStatusCode.Created, status);
-        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, "replay_me")));
+        await App.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, "replay_me")));
         await receiver.NextRequestAsync();
         var page = await SignedInPageAsync();
 
@@ -196,7 +187,7 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var deliveryId = long.Parse((await row.Locator("[data-delivery-id]").GetAttributeAsync("data-delivery-id"))!);
         await row.GetByTestId("replay").ClickAsync();
         await receiver.NextRequestAsync();
-        await _app.SettledDeliveryAsync(deliveryId);
+        await App.SettledDeliveryAsync(deliveryId);
 
         await page.OpenAsync("/subscriptions");
         await Assertions.Expect(row.GetByTestId("outbound-status-cell")).ToHaveTextAsync("delivered");
@@ -229,6 +220,6 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("clear-demo").ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Clear demo data" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("demo-offer")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
-        Assert.Equal(0, (await _app.Api.GetJsonAsync("/api/conversations?pageSize=1")).GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await App.Api.GetJsonAsync("/api/conversations?pageSize=1")).GetProperty("items").GetArrayLength());
     }
 }

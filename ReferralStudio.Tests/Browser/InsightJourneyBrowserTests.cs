@@ -10,32 +10,21 @@ namespace ReferralStudio.Tests.Browser;
 /// A marketer's ways through the insight pages in Chromium: from the overview to a campaign's touches and on to a
 /// conversation, and date ranges that are kept in the address and refused, with a reason, when they make no sense.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd");
 
     [Fact]
     public async Task From_The_Overview_A_Campaign_Opens_Its_Touches_And_A_Conversation_Its_Timeline()
     {
-        var (status, _) = await _app.Api.PostJsonAsync("/api/triggers", new { name = "Spring flyer", pattern = "spring_flyer" });
+        var (status, _) = await App.Api.PostJsonAsync("/api/triggers", new { name = "Spring flyer", pattern = "spring_flyer" });
         Assert.Equal(HttpStatusCode.Created, status);
-        await _app.DeliverAsync(Instagram(
+        await App.DeliverAsync(Instagram(
             Referral("ig-anna", _now.AddMinutes(-3), "spring_flyer"),
             Referral("ig-ben", _now.AddMinutes(-2), "spring_flyer"),
             Referral("ig-cleo", _now.AddMinutes(-1), "autumn_story")));
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
 
         await page.OpenAsync("/");
         await Assertions.Expect(page.GetByTestId("stat-today")).ToHaveTextAsync("3");
@@ -60,7 +49,7 @@ public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : IAsyncL
     [Fact]
     public async Task The_Overview_Keeps_Its_Range_In_The_Address_And_Refuses_One_That_Ends_Before_It_Starts()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         var (from, until) = (_now.AddDays(-6), _now);
 
         await page.OpenAsync($"/?from={Day(from)}&until={Day(until)}");
@@ -83,7 +72,7 @@ public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : IAsyncL
     [Fact]
     public async Task Campaign_Analytics_Shows_Code_And_Ad_Apart_And_Keeps_Range_And_Model_In_The_Address()
     {
-        await _app.DeliverAsync(Messenger(
+        await App.DeliverAsync(Messenger(
             Referral("psid-1", _now.AddMinutes(-5), "summer_sale", "SHORTLINK", PageId),
             new
             {
@@ -92,7 +81,7 @@ public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : IAsyncL
                 timestamp = _now.AddMinutes(-4).ToUnixTimeMilliseconds(),
                 referral = AdReferral("120211234567890123", "summer_sale"),
             }));
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         var (from, until) = (_now.AddDays(-2), _now);
 
         await page.OpenAsync($"/analytics?from={Day(from)}&until={Day(until)}");

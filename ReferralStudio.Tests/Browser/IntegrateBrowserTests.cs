@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 using ReferralStudio.Outbound.Signing;
 using ReferralStudio.Tests.Infrastructure;
@@ -7,24 +6,13 @@ using static ReferralStudio.Tests.Infrastructure.Payloads;
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>Outbound webhooks managed from the dashboard, and the integration pages in both themes and on a phone.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class IntegrateBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task Subscription_Journey_Create_Copy_Secret_Once_Disable_Rotate_And_See_A_Signed_Delivery_In_The_Log()
     {
         await using var receiver = await LoopbackServer.StartAsync();
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await page.OpenAsync("/subscriptions");
         await Assertions.Expect(page.GetByTestId("sub-empty")).ToBeVisibleAsync();
@@ -65,7 +53,7 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
         // Back on, then a referral: the log shows the delivery and its attempt, signed with the shown secrets.
         await sending.ClickAsync();
         await Assertions.Expect(sending).ToBeCheckedAsync();
-        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), DateTimeOffset.UtcNow, "crm_sync")));
+        await App.DeliverAsync(Instagram(Referral(Unique("igsid"), DateTimeOffset.UtcNow, "crm_sync")));
         var request = await receiver.NextRequestAsync();
         foreach (var secret in new[] { rotatedSecret, firstSecret })
         {
@@ -73,8 +61,8 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
                 request.Header("webhook-signature"), secret, TimeProvider.System), "signed with the secret the page showed");
         }
 
-        var deliveryId = (await _app.Api.GetJsonAsync("/api/webhooks/deliveries")).GetProperty("items")[0].GetProperty("id").GetInt64();
-        Assert.Equal("delivered", (await _app.SettledDeliveryAsync(deliveryId)).Str("status"));
+        var deliveryId = (await App.Api.GetJsonAsync("/api/webhooks/deliveries")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        Assert.Equal("delivered", (await App.SettledDeliveryAsync(deliveryId)).Str("status"));
         await page.GetByTestId("log-refresh").ClickAsync();
         var row = page.GetByTestId("outbound-log").Locator("tbody tr").Filter(new() { Has = page.GetByTestId("outbound-status-cell") }).First;
         await Assertions.Expect(row.GetByTestId("outbound-status-cell")).ToHaveTextAsync("delivered");
@@ -87,16 +75,16 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
     public async Task Integrate_Pages_Fit_Light_Dark_And_A_Phone_With_No_Axe_Violations()
     {
         await using var receiver = await LoopbackServer.StartAsync();
-        var (status, _) = await _app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received", "conversation.started" } });
+        var (status, _) = await App.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received", "conversation.started" } });
         Assert.Equal(System.Net.HttpStatusCode.Created, status);
-        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), DateTimeOffset.UtcNow, "summer_sale")));
-        await _app.DeliverAsync(WhatsApp(WhatsAppText("4915112345678", DateTimeOffset.UtcNow, "Hi, code SPRING")));
-        await _app.PostWebhookAsync("""{"object":"instagram","entry":[""");
+        await App.DeliverAsync(Instagram(Referral(Unique("igsid"), DateTimeOffset.UtcNow, "summer_sale")));
+        await App.DeliverAsync(WhatsApp(WhatsAppText("4915112345678", DateTimeOffset.UtcNow, "Hi, code SPRING")));
+        await App.PostWebhookAsync("""{"object":"instagram","entry":[""");
         await receiver.NextRequestAsync();
 
         foreach (var (theme, width) in new[] { ("light", 1366), ("dark", 1366), ("light", 390), ("dark", 390) })
         {
-            var page = await browser.SignedInPageAsync(_app, theme);
+            var page = await Browser.SignedInPageAsync(App, theme);
             await page.SetViewportSizeAsync(width, 844);
             foreach (var (path, name, rows) in new[] { ("/deliveries", "deliveries", "[data-testid=inbound-outcome-cell]"), ("/subscriptions", "subscriptions", "[data-testid=outbound-status-cell]"), ("/settings/accounts", "accounts", "[data-testid=accounts-empty]") })
             {
@@ -105,7 +93,7 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
                 await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
                 var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
                 Assert.False(overflow, $"{path} scrolls sideways at {width} px");
-                Assert.Empty(await AxeViolationsAsync(page));
+                Assert.Empty(await Axe.ViolationsAsync(page));
                 await page.ScreenshotAsync($"integrate-{name}-{theme}-{width}");
             }
 
@@ -113,7 +101,7 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
             await page.OpenAsync("/deliveries");
             await page.GetByTestId("view-body").First.ClickAsync();
             await Assertions.Expect(page.GetByTestId("inbound-body")).ToContainTextAsync("\n  \"object\": ");
-            Assert.Empty(await AxeViolationsAsync(page));
+            Assert.Empty(await Axe.ViolationsAsync(page));
             await page.ScreenshotAsync($"integrate-deliveries-body-{theme}-{width}");
         }
     }
@@ -121,26 +109,9 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : IAsyncLifeti
     [Fact]
     public async Task The_Old_Outbound_Tab_Address_Leads_To_Outbound_Webhooks()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.GotoAsync("/deliveries?tab=outbound", new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitForURLAsync(url => url.EndsWith("/subscriptions", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Outbound webhooks");
-    }
-
-    /// <summary>axe-core's WCAG 2.1 A/AA rules on the page as it is now; each violation as "rule: targets".</summary>
-    internal static async Task<List<string>> AxeViolationsAsync(IPage page)
-    {
-        if (await page.EvaluateAsync<bool>("() => typeof window.axe === 'undefined'"))
-        {
-            await page.AddScriptTagAsync(new() { Path = Path.Combine(NodeScripts.Directory, "node_modules", "axe-core", "axe.min.js") });
-        }
-
-        var json = await page.EvaluateAsync<string>("""
-            async () => {
-                const result = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
-                return JSON.stringify(result.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(" | ")));
-            }
-            """);
-        return JsonSerializer.Deserialize<List<string>>(json)!;
     }
 }

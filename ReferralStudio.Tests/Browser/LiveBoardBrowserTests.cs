@@ -1,31 +1,20 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>The wall board on real screen sizes: it fills the screen, its type grows with it, columns stay put.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = await TestApp.StartAsync(systemClock: true);
         // Yesterday's arrival (dated on the board), today's, and one from the simulator (badge in its own column).
-        await _app.DeliverAsync(Instagram(Referral(Unique("igsid"), _now.AddDays(-1), "yesterday_flyer")));
-        await _app.DeliverAsync(Messenger(Referral(Unique("psid"), _now.AddMinutes(-2), "summer_sale", "SHORTLINK", PageId)));
+        await App.DeliverAsync(Instagram(Referral(Unique("igsid"), _now.AddDays(-1), "yesterday_flyer")));
+        await App.DeliverAsync(Messenger(Referral(Unique("psid"), _now.AddMinutes(-2), "summer_sale", "SHORTLINK", PageId)));
         var simulated = Instagram(Referral(Unique("igsid"), _now.AddMinutes(-1), "collab_jose_muller_extra_long_code"));
-        await _app.DeliverAsync("{\"referralstudio_simulated\":true," + simulated[1..]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
+        await App.DeliverAsync("{\"referralstudio_simulated\":true," + simulated[1..]);
     }
 
     [Theory]
@@ -34,7 +23,7 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     [InlineData(3840, 2160, "dark")]
     public async Task Board_Fills_The_Screen_With_Type_Readable_Across_A_Room(int width, int height, string theme)
     {
-        var page = await browser.SignedInPageAsync(_app, theme);
+        var page = await Browser.SignedInPageAsync(App, theme);
         await page.SetViewportSizeAsync(width, height);
         await page.GotoAsync("/live");
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
@@ -75,7 +64,7 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     [Fact]
     public async Task Full_Screen_Button_Takes_The_Board_Full_Screen_And_Back()
     {
-        var page = await browser.SignedInPageAsync(_app, "dark");
+        var page = await Browser.SignedInPageAsync(App, "dark");
         await page.SetViewportSizeAsync(1920, 1080);
         await page.GotoAsync("/live");
         var button = page.GetByTestId("live-fullscreen");
@@ -92,7 +81,7 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     [Fact]
     public async Task Theme_Button_Switches_The_Board_And_Remembers_It()
     {
-        var page = await browser.SignedInPageAsync(_app, "dark");
+        var page = await Browser.SignedInPageAsync(App, "dark");
         await page.GotoAsync("/live");
         var shell = page.Locator(".lb-shell");
         await Assertions.Expect(shell).ToHaveAttributeAsync("data-theme", "dark");
@@ -107,7 +96,7 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     [Fact]
     public async Task Board_Says_Offline_While_The_Network_Is_Gone_And_Goes_Live_Again_By_Itself()
     {
-        var page = await browser.SignedInPageAsync(_app, "dark");
+        var page = await Browser.SignedInPageAsync(App, "dark");
         var refuse = false;
         IWebSocketRoute? current = null;
         await page.RouteWebSocketAsync("**/hubs/attribution", route =>
@@ -141,7 +130,7 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     [Fact]
     public async Task Board_Starts_A_New_Day_At_Midnight_In_Its_Zone()
     {
-        var page = await browser.SignedInPageAsync(_app, "light");
+        var page = await Browser.SignedInPageAsync(App, "light");
         await page.Clock.InstallAsync();
         await page.GotoAsync("/live");
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
@@ -162,7 +151,7 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : IAsy
     [Fact]
     public async Task Board_On_A_Phone_Scrolls_Its_Table_In_Its_Own_Box()
     {
-        var page = await browser.SignedInPageAsync(_app, "light");
+        var page = await Browser.SignedInPageAsync(App, "light");
         await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync("/live");
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
-using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
@@ -13,19 +12,14 @@ namespace ReferralStudio.Tests.Browser;
 /// it renders without the error bar, nothing overflows the viewport sideways, and axe-core (the npm package,
 /// WCAG 2.1 A and AA rules) finds no violation. Screenshots of each go to artifacts/screenshots/tour-*.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class PageTourTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class PageTourTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private static readonly string AxeScript = Path.Combine(TestApp.RepoRoot, "ReferralStudio.Tests", "Node", "node_modules", "axe-core", "axe.min.js");
-
-    private TestApp _app = null!;
     private IReadOnlyList<(string Path, string Name)> _pages = [];
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = await TestApp.StartAsync(systemClock: true);
-        await _app.Services.GetRequiredService<DemoLoader>().LoadAsync(conversations: 300);
-        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await App.Services.GetRequiredService<DemoLoader>().LoadAsync(conversations: 300);
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var conversation = await db.Conversations.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
         var trigger = await db.Triggers.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
         _pages =
@@ -38,20 +32,13 @@ public sealed class PageTourTests(BrowserFixture browser) : IAsyncLifetime
         ];
     }
 
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("light", 1366)]
     [InlineData("dark", 1366)]
     [InlineData("light", 390)]
     public async Task Every_Page_Renders_Fits_And_Passes_Axe(string theme, int width)
     {
-        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: run ./scripts/test.sh (npm ci installs axe-core).");
-        var page = await browser.SignedInPageAsync(_app, theme);
+        var page = await Browser.SignedInPageAsync(App, theme);
         await page.SetViewportSizeAsync(width, 900);
         var problems = new StringBuilder();
 
@@ -66,7 +53,7 @@ public sealed class PageTourTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
         await CheckAsync(page, "live board (/live)", $"tour-live-{theme}-{width}", problems);
 
-        var signedOut = await browser.NewPageAsync(_app, theme);
+        var signedOut = await Browser.NewPageAsync(App, theme);
         await signedOut.SetViewportSizeAsync(width, 900);
         await signedOut.GotoAsync("/account/login");
         await CheckAsync(signedOut, "sign-in (/account/login)", $"tour-login-{theme}-{width}", problems);
@@ -88,13 +75,7 @@ public sealed class PageTourTests(BrowserFixture browser) : IAsyncLifetime
             problems.AppendLine($"{label}: the page scrolls sideways by {overflow} px");
         }
 
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxeScript });
-        var violations = await page.EvaluateAsync<string[]>("""
-            async () => {
-              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-              return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
-            }
-            """);
+        var violations = await Axe.ViolationsAsync(page);
         foreach (var violation in violations)
         {
             problems.AppendLine($"{label}: {violation}");

@@ -1,28 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Playwright;
-using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>The frame every page shares: theme memory, the menu on a phone, sign-out, and the 404 page.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ShellBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task Dark_Mode_Is_Remembered_And_Rendered_By_The_Server_On_Reload()
     {
-        var page = await browser.SignedInPageAsync(_app, theme: "light");
+        var page = await Browser.SignedInPageAsync(App, theme: "light");
         await page.OpenAsync("/");
         var lightBackground = await BackgroundAsync(page);
 
@@ -42,7 +30,7 @@ public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Without_A_Choice_The_Browser_Preference_Decides()
     {
-        var page = await browser.NewPageAsync(_app, theme: null);
+        var page = await Browser.NewPageAsync(App, theme: null);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
         await page.SignInAsync();
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
@@ -55,7 +43,7 @@ public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task On_A_Phone_The_Menu_Overlays_The_Page_And_Sign_Out_Stays_Reachable()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.SetViewportSizeAsync(390, 844);
         await page.OpenAsync("/");
         var heading = page.Locator("h1");
@@ -78,7 +66,7 @@ public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Sign_Out_Reads_Clearly_On_The_Light_Header()
     {
-        var page = await browser.SignedInPageAsync(_app, theme: "light");
+        var page = await Browser.SignedInPageAsync(App, theme: "light");
         await page.OpenAsync("/");
 
         var colours = await page.GetByTestId("sign-out").EvaluateAsync<string[]>(
@@ -89,7 +77,7 @@ public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task An_Unknown_Address_Shows_A_Page_Not_Json_While_The_Api_Keeps_ProblemDetails()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
 
         var response = await page.GotoAsync("/no-such-page");
 
@@ -100,7 +88,7 @@ public sealed class ShellBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         using var api = new HttpRequestMessage(HttpMethod.Get, "/api/no-such-thing");
         api.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var apiResponse = await _app.Api.SendAsync(api);
+        using var apiResponse = await App.Api.SendAsync(api);
         Assert.Equal(HttpStatusCode.NotFound, apiResponse.StatusCode);
         Assert.Equal("application/problem+json", apiResponse.Content.Headers.ContentType?.MediaType);
     }

@@ -3,23 +3,12 @@ using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
-[Collection(BrowserCollection.Name)]
-public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class SignInTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task Dashboard_Asks_For_Sign_In_And_Lets_The_Admin_In()
     {
-        var page = await browser.NewPageAsync(_app);
+        var page = await Browser.NewPageAsync(App);
 
         await page.GotoAsync("/triggers");
         Assert.Contains("/account/login", page.Url);
@@ -34,7 +23,7 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Wrong_Password_Is_Refused_With_A_Message()
     {
-        var page = await browser.NewPageAsync(_app, theme: "dark");
+        var page = await Browser.NewPageAsync(App, theme: "dark");
 
         await page.SignInAsync(password: "not-the-password");
 
@@ -46,7 +35,7 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Sign_Out_Ends_The_Session()
     {
-        var page = await browser.NewPageAsync(_app);
+        var page = await Browser.NewPageAsync(App);
         await page.SignInAsync();
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
         await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });

@@ -1,26 +1,14 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.Playwright;
-using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>The marketer's studio in Chromium: codes, patterns, QR downloads and affiliate kits.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class StudioBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class StudioBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     private Task<IPage> SignedInPageAsync(string theme = "light", bool downloads = false) =>
-        browser.SignedInPageAsync(_app, theme, downloads);
+        Browser.SignedInPageAsync(App, theme, downloads);
 
     private static async Task CreateTriggerAsync(IPage page, string name, string pattern)
     {

@@ -1,26 +1,14 @@
 using Microsoft.Playwright;
-using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>The studio's pages on MudBlazor in Chromium: the states a marketer meets, in both themes.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class StudioPagesBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class StudioPagesBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(systemClock: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task Website_Button_Refuses_Text_The_Colour_Of_Its_Background_With_The_Contrast()
     {
-        var page = await browser.SignedInPageAsync(_app, "dark");
+        var page = await Browser.SignedInPageAsync(App, "dark");
         await page.OpenAsync("/studio/button");
         await page.GetByTestId("button-account").FillAsync("acme.shop");
         await Assertions.Expect(page.GetByTestId("button-preview")).ToBeVisibleAsync();
@@ -38,7 +26,7 @@ public sealed class StudioPagesBrowserTests(BrowserFixture browser) : IAsyncLife
     [Fact]
     public async Task Kit_Names_Upload_From_A_File_Through_A_Labelled_Button()
     {
-        var page = await browser.SignedInPageAsync(_app, "dark");
+        var page = await Browser.SignedInPageAsync(App, "dark");
         await page.OpenAsync("/studio/kits");
         var csv = Path.Combine(Path.GetTempPath(), $"names-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(csv, "name,email\nAnna,anna@example.com\nZoë Ødegård,zoe@example.com\n");
@@ -59,7 +47,7 @@ public sealed class StudioPagesBrowserTests(BrowserFixture browser) : IAsyncLife
     [Fact]
     public async Task A_Kit_For_A_New_Pattern_Creates_The_Trigger_And_Then_Counts_As_Covered()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.OpenAsync("/studio/kits?pattern=partner_*");
         await Assertions.Expect(page.GetByTestId("kit-prefix")).ToHaveValueAsync("partner_");
         await page.GetByTestId("kit-names").FillAsync("Anna");
@@ -76,7 +64,7 @@ public sealed class StudioPagesBrowserTests(BrowserFixture browser) : IAsyncLife
     [Fact]
     public async Task Studio_Pages_In_Dark_And_On_A_Phone()
     {
-        var page = await browser.SignedInPageAsync(_app, "dark");
+        var page = await Browser.SignedInPageAsync(App, "dark");
         foreach (var (path, name) in new[] { ("/studio?code=summer%20sale", "studio-invalid"), ("/studio?code=collab_*", "studio-pattern"), ("/studio/kits?pattern=collab_*", "kits-from-pattern") })
         {
             await page.OpenAsync(path);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReferralStudio.Accounts;
 using ReferralStudio.Data;
-using ReferralStudio.Tests.Infrastructure;
 using ReferralStudio.Tests.Links;
 
 namespace ReferralStudio.Tests.Browser;
@@ -12,25 +11,15 @@ namespace ReferralStudio.Tests.Browser;
 /// A marketer's shortest paths from a new trigger: a code to a copied link and a print QR, a pattern to an
 /// affiliate kit for it, each from the confirmation the save leads to.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class TriggerJourneyBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class TriggerJourneyBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = await TestApp.StartAsync(systemClock: true);
         // The account the links are built for, as Settings → Accounts would have saved it.
-        var contexts = _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var contexts = App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
         db.BusinessAccounts.Add(new BusinessAccount { Platform = "instagram", AccountId = "17841400000000001", Handle = "acme.shop", CreatedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
     }
 
     private static async Task SaveNewTriggerAsync(IPage page, string name, string pattern)
@@ -45,7 +34,7 @@ public sealed class TriggerJourneyBrowserTests(BrowserFixture browser) : IAsyncL
     [Fact]
     public async Task Code_Leads_To_Its_Link_And_Print_Qr_And_Pattern_Leads_To_An_Affiliate_Kit()
     {
-        var page = await browser.SignedInPageAsync(_app, acceptDownloads: true);
+        var page = await Browser.SignedInPageAsync(App, acceptDownloads: true);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
 
         await SaveNewTriggerAsync(page, "Summer sale", "summer_sale");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ReferralStudio.Tests.Infrastructure;
@@ -9,16 +8,10 @@ namespace ReferralStudio.Tests.Browser;
 /// The triggers list, the editor and the simulator in Chromium: laptop and phone layouts, the delete dialog,
 /// the simulator's honesty, and axe-core (WCAG 2.1 A/AA) in both themes.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private static readonly string AxeScript = Path.Combine(NodeScripts.Directory, "node_modules", "axe-core", "axe.min.js");
-
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = await TestApp.StartAsync(systemClock: true);
         foreach (var body in new object[]
         {
             new { name = "Summer sale", pattern = "summer_sale", actions = new { tags = new[] { "campaign:summer" }, greeting = new { text = "Hi!", mode = "immediate" } } },
@@ -28,15 +21,9 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
             new { name = "Winter", pattern = "winter_*_2026", enabled = false },
         })
         {
-            var (status, problem) = await _app.Api.PostJsonAsync("/api/triggers", body);
+            var (status, problem) = await App.Api.PostJsonAsync("/api/triggers", body);
             Assert.True(status == System.Net.HttpStatusCode.Created, problem.ToString());
         }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await _app.DisposeAsync();
     }
 
     // Empty when nothing makes the page scroll sideways, else the widest element that sticks out (for the failure message).
@@ -54,7 +41,7 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
     [Fact]
     public async Task Triggers_List_Fits_A_Laptop_With_Switches_Actions_And_Whole_Codes()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.OpenAsync("/triggers");
         await Assertions.Expect(Rows(page)).ToHaveCountAsync(5);
 
@@ -91,7 +78,7 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
     [Fact]
     public async Task Delete_Asks_First_Saying_What_Goes_And_What_Stays()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.OpenAsync("/triggers");
         await Assertions.Expect(Rows(page)).ToHaveCountAsync(5);
 
@@ -109,13 +96,13 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete trigger" }).ClickAsync();
 
         await Assertions.Expect(Rows(page)).ToHaveCountAsync(4);
-        Assert.DoesNotContain("winter_*_2026", (await _app.Api.GetJsonAsync("/api/triggers")).ToString());
+        Assert.DoesNotContain("winter_*_2026", (await App.Api.GetJsonAsync("/api/triggers")).ToString());
     }
 
     [Fact]
     public async Task On_A_Phone_Rows_Become_Cards_And_Nothing_Scrolls_Sideways()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.SetViewportSizeAsync(390, 844);
         foreach (var (path, name) in new[] { ("/triggers", "triggers"), ("/triggers/new", "trigger-editor"), ("/simulator", "simulator") })
         {
@@ -135,7 +122,7 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
     [Fact]
     public async Task Simulator_Refuses_Refs_That_Are_Never_Attributed_And_Links_The_Conversation_It_Made()
     {
-        var page = await browser.SignedInPageAsync(_app);
+        var page = await Browser.SignedInPageAsync(App);
         await page.OpenAsync("/simulator");
         var result = page.GetByTestId("sim-result");
         var refReason = page.GetByTestId("field-sim-ref").Locator(".mud-input-helper-text.mud-input-error");
@@ -170,11 +157,10 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
     [Fact]
     public async Task Pages_Have_No_Axe_Violations_In_Light_Or_Dark()
     {
-        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: run ./scripts/test.sh, which installs the Node packages with npm ci.");
         var failures = new List<string>();
         foreach (var theme in new[] { "light", "dark" })
         {
-            var page = await browser.SignedInPageAsync(_app, theme);
+            var page = await Browser.SignedInPageAsync(App, theme);
             foreach (var (path, name) in new[] { ("/triggers", "triggers"), ("/triggers/new", "trigger-editor"), ("/triggers/1?saved=true", "trigger-saved"), ("/simulator", "simulator") })
             {
                 await page.OpenAsync(path);
@@ -191,10 +177,7 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : IAsyncLif
                     await Assertions.Expect(page.GetByTestId("fix-errors")).ToBeVisibleAsync();
                 }
 
-                await page.AddScriptTagAsync(new() { Path = AxeScript });
-                var violations = await page.EvaluateAsync<JsonElement>(
-                    "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))");
-                failures.AddRange(violations.EnumerateArray().Select(v => $"{path} ({theme}): {v.GetString()}"));
+                failures.AddRange((await Axe.ViolationsAsync(page)).Select(v => $"{path} ({theme}): {v}"));
                 await page.EvaluateAsync("() => window.scrollTo(0, 0)");
                 await page.ScreenshotAsync($"{name}-{theme}");
             }

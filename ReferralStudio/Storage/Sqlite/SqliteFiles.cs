@@ -14,6 +14,13 @@ public sealed class SqliteFiles
 {
     private const string BusyTimeoutSql = "PRAGMA busy_timeout = 30000;";
 
+    /// <summary>
+    /// The dashboard's and the API's reads go through memory-mapped pages (up to SQLite's 2 GiB cap) instead of a
+    /// read() call per page: large scans (the feed's filters, the CSV export, analytics) spent most of their time in
+    /// the kernel copying pages (bench/RESULTS.md, session 8).
+    /// </summary>
+    private const string MemoryMapSql = "PRAGMA mmap_size = 2147483648;";
+
     private readonly string _attach;
 
     public SqliteFiles(string configured, string contentRoot, string? configuredInbox = null)
@@ -103,7 +110,7 @@ public sealed class SqliteFiles
         }
 
         // EF's connections wait for locks inside SQLite (millisecond steps) rather than in Microsoft.Data.Sqlite's 150 ms retry loop.
-        command.CommandText = (attached ? "" : BusyTimeoutSql + _attach) + (outcomes ? ViewSql : "");
+        command.CommandText = (attached ? "" : BusyTimeoutSql + MemoryMapSql + _attach) + (outcomes ? ViewSql : "");
         command.ExecuteNonQuery();
     }
 
