@@ -15,6 +15,7 @@ public static class DashboardExtensions
         builder.Services.AddMudServices();
         builder.Services.AddExceptionHandler<ProblemForNonPages>();
         builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<Insight.PrerenderHandoff>();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<Simulation.Simulator>();
         builder.Services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section).ValidateRules(o => o.Rules());

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
-using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Insight;
 
@@ -10,20 +9,13 @@ public sealed record DailyCount(DateTime Day, string Series, int Count);
 /// <summary>One day of a per-day chart in the business's time zone; <paramref name="Partial"/> marks today, which is still running.</summary>
 public sealed record DayCount(DateOnly Day, int Count, bool Partial);
 
-public sealed record OverviewStats(int Today, int Last7Days, int Last30Days, int InRange, int Converted, IReadOnlyList<(string Name, int Count)> TopCampaigns, IReadOnlyList<(string Name, int Count)> TopAffiliates);
+/// <summary>The overview's figures; its top campaigns, with what the feed filters them by, are <see cref="OverviewLists"/>'s.</summary>
+public sealed record OverviewStats(int Today, int Last7Days, int Last30Days, int InRange, int Converted, IReadOnlyList<(string Name, int Count)> TopAffiliates);
 
 /// <summary>Aggregates for the overview and campaign pages, each one grouped query on indexed columns.</summary>
 public static class InsightQueries
 {
     private const long DayMs = 86_400_000;
-
-    // Built once from the shared campaign-name rule (column names only; the range goes in as parameters).
-    private static readonly string TopCampaignsSql = $"""
-        SELECT {CampaignNames.Sql("tr.Name", "t.Ref", "t.AdId")} AS Name, COUNT(*) AS Count
-        FROM Conversations c JOIN ReferralTouches t ON t.Id = c.FirstReferralId LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
-        WHERE c.FirstReferralAt >= $since AND c.FirstReferralAt < $until
-        GROUP BY 1 ORDER BY Count DESC LIMIT 8
-        """;
 
     /// <summary>Campaign touches per UTC day, per trigger (untriggered touches count as "other").</summary>
     public static async Task<List<DailyCount>> TouchesPerDayAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
@@ -119,15 +111,13 @@ public static class InsightQueries
             .Where(c => c.FirstReferralAt >= since && c.FirstReferralAt < until)
             .CountAsync(c => db.Conversions.Any(v => v.ConversationId == c.Id), cancellationToken);
 
-        var campaigns = await db.Database.SqlQueryRaw<NamedCount>(TopCampaignsSql, Range(since, until)).ToListAsync(cancellationToken);
         var affiliates = await db.Database.SqlQueryRaw<NamedCount>("""
             SELECT substr(Label, 11) AS Name, COUNT(*) AS Count FROM ConversationTags
             WHERE Label LIKE 'affiliate:%' AND AddedAt >= $since AND AddedAt < $until
             GROUP BY Label ORDER BY Count DESC LIMIT 8
             """, Range(since, until)).ToListAsync(cancellationToken);
 
-        return new OverviewStats(todayCount, week, month, inRange, converted,
-            campaigns.ConvertAll(c => (c.Name, c.Count)), affiliates.ConvertAll(a => (a.Name, a.Count)));
+        return new OverviewStats(todayCount, week, month, inRange, converted, affiliates.ConvertAll(a => (a.Name, a.Count)));
     }
 
     private static object[] Range(DateTimeOffset since, DateTimeOffset until) =>
