@@ -83,7 +83,8 @@ public sealed class KitsPageTests : MudTestContext
         page.WaitForAssertion(() => Assert.Equal("2 codes", ByTestId(page, "kit-count").TextContent));
         Assert.Empty(page.FindAll("[data-testid='kit-trigger'], [data-testid='kit-error']"));
         Assert.Contains("collab_jose_muller", ByTestId(page, "kit-grid").TextContent);
-        Assert.NotNull(ByTestId(page, "download-kit").GetAttribute("href"));
+        // The ZIP is written after the grid shows; its link follows.
+        page.WaitForAssertion(() => Assert.NotNull(ByTestId(page, "download-kit").GetAttribute("href")));
     }
 
     [Fact]
