@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
 using ReferralStudio.Tests.Infrastructure;
@@ -39,11 +40,11 @@ public sealed class InsightQueriesTests : IAsyncLifetime
         var stats = await InsightQueries.OverviewAsync(db, days, today.AddDays(-1), today.AddDays(1), default);
 
         Assert.Equal(4, stats.InRange);
-        Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], (await OverviewLists.TopCampaignsAsync(db, days.Window(today.AddDays(-1)).Start, days.Window(today.AddDays(1)).End, 8, default)).Select(c => (c.Name, c.Count)));
+        Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], (await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), days.Window(today.AddDays(-1)).Start, days.Window(today.AddDays(1)).End, 8, default)).Select(c => (c.Name, c.Count)));
         Assert.Equal([("anna", 2), ("ben", 1)], stats.TopAffiliates);
         Assert.Equal(4, stats.Today);
         var outside = await InsightQueries.OverviewAsync(db, days, today.AddDays(1), today.AddDays(2), default);
-        Assert.Empty(await OverviewLists.TopCampaignsAsync(db, days.Window(today.AddDays(1)).Start, days.Window(today.AddDays(2)).End, 8, default));
+        Assert.Empty(await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), days.Window(today.AddDays(1)).Start, days.Window(today.AddDays(2)).End, 8, default));
         Assert.Empty(outside.TopAffiliates);
     }
 

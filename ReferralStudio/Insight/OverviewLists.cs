@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Referrals;
 
@@ -22,19 +22,26 @@ public sealed record RecentAttribution(long ConversationId, string Platform, str
 /// <summary>The overview's lists: top campaigns with their keys (so each links to the feed) and the latest attributed conversations.</summary>
 public static class OverviewLists
 {
-    // The same rows as the overview's top campaigns, with a trigger, code and ad id to filter the feed by
-    // (one of each per name: a name is one trigger, one code or one ad).
-    private static readonly string TopCampaignsSql = $"""
-        SELECT {CampaignNames.Sql("tr.Name", "t.Ref", "t.AdId")} AS Name, COUNT(*) AS Count, MIN(tr.Id) AS TriggerId, MIN(t.Ref) AS Ref, MIN(t.AdId) AS AdId
-        FROM Conversations c JOIN ReferralTouches t ON t.Id = c.FirstReferralId LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
-        WHERE c.FirstReferralAt >= $since AND c.FirstReferralAt < $until
-        GROUP BY 1 ORDER BY Count DESC, Name LIMIT $limit
-        """;
+    /// <summary>
+    /// The campaigns that brought the most conversations by first touch in the range, each with a trigger, code or ad id
+    /// to filter the feed by (the lowest of each under one name: a name is one trigger, one code or one ad). Read from
+    /// the campaign report, which sums the rollup's days: a join per conversation took 0.4 s on 200,000 of them.
+    /// </summary>
+    public static async Task<List<TopCampaign>> TopCampaignsAsync(
+        AppDbContext db, CampaignKeyCache keys, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
+    {
+        var report = await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, cancellationToken);
+        return report.ByRef
+            .Where(r => r.Conversations > 0)
+            .GroupBy(r => CampaignNames.Of(r.TriggerName, r.Ref, r.AdId), StringComparer.Ordinal)
+            .Select(g => new TopCampaign(g.Key, g.Sum(r => r.Conversations), g.Min(r => r.TriggerId), Lowest(g.Select(r => r.Ref)), Lowest(g.Select(r => r.AdId))))
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList();
+    }
 
-    public static Task<List<TopCampaign>> TopCampaignsAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken) =>
-        db.Database.SqlQueryRaw<TopCampaign>(TopCampaignsSql,
-            new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until)), new SqliteParameter("$limit", limit))
-            .ToListAsync(cancellationToken);
+    // Refs compare without case, as their column does.
+    private static string? Lowest(IEnumerable<string?> values) => values.OfType<string>().Order(StringComparer.OrdinalIgnoreCase).FirstOrDefault();
 
     /// <summary>
     /// The newest conversations whose first campaign touch falls in the range: touches newest first on their time
