@@ -102,7 +102,8 @@ public sealed class InboundDeliveriesTests : MudTestContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("failed", page.Find("[data-testid=inbound-outcome-cell]").TextContent.Trim()));
         Assert.Contains("refused by the test", page.Markup);
 
-        page.Find("button[data-testid=inbound-replay]").Click();
+        // The replay is in the inbox once its handler is done; then the processor takes it.
+        await page.Find("button[data-testid=inbound-replay]").ClickAsync(new());
         await _app.WhenIdleAsync();
         await page.InvokeAsync(() => page.FindComponent<MudTable<InboundDeliveryRow>>().Instance.ReloadServerData());
 
