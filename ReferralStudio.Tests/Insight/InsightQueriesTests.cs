@@ -56,7 +56,7 @@ public sealed class InsightQueriesTests : IAsyncLifetime
         var today = _now.UtcDateTime.Date;
         var day = DateOnly.FromDateTime(today);
 
-        var touches = await InsightQueries.TouchesPerDayAsync(db, _now.AddDays(-1), _now.AddDays(1), default);
+        var touches = await InsightQueries.TouchesPerDayAsync(db, days, day.AddDays(-1), day.AddDays(1), default);
         var attributed = await InsightQueries.AttributedPerDayAsync(db, days, day.AddDays(-1), day.AddDays(1), default);
 
         Assert.Equal([new DailyCount(today, "Collabs", 3), new DailyCount(today, "other", 1)], touches.OrderBy(t => t.Series));

@@ -77,7 +77,6 @@ public sealed class RowLimitWarningTests : IAsyncLifetime
         var days = new BusinessDay(TimeProvider.System, TimeZoneInfo.Utc);
         await InsightQueries.OverviewAsync(db, days, days.DayOf(since), days.DayOf(until), default);
         await InsightQueries.AttributedPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
-        await InsightQueries.TouchesPerDayAsync(db, since, until, default);
         await ConversionCurrencies.InRangeAsync(db, since, until, default);
         await InsightQueries.TouchesPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
         await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), since, until, 8, default);

@@ -15,20 +15,6 @@ public sealed record OverviewStats(int Today, int Last7Days, int Last30Days, int
 /// <summary>Aggregates for the overview and campaign pages, each one grouped query on indexed columns.</summary>
 public static class InsightQueries
 {
-    private const long DayMs = 86_400_000;
-
-    /// <summary>Campaign touches per UTC day, per trigger (untriggered touches count as "other").</summary>
-    public static async Task<List<DailyCount>> TouchesPerDayAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        var rows = await db.Database.SqlQueryRaw<DayRow>("""
-            SELECT t.OccurredAt / 86400000 AS Day, COALESCE(tr.Name, 'other') AS Series, COUNT(*) AS Count
-            FROM ReferralTouches t LEFT JOIN Triggers tr ON tr.Id = t.TriggerId
-            WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $since AND t.OccurredAt < $until
-            GROUP BY Day, t.TriggerId
-            """, Range(since, until)).ToListAsync(cancellationToken);
-        return rows.ConvertAll(r => r.ToDailyCount());
-    }
-
     /// <summary>
     /// Conversations whose first campaign touch fell on each day from <paramref name="first"/> to <paramref name="last"/>
     /// in the business's time zone: one entry per day, oldest first, 0 for a day without any, today marked partial.
@@ -126,11 +112,6 @@ public static class InsightQueries
     private sealed record SliceRow(long Slice, int Count);
 
     private sealed record SeriesSliceRow(long Slice, string Series, int Count);
-
-    private sealed record DayRow(long Day, string Series, int Count)
-    {
-        public DailyCount ToDailyCount() => new(DateTimeOffset.FromUnixTimeMilliseconds(Day * DayMs).UtcDateTime, Series, Count);
-    }
 
     private sealed record NamedCount(string Name, int Count);
 }
