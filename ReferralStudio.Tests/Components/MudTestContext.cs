@@ -1,4 +1,6 @@
+using AngleSharp.Dom;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -25,6 +27,21 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
         Render<MudDialogProvider>();
         return Render<MudPopoverProvider>();
     }
+
+    /// <summary>The element marked with this data-testid.</summary>
+    protected static IElement ByTestId<TComponent>(IRenderedComponent<TComponent> cut, string testId) where TComponent : IComponent =>
+        cut.Find($"[data-testid='{testId}']");
+
+    /// <summary>
+    /// Types into a field in one step on the renderer: a debounce timer or a query finishing can re-render between a
+    /// Find and an Input on the test's thread, and the Input then names a handler that no longer exists.
+    /// </summary>
+    protected static Task TypeAsync<TComponent>(IRenderedComponent<TComponent> cut, string testId, string text) where TComponent : IComponent =>
+        cut.InvokeAsync(() => ByTestId(cut, testId).Input(text));
+
+    /// <summary>Clicks in one step on the renderer, for the same reason as <see cref="TypeAsync"/>.</summary>
+    protected static Task ClickAsync<TComponent>(IRenderedComponent<TComponent> cut, string testId) where TComponent : IComponent =>
+        cut.InvokeAsync(() => ByTestId(cut, testId).Click());
 
     public Task InitializeAsync() => Task.CompletedTask;
 

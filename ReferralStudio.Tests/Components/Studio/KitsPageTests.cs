@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -32,8 +31,6 @@ public sealed class KitsPageTests : MudTestContext
         Services.GetRequiredService<NavigationManager>().NavigateTo(path);
         return (app, Render<KitsPage>());
     }
-
-    private static IElement ByTestId(IRenderedComponent<KitsPage> page, string id) => page.Find($"[data-testid='{id}']");
 
     [Fact]
     public async Task A_Pattern_Already_Saved_Fills_The_Prefix_And_Says_The_Codes_Will_Be_Attributed()
@@ -76,9 +73,9 @@ public sealed class KitsPageTests : MudTestContext
         await using var _ = app;
         page.WaitForElement("[data-testid='kit-covered']");
 
-        ByTestId(page, "kit-names").Input("Anna\nJosé Müller");
-        ByTestId(page, "kit-instagram").Input("acme.shop");
-        ByTestId(page, "build-kit").Click();
+        await TypeAsync(page, "kit-names", "Anna\nJosé Müller");
+        await TypeAsync(page, "kit-instagram", "acme.shop");
+        await ClickAsync(page, "build-kit");
 
         page.WaitForAssertion(() => Assert.Equal("2 codes", ByTestId(page, "kit-count").TextContent));
         Assert.Empty(page.FindAll("[data-testid='kit-trigger'], [data-testid='kit-error']"));
@@ -92,10 +89,10 @@ public sealed class KitsPageTests : MudTestContext
     {
         var (app, page) = await RenderPageAsync("studio/kits");
         await using var _ = app;
-        ByTestId(page, "kit-names").Input("Anna");
+        await TypeAsync(page, "kit-names", "Anna");
         Assert.DoesNotContain("Enter the account", ByTestId(page, "kit-instagram").Closest(".mud-input-control")!.TextContent);
 
-        ByTestId(page, "build-kit").Click();
+        await ClickAsync(page, "build-kit");
 
         page.WaitForAssertion(() => Assert.Contains("Enter the account the QR codes should open.", ByTestId(page, "kit-instagram").Closest(".mud-input-control")!.TextContent));
         Assert.Empty(page.FindAll("[data-testid='kit-count']"));
@@ -107,15 +104,15 @@ public sealed class KitsPageTests : MudTestContext
         var (app, page) = await RenderPageAsync("studio/kits");
         await using var _ = app;
         var popovers = RenderProviders();
-        ByTestId(page, "kit-names").Input("Anna\nParty \U0001F389");
+        await TypeAsync(page, "kit-names", "Anna\nParty \U0001F389");
 
         ByTestId(page, "kit-caption").Closest(".mud-input-control")!.MouseDown();
         popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-list-item"), i => i.TextContent.Contains("The affiliate's name")));
         popovers.FindAll(".mud-list-item").First(i => i.TextContent.Contains("The affiliate's name")).Click();
 
         page.WaitForAssertion(() => Assert.Contains("in the name \"Party \U0001F389\"", ByTestId(page, "kit-caption").Closest(".mud-input-control")!.TextContent));
-        ByTestId(page, "kit-instagram").Input("acme.shop");
-        ByTestId(page, "build-kit").Click();
+        await TypeAsync(page, "kit-instagram", "acme.shop");
+        await ClickAsync(page, "build-kit");
         page.WaitForAssertion(() => Assert.StartsWith("Fix the caption:", ByTestId(page, "kit-error").TextContent.Trim()));
         Assert.Empty(page.FindAll("[data-testid='kit-count']"));
     }

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using ReferralStudio.Components.Studio;
 using ReferralStudio.Links;
@@ -16,7 +15,6 @@ public sealed class LinkPanelTests : MudTestContext
             .Add(x => x.InstagramUsername, instagram)
             .Add(x => x.WhatsAppNumber, whatsapp));
 
-    private static IElement ByTestId(IRenderedComponent<LinkPanel> panel, string id) => panel.Find($"[data-testid='{id}']");
 
     [Fact]
     public void Exact_Code_Renders_Links_Labelled_Copy_Buttons_Notes_Qr_Preview_And_Downloads()

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,22 +11,18 @@ namespace ReferralStudio.Tests.Components.Studio;
 /// <summary>The website button form: contrast refused with its ratio, the ref a campaign becomes shown and editable.</summary>
 public sealed class WebsiteButtonPageTests : MudTestContext
 {
-    // Debounced fields, the first load of the caption font and a busy CI machine: more than bunit's default second.
-
     private async Task<(TestApp App, IRenderedComponent<WebsiteButtonPage> Page)> RenderPageAsync()
     {
         // The page reads the business accounts; a real app on a temp SQLite file provides them (none yet).
         var app = await TestApp.StartAsync();
         Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>());
         var page = Render<WebsiteButtonPage>();
-        Field(page, "button-account").Input("acme.shop");
+        await TypeAsync(page, "button-account", "acme.shop");
         page.WaitForElement("[data-testid='button-preview'] a");
         return (app, page);
     }
 
-    private static IElement Field(IRenderedComponent<WebsiteButtonPage> page, string id) => page.Find($"[data-testid='{id}']");
-
-    private static string FieldText(IRenderedComponent<WebsiteButtonPage> page, string id) => Field(page, id).Closest(".mud-input-control")!.TextContent;
+    private static string FieldText(IRenderedComponent<WebsiteButtonPage> page, string id) => ByTestId(page, id).Closest(".mud-input-control")!.TextContent;
 
     [Fact]
     public async Task The_Label_Starts_With_The_Platforms_Default_And_An_Emptied_Label_Is_Refused()
@@ -35,10 +30,10 @@ public sealed class WebsiteButtonPageTests : MudTestContext
         var (app, page) = await RenderPageAsync();
         await using var _ = app;
 
-        Assert.Equal(WebsiteButton.DefaultLabel("instagram"), Field(page, "button-label").GetAttribute("value"));
+        Assert.Equal(WebsiteButton.DefaultLabel("instagram"), ByTestId(page, "button-label").GetAttribute("value"));
         Assert.Contains("What the button says, up to 80 characters", FieldText(page, "button-label"));
 
-        Field(page, "button-label").Input("");
+        await TypeAsync(page, "button-label", "");
 
         page.WaitForAssertion(() => Assert.Contains("Enter the text the button shows.", FieldText(page, "button-label")));
         Assert.Empty(page.FindAll("[data-testid='button-preview']"));
@@ -51,13 +46,13 @@ public sealed class WebsiteButtonPageTests : MudTestContext
         await using var _ = app;
         Assert.Contains("Contrast 5.1:1 on the background", FieldText(page, "button-fg"));
 
-        Field(page, "button-fg").Input(WebsiteButton.DefaultBackground("instagram"));
+        await TypeAsync(page, "button-fg", WebsiteButton.DefaultBackground("instagram"));
 
         page.WaitForAssertion(() => Assert.Contains("contrast of 1.0:1", FieldText(page, "button-fg")));
         Assert.Contains("at least 4.5:1", FieldText(page, "button-fg"));
-        Assert.Equal("true", Field(page, "button-fg").GetAttribute("aria-invalid"));
+        Assert.Equal("true", ByTestId(page, "button-fg").GetAttribute("aria-invalid"));
         Assert.Empty(page.FindAll("[data-testid='button-preview'], [data-testid='button-snippet']"));
-        Assert.Equal("Fix the text colour to see the button.", Field(page, "button-invalid").TextContent.Trim());
+        Assert.Equal("Fix the text colour to see the button.", ByTestId(page, "button-invalid").TextContent.Trim());
     }
 
     [Fact]
@@ -66,9 +61,9 @@ public sealed class WebsiteButtonPageTests : MudTestContext
         var (app, page) = await RenderPageAsync();
         await using var _ = app;
 
-        Field(page, "button-bg").Input("#ffffff");
+        await TypeAsync(page, "button-bg", "#ffffff");
         page.WaitForAssertion(() => Assert.Contains("contrast of 1.0:1", FieldText(page, "button-fg")));
-        Field(page, "button-fg").Input("#777777");
+        await TypeAsync(page, "button-fg", "#777777");
 
         page.WaitForAssertion(() => Assert.Contains("contrast of 4.4:1", FieldText(page, "button-fg")));
         Assert.DoesNotContain("contrast", FieldText(page, "button-bg"));
@@ -80,13 +75,13 @@ public sealed class WebsiteButtonPageTests : MudTestContext
         var (app, page) = await RenderPageAsync();
         await using var _ = app;
 
-        Field(page, "button-utm").Input("Spring Launch! été 2026");
+        await TypeAsync(page, "button-utm", "Spring Launch! été 2026");
 
         page.WaitForAssertion(() => Assert.Equal(
             "The button sends Spring_Launch_ete_2026, because refs allow only letters A-Z, digits and _ - =: spaces became _; é became e; '!' was dropped.",
-            Field(page, "button-ref").TextContent));
-        Assert.Equal("https://ig.me/m/acme.shop?ref=Spring_Launch_ete_2026", Field(page, "button-href").TextContent);
-        Assert.Equal("Spring_Launch_ete_2026", Field(page, "button-ref-edit").GetAttribute("value"));
+            ByTestId(page, "button-ref").TextContent));
+        Assert.Equal("https://ig.me/m/acme.shop?ref=Spring_Launch_ete_2026", ByTestId(page, "button-href").TextContent);
+        Assert.Equal("Spring_Launch_ete_2026", ByTestId(page, "button-ref-edit").GetAttribute("value"));
     }
 
     [Fact]
@@ -94,21 +89,21 @@ public sealed class WebsiteButtonPageTests : MudTestContext
     {
         var (app, page) = await RenderPageAsync();
         await using var _ = app;
-        Field(page, "button-utm").Input("Spring Launch! été 2026");
-        page.WaitForAssertion(() => Assert.Equal("Spring_Launch_ete_2026", Field(page, "button-ref-edit").GetAttribute("value")));
+        await TypeAsync(page, "button-utm", "Spring Launch! été 2026");
+        page.WaitForAssertion(() => Assert.Equal("Spring_Launch_ete_2026", ByTestId(page, "button-ref-edit").GetAttribute("value")));
 
-        Field(page, "button-ref-edit").Input("spring launch");
+        await TypeAsync(page, "button-ref-edit", "spring launch");
         page.WaitForAssertion(() => Assert.Contains("Spaces aren't allowed in codes", FieldText(page, "button-ref-edit")));
-        Assert.True(Field(page, "button-ref-save").HasAttribute("disabled"));
+        Assert.True(ByTestId(page, "button-ref-save").HasAttribute("disabled"));
 
-        Field(page, "button-ref-edit").Input("spring26");
-        page.WaitForAssertion(() => Assert.False(Field(page, "button-ref-save").HasAttribute("disabled")));
-        Field(page, "button-ref-save").Click();
+        await TypeAsync(page, "button-ref-edit", "spring26");
+        page.WaitForAssertion(() => Assert.False(ByTestId(page, "button-ref-save").HasAttribute("disabled")));
+        await ClickAsync(page, "button-ref-save");
 
-        page.WaitForAssertion(() => Assert.Equal("https://ig.me/m/acme.shop?ref=spring26", Field(page, "button-href").TextContent));
-        Assert.Equal("This campaign sends the ref you chose: spring26.", Field(page, "button-ref").TextContent);
-        Assert.Contains("[\"Spring Launch! \\u00e9t\\u00e9 2026\", \"spring26\"]", Field(page, "button-snippet").TextContent);
-        Assert.Contains("spring26", Field(page, "button-campaign-refs").TextContent);
+        page.WaitForAssertion(() => Assert.Equal("https://ig.me/m/acme.shop?ref=spring26", ByTestId(page, "button-href").TextContent));
+        Assert.Equal("This campaign sends the ref you chose: spring26.", ByTestId(page, "button-ref").TextContent);
+        Assert.Contains("[\"Spring Launch! \\u00e9t\\u00e9 2026\", \"spring26\"]", ByTestId(page, "button-snippet").TextContent);
+        Assert.Contains("spring26", ByTestId(page, "button-campaign-refs").TextContent);
     }
 
     [Fact]
@@ -118,7 +113,7 @@ public sealed class WebsiteButtonPageTests : MudTestContext
         await using var _ = app;
 
         var preview = page.Find("[data-testid='button-preview'] a");
-        var snippet = Field(page, "button-snippet").TextContent;
+        var snippet = ByTestId(page, "button-snippet").TextContent;
 
         Assert.Contains($"style=\"{preview.GetAttribute("style")}\"", snippet);
         Assert.Contains("border-radius:8px", preview.GetAttribute("style"));
