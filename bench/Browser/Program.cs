@@ -64,7 +64,9 @@ public static class BrowserBench
                 generated = true;
             }
 
-            return await RunAsync(root, database, iterations, warmups, timeout, only, output: Value(args, "--output") ?? Path.Combine(root, "bench", "Browser", "last-run.md"));
+            // --log-sql prints every query the app runs with its time, to find what a slow page waits on.
+            return await RunAsync(root, database, iterations, warmups, timeout, only, output: Value(args, "--output") ?? Path.Combine(root, "bench", "Browser", "last-run.md"),
+                logSql: args.Contains("--log-sql"));
         }
         finally
         {
@@ -77,7 +79,7 @@ public static class BrowserBench
         }
     }
 
-    private static async Task<int> RunAsync(string root, string database, int iterations, int warmups, float timeout, string[]? only, string output)
+    private static async Task<int> RunAsync(string root, string database, int iterations, int warmups, float timeout, string[]? only, string output, bool logSql)
     {
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         Console.WriteLine($"browser benchmark: {database} ({new FileInfo(database).Length / 1048576.0:N0} MiB), {warmups} warm-ups + {iterations} loads per page, load {loadBefore}");
@@ -90,6 +92,7 @@ public static class BrowserBench
             $"--Api:Key={ApiKey}", $"--Admin:Email={Email}", $"--Admin:Password={Password}", "--Logging:LogLevel:Default=Warning",
             // The seeded subscription delivers to this process's own sink on loopback.
             "--Outbound:AllowPrivateNetworks=true",
+            .. logSql ? ["--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information"] : Array.Empty<string>(),
         ]);
         // An integrator that accepts everything, for the outbound deliveries the seeded webhooks cause.
         app.MapPost(SinkPath, () => Results.Ok()).AllowAnonymous();
