@@ -74,6 +74,16 @@ public static class CampaignCheck
             }
         }
 
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT Start, TriggerId, Touches FROM TouchQuarters ORDER BY Start, TriggerId";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add($"TouchQuarters {reader.GetInt64(0)} {reader.GetInt64(1)}: {reader.GetInt32(2)}");
+            }
+        }
+
         return rows;
     }
 

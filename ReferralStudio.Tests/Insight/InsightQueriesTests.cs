@@ -62,4 +62,23 @@ public sealed class InsightQueriesTests : IAsyncLifetime
         Assert.Equal([new DailyCount(today, "Collabs", 3), new DailyCount(today, "other", 1)], touches.OrderBy(t => t.Series));
         Assert.Equal([new DayCount(day.AddDays(-1), 0, false), new DayCount(day, 4, true), new DayCount(day.AddDays(1), 0, false)], attributed);
     }
+
+    [Fact]
+    public async Task Touches_Fall_On_The_Business_Day_Of_A_Zone_Half_An_Hour_Off_Utc()
+    {
+        // Kolkata is UTC+05:30: its days start on a half hour of UTC, and a minute either side lands on different days.
+        var kolkata = new BusinessDay(_app.Time, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+        var yesterday = kolkata.Today.AddDays(-1);
+        var midnight = kolkata.Window(yesterday).Start;
+        await _app.DeliverAsync(Instagram(
+            Referral(Unique("late"), midnight.AddMinutes(-1), "collab_late"),
+            Referral(Unique("early"), midnight.AddMinutes(1), "collab_early")));
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+        var touches = await InsightQueries.TouchesPerDayAsync(db, kolkata, yesterday.AddDays(-1), yesterday, default);
+
+        Assert.Equal(
+            [new DailyCount(yesterday.AddDays(-1).ToDateTime(TimeOnly.MinValue), "Collabs", 1), new DailyCount(yesterday.ToDateTime(TimeOnly.MinValue), "Collabs", 1)],
+            touches);
+    }
 }

@@ -10,7 +10,8 @@ namespace ReferralStudio.Conversions;
 /// holds, and the SQL that keeps it equal to the base tables. Under a model, a conversation adds one to
 /// <c>Conversations</c> at its credited touch's hour/day and key, and one to <c>Converted</c> when some conversion
 /// credits that same touch; a conversion adds one to <c>Conversions</c> and its value to <c>Value</c> at its own
-/// hour/day and its credited touch's key. Every writer changes it in the transaction that changes the base rows:
+/// hour/day and its credited touch's key. <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
+/// trigger. Every writer changes it in the transaction that changes the base rows:
 /// the attribution processor (<see cref="Storage.Sqlite.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
 /// those paths (raw inserts) needs <see cref="RebuildAsync"/>.
@@ -19,6 +20,17 @@ public static class CampaignRollup
 {
     public const long DayMs = 86_400_000;
     public const long HourMs = 3_600_000;
+    public const long QuarterMs = 900_000;
+
+    /// <summary>The <see cref="TouchQuarter.TriggerId"/> of touches no trigger fired (a key column cannot be NULL).</summary>
+    public const long NoTrigger = 0;
+
+    /// <summary>Campaign touches per quarter and trigger, from the touches themselves (optionally of some conversations only).</summary>
+    private static string TouchQuartersFrom(string? conversations) => $"""
+        SELECT {BucketSql("OccurredAt", QuarterMs)} AS Start, COALESCE(TriggerId, {NoTrigger}) AS TriggerId, COUNT(*) AS Touches
+        FROM ReferralTouches WHERE IsCampaignTouch = 1 {(conversations is null ? "" : $"AND ConversationId IN {conversations}")}
+        GROUP BY 1, 2
+        """;
 
     /// <summary>The start of the bucket holding <paramref name="ms"/> (floor, also before 1970).</summary>
     public static long BucketStart(long ms, long size) => ms - (((ms % size) + size) % size);
@@ -97,6 +109,8 @@ public static class CampaignRollup
         INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
         SELECT Model, {BucketSql("Start", DayMs)}, KeyId, SUM(Conversations), SUM(Converted), SUM(Conversions), SUM(Value)
         FROM CampaignHours GROUP BY Model, {BucketSql("Start", DayMs)}, KeyId;
+        DELETE FROM TouchQuarters;
+        INSERT INTO TouchQuarters (Start, TriggerId, Touches) {TouchQuartersFrom(null)};
         """;
 
     public static async Task RebuildAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
@@ -114,8 +128,8 @@ public static class CampaignRollup
     }
 
     /// <summary>
-    /// Takes out everything the conversations selected by <paramref name="conversationIds"/> (a SQL subquery) and
-    /// their conversions contribute. Call it in the deleting transaction, before the rows go.
+    /// Takes out everything the conversations selected by <paramref name="conversationIds"/> (a SQL subquery), their
+    /// touches and their conversions contribute. Call it in the deleting transaction, before the rows go.
     /// </summary>
     public static async Task RemoveConversationsAsync(AppDbContext db, string conversationIds, CancellationToken cancellationToken)
     {
@@ -132,6 +146,12 @@ public static class CampaignRollup
                 """);
         }
 
+        statements.Add($"""
+            INSERT INTO TouchQuarters (Start, TriggerId, Touches)
+            SELECT Start, TriggerId, -Touches FROM ({TouchQuartersFrom(conversationIds)}) WHERE true
+            ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = Touches + excluded.Touches;
+            DELETE FROM TouchQuarters WHERE Touches = 0;
+            """);
         await db.Database.ExecuteSqlRawAsync(string.Join("\n", statements), cancellationToken);
     }
 

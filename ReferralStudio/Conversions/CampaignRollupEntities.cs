@@ -50,3 +50,17 @@ public sealed class CampaignHour
     public int Conversions { get; set; }
     public double Value { get; set; }
 }
+
+/// <summary>
+/// Campaign touches per UTC quarter hour and trigger (<see cref="CampaignRollup.NoTrigger"/> for none), for charts per
+/// day in the business's time zone: every zone's days start on a quarter hour of UTC. Touches are only ever added to a
+/// quarter, except when their conversations are deleted (see <see cref="CampaignRollup"/>).
+/// </summary>
+public sealed class TouchQuarter
+{
+    /// <summary>The start of the quarter hour (UTC).</summary>
+    public DateTimeOffset Start { get; set; }
+    /// <summary>The trigger the touches fired, or <see cref="CampaignRollup.NoTrigger"/>; a deleted trigger keeps its id here as on the touches.</summary>
+    public long TriggerId { get; set; }
+    public int Touches { get; set; }
+}

@@ -38,6 +38,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<CampaignKey> CampaignKeys => Set<CampaignKey>();
     public DbSet<CampaignDay> CampaignDays => Set<CampaignDay>();
     public DbSet<CampaignHour> CampaignHours => Set<CampaignHour>();
+    public DbSet<TouchQuarter> TouchQuarters => Set<TouchQuarter>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<DashboardUser> DashboardUsers => Set<DashboardUser>();
 
@@ -139,7 +140,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.Entity<TriggerFiring>(e =>
         {
             e.HasIndex(f => f.ReferralTouchId).IsUnique();
-            e.HasIndex(f => new { f.TriggerId, f.FiredAt });
+            // Covers the triggers list's conversations per trigger (COUNT(DISTINCT ConversationId) of a page of triggers).
+            e.HasIndex(f => new { f.TriggerId, f.ConversationId });
             e.HasIndex(f => f.ConversationId);
         });
 
@@ -197,6 +199,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasKey(h => new { h.Model, h.Start, h.KeyId });
             e.Property(h => h.Model).HasConversion<int>();
         });
+
+        modelBuilder.Entity<TouchQuarter>(e => e.HasKey(q => new { q.Start, q.TriggerId }));
 
         modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());
 

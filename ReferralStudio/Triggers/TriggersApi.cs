@@ -325,16 +325,21 @@ public static class TriggerStats
 
     private static async Task<Dictionary<long, TriggerStatsDto>> QueryAsync(AppDbContext db, string filter, SqliteParameter parameter, CancellationToken cancellationToken)
     {
-        // The filter is one of the two constants above; only the parameter carries input.
+        // The filter is one of the two constants above; only the parameter carries input. Firings are counted on their
+        // (TriggerId, ConversationId) index alone. Conversions are far fewer than touches: CROSS JOIN keeps them the outer
+        // loop, each looking up its two credited touches by key ('+' keeps the planner off the touches' trigger index).
+        var touchFilter = filter.Replace("TriggerId", "+t.TriggerId", StringComparison.Ordinal);
         var sql = $"""
             SELECT TriggerId, SUM(Conversations) AS Conversations, SUM(Conversions) AS Conversions FROM (
                 SELECT TriggerId, COUNT(DISTINCT ConversationId) AS Conversations, 0 AS Conversions
                 FROM TriggerFirings WHERE {filter} GROUP BY TriggerId
                 UNION ALL
                 SELECT TriggerId, 0, COUNT(*) FROM (
-                    SELECT DISTINCT v.Id, t.TriggerId FROM Conversions v
-                    JOIN ReferralTouches t ON t.Id = v.FirstTouchId OR t.Id = v.LastTouchId
-                    WHERE t.TriggerId IS NOT NULL AND ({filter.Replace("TriggerId", "t.TriggerId", StringComparison.Ordinal)}))
+                    SELECT v.Id, t.TriggerId FROM Conversions v CROSS JOIN ReferralTouches t ON t.Id = v.FirstTouchId
+                    WHERE t.TriggerId IS NOT NULL AND ({touchFilter})
+                    UNION
+                    SELECT v.Id, t.TriggerId FROM Conversions v CROSS JOIN ReferralTouches t ON t.Id = v.LastTouchId
+                    WHERE t.TriggerId IS NOT NULL AND ({touchFilter}))
                 GROUP BY TriggerId)
             GROUP BY TriggerId
             """;

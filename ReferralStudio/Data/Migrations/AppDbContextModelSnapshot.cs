@@ -219,6 +219,22 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("Conversions");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Conversions.TouchQuarter", b =>
+                {
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TriggerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Touches")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Start", "TriggerId");
+
+                    b.ToTable("TouchQuarters");
+                });
+
             modelBuilder.Entity("ReferralStudio.Data.Conversation", b =>
                 {
                     b.Property<long>("Id")
@@ -972,7 +988,7 @@ namespace ReferralStudio.Data.Migrations
                     b.HasIndex("ReferralTouchId")
                         .IsUnique();
 
-                    b.HasIndex("TriggerId", "FiredAt");
+                    b.HasIndex("TriggerId", "ConversationId");
 
                     b.ToTable("TriggerFirings");
                 });

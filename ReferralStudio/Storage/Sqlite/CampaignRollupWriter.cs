@@ -10,7 +10,8 @@ namespace ReferralStudio.Storage.Sqlite;
 /// Keeps the campaign rollup equal to the base tables while the attribution processor moves conversations'
 /// first and latest touches. During a transaction it only notes, per conversation, the credited touches it
 /// started with and the keys of the touches it inserted; at commit it moves each changed conversation from the
-/// old touch's hour, day and key to the new one's, summed per transaction and written as a few upserts.
+/// old touch's hour, day and key to the new one's, summed per transaction and written as a few upserts; the
+/// campaign touches it inserted are added to their quarter hour and trigger the same way.
 /// Prepared statements on the processor's connection, like <see cref="SqliteAttributionWriter"/>.
 /// </summary>
 public sealed class CampaignRollupWriter : IDisposable
@@ -24,6 +25,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
     private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
+    private readonly Dictionary<(long Start, long TriggerId), int> _touchQuarters = [];
     // Committed touches a flush moves conversations from or to, read ahead in id order.
     private readonly Dictionary<long, CreditedTouch> _loaded = [];
     private readonly List<long> _toLoad = [];
@@ -34,6 +36,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly PreparedStatement _upsertDay;
     private readonly PreparedStatement _deleteEmptyHour;
     private readonly PreparedStatement _deleteEmptyDay;
+    private readonly PreparedStatement _addTouches;
 
     public CampaignRollupWriter(SqliteConnection connection, ConversationLookup lookup)
     {
@@ -44,9 +47,13 @@ public sealed class CampaignRollupWriter : IDisposable
         _upsertDay = Upsert(connection, "CampaignDays");
         _deleteEmptyHour = DeleteEmpty(connection, "CampaignHours");
         _deleteEmptyDay = DeleteEmpty(connection, "CampaignDays");
+        _addTouches = new PreparedStatement(connection, """
+            INSERT INTO TouchQuarters (Start, TriggerId, Touches) VALUES ($start, $trigger, $touches)
+            ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = Touches + excluded.Touches
+            """, "$start", "$trigger", "$touches");
     }
 
-    private IEnumerable<PreparedStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay];
+    private IEnumerable<PreparedStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches];
 
     /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
     public void Begin()
@@ -54,6 +61,7 @@ public sealed class CampaignRollupWriter : IDisposable
         _before.Clear();
         _newTouches.Clear();
         _deltas.Clear();
+        _touchQuarters.Clear();
         _newKeyIds.Clear();
         _insertedKeys.Clear();
         _loaded.Clear();
@@ -66,7 +74,9 @@ public sealed class CampaignRollupWriter : IDisposable
     public void Touch(ConversationState conversation, long touchId, long? triggerId, string? @ref, string? adId, DateTimeOffset occurredAt)
     {
         _before.TryAdd(conversation, (conversation.FirstReferralId, conversation.LatestReferralId));
-        _newTouches[touchId] = (new TouchKey(triggerId, @ref, adId), UnixMs.From(occurredAt));
+        var at = UnixMs.From(occurredAt);
+        _newTouches[touchId] = (new TouchKey(triggerId, @ref, adId), at);
+        CollectionsMarshal.GetValueRefOrAddDefault(_touchQuarters, (CampaignRollup.BucketStart(at, CampaignRollup.QuarterMs), triggerId ?? CampaignRollup.NoTrigger), out _)++;
     }
 
     /// <summary>Notes the touches <paramref name="conversation"/> credits before something other than a new touch moves them (a merge).</summary>
@@ -103,6 +113,14 @@ public sealed class CampaignRollupWriter : IDisposable
                 Bind(delete, model, start, keyId);
                 delete.Execute();
             }
+        }
+
+        foreach (var ((start, triggerId), touches) in _touchQuarters)
+        {
+            _addTouches.Bind(1, start);
+            _addTouches.Bind(2, triggerId);
+            _addTouches.Bind(3, touches);
+            _addTouches.Execute();
         }
     }
 
