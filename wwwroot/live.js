@@ -67,6 +67,16 @@
         return td;
     }
 
+    // The code with a <wbr> after each "_", "-" or "=", as LiveBoard.razor renders it. Text nodes and elements
+    // only, never markup: codes are whatever the person's link carried.
+    function wrappable(td, code) {
+        code.split(/(?<=[_=-])/).forEach((piece, i) => {
+            if (i > 0) td.append(document.createElement("wbr"));
+            td.append(piece);
+        });
+        return td;
+    }
+
     function count(campaign) {
         let row = Array.from(counts.rows).find(r => r.dataset.campaign === campaign);
         if (!row) {
@@ -112,7 +122,7 @@
             time,
             cell("lb-c-platform lb-p-" + notice.platform, platforms[notice.platform] || notice.platform),
             cell("lb-c-campaign", notice.campaign, notice.campaign),
-            cell("lb-c-ref", refOrAd, refOrAd),
+            wrappable(cell("lb-c-ref"), refOrAd),
             note);
         // Newest first; a gap filled after a reconnect lands where it belongs.
         const before = Array.from(rows.rows).find(r => Number(r.dataset.touchId) < notice.touchId);

@@ -35,6 +35,28 @@ public sealed class LiveBoardTests : MudTestContext
     }
 
     [Fact]
+    public void A_Long_Code_Is_Shown_In_Full_And_May_Wrap_Only_After_Underscore_Dash_Or_Equals()
+    {
+        var board = RenderBoard([Notice(1, "Summer", "summer_sale_2026_berlin_store_window_flyer", Now), Notice(2, null, "qr-store=berlin", Now)]);
+
+        var code = board.Find("[data-touch-id='1'] .lb-c-ref");
+        Assert.Equal("summer_sale_2026_berlin_store_window_flyer", code.TextContent);
+        Assert.Equal("summer_<wbr>sale_<wbr>2026_<wbr>berlin_<wbr>store_<wbr>window_<wbr>flyer", code.InnerHtml);
+        Assert.Equal("qr-<wbr>store=<wbr>berlin", board.Find("[data-touch-id='2'] .lb-c-ref").InnerHtml);
+    }
+
+    [Fact]
+    public void A_Hostile_Code_Stays_Text()
+    {
+        var board = RenderBoard([Notice(1, null, "<script>alert_x=1</script><img src=x onerror=alert(1)>", Now)]);
+
+        var code = board.Find("[data-touch-id='1'] .lb-c-ref");
+        Assert.Equal("<script>alert_x=1</script><img src=x onerror=alert(1)>", code.TextContent);
+        Assert.Equal("&lt;script&gt;alert_<wbr>x=<wbr>1&lt;/script&gt;&lt;img src=<wbr>x onerror=<wbr>alert(1)&gt;", code.InnerHtml);
+        Assert.Empty(board.FindAll("[data-live-board] script, [data-live-board] img"));
+    }
+
+    [Fact]
     public void Rows_And_Counts_Have_Column_Headers()
     {
         var board = RenderBoard([Notice(1, "Summer", "summer_sale", Now)], [("Summer", 1)]);
