@@ -59,15 +59,14 @@
         return next;
     }
 
-    function cell(className, text, title) {
+    function cell(className, text) {
         const td = document.createElement("td");
         td.className = className;
         if (text !== undefined && text !== null) td.textContent = text;
-        if (title) td.title = title;
         return td;
     }
 
-    // The code with a <wbr> after each "_", "-" or "=", as LiveBoard.razor renders it. Text nodes and elements
+    // The code (or campaign) with a <wbr> after each "_", "-" or "=", as LiveBoard.razor renders it. Text nodes and elements
     // only, never markup: codes are whatever the person's link carried.
     function wrappable(td, code) {
         code.split(/(?<=[_=-])/).forEach((piece, i) => {
@@ -82,7 +81,7 @@
         if (!row) {
             row = document.createElement("tr");
             row.dataset.campaign = campaign;
-            row.append(cell("lb-c-campaign", campaign, campaign), cell("lb-c-count", "0"));
+            row.append(wrappable(cell("lb-c-campaign"), campaign), cell("lb-c-count", "0"));
             counts.append(row);
         }
         const value = row.cells[1];
@@ -121,7 +120,7 @@
         row.append(
             time,
             cell("lb-c-platform lb-p-" + notice.platform, platforms[notice.platform] || notice.platform),
-            cell("lb-c-campaign", notice.campaign, notice.campaign),
+            wrappable(cell("lb-c-campaign"), notice.campaign),
             wrappable(cell("lb-c-ref"), refOrAd),
             note);
         // Newest first; a gap filled after a reconnect lands where it belongs.

@@ -75,29 +75,38 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : Brow
 
         // It arrives over SignalR, so live.js builds the row.
         await App.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, code)));
-        var cell = page.GetByTestId("live-row").Filter(new() { HasText = "summer_sale_2026" }).Locator("td.lb-c-ref");
-        await Assertions.Expect(cell).ToHaveCountAsync(1);
-        Assert.Equal(code, await cell.EvaluateAsync<string>("td => td.textContent"));
-        Assert.True(await cell.EvaluateAsync<bool>("td => td.scrollWidth <= td.clientWidth"), "the code overflows its cell");
-        // It wraps, and each piece between the breaks stays on one line.
-        var lineTops = await cell.EvaluateAsync<int[][]>("""
-            td => [...td.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => {
-                const range = document.createRange();
-                range.selectNodeContents(n);
-                return [...new Set([...range.getClientRects()].map(r => Math.round(r.top)))];
-            })
-            """);
-        Assert.All(lineTops, tops => Assert.Single(tops));
-        Assert.True(lineTops.Select(tops => tops[0]).Distinct().Count() > 1, "the code did not wrap");
-        var pushed = await cell.InnerHTMLAsync();
-        Assert.Equal("summer_<wbr>sale_<wbr>2026_<wbr>berlin_<wbr>store_<wbr>window_<wbr>flyer", pushed);
+        // The code, and the campaign (the code itself, no trigger names it) in the feed and in the counts.
+        var row = page.GetByTestId("live-row").Filter(new() { HasText = "summer_sale_2026" });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        ILocator[] cells = [row.Locator("td.lb-c-ref"), row.Locator("td.lb-c-campaign"), page.Locator($"[data-campaign='{code}'] td.lb-c-campaign")];
+        var pushed = new List<string>();
+        foreach (var cell in cells)
+        {
+            Assert.Equal(code, await cell.EvaluateAsync<string>("td => td.textContent"));
+            Assert.True(await cell.EvaluateAsync<bool>("td => td.scrollWidth <= td.clientWidth"), "the code overflows its cell");
+            // It wraps, and each piece between the breaks stays on one line.
+            var lineTops = await cell.EvaluateAsync<int[][]>("""
+                td => [...td.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => {
+                    const range = document.createRange();
+                    range.selectNodeContents(n);
+                    return [...new Set([...range.getClientRects()].map(r => Math.round(r.top)))];
+                })
+                """);
+            Assert.All(lineTops, tops => Assert.Single(tops));
+            Assert.True(lineTops.Select(tops => tops[0]).Distinct().Count() > 1, "the code did not wrap");
+            pushed.Add(await cell.InnerHTMLAsync());
+        }
 
+        Assert.All(pushed, html => Assert.Equal("summer_<wbr>sale_<wbr>2026_<wbr>berlin_<wbr>store_<wbr>window_<wbr>flyer", html));
         await page.ScreenshotAsync("live-long-code-1920x1080-dark");
 
-        // The server renders the same row the same way.
+        // The server renders the same rows the same way.
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
-        Assert.Equal(pushed, await cell.InnerHTMLAsync());
+        foreach (var (cell, html) in cells.Zip(pushed))
+        {
+            Assert.Equal(html, await cell.InnerHTMLAsync());
+        }
     }
 
     [Fact]
