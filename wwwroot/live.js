@@ -59,11 +59,20 @@
         return next;
     }
 
-    function cell(className, text, title) {
+    function cell(className, text) {
         const td = document.createElement("td");
         td.className = className;
         if (text !== undefined && text !== null) td.textContent = text;
-        if (title) td.title = title;
+        return td;
+    }
+
+    // The code (or campaign) with a <wbr> after each "_", "-" or "=", as LiveBoard.razor renders it. Text nodes and elements
+    // only, never markup: codes are whatever the person's link carried.
+    function wrappable(td, code) {
+        code.split(/(?<=[_=-])/).forEach((piece, i) => {
+            if (i > 0) td.append(document.createElement("wbr"));
+            td.append(piece);
+        });
         return td;
     }
 
@@ -72,7 +81,7 @@
         if (!row) {
             row = document.createElement("tr");
             row.dataset.campaign = campaign;
-            row.append(cell("lb-c-campaign", campaign, campaign), cell("lb-c-count", "0"));
+            row.append(wrappable(cell("lb-c-campaign"), campaign), cell("lb-c-count", "0"));
             counts.append(row);
         }
         const value = row.cells[1];
@@ -111,8 +120,8 @@
         row.append(
             time,
             cell("lb-c-platform lb-p-" + notice.platform, platforms[notice.platform] || notice.platform),
-            cell("lb-c-campaign", notice.campaign, notice.campaign),
-            cell("lb-c-ref", refOrAd, refOrAd),
+            wrappable(cell("lb-c-campaign"), notice.campaign),
+            wrappable(cell("lb-c-ref"), refOrAd),
             note);
         // Newest first; a gap filled after a reconnect lands where it belongs.
         const before = Array.from(rows.rows).find(r => Number(r.dataset.touchId) < notice.touchId);

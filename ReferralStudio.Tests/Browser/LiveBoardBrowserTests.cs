@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ReferralStudio.Live;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
 namespace ReferralStudio.Tests.Browser;
@@ -59,6 +62,74 @@ public sealed partial class LiveBoardBrowserTests(BrowserFixture browser) : Brow
         await Assertions.Expect(page.GetByTestId("live-counts")).Not.ToContainTextAsync("yesterday_flyer");
         await Assertions.Expect(page.GetByTestId("live-total-note")).ToContainTextAsync("since 00:00 UTC");
         await page.ScreenshotAsync($"live-{width}x{height}-{theme}");
+    }
+
+    [Fact]
+    public async Task A_Long_Code_Pushed_Live_Wraps_In_Full_As_The_Server_Renders_It()
+    {
+        const string code = "summer_sale_2026_berlin_store_window_flyer";
+        var page = await Browser.SignedInPageAsync(App, "dark");
+        await page.SetViewportSizeAsync(1920, 1080);
+        await page.GotoAsync("/live");
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+
+        // It arrives over SignalR, so live.js builds the row.
+        await App.DeliverAsync(Instagram(Referral(Unique("igsid"), _now, code)));
+        // The code, and the campaign (the code itself, no trigger names it) in the feed and in the counts.
+        var row = page.GetByTestId("live-row").Filter(new() { HasText = "summer_sale_2026" });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        ILocator[] cells = [row.Locator("td.lb-c-ref"), row.Locator("td.lb-c-campaign"), page.Locator($"[data-campaign='{code}'] td.lb-c-campaign")];
+        var pushed = new List<string>();
+        foreach (var cell in cells)
+        {
+            Assert.Equal(code, await cell.EvaluateAsync<string>("td => td.textContent"));
+            Assert.True(await cell.EvaluateAsync<bool>("td => td.scrollWidth <= td.clientWidth"), "the code overflows its cell");
+            // It wraps, and each piece between the breaks stays on one line.
+            var lineTops = await cell.EvaluateAsync<int[][]>("""
+                td => [...td.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => {
+                    const range = document.createRange();
+                    range.selectNodeContents(n);
+                    return [...new Set([...range.getClientRects()].map(r => Math.round(r.top)))];
+                })
+                """);
+            Assert.All(lineTops, tops => Assert.Single(tops));
+            Assert.True(lineTops.Select(tops => tops[0]).Distinct().Count() > 1, "the code did not wrap");
+            pushed.Add(await cell.InnerHTMLAsync());
+        }
+
+        Assert.All(pushed, html => Assert.Equal("summer_<wbr>sale_<wbr>2026_<wbr>berlin_<wbr>store_<wbr>window_<wbr>flyer", html));
+        await page.ScreenshotAsync("live-long-code-1920x1080-dark");
+
+        // The server renders the same rows the same way.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+        foreach (var (cell, html) in cells.Zip(pushed))
+        {
+            Assert.Equal(html, await cell.InnerHTMLAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_Hostile_Code_Pushed_Live_Stays_Text()
+    {
+        // The webhook path refuses such a ref before it reaches the board; the board must not depend on that.
+        const string hostile = "<img src=x onerror=document.title='pwned'>_<script>document.title='pwned'</script>";
+        var page = await Browser.SignedInPageAsync(App, "dark");
+        await page.GotoAsync("/live");
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+
+        var notice = new AttributionNotice(1_000_000, 1, "messenger", PageId, "psid", null, hostile, null, "SHORTLINK", "first_message",
+            null, null, _now, _now, false, false);
+        await App.Services.GetRequiredService<IHubContext<AttributionHub>>().Clients.All.SendAsync(AttributionHub.Method, notice);
+
+        var cell = page.Locator("[data-touch-id='1000000'] td.lb-c-ref");
+        await Assertions.Expect(cell).ToHaveCountAsync(1);
+        Assert.Equal(hostile, await cell.EvaluateAsync<string>("td => td.textContent"));
+        Assert.Equal(
+            "&lt;img src=<wbr>x onerror=<wbr>document.title=<wbr>'pwned'&gt;_<wbr>&lt;script&gt;document.title=<wbr>'pwned'&lt;/script&gt;",
+            await cell.InnerHTMLAsync());
+        Assert.Equal(0, await page.Locator("[data-live-board] img, [data-live-board] script").CountAsync());
+        Assert.NotEqual("pwned", await page.TitleAsync());
     }
 
     [Fact]

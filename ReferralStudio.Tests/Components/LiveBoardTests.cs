@@ -35,6 +35,33 @@ public sealed class LiveBoardTests : MudTestContext
     }
 
     [Fact]
+    public void A_Long_Code_Is_Shown_In_Full_And_Wraps_Only_After_Underscore_Dash_Or_Equals()
+    {
+        const string code = "summer_sale_2026_berlin_store_window_flyer";
+        const string wrapped = "summer_<wbr>sale_<wbr>2026_<wbr>berlin_<wbr>store_<wbr>window_<wbr>flyer";
+        var board = RenderBoard([Notice(1, "Summer", code, Now), Notice(2, null, "qr-store=berlin", Now), Notice(3, null, code, Now)], [(code, 1)]);
+
+        var cell = board.Find("[data-touch-id='1'] .lb-c-ref");
+        Assert.Equal(code, cell.TextContent);
+        Assert.Equal(wrapped, cell.InnerHtml);
+        Assert.Equal("qr-<wbr>store=<wbr>berlin", board.Find("[data-touch-id='2'] .lb-c-ref").InnerHtml);
+        // Without a trigger the campaign is the code itself, in the feed and in the counts: it wraps the same way.
+        Assert.Equal(wrapped, board.Find("[data-touch-id='3'] .lb-c-campaign").InnerHtml);
+        Assert.Equal(wrapped, board.Find("[data-testid=live-counts] .lb-c-campaign").InnerHtml);
+    }
+
+    [Fact]
+    public void A_Hostile_Code_Stays_Text()
+    {
+        var board = RenderBoard([Notice(1, null, "<script>alert_x=1</script><img src=x onerror=alert(1)>", Now)]);
+
+        var code = board.Find("[data-touch-id='1'] .lb-c-ref");
+        Assert.Equal("<script>alert_x=1</script><img src=x onerror=alert(1)>", code.TextContent);
+        Assert.Equal("&lt;script&gt;alert_<wbr>x=<wbr>1&lt;/script&gt;&lt;img src=<wbr>x onerror=<wbr>alert(1)&gt;", code.InnerHtml);
+        Assert.Empty(board.FindAll("[data-live-board] script, [data-live-board] img"));
+    }
+
+    [Fact]
     public void Rows_And_Counts_Have_Column_Headers()
     {
         var board = RenderBoard([Notice(1, "Summer", "summer_sale", Now)], [("Summer", 1)]);
