@@ -313,19 +313,15 @@ public sealed record TriggerDraft(
 /// <summary>Conversations a trigger fired in and conversions credited (first or last touch) to its touches.</summary>
 public static class TriggerStats
 {
+    /// <summary>The stats of one trigger, or of every trigger when <paramref name="triggerId"/> is null.</summary>
     public static Task<Dictionary<long, TriggerStatsDto>> LoadAsync(AppDbContext db, long? triggerId, CancellationToken cancellationToken) =>
-        QueryAsync(db, "$trigger IS NULL OR TriggerId = $trigger", new SqliteParameter("$trigger", (object?)triggerId ?? DBNull.Value), cancellationToken);
+        triggerId is { } id
+            ? QueryAsync(db, "TriggerId = $trigger", [new SqliteParameter("$trigger", id)], cancellationToken)
+            : QueryAsync(db, "true", [], cancellationToken);
 
-    /// <summary>The stats of the given triggers only: a page of the dashboard's list need not count every firing.</summary>
-    public static Task<Dictionary<long, TriggerStatsDto>> LoadForAsync(AppDbContext db, IReadOnlyCollection<long> triggerIds, CancellationToken cancellationToken) =>
-        triggerIds.Count == 0
-            ? Task.FromResult(new Dictionary<long, TriggerStatsDto>())
-            : QueryAsync(db, "TriggerId IN (SELECT value FROM json_each($ids))",
-                new SqliteParameter("$ids", System.Text.Json.JsonSerializer.Serialize(triggerIds)), cancellationToken);
-
-    private static async Task<Dictionary<long, TriggerStatsDto>> QueryAsync(AppDbContext db, string filter, SqliteParameter parameter, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, TriggerStatsDto>> QueryAsync(AppDbContext db, string filter, SqliteParameter[] parameters, CancellationToken cancellationToken)
     {
-        // The filter is one of the two constants above; only the parameter carries input. Firings are counted on their
+        // The filter is one of the constants above; only the parameters carry input. Firings are counted on their
         // (TriggerId, ConversationId) index alone. Conversions are far fewer than touches: CROSS JOIN keeps them the outer
         // loop, each looking up its two credited touches by key ('+' keeps the planner off the touches' trigger index).
         var touchFilter = filter.Replace("TriggerId", "+t.TriggerId", StringComparison.Ordinal);
@@ -343,7 +339,7 @@ public static class TriggerStats
                 GROUP BY TriggerId)
             GROUP BY TriggerId
             """;
-        var rows = await db.Database.SqlQueryRaw<Row>(sql, parameter).ToListAsync(cancellationToken);
+        var rows = await db.Database.SqlQueryRaw<Row>(sql, parameters).ToListAsync(cancellationToken);
         return rows.ToDictionary(r => r.TriggerId, r => new TriggerStatsDto(r.Conversations, r.Conversions));
     }
 
