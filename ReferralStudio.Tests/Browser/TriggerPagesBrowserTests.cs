@@ -41,9 +41,17 @@ public sealed class TriggerPagesBrowserTests(BrowserFixture browser) : BrowserTe
     [Fact]
     public async Task Triggers_List_Fits_A_Laptop_With_Switches_Actions_And_Whole_Codes()
     {
+        await App.DeliverAsync(Payloads.Instagram(Payloads.Referral(Payloads.Unique("buyer"), DateTimeOffset.UtcNow, "summer_sale")));
+        await App.WhenIdleAsync();
         var page = await Browser.SignedInPageAsync(App);
         await page.OpenAsync("/triggers");
         await Assertions.Expect(Rows(page)).ToHaveCountAsync(5);
+
+        // The counts follow the rows: the conversation summer_sale brought, none for the others.
+        var summer = page.Locator("tr", new() { Has = page.GetByTestId("trigger-link").GetByText("Summer sale", new() { Exact = true }) });
+        await Assertions.Expect(summer.GetByTestId("trigger-conversations")).ToHaveTextAsync("1");
+        await Assertions.Expect(summer.GetByTestId("trigger-conversions")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("trigger-conversations")).ToHaveTextAsync(["0", "0", "0", "1", "0"]);
 
         await page.ScreenshotAsync("triggers-light");
         Assert.Equal("", await page.EvaluateAsync<string>(WiderThanTheWindow));
