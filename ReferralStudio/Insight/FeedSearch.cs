@@ -14,8 +14,8 @@ namespace ReferralStudio.Insight;
 /// <remarks>
 /// Names are looked up in <c>ConversationSearch</c>, an FTS5 trigram index over the conversations' name and username
 /// (case-insensitive), and refs in <c>FeedRefs</c>, every distinct ref (a few thousand, scanned with LIKE: valid refs are
-/// ASCII, which is all LIKE folds). Triggers keep both current for every writer of Conversations and ReferralTouches
-/// (migration <c>FeedSearch</c>). A fragment can match a handful of touches or most of them, so the newest-first page
+/// ASCII, which is all LIKE folds). The writers of Conversations and ReferralTouches keep both current
+/// (<see cref="Storage.Sqlite.FeedSearchIndex"/>). A fragment can match a handful of touches or most of them, so the newest-first page
 /// picks its plan by how many match, as the ref prefix does (<see cref="SearchPlan"/>).
 /// </remarks>
 internal static class FeedSearch
