@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using ReferralStudio.Components.Insight;
 using ReferralStudio.Components.Pages.Insight;
 using ReferralStudio.Data;
 using ReferralStudio.Tests.Infrastructure;
@@ -22,6 +23,9 @@ public sealed class InboundDeliveriesTests : MudTestContext, IAsyncLifetime
     {
         _app = await TestApp.StartAsync();
         Services.AddSingleton(_app.Services.GetRequiredService<InboundDeliveries>());
+        Services.AddSingleton(_app.Services.GetRequiredService<PrerenderHandoff>());
+        // The page reads differently while prerendering; here it renders as in a live circuit.
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -105,13 +109,36 @@ public sealed class InboundDeliveriesTests : MudTestContext, IAsyncLifetime
         // The replay is in the inbox once its handler is done; then the processor takes it.
         await page.Find("button[data-testid=inbound-replay]").ClickAsync(new());
         await _app.WhenIdleAsync();
-        await page.InvokeAsync(() => page.FindComponent<MudTable<InboundDeliveryRow>>().Instance.ReloadServerData());
+        var reloaded = Render<DeliveriesPage>();
 
-        page.WaitForAssertion(() => Assert.Equal(["processed", "failed"], page.FindAll("[data-testid=inbound-outcome-cell]").Select(c => c.TextContent.Trim())));
-        Assert.Contains("replay of delivery", page.Markup);
-        Assert.Contains("1 accepted", page.Markup);
+        reloaded.WaitForAssertion(() => Assert.Equal(["processed", "failed"], reloaded.FindAll("[data-testid=inbound-outcome-cell]").Select(c => c.TextContent.Trim())));
+        Assert.Contains("replay of delivery", reloaded.Markup);
+        Assert.Contains("1 accepted", reloaded.Markup);
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         Assert.Equal(1, await db.ReferralTouches.CountAsync(t => t.Ref == "refused_once"));
+    }
+
+    [Fact]
+    public async Task Deliveries_Are_Paged_By_The_Server_Newest_First()
+    {
+        for (var i = 0; i < 26; i++)
+        {
+            await _app.DeliverAsync(Instagram(Referral(Unique($"igsid-{i}"), Now, $"code_{i}")));
+        }
+
+        await _app.WhenIdleAsync();
+        Render<MudPopoverProvider>();
+        var page = Render<DeliveriesPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("[data-testid=inbound-outcome-cell]").Count));
+        Assert.Equal("26 deliveries", page.Find("[data-testid=inbound-count]").TextContent);
+        Assert.Equal("1–25 of 26", page.Find("[data-testid=inbound-page-info]").TextContent.Trim());
+        var newest = page.Find("[data-testid=inbound-received]").TextContent;
+
+        await page.InvokeAsync(() => page.FindComponent<MudPagination>().Instance.SelectedChanged.InvokeAsync(2));
+
+        page.WaitForAssertion(() => Assert.Equal("26–26 of 26", page.Find("[data-testid=inbound-page-info]").TextContent.Trim()));
+        Assert.Single(page.FindAll("[data-testid=inbound-outcome-cell]"));
+        Assert.True(string.CompareOrdinal(page.Find("[data-testid=inbound-received]").TextContent, newest) <= 0, "the second page holds the oldest delivery");
     }
 
     [Fact]
