@@ -61,6 +61,15 @@ internal static class FeedSearch
         "Ref" IN (SELECT "Ref" FROM "FeedRefs" WHERE "Ref" LIKE $like ESCAPE '\')
         """;
 
+    /// <summary>
+    /// Conversations on $platform whose display name or username contains $phrase: a touch's platform is its
+    /// conversation's, so a platform filter can narrow the name matches before any touch is read.
+    /// </summary>
+    private const string PlatformConversationMatches = """
+        "ConversationId" IN (SELECT "ConversationSearch".rowid FROM "ConversationSearch" JOIN "Conversations" AS c ON c."Id" = "ConversationSearch".rowid
+                             WHERE "ConversationSearch" MATCH $phrase AND c."Platform" = $platform)
+        """;
+
     /// <summary>Every way a touch matches, each served by an index that ends with OccurredAt.</summary>
     private static readonly string[] Ways =
     [
@@ -70,6 +79,10 @@ internal static class FeedSearch
         "\"AdId\" = $search",
         "\"AccountId\" = $search",
     ];
+
+    /// <summary>The ways for a filter: with a platform, the name matches already narrowed to it.</summary>
+    private static IEnumerable<string> WaysFor(FeedFilter filter) =>
+        filter.Platform is null ? Ways : Ways.Select(way => way == ConversationMatches ? PlatformConversationMatches : way);
 
     private static readonly string MatchesSql = "(" + string.Join(" OR ", Ways) + ")";
 
@@ -198,13 +211,13 @@ internal static class FeedSearch
     private static string Branches(FeedFilter filter, string columns, string compound)
     {
         var range = (filter.Since is null ? "" : " AND \"OccurredAt\" >= $since") + (filter.Until is null ? "" : " AND \"OccurredAt\" < $until");
-        return string.Join(compound, Ways.Select(way => $"""SELECT {columns} FROM "ReferralTouches" WHERE {way}{range}"""));
+        return string.Join(compound, WaysFor(filter).Select(way => $"""SELECT {columns} FROM "ReferralTouches" WHERE {way}{range}"""));
     }
 
     private static IQueryable<T> Query<T>(AppDbContext db, string sql, string search, FeedFilter filter, (string Name, int Value) extra) =>
         db.Database.SqlQueryRaw<T>(sql, [.. Parameters(search, filter), new SqliteParameter(extra.Name, extra.Value)]);
 
-    /// <summary>The search's parameters (new objects per query: a parameter belongs to one command), and the date range's.</summary>
+    /// <summary>The search's parameters (new objects per query: a parameter belongs to one command), the platform's and the date range's.</summary>
     private static object[] Parameters(string search, FeedFilter? filter = null)
     {
         List<object> parameters =
@@ -214,6 +227,11 @@ internal static class FeedSearch
             new SqliteParameter("$like", "%" + EscapeLike(search) + "%"),
             new SqliteParameter("$search", search),
         ];
+        if (filter?.Platform is { } platform)
+        {
+            parameters.Add(new SqliteParameter("$platform", platform));
+        }
+
         if (filter?.Since is { } since)
         {
             parameters.Add(new SqliteParameter("$since", UnixMs.From(since)));
