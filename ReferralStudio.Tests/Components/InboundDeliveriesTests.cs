@@ -131,12 +131,12 @@ public sealed class InboundDeliveriesTests : MudTestContext, IAsyncLifetime
         var page = Render<DeliveriesPage>();
         page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("[data-testid=inbound-outcome-cell]").Count));
         Assert.Equal("26 deliveries", page.Find("[data-testid=inbound-count]").TextContent);
-        Assert.Equal("1–25 of 26", page.Find("[data-testid=inbound-page-info]").TextContent.Trim());
+        Assert.Equal("1–25 of 26", page.Find("[data-testid=inbound-pager-info]").TextContent.Trim());
         var newest = page.Find("[data-testid=inbound-received]").TextContent;
 
         await page.InvokeAsync(() => page.FindComponent<MudPagination>().Instance.SelectedChanged.InvokeAsync(2));
 
-        page.WaitForAssertion(() => Assert.Equal("26–26 of 26", page.Find("[data-testid=inbound-page-info]").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("26–26 of 26", page.Find("[data-testid=inbound-pager-info]").TextContent.Trim()));
         Assert.Single(page.FindAll("[data-testid=inbound-outcome-cell]"));
         Assert.True(string.CompareOrdinal(page.Find("[data-testid=inbound-received]").TextContent, newest) <= 0, "the second page holds the oldest delivery");
     }
