@@ -145,8 +145,9 @@ public sealed partial class PublishedAppTests(BrowserFixture browser, PublishedA
         await page.EvaluateAsync<string>("() => { const s = getComputedStyle(document.body); return s.fontFamily + ' | ' + s.margin; }");
 
     /// <summary>
-    /// Every stylesheet and script the page names answers 200 and every stylesheet has rules; the body's computed
-    /// style is not the browser's default (<paramref name="unstyled"/>, read from an empty page).
+    /// Every stylesheet and script the page names answers 200 under a fingerprinted address the browser may cache for
+    /// good, and every stylesheet has rules; the body's computed style is not the browser's default
+    /// (<paramref name="unstyled"/>, read from an empty page).
     /// </summary>
     private static async Task AssertStyledAsync(IPage page, string unstyled)
     {
@@ -154,12 +155,13 @@ public sealed partial class PublishedAppTests(BrowserFixture browser, PublishedA
             () => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)
                 .concat([...document.querySelectorAll('script[src]')].map(s => s.src))
             """);
-        Assert.Contains(assets, a => a.Contains("_framework/blazor.web.js", StringComparison.Ordinal));
+        Assert.Contains(assets, a => a.Contains("_framework/blazor.web.", StringComparison.Ordinal));
         Assert.Contains(assets, a => a.Contains(".css", StringComparison.Ordinal));
         foreach (var asset in assets)
         {
             var response = await page.APIRequest.GetAsync(asset);
             Assert.True(response.Status == 200, $"{asset} answered {response.Status}");
+            Assert.Contains("immutable", response.Headers.GetValueOrDefault("cache-control") ?? "", StringComparison.Ordinal);
         }
 
         var withoutRules = await page.EvaluateAsync<string[]>("""

@@ -66,7 +66,7 @@ public static class BrowserBench
 
             // --log-sql prints every query the app runs with its time, to find what a slow page waits on.
             return await RunAsync(root, database, iterations, warmups, timeout, only, output: Value(args, "--output") ?? Path.Combine(root, "bench", "Browser", "last-run.md"),
-                logSql: args.Contains("--log-sql"));
+                logSql: args.Contains("--log-sql"), phases: args.Contains("--phases"), trace: Value(args, "--trace"));
         }
         finally
         {
@@ -79,7 +79,7 @@ public static class BrowserBench
         }
     }
 
-    private static async Task<int> RunAsync(string root, string database, int iterations, int warmups, float timeout, string[]? only, string output, bool logSql)
+    private static async Task<int> RunAsync(string root, string database, int iterations, int warmups, float timeout, string[]? only, string output, bool logSql, bool phases, string? trace)
     {
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         Console.WriteLine($"browser benchmark: {database} ({new FileInfo(database).Length / 1048576.0:N0} MiB), {warmups} warm-ups + {iterations} loads per page, load {loadBefore}");
@@ -147,9 +147,30 @@ public static class BrowserBench
             var results = new List<PageResult>();
             foreach (var spec in pages.Where(p => only is null || only.Contains(p.Name) || only.Contains(p.Path)))
             {
-                var result = await MeasureAsync(page, spec, warmups, iterations, timeout);
+                var result = await MeasureAsync(page, spec, warmups, iterations, timeout, phases);
+                if (trace is not null)
+                {
+                    // One more load under Chromium's tracing, to see where the main thread's time goes.
+                    Directory.CreateDirectory(trace);
+                    var cdp = await page.Context.NewCDPSessionAsync(page);
+                    var events = new List<JsonElement>();
+                    var complete = new TaskCompletionSource();
+                    cdp.Event("Tracing.dataCollected").OnEvent += (_, e) => events.AddRange(e!.Value.GetProperty("value").EnumerateArray().Select(v => v.Clone()));
+                    cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
+                    await cdp.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,v8.execute,blink.user_timing,loading,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
+                    await MeasureAsync(page, spec, 0, 1, timeout, phases: false);
+                    await cdp.SendAsync("Tracing.end");
+                    await complete.Task;
+                    var file = Path.Combine(trace, spec.Name.Trim('/').Replace('/', '_').Replace('?', '_').Replace('{', '_').Replace('}', '_') is { Length: > 0 } n ? n + ".json" : "overview.json");
+                    await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { traceEvents = events }));
+                }
+
                 results.Add(result);
                 Console.WriteLine(result.Line());
+                if (phases)
+                {
+                    Console.WriteLine("    phases p50: " + result.PhaseMedians());
+                }
             }
 
             var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
@@ -169,8 +190,9 @@ public static class BrowserBench
     }
 
     /// <summary>Warm-ups, then <paramref name="iterations"/> full page loads, each timed by the probe on the page's clock.</summary>
-    private static async Task<PageResult> MeasureAsync(IPage page, PageSpec spec, int warmups, int iterations, float timeout)
+    private static async Task<PageResult> MeasureAsync(IPage page, PageSpec spec, int warmups, int iterations, float timeout, bool phases)
     {
+        var phaseTimes = new Dictionary<string, List<double>>();
         var tti = new List<double>();
         var rows = new List<double>();
         var playwrightTti = new List<double>();
@@ -237,6 +259,17 @@ public static class BrowserBench
                 }
 
                 errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
+                if (phases)
+                {
+                    foreach (var phase in (await page.EvaluateAsync<JsonElement>("() => window.__rsBench.phases()")).EnumerateObject())
+                    {
+                        if (phase.Value.ValueKind == JsonValueKind.Number)
+                        {
+                            phaseTimes.TryAdd(phase.Name, []);
+                            phaseTimes[phase.Name].Add(phase.Value.GetDouble());
+                        }
+                    }
+                }
 
                 playwrightTti.Add(seen);
                 // The probe's mark is the moment of attachment; Playwright's read adds its polling and a round trip.
@@ -262,7 +295,7 @@ public static class BrowserBench
             }
         }
 
-        return new PageResult(spec, tti, rows, playwrightTti, [.. selectors], failures, errorUi, Absent: false);
+        return new PageResult(spec, tti, rows, playwrightTti, [.. selectors], failures, errorUi, Absent: false) { Phases = phaseTimes };
     }
 
     private static string Probe()
@@ -458,6 +491,11 @@ internal sealed record PageResult(PageSpec Spec, List<double> TtiTimes, List<dou
     public Percentiles Row { get; } = Percentiles.Of(RowTimes);
 
     public Percentiles PlaywrightTti { get; } = Percentiles.Of(PlaywrightTimes);
+
+    /// <summary>With --phases: the navigation's and the circuit's milestones per measured load (ms, page clock).</summary>
+    public Dictionary<string, List<double>> Phases { get; init; } = [];
+
+    public string PhaseMedians() => string.Join(", ", Phases.Select(p => $"{p.Key} {Percentiles.Of(p.Value).P50:N0}"));
 
     /// <summary>Both p95s (the row's only where the page lists data) within the target, and no error banner.</summary>
     public bool Pass => !Absent && Tti.P95 <= 500 && (!Spec.Grid || Row.P95 <= 500) && ErrorUi == 0;

@@ -12,6 +12,38 @@
     probe.describe = () => JSON.stringify({ rowInDom: probe.rowInDom, frames: probe.frames, now: performance.now(), candidates: ROWS.map(s => document.querySelectorAll(s).length) });
     window.__rsBench = probe;
 
+    // Where a load's time goes (--phases): the circuit's socket is timed from here, the rest from the browser's
+    // navigation and resource timing.
+    const socket = { created: null, open: null, firstMessage: null, messages: 0, bytes: 0 };
+    const NativeSocket = window.WebSocket;
+    window.WebSocket = function (...args) {
+        const ws = new NativeSocket(...args);
+        if (socket.created === null) {
+            socket.created = performance.now();
+            ws.addEventListener("open", () => { socket.open = performance.now(); });
+            ws.addEventListener("message", e => {
+                if (socket.firstMessage === null) socket.firstMessage = performance.now();
+                if (Object.keys(probe.marks).length === 0) {
+                    socket.messages++;
+                    socket.bytes += e.data.byteLength ?? e.data.length ?? e.data.size ?? 0;
+                }
+            });
+        }
+        return ws;
+    };
+    window.WebSocket.prototype = NativeSocket.prototype;
+    Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+    probe.phases = () => {
+        const nav = performance.getEntriesByType("navigation")[0];
+        const resource = part => performance.getEntriesByType("resource").find(r => r.name.includes(part))?.responseEnd ?? null;
+        return {
+            firstByte: nav.responseStart, lastByte: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
+            css: resource("MudBlazor.min.css"), blazorJs: resource("blazor.web.js"), negotiate: resource("_blazor/negotiate"),
+            socketCreated: socket.created, socketOpen: socket.open, firstMessage: socket.firstMessage,
+            messagesBeforeMark: socket.messages, kilobytesBeforeMark: socket.bytes / 1024,
+        };
+    };
+
     function visibleRow() {
         for (const selector of ROWS) {
             for (const el of document.querySelectorAll(selector)) {
