@@ -87,6 +87,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             // one index fewer up to date per new conversation.
             e.HasIndex(c => new { c.ParticipantId, c.Platform, c.AccountId }).IsUnique();
             e.HasIndex(c => c.LastActivityAt);
+            // The overview counts conversations by when their first referral came (today, the range, per day):
+            // both columns in the index, so counting reads the index alone.
+            e.HasIndex(c => new { c.FirstReferralAt, c.FirstReferralId });
             e.HasOne(c => c.FirstReferral).WithMany().HasForeignKey(c => c.FirstReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(c => c.LatestReferral).WithMany().HasForeignKey(c => c.LatestReferralId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.ConversationId);

@@ -10,6 +10,9 @@ public static class HostingExtensions
 {
     public const string HealthPath = "/healthz";
 
+    /// <summary>ASP.NET Core's switch for serving a build's static assets as they change on disk.</summary>
+    private const string ReloadStaticAssetsAtRuntime = "ReloadStaticAssetsAtRuntime";
+
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         // The UI packages' files (_content/<package>/..., _framework/blazor.web.js, the scoped-CSS bundle) are not under
@@ -19,6 +22,10 @@ public static class HostingExtensions
         if (!builder.Environment.IsDevelopment())
         {
             builder.WebHost.UseStaticWebAssets();
+            // A build's manifest otherwise turns on the hot-reload serving meant for development in every environment:
+            // no caching of fingerprinted files, every file hashed on every request and compressed ones re-packed
+            // uncompressed. Served as published instead: immutable, precompressed.
+            builder.Configuration[ReloadStaticAssetsAtRuntime] ??= "false";
         }
 
         builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateRules(o => o.Rules());

@@ -97,9 +97,10 @@ public static class InsightQueries
         var week = await attributed.CountAsync(c => c.FirstReferralAt >= now.AddDays(-7), cancellationToken);
         var month = await attributed.CountAsync(c => c.FirstReferralAt >= now.AddDays(-30), cancellationToken);
         var inRange = await attributed.CountAsync(c => c.FirstReferralAt >= since && c.FirstReferralAt < until, cancellationToken);
+        // Driven from the conversions (far fewer than conversations) rather than a lookup per conversation in range.
         var converted = await attributed
             .Where(c => c.FirstReferralAt >= since && c.FirstReferralAt < until)
-            .CountAsync(c => db.Conversions.Any(v => v.ConversationId == c.Id), cancellationToken);
+            .CountAsync(c => db.Conversions.Select(v => v.ConversationId).Contains(c.Id), cancellationToken);
 
         var affiliates = await db.Database.SqlQueryRaw<NamedCount>("""
             SELECT substr(Label, 11) AS Name, COUNT(*) AS Count FROM ConversationTags

@@ -66,7 +66,7 @@ public static class BrowserBench
 
             // --log-sql prints every query the app runs with its time, to find what a slow page waits on.
             return await RunAsync(root, database, iterations, warmups, timeout, only, output: Value(args, "--output") ?? Path.Combine(root, "bench", "Browser", "last-run.md"),
-                logSql: args.Contains("--log-sql"), phases: args.Contains("--phases"), trace: Value(args, "--trace"));
+                logSql: args.Contains("--log-sql"), phases: args.Contains("--phases"), trace: Value(args, "--trace"), reload: args.Contains("--reload"));
         }
         finally
         {
@@ -79,7 +79,7 @@ public static class BrowserBench
         }
     }
 
-    private static async Task<int> RunAsync(string root, string database, int iterations, int warmups, float timeout, string[]? only, string output, bool logSql, bool phases, string? trace)
+    private static async Task<int> RunAsync(string root, string database, int iterations, int warmups, float timeout, string[]? only, string output, bool logSql, bool phases, string? trace, bool reload)
     {
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         Console.WriteLine($"browser benchmark: {database} ({new FileInfo(database).Length / 1048576.0:N0} MiB), {warmups} warm-ups + {iterations} loads per page, load {loadBefore}");
@@ -147,7 +147,7 @@ public static class BrowserBench
             var results = new List<PageResult>();
             foreach (var spec in pages.Where(p => only is null || only.Contains(p.Name) || only.Contains(p.Path)))
             {
-                var result = await MeasureAsync(page, spec, warmups, iterations, timeout, phases);
+                var result = await MeasureAsync(page, spec, warmups, iterations, timeout, phases, reload);
                 if (trace is not null)
                 {
                     // One more load under Chromium's tracing, to see where the main thread's time goes.
@@ -158,7 +158,7 @@ public static class BrowserBench
                     cdp.Event("Tracing.dataCollected").OnEvent += (_, e) => events.AddRange(e!.Value.GetProperty("value").EnumerateArray().Select(v => v.Clone()));
                     cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
                     await cdp.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,v8.execute,blink.user_timing,loading,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
-                    await MeasureAsync(page, spec, 0, 1, timeout, phases: false);
+                    await MeasureAsync(page, spec, 0, 1, timeout, phases: false, reload);
                     await cdp.SendAsync("Tracing.end");
                     await complete.Task;
                     var file = Path.Combine(trace, spec.Name.Trim('/').Replace('/', '_').Replace('?', '_').Replace('{', '_').Replace('}', '_') is { Length: > 0 } n ? n + ".json" : "overview.json");
@@ -174,7 +174,7 @@ public static class BrowserBench
             }
 
             var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
-            var report = Report(root, browser.Version, database, data, iterations, warmups, loadBefore, loadAfter, results);
+            var report = Report(root, browser.Version, database, data, iterations, warmups, loadBefore, loadAfter, results, reload);
             Console.WriteLine();
             Console.WriteLine(report);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -190,7 +190,7 @@ public static class BrowserBench
     }
 
     /// <summary>Warm-ups, then <paramref name="iterations"/> full page loads, each timed by the probe on the page's clock.</summary>
-    private static async Task<PageResult> MeasureAsync(IPage page, PageSpec spec, int warmups, int iterations, float timeout, bool phases)
+    private static async Task<PageResult> MeasureAsync(IPage page, PageSpec spec, int warmups, int iterations, float timeout, bool phases, bool reload)
     {
         var phaseTimes = new Dictionary<string, List<double>>();
         var tti = new List<double>();
@@ -212,6 +212,14 @@ public static class BrowserBench
             IResponse? response;
             try
             {
+                if (!reload)
+                {
+                    // Opened as from a link or a bookmark: Chromium turns a navigation to the address already shown
+                    // into a reload, which revalidates the page's styles and scripts, and would also time the old
+                    // page's teardown.
+                    await page.GotoAsync("about:blank");
+                }
+
                 response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
             }
             catch (TimeoutException ex)
@@ -408,16 +416,17 @@ public static class BrowserBench
         }
     }
 
-    private static string Report(string root, string chromium, string database, DataFacts data, int iterations, int warmups, string loadBefore, string loadAfter, List<PageResult> results)
+    private static string Report(string root, string chromium, string database, DataFacts data, int iterations, int warmups, string loadBefore, string loadAfter, List<PageResult> results, bool reload)
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim();
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {Git(root, "rev-parse --short HEAD")}{(Git(root, "status --porcelain --untracked-files=no").Length > 0 ? " (with uncommitted changes)" : "")} " +
-            $"on branch {Git(root, "rev-parse --abbrev-ref HEAD")}; command: dotnet run -c Release --project bench/Browser -- --database {database}");
+            $"on branch {Git(root, "rev-parse --abbrev-ref HEAD")}; command: dotnet run -c Release --project bench/Browser -- --database {database}{(reload ? " --reload" : "")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {cpu}; load average before {loadBefore}, after {loadAfter}; Chromium {chromium} headless, 1366×900.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: {data.Touches:N0} touches, {data.Conversations:N0} conversations; /conversations/{data.ConversationId} ({data.ConversationTouches} touches, the longest timeline), " +
             $"/studio?code={data.Code}; {data.Accounts} accounts, {data.InboundDeliveries} inbound deliveries, {data.Subscriptions} subscriptions, {data.OutboundDeliveries} outbound deliveries.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{warmups} warm-up loads then {iterations} measured full page loads per page, one signed-in browser context; times in ms from the navigation start (page clock).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{warmups} warm-up loads then {iterations} measured full page loads per page, one signed-in browser context, " +
+            $"{(reload ? "each a reload of the page shown (--reload)" : "each opened from about:blank, as from a link or a bookmark")}; times in ms from the navigation start (page clock).");
         text.AppendLine();
         text.AppendLine("| page | interactive p50 | interactive p95 | first row p50 | first row p95 | ≤ 500 ms | row found by |");
         text.AppendLine("|---|---:|---:|---:|---:|---|---|");

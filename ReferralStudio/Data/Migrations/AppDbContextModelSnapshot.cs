@@ -309,6 +309,8 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("LatestReferralId");
 
+                    b.HasIndex("FirstReferralAt", "FirstReferralId");
+
                     b.HasIndex("ParticipantId", "Platform", "AccountId")
                         .IsUnique();
 
