@@ -29,23 +29,16 @@ public static class InsightQueries
             return [];
         }
 
-        // A zone's days do not start at multiples of 86,400,000 ms and last 23 or 25 hours when clocks change, but their
-        // boundaries fall on whole quarter hours of UTC (offsets are multiples of 15 minutes, bar old local mean times):
-        // counting per slice that every boundary is a multiple of reads the range once, and each slice lies in one day.
-        var slice = SliceMs(windows);
-        var rows = await db.Database.SqlQueryRaw<SliceRow>("""
-            SELECT FirstReferralAt / $slice AS Slice, COUNT(*) AS Count FROM Conversations
-            WHERE FirstReferralAt >= $since AND FirstReferralAt < $until GROUP BY Slice
-            """, [.. Range(windows[0].Start, windows[^1].End), new SqliteParameter("$slice", slice)]).ToListAsync(cancellationToken);
-        var counts = new Dictionary<DateOnly, int>();
-        foreach (var row in rows)
-        {
-            var day = days.DayOf(UnixMs.To(row.Slice * slice));
-            counts[day] = counts.GetValueOrDefault(day) + row.Count;
-        }
-
+        // One range of the (FirstReferralAt, FirstReferralId) index counted per day: a zone's days do not start at
+        // multiples of 86,400,000 ms and last 23 or 25 hours when clocks change, and grouping every conversation by
+        // its slice of a day sorted them all in a temporary b-tree first.
+        var counts = await db.Database.SqlQueryRaw<DayIndexCount>("""
+            SELECT d.key AS DayIndex, (SELECT COUNT(*) FROM Conversations
+                WHERE FirstReferralAt >= d.value ->> 0 AND FirstReferralAt < d.value ->> 1 AND FirstReferralId IS NOT NULL) AS Count
+            FROM json_each($windows) d
+            """, new SqliteParameter("$windows", Bounds(windows))).ToDictionaryAsync(r => r.DayIndex, r => r.Count, cancellationToken);
         var today = days.Today;
-        return windows.ConvertAll(w => new DayCount(w.Day, counts.GetValueOrDefault(w.Day), w.Day == today));
+        return windows.Select((w, i) => new DayCount(w.Day, counts.GetValueOrDefault(i), w.Day == today)).ToList();
     }
 
     /// <summary>
@@ -62,23 +55,22 @@ public static class InsightQueries
             return [];
         }
 
-        var bounds = JsonSerializer.Serialize(windows.ConvertAll(w => new[] { UnixMs.From(w.Start), UnixMs.From(w.End) }));
         var rows = await db.Database.SqlQueryRaw<DaySeriesRow>("""
             SELECT d.key AS DayIndex, COALESCE(tr.Name, 'other') AS Series, SUM(q.Touches) AS Count
             FROM json_each($windows) d
             JOIN TouchQuarters q ON q.Start >= d.value ->> 0 AND q.Start < d.value ->> 1
             LEFT JOIN Triggers tr ON tr.Id = q.TriggerId
             GROUP BY d.key, q.TriggerId
-            """, new SqliteParameter("$windows", bounds)).ToListAsync(cancellationToken);
+            """, new SqliteParameter("$windows", Bounds(windows))).ToListAsync(cancellationToken);
         return rows.GroupBy(r => (Day: windows[r.DayIndex].Day, r.Series))
             .Select(g => new DailyCount(g.Key.Day.ToDateTime(TimeOnly.MinValue), g.Key.Series, g.Sum(r => r.Count)))
             .OrderBy(d => d.Day).ThenBy(d => d.Series, StringComparer.Ordinal)
             .ToList();
     }
 
-    /// <summary>The longest of a quarter hour, a minute, a second and a millisecond that every day boundary is a multiple of.</summary>
-    private static long SliceMs(List<DayWindow> windows) =>
-        new long[] { 900_000, 60_000, 1_000 }.FirstOrDefault(ms => windows.All(w => UnixMs.From(w.Start) % ms == 0 && UnixMs.From(w.End) % ms == 0), 1);
+    /// <summary>The days' windows as a JSON array of [start, end) in Unix milliseconds, for <c>json_each</c>.</summary>
+    private static string Bounds(List<DayWindow> windows) =>
+        JsonSerializer.Serialize(windows.ConvertAll(w => new[] { UnixMs.From(w.Start), UnixMs.From(w.End) }));
 
     /// <summary>What the overview's "today" counts, in words.</summary>
     public static string DescribeToday(BusinessDay days) => days.Describe("Conversations attributed");
@@ -114,7 +106,7 @@ public static class InsightQueries
     private static object[] Range(DateTimeOffset since, DateTimeOffset until) =>
         [new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until))];
 
-    private sealed record SliceRow(long Slice, int Count);
+    private sealed record DayIndexCount(int DayIndex, int Count);
 
     private sealed record DaySeriesRow(int DayIndex, string Series, int Count);
 
