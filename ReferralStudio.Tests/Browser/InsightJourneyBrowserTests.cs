@@ -101,4 +101,25 @@ public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : Browser
         await Assertions.Expect(page.GetByText("Until is before From")).ToBeVisibleAsync();
         Assert.Contains($"until={Day(until)}", page.Url);
     }
+
+    [Fact]
+    public async Task Campaign_Analytics_Shows_Its_Codes_25_At_A_Time()
+    {
+        // 27 codes: a first page of 25 and a second of 2, in the report's order (most conversations first).
+        await App.DeliverAsync(Instagram([.. Enumerable.Range(1, 27).Select(i => (object)Referral($"ig-page-{i}", _now.AddMinutes(-30 + i), $"flyer_{i:D2}"))]));
+        var page = await Browser.SignedInPageAsync(App);
+
+        await page.OpenAsync($"/analytics?from={Day(_now.AddDays(-1))}&until={Day(_now)}");
+        await Assertions.Expect(page.GetByTestId("analytics-code")).ToHaveCountAsync(25);
+        await Assertions.Expect(page.GetByTestId("analytics-codes-pager-info")).ToHaveTextAsync("1–25 of 27");
+        var shown = await page.GetByTestId("analytics-code").AllInnerTextsAsync();
+
+        await page.GetByTestId("analytics-codes-pager").GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("analytics-codes-pager-info")).ToHaveTextAsync("26–27 of 27");
+        var rest = await page.GetByTestId("analytics-code").AllInnerTextsAsync();
+        Assert.Equal(2, rest.Count);
+        Assert.Equal(27, shown.Concat(rest).Select(c => c.Trim()).Distinct().Count());
+        // One trigger line ("(no trigger)"): no pager for that table.
+        await Assertions.Expect(page.GetByTestId("analytics-triggers-pager")).ToHaveCountAsync(0);
+    }
 }
