@@ -45,7 +45,7 @@ public static class InsightQueries
     /// Campaign touches per day from <paramref name="first"/> to <paramref name="last"/> in the business's time zone, per
     /// trigger (untriggered touches as "other"); a day without touches has no rows. Read from the touches per quarter
     /// hour (<see cref="TouchQuarter"/>): each day sums the quarters that start in its window, one range of the table's
-    /// key per day, instead of a scan of every touch in the range.
+    /// key per day, instead of a scan of every touch in the range; triggers are named per sum, not per quarter.
     /// </summary>
     public static async Task<List<DailyCount>> TouchesPerDayAsync(AppDbContext db, BusinessDay days, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
@@ -56,11 +56,12 @@ public static class InsightQueries
         }
 
         var rows = await db.Database.SqlQueryRaw<DaySeriesRow>("""
-            SELECT d.key AS DayIndex, COALESCE(tr.Name, 'other') AS Series, SUM(q.Touches) AS Count
-            FROM json_each($windows) d
-            JOIN TouchQuarters q ON q.Start >= d.value ->> 0 AND q.Start < d.value ->> 1
-            LEFT JOIN Triggers tr ON tr.Id = q.TriggerId
-            GROUP BY d.key, q.TriggerId
+            SELECT g.DayIndex, COALESCE(tr.Name, 'other') AS Series, g.Count
+            FROM (SELECT d.key AS DayIndex, q.TriggerId, SUM(q.Touches) AS Count
+                  FROM json_each($windows) d
+                  JOIN TouchQuarters q ON q.Start >= d.value ->> 0 AND q.Start < d.value ->> 1
+                  GROUP BY d.key, q.TriggerId) g
+            LEFT JOIN Triggers tr ON tr.Id = g.TriggerId
             """, new SqliteParameter("$windows", Bounds(windows))).ToListAsync(cancellationToken);
         return rows.GroupBy(r => (Day: windows[r.DayIndex].Day, r.Series))
             .Select(g => new DailyCount(g.Key.Day.ToDateTime(TimeOnly.MinValue), g.Key.Series, g.Sum(r => r.Count)))
