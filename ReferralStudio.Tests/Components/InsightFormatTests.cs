@@ -89,4 +89,26 @@ public sealed class InsightFormatTests
         Assert.Equal(("summer_sale", "120211234567890123"), (lines[1].Code, lines[1].AdId));
         Assert.Equal(((string?)null, "120299999999999999"), (lines[2].Code, lines[2].AdId));
     }
+
+    [Fact]
+    public void Lines_With_Equal_Numbers_Are_Listed_By_Code_Then_Ad_Whatever_Order_The_Report_Gave()
+    {
+        CampaignRowDto[] rows =
+        [
+            Row(1, "B", "beta", null, 2, 0, 0, 0),
+            Row(1, "A", "alpha", "2", 2, 0, 0, 0),
+            Row(1, "A", "alpha", null, 3, 0, 0, 0),
+            Row(2, "A2", "ALPHA", "2", 1, 0, 0, 0),
+            Row(1, "Top", "zeta", null, 9, 0, 0, 0),
+        ];
+
+        var forwards = CampaignRows.ByCode(rows);
+        var backwards = CampaignRows.ByCode([.. rows.Reverse()]);
+
+        // "ALPHA" joins "alpha" with ad 2, which then ties with "alpha" without an ad.
+        Assert.Equal([("zeta", null), ("alpha", null), ("alpha", "2"), ("beta", null)], forwards.Select(l => (l.Code, l.AdId)));
+        Assert.Equal(forwards.Select(l => (l.Code, l.AdId)), backwards.Select(l => (l.Code, l.AdId)));
+        Assert.Equal(3, forwards[2].Numbers.Conversations);
+        Assert.Equal(["A", "A2"], forwards[2].Triggers.Select(t => t.Name));
+    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Components.Insight;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
@@ -158,6 +159,8 @@ async Task RunAsync()
     foreach (var first in new[] { true, false })
     {
         await Case($"campaigns {(first ? "first" : "last")} touch, 30 days", db => CampaignReport.RunAsync(db, campaignKeys, first, Day(30), now, default));
+        // The analytics page's table: the report's rows as one line per code and ad.
+        await Case($"campaign lines {(first ? "first" : "last")} touch, 30 days", async db => CampaignRows.ByCode((await CampaignReport.RunAsync(db, campaignKeys, first, Day(30), now, default)).ByRef));
         await Case($"campaigns {(first ? "first" : "last")} touch, 7 days", db => { var s = random.Next(7, 30); return CampaignReport.RunAsync(db, campaignKeys, first, Day(s), Day(s - 7), default); });
     }
 

@@ -8,23 +8,65 @@ public sealed record CampaignLine(string? Code, string? AdId, IReadOnlyList<(lon
 /// <summary>
 /// Shapes the campaign report for the table. The report keys rows by (trigger, code, ad id), so a code whose
 /// trigger changed, or written in another case, came back as two rows that looked the same; a marketer asks about
-/// the code and the ad, so those rows are summed into one per (code ignoring case, ad id), naming every trigger.
+/// the code and the ad, so those rows are summed into one per (code ignoring case, as triggers match it; ad id),
+/// naming every trigger.
 /// </summary>
 public static class CampaignRows
 {
-    public static List<CampaignLine> ByCode(IEnumerable<CampaignRowDto> rows) =>
-        rows.GroupBy(r => (Code: r.Ref?.ToLowerInvariant(), r.AdId))
-            .Select(g =>
+    /// <summary>
+    /// One pass over the report, which holds a row per code for the whole range (tens of thousands): rows are gathered by
+    /// hashing and a line is built from each group, most of them a single row.
+    /// </summary>
+    public static List<CampaignLine> ByCode(IReadOnlyList<CampaignRowDto> rows)
+    {
+        var groups = new Dictionary<(string? Code, string? AdId), int>(rows.Count, SameCampaign.Instance);
+        var firsts = new List<CampaignRowDto>(rows.Count);
+        Dictionary<int, List<CampaignRowDto>>? more = null;
+        foreach (var row in rows)
+        {
+            if (groups.TryAdd((row.Ref, row.AdId), firsts.Count))
             {
-                // The spelling with the most conversations names the line.
-                var code = g.Where(r => r.Ref is not null).OrderByDescending(r => r.Conversations).ThenBy(r => r.Ref, StringComparer.Ordinal).FirstOrDefault()?.Ref;
-                var triggers = g.Select(r => (r.TriggerId, r.TriggerName)).Distinct()
-                    .OrderBy(t => t.TriggerName is null).ThenBy(t => t.TriggerName, StringComparer.Ordinal).ToList();
-                return new CampaignLine(code, g.Key.AdId, triggers, Sum(g.ToList()));
-            })
-            .OrderByDescending(l => l.Numbers.Conversations).ThenByDescending(l => l.Numbers.Conversions)
-            .ThenBy(l => l.Code ?? l.AdId, StringComparer.Ordinal)
-            .ToList();
+                firsts.Add(row);
+                continue;
+            }
+
+            var at = groups[(row.Ref, row.AdId)];
+            more ??= [];
+            if (!more.TryGetValue(at, out var group))
+            {
+                more[at] = group = [firsts[at]];
+            }
+
+            group.Add(row);
+        }
+
+        var lines = new List<CampaignLine>(firsts.Count);
+        for (var i = 0; i < firsts.Count; i++)
+        {
+            var first = firsts[i];
+            lines.Add(more is not null && more.TryGetValue(i, out var group) ? Line(group) : new CampaignLine(first.Ref, first.AdId, [(first.TriggerId, first.TriggerName)], first));
+        }
+
+        lines.Sort(MostConversationsFirst);
+        return lines;
+    }
+
+    /// <summary>Most conversations, then most conversions, then by code (or ad id) and ad id, so the order never depends on the report's.</summary>
+    private static int MostConversationsFirst(CampaignLine a, CampaignLine b)
+    {
+        var order = b.Numbers.Conversations.CompareTo(a.Numbers.Conversations);
+        if (order == 0)
+        {
+            order = b.Numbers.Conversions.CompareTo(a.Numbers.Conversions);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(a.Code ?? a.AdId, b.Code ?? b.AdId);
+        }
+
+        return order != 0 ? order : string.CompareOrdinal(a.AdId, b.AdId);
+    }
 
     /// <summary>Rows summed; the rate is worked out again from the sums, not averaged.</summary>
     public static CampaignRowDto Sum(IReadOnlyList<CampaignRowDto> rows)
@@ -38,5 +80,27 @@ public static class CampaignRows
         var converted = rows.Sum(r => r.ConvertedConversations);
         return new CampaignRowDto(rows[0].TriggerId, rows[0].TriggerName, rows[0].Ref, rows[0].AdId, conversations, converted,
             rows.Sum(r => r.Conversions), rows.Sum(r => r.ConversionValue), conversations == 0 ? 0 : (double)converted / conversations);
+    }
+
+    /// <summary>Rows of one code and ad under several triggers or spellings.</summary>
+    private static CampaignLine Line(List<CampaignRowDto> group)
+    {
+        // The spelling with the most conversations names the line.
+        var code = group.Where(r => r.Ref is not null).OrderByDescending(r => r.Conversations).ThenBy(r => r.Ref, StringComparer.Ordinal).FirstOrDefault()?.Ref;
+        var triggers = group.Select(r => (r.TriggerId, r.TriggerName)).Distinct()
+            .OrderBy(t => t.TriggerName is null).ThenBy(t => t.TriggerName, StringComparer.Ordinal).ToList();
+        return new CampaignLine(code, group[0].AdId, triggers, Sum(group));
+    }
+
+    /// <summary>The same code in any case, and the same ad id.</summary>
+    private sealed class SameCampaign : IEqualityComparer<(string? Code, string? AdId)>
+    {
+        public static readonly SameCampaign Instance = new();
+
+        public bool Equals((string? Code, string? AdId) x, (string? Code, string? AdId) y) =>
+            string.Equals(x.Code, y.Code, StringComparison.OrdinalIgnoreCase) && string.Equals(x.AdId, y.AdId, StringComparison.Ordinal);
+
+        public int GetHashCode((string? Code, string? AdId) key) =>
+            HashCode.Combine(key.Code is null ? 0 : StringComparer.OrdinalIgnoreCase.GetHashCode(key.Code), key.AdId is null ? 0 : StringComparer.Ordinal.GetHashCode(key.AdId));
     }
 }
