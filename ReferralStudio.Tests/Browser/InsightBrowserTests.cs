@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ReferralStudio.Components.Pages.Insight;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -101,11 +102,14 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : BrowserTest(br
 
         await page.OpenAsync("/feed");
         await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("67 referral touches");
-        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(50);
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(FeedPage.PageSize);
         await page.ScreenshotAsync("feed-light");
         await page.GetByTestId("feed-pager").GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(17);
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(FeedPage.PageSize);
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/feed\\?page=2$"));
+        await page.GetByTestId("feed-pager").GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(67 - 2 * FeedPage.PageSize);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/feed\\?page=3$"));
 
         await page.OpenAsync("/feed?ref=alpha_1");
         await Assertions.Expect(page.GetByTestId("feed-total")).ToContainTextAsync("10 referral touches");
