@@ -1,0 +1,47 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Components.Layout;
+
+namespace ReferralStudio.Tests.Components.Layout;
+
+/// <summary>The drawer's menu, rendered with bunit: which link reads as the current page, as it follows the address.</summary>
+public sealed class MainMenuTests : MudTestContext
+{
+    private string[] CurrentAfterOpening(string address)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(address);
+        var menu = Render<MainMenu>();
+        return [.. menu.FindAll("a[aria-current=page]").Select(a => a.TextContent.Trim())];
+    }
+
+    [Theory]
+    [InlineData("/", "Overview")]
+    [InlineData("/feed?ref=summer&page=2", "Attribution feed")]
+    [InlineData("/studio?code=summer_sale", "Link & QR studio")]
+    [InlineData("/studio/kits", "Affiliate kits")]
+    [InlineData("/triggers/12", "Codes & triggers")]
+    [InlineData("/settings/accounts", "Accounts")]
+    public void Exactly_One_Link_Is_Current_For_Each_Page(string address, string current) =>
+        Assert.Equal([current], CurrentAfterOpening(address));
+
+    [Fact]
+    public void An_Address_Outside_The_Menu_Marks_No_Link()
+    {
+        Assert.Empty(CurrentAfterOpening("/conversations/7"));
+        Assert.Empty(CurrentAfterOpening("/feedback"));
+    }
+
+    [Fact]
+    public void The_Current_Link_Follows_Navigation()
+    {
+        var menu = Render<MainMenu>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+
+        navigation.NavigateTo("/analytics");
+
+        menu.WaitForAssertion(() => Assert.Equal("Campaigns", menu.Find("a[aria-current=page]").TextContent.Trim()));
+        Assert.Contains("active", menu.Find("a[aria-current=page]").ClassList);
+        Assert.Equal(12, menu.FindAll("a.mud-nav-link").Count);
+    }
+}
