@@ -40,7 +40,12 @@ public sealed class InsightQueriesTests : IAsyncLifetime
         var stats = await InsightQueries.OverviewAsync(db, days, today.AddDays(-1), today.AddDays(1), default);
 
         Assert.Equal(4, stats.InRange);
-        Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], (await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), days.Window(today.AddDays(-1)).Start, days.Window(today.AddDays(1)).End, 8, default)).Select(c => (c.Name, c.Count)));
+        var top = await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), days.Window(today.AddDays(-1)).Start, days.Window(today.AddDays(1)).End, 8, default);
+        Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], top.Select(c => (c.Name, c.Count)));
+        // Each links to the feed by its trigger, else by its code: the lowest code under a name.
+        Assert.Equal(await db.Triggers.Where(t => t.Name == "Collabs").Select(t => (long?)t.Id).SingleAsync(), top[0].TriggerId);
+        Assert.Equal("collab_anna", top[0].Ref);
+        Assert.Equal(((long?)null, "spring_flyer", "ref=spring_flyer"), (top[1].TriggerId, top[1].Ref, top[1].FeedFilter));
         Assert.Equal([("anna", 2), ("ben", 1)], stats.TopAffiliates);
         Assert.Equal(4, stats.Today);
         var outside = await InsightQueries.OverviewAsync(db, days, today.AddDays(1), today.AddDays(2), default);

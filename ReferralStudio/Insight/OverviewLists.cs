@@ -31,17 +31,57 @@ public static class OverviewLists
         AppDbContext db, CampaignKeyCache keys, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
     {
         var report = await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, cancellationToken);
-        return report.ByRef
-            .Where(r => r.Conversations > 0)
-            .GroupBy(r => CampaignNames.Of(r.TriggerName, r.Ref, r.AdId), StringComparer.Ordinal)
-            .Select(g => new TopCampaign(g.Key, g.Sum(r => r.Conversations), g.Min(r => r.TriggerId), Lowest(g.Select(r => r.Ref)), Lowest(g.Select(r => r.AdId))))
+        // One pass over the report's rows (a row per code: tens of thousands), summed per name.
+        var byName = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        foreach (var row in report.ByRef)
+        {
+            if (row.Conversations <= 0)
+            {
+                continue;
+            }
+
+            var name = CampaignNames.Of(row.TriggerName, row.Ref, row.AdId);
+            if (!byName.TryGetValue(name, out var tally))
+            {
+                byName[name] = tally = new Tally();
+            }
+
+            tally.Add(row);
+        }
+
+        return byName
+            .Select(n => new TopCampaign(n.Key, n.Value.Count, n.Value.TriggerId, n.Value.Ref, n.Value.AdId))
             .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Take(limit)
             .ToList();
     }
 
-    // Refs compare without case, as their column does.
-    private static string? Lowest(IEnumerable<string?> values) => values.OfType<string>().Order(StringComparer.OrdinalIgnoreCase).FirstOrDefault();
+    /// <summary>One name's conversations, and its lowest trigger id, code and ad id (codes compare without case, as their column does).</summary>
+    private sealed class Tally
+    {
+        public int Count { get; private set; }
+
+        public long? TriggerId { get; private set; }
+
+        public string? Ref { get; private set; }
+
+        public string? AdId { get; private set; }
+
+        public void Add(CampaignRowDto row)
+        {
+            Count += row.Conversations;
+            if (row.TriggerId is { } trigger && (TriggerId is null || trigger < TriggerId))
+            {
+                TriggerId = trigger;
+            }
+
+            Ref = Lower(Ref, row.Ref);
+            AdId = Lower(AdId, row.AdId);
+        }
+
+        private static string? Lower(string? kept, string? next) =>
+            next is not null && (kept is null || StringComparer.OrdinalIgnoreCase.Compare(next, kept) < 0) ? next : kept;
+    }
 
     /// <summary>
     /// The newest conversations whose first campaign touch falls in the range: touches newest first on their time

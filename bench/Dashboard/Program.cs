@@ -156,6 +156,8 @@ async Task RunAsync()
         await Case($"feed {name}, page 40", db => FeedQuery.PageAsync(db, make(), null, 40 * 50, 50, default));
     }
 
+    // The overview's list: the report's rows summed per campaign name, the top eight.
+    await Case("overview top campaigns, 30 days", db => OverviewLists.TopCampaignsAsync(db, campaignKeys, Day(30), now, 8, default));
     foreach (var first in new[] { true, false })
     {
         await Case($"campaigns {(first ? "first" : "last")} touch, 30 days", db => CampaignReport.RunAsync(db, campaignKeys, first, Day(30), now, default));
