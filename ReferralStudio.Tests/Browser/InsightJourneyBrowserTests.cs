@@ -90,6 +90,10 @@ public sealed class InsightJourneyBrowserTests(BrowserFixture browser) : Browser
         await Assertions.Expect(page.GetByTestId("analytics-ad")).ToHaveTextAsync(["—", "120211234567890123"], new() { UseInnerText = true });
         await Assertions.Expect(page.GetByTestId("cell-rate").First).ToHaveTextAsync("0.0\u00a0%");
 
+        // The chart's numbers as a table, built when asked for: a row per day of the range.
+        await page.GetByText("Show the numbers").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("chart-table").Locator("tbody tr")).ToHaveCountAsync(3);
+
         // MudToggleGroup's items are checkboxes to assistive technology.
         var lastTouch = page.GetByTestId("model").GetByRole(AriaRole.Checkbox, new() { Name = "Last touch" });
         await lastTouch.ClickAsync();

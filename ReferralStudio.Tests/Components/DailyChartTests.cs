@@ -147,6 +147,10 @@ public sealed class DailyChartTests : MudTestContext
         Assert.Contains("summer_sale 7", summary);
         Assert.Contains("Today (6 Dec) is not over", view.Find("[data-testid=chart-partial]").TextContent);
         Assert.Contains("summer_sale 2, collab_bob 1", view.Find("[data-testid=chart-partial]").TextContent);
+        // The table is built once its details are opened.
+        Assert.Empty(view.FindAll("[data-testid=chart-table]"));
+        view.Find("details.rs-numbers").Toggle();
+        Assert.True(view.Find("details.rs-numbers").HasAttribute("open"));
         var rows = view.FindAll("[data-testid=chart-table] tbody tr");
         Assert.Equal(3, rows.Count);
         Assert.Equal("6 Dec (today, so far)", rows[2].QuerySelector("th")!.TextContent);
@@ -166,6 +170,12 @@ public sealed class DailyChartTests : MudTestContext
         // The bars themselves are laid out once the browser reports the chart's size; their series are shaped above.
         Assert.NotEmpty(view.FindAll("svg.mud-chart-bar"));
         Assert.Empty(view.FindAll("[data-testid=chart-partial]"));
+        view.Find("details.rs-numbers").Toggle();
         Assert.Equal("6 Dec (today, so far)", view.FindAll("[data-testid=chart-table] tbody th")[^1].TextContent);
+
+        // Closed again, the table goes.
+        view.Find("details.rs-numbers").Toggle();
+        Assert.False(view.Find("details.rs-numbers").HasAttribute("open"));
+        Assert.Empty(view.FindAll("[data-testid=chart-table]"));
     }
 }
