@@ -199,108 +199,118 @@ public static class BrowserBench
         var selectors = new HashSet<string>();
         var failures = new List<string>();
         var errorUi = 0;
-        for (var i = 0; i < warmups + iterations; i++)
+        var signals = new LoadSignals();
+        page.Console += signals.OnConsole;
+        try
         {
-            var measured = i >= warmups;
-            // Three measured loads in a row that never got there: the p95 is a timeout whatever follows.
-            if (tti.Count >= 3 && tti[^3..].All(double.IsPositiveInfinity))
-            {
-                failures.Add($"stopped after {tti.Count} measured loads: the last three timed out");
-                break;
-            }
-
-            IResponse? response;
-            try
-            {
-                if (!reload)
+            for (var i = 0; i < warmups + iterations; i++)
                 {
-                    // Opened as from a link or a bookmark: Chromium turns a navigation to the address already shown
-                    // into a reload, which revalidates the page's styles and scripts, and would also time the old
-                    // page's teardown.
-                    await page.GotoAsync("about:blank");
+                var measured = i >= warmups;
+                // Three measured loads in a row that never got there: the p95 is a timeout whatever follows.
+                if (tti.Count >= 3 && tti[^3..].All(double.IsPositiveInfinity))
+                {
+                    failures.Add($"stopped after {tti.Count} measured loads: the last three timed out");
+                    break;
                 }
 
-                response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
-            }
-            catch (TimeoutException ex)
-            {
-                // No response within the timeout: the old document is still shown, so there is nothing to read from it.
-                failures.Add($"navigation: {ex.Message.Split('\n')[0]}");
-                if (measured)
+                IResponse? response;
+                try
                 {
-                    tti.Add(double.PositiveInfinity);
-                    if (spec.Grid)
+                    if (!reload)
                     {
-                        rows.Add(double.PositiveInfinity);
+                        // Opened as from a link or a bookmark: Chromium turns a navigation to the address already shown
+                        // into a reload, which revalidates the page's styles and scripts, and would also time the old
+                        // page's teardown.
+                        await page.GotoAsync("about:blank");
                     }
+
+                    signals.Reset();
+                    response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
                 }
-
-                continue;
-            }
-
-            if (response?.Status == 404)
-            {
-                return new PageResult(spec, [], [], [], [], ["404: no such page on this build"], 0, Absent: true);
-            }
-
-            if (page.Url.Contains("/account/login", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"{spec.Path} sent the browser to the sign-in page: the session was lost.");
-            }
-
-            try
-            {
-                // As the brief has it: Playwright sees the marker, then asks the page for its clock.
-                await page.WaitForSelectorAsync(spec.Interactive, new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = timeout });
-                var seen = await page.EvaluateAsync<double>("performance.now()");
-                if (spec.Grid)
+                catch (TimeoutException ex)
                 {
-                    await page.WaitForFunctionAsync("() => window.__rsBench && window.__rsBench.row !== null", null, new PageWaitForFunctionOptions { Timeout = timeout, PollingInterval = 20 });
-                }
+                    // No response within the timeout: the old document is still shown, so there is nothing to read from it.
+                    failures.Add($"navigation: {ex.Message.Split('\n')[0]}");
+                    if (measured)
+                    {
+                        tti.Add(double.PositiveInfinity);
+                        if (spec.Grid)
+                        {
+                            rows.Add(double.PositiveInfinity);
+                        }
+                    }
 
-                var marks = await page.EvaluateAsync<JsonElement>(
-                    "s => ({ tti: window.__rsBench.marks[s] ?? null, row: window.__rsBench.row, selector: window.__rsBench.rowSelector, error: !!document.querySelector('#blazor-error-ui')?.checkVisibility() })",
-                    spec.Interactive);
-                if (!measured)
-                {
                     continue;
                 }
 
-                errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
-                if (phases)
+                if (response?.Status == 404)
                 {
-                    foreach (var phase in (await page.EvaluateAsync<JsonElement>("() => window.__rsBench.phases()")).EnumerateObject())
+                    return new PageResult(spec, [], [], [], [], ["404: no such page on this build"], 0, Absent: true);
+                }
+
+                if (page.Url.Contains("/account/login", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{spec.Path} sent the browser to the sign-in page: the session was lost.");
+                }
+
+                try
+                {
+                    // As the brief has it: Playwright learns of the marker, then asks the page for its clock.
+                    await signals.Interactive.WaitAsync(TimeSpan.FromMilliseconds(timeout));
+                    var seen = await page.EvaluateAsync<double>("performance.now()");
+                    if (spec.Grid)
                     {
-                        if (phase.Value.ValueKind == JsonValueKind.Number)
+                        await signals.Row.WaitAsync(TimeSpan.FromMilliseconds(timeout));
+                    }
+
+                    var marks = await page.EvaluateAsync<JsonElement>(
+                        "s => ({ tti: window.__rsBench.marks[s] ?? null, row: window.__rsBench.row, selector: window.__rsBench.rowSelector, error: !!document.querySelector('#blazor-error-ui')?.checkVisibility() })",
+                        spec.Interactive);
+                    if (!measured)
+                    {
+                        continue;
+                    }
+
+                    errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
+                    if (phases)
+                    {
+                        foreach (var phase in (await page.EvaluateAsync<JsonElement>("() => window.__rsBench.phases()")).EnumerateObject())
                         {
-                            phaseTimes.TryAdd(phase.Name, []);
-                            phaseTimes[phase.Name].Add(phase.Value.GetDouble());
+                            if (phase.Value.ValueKind == JsonValueKind.Number)
+                            {
+                                phaseTimes.TryAdd(phase.Name, []);
+                                phaseTimes[phase.Name].Add(phase.Value.GetDouble());
+                            }
+                        }
+                    }
+
+                    playwrightTti.Add(seen);
+                    // The probe's mark is the moment of attachment; Playwright's read adds its polling and a round trip.
+                    tti.Add(marks.GetProperty("tti") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : seen);
+                    if (spec.Grid)
+                    {
+                        rows.Add(marks.GetProperty("row").GetDouble());
+                        selectors.Add(marks.GetProperty("selector").GetString()!);
+                    }
+                }
+                catch (TimeoutException ex)
+                {
+                    failures.Add($"{ex.Message.Split('\n')[0]}; probe: {await page.EvaluateAsync<string?>("() => window.__rsBench?.describe()")}");
+                    if (measured)
+                    {
+                        // A load that never got there counts, as the slowest possible.
+                        tti.Add(await page.EvaluateAsync<JsonElement>("s => window.__rsBench?.marks[s] ?? null", spec.Interactive) is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : double.PositiveInfinity);
+                        if (spec.Grid)
+                        {
+                            rows.Add(double.PositiveInfinity);
                         }
                     }
                 }
-
-                playwrightTti.Add(seen);
-                // The probe's mark is the moment of attachment; Playwright's read adds its polling and a round trip.
-                tti.Add(marks.GetProperty("tti") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : seen);
-                if (spec.Grid)
-                {
-                    rows.Add(marks.GetProperty("row").GetDouble());
-                    selectors.Add(marks.GetProperty("selector").GetString()!);
-                }
             }
-            catch (TimeoutException ex)
-            {
-                failures.Add($"{ex.Message.Split('\n')[0]}; probe: {await page.EvaluateAsync<string?>("() => window.__rsBench?.describe()")}");
-                if (measured)
-                {
-                    // A load that never got there counts, as the slowest possible.
-                    tti.Add(await page.EvaluateAsync<JsonElement>("s => window.__rsBench?.marks[s] ?? null", spec.Interactive) is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : double.PositiveInfinity);
-                    if (spec.Grid)
-                    {
-                        rows.Add(double.PositiveInfinity);
-                    }
-                }
-            }
+        }
+        finally
+        {
+            page.Console -= signals.OnConsole;
         }
 
         return new PageResult(spec, tti, rows, playwrightTti, [.. selectors], failures, errorUi, Absent: false) { Phases = phaseTimes };
@@ -312,7 +322,9 @@ public static class BrowserBench
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd()
             .Replace("__INTERACTIVE__", JsonSerializer.Serialize(new[] { Interactive, LiveInteractive }), StringComparison.Ordinal)
-            .Replace("__ROWS__", JsonSerializer.Serialize(RowSelectors), StringComparison.Ordinal);
+            .Replace("__ROWS__", JsonSerializer.Serialize(RowSelectors), StringComparison.Ordinal)
+            .Replace("__READY_INTERACTIVE__", JsonSerializer.Serialize(LoadSignals.InteractiveText), StringComparison.Ordinal)
+            .Replace("__READY_ROW__", JsonSerializer.Serialize(LoadSignals.RowText), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -438,7 +450,7 @@ public static class BrowserBench
         }
 
         text.AppendLine();
-        text.AppendLine("Playwright's own view of interactive (WaitForSelector, then performance.now() read over the wire), p50 / p95: " +
+        text.AppendLine("Playwright's own view of interactive (the probe's console message received, then performance.now() read over the wire), p50 / p95: " +
             string.Join("; ", results.Where(r => !r.Absent).Select(r => $"`{r.Spec.Name}` {Ms(r.PlaywrightTti.P50)} / {Ms(r.PlaywrightTti.P95)}")) + ".");
         foreach (var r in results.Where(r => r.Failures.Count > 0 && !r.Absent))
         {
@@ -486,6 +498,37 @@ public static class BrowserBench
 
         throw new InvalidOperationException("ReferralStudio.sln not found");
     }
+
+    /// <summary>The probe's readiness messages for the load under way: the marker attached, a data row visible.</summary>
+    private sealed class LoadSignals
+    {
+        public const string InteractiveText = "rs-bench:interactive";
+        public const string RowText = "rs-bench:row";
+
+        private TaskCompletionSource interactive = New();
+        private TaskCompletionSource row = New();
+
+        public Task Interactive => interactive.Task;
+
+        public Task Row => row.Task;
+
+        /// <summary>Before each navigation: the next page's messages count, not the last one's.</summary>
+        public void Reset() => (interactive, row) = (New(), New());
+
+        public void OnConsole(object? sender, IConsoleMessage message)
+        {
+            if (message.Text == InteractiveText)
+            {
+                interactive.TrySetResult();
+            }
+            else if (message.Text == RowText)
+            {
+                row.TrySetResult();
+            }
+        }
+
+        private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
 
 /// <summary>A page to load: its name in the table, the address opened, the readiness marker, whether it lists data rows.</summary>
@@ -529,4 +572,5 @@ internal readonly record struct Percentiles(double P50, double P95)
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return new Percentiles(P(0.5), P(0.95));
     }
+
 }

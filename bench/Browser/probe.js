@@ -7,6 +7,10 @@
     const ROWS = __ROWS__;               // tried in order; the first with a visible, non-empty row wins
     const EMPTY = /empty|no-?records|loading/i;
     const CALENDARS = ".mud-picker, .mud-popover";
+    // Told to the harness through the console, which needs nothing injected into the page: Playwright's selector
+    // engine, which WaitForSelector injects into every new document, ran on the page's main thread mid-load.
+    const READY_INTERACTIVE = __READY_INTERACTIVE__;
+    const READY_ROW = __READY_ROW__;
     const probe = { marks: {}, row: null, rowSelector: null, rowInDom: null, frames: 0 };
     // For a load that timed out: what the probe saw.
     probe.describe = () => JSON.stringify({ rowInDom: probe.rowInDom, frames: probe.frames, now: performance.now(), candidates: ROWS.map(s => document.querySelectorAll(s).length) });
@@ -69,7 +73,10 @@
     function onMutation() {
         const now = performance.now();
         for (const selector of INTERACTIVE) {
-            if (probe.marks[selector] === undefined && document.querySelector(selector)) probe.marks[selector] = now;
+            if (probe.marks[selector] === undefined && document.querySelector(selector)) {
+                probe.marks[selector] = now;
+                console.debug(READY_INTERACTIVE);
+            }
         }
         if (probe.rowInDom === null && anyRowInDom()) probe.rowInDom = now;
         dirty = true;
@@ -86,6 +93,7 @@
             if (selector) {
                 probe.row = performance.now();
                 probe.rowSelector = selector;
+                console.debug(READY_ROW);
             }
         }
         const interactiveDone = INTERACTIVE.some(s => probe.marks[s] !== undefined);
