@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Storage.Sqlite;
 using SQLitePCL;
 
 namespace ReferralStudio.Conversions;
@@ -97,15 +98,15 @@ public static class CampaignReport
     {
         var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
         var db = connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, $"""
+        SqliteRaw.Check(db, raw.sqlite3_prepare_v2(db, $"""
             SELECT (KeyId << 32) | Conversations, (Converted << 32) | Conversions, Value
             FROM {table} WHERE Model = ?1 AND Start >= ?2 AND Start < ?3
             """, out var statement));
         using (statement)
         {
-            Check(db, raw.sqlite3_bind_int(statement, 1, (int)model));
-            Check(db, raw.sqlite3_bind_int64(statement, 2, slice.From));
-            Check(db, raw.sqlite3_bind_int64(statement, 3, slice.To));
+            SqliteRaw.Check(db, raw.sqlite3_bind_int(statement, 1, (int)model));
+            SqliteRaw.Check(db, raw.sqlite3_bind_int64(statement, 2, slice.From));
+            SqliteRaw.Check(db, raw.sqlite3_bind_int64(statement, 3, slice.To));
             var sign = slice.Sign;
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
@@ -123,15 +124,7 @@ public static class CampaignReport
                 }
             }
 
-            Check(db, rc);
-        }
-    }
-
-    private static void Check(sqlite3 db, int rc)
-    {
-        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE))
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc);
+            SqliteRaw.Check(db, rc);
         }
     }
 

@@ -156,6 +156,9 @@ async Task RunAsync()
         await Case($"feed {name}, page 40", db => FeedQuery.PageAsync(db, make(), null, 40 * 50, 50, default));
     }
 
+    // The analytics chart: campaign touches per day and trigger over 30 days, in a zone whose days start on the half hour.
+    var businessDay = new BusinessDay(new FixedTime(now), TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+    await Case("analytics touches per day, 30 days", db => InsightQueries.TouchesPerDayAsync(db, businessDay, businessDay.Today.AddDays(-29), businessDay.Today, default));
     // The overview's list: the report's rows summed per campaign name, the top eight.
     await Case("overview top campaigns, 30 days", db => OverviewLists.TopCampaignsAsync(db, campaignKeys, Day(30), now, 8, default));
     foreach (var first in new[] { true, false })
@@ -537,4 +540,10 @@ internal static class Generator
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
     }
+}
+
+/// <summary>The clock at the data's newest moment, so "today" is the generated data's last day.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
 }
