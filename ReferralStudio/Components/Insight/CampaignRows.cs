@@ -15,9 +15,9 @@ public static class CampaignRows
 {
     /// <summary>
     /// One pass over the report, which holds a row per code for the whole range (tens of thousands): rows are gathered by
-    /// hashing and a line is built from each group, most of them a single row.
+    /// hashing, the groups sorted by their numbers, and a line is built only when it is read (a page shows 25).
     /// </summary>
-    public static List<CampaignLine> ByCode(IReadOnlyList<CampaignRowDto> rows)
+    public static IReadOnlyList<CampaignLine> ByCode(IReadOnlyList<CampaignRowDto> rows)
     {
         var groups = new Dictionary<(string? Code, string? AdId), int>(rows.Count, SameCampaign.Instance);
         var firsts = new List<CampaignRowDto>(rows.Count);
@@ -40,32 +40,15 @@ public static class CampaignRows
             group.Add(row);
         }
 
-        var lines = new List<CampaignLine>(firsts.Count);
-        for (var i = 0; i < firsts.Count; i++)
+        var keys = new LineKey[firsts.Count];
+        for (var i = 0; i < keys.Length; i++)
         {
-            var first = firsts[i];
-            lines.Add(more is not null && more.TryGetValue(i, out var group) ? Line(group) : new CampaignLine(first.Ref, first.AdId, [(first.TriggerId, first.TriggerName)], first));
+            var (code, numbers) = more is not null && more.TryGetValue(i, out var group) ? (Spelling(group), Sum(group)) : (firsts[i].Ref, firsts[i]);
+            keys[i] = new LineKey(numbers.Conversations, numbers.Conversions, code, numbers.AdId, i);
         }
 
-        lines.Sort(MostConversationsFirst);
-        return lines;
-    }
-
-    /// <summary>Most conversations, then most conversions, then by code (or ad id) and ad id, so the order never depends on the report's.</summary>
-    private static int MostConversationsFirst(CampaignLine a, CampaignLine b)
-    {
-        var order = b.Numbers.Conversations.CompareTo(a.Numbers.Conversations);
-        if (order == 0)
-        {
-            order = b.Numbers.Conversions.CompareTo(a.Numbers.Conversions);
-        }
-
-        if (order == 0)
-        {
-            order = string.CompareOrdinal(a.Code ?? a.AdId, b.Code ?? b.AdId);
-        }
-
-        return order != 0 ? order : string.CompareOrdinal(a.AdId, b.AdId);
+        Array.Sort(keys);
+        return new Lines(firsts, more, keys);
     }
 
     /// <summary>Rows summed; the rate is worked out again from the sums, not averaged.</summary>
@@ -82,14 +65,64 @@ public static class CampaignRows
             rows.Sum(r => r.Conversions), rows.Sum(r => r.ConversionValue), conversations == 0 ? 0 : (double)converted / conversations);
     }
 
-    /// <summary>Rows of one code and ad under several triggers or spellings.</summary>
-    private static CampaignLine Line(List<CampaignRowDto> group)
+    /// <summary>The spelling with the most conversations names a line.</summary>
+    private static string? Spelling(List<CampaignRowDto> group) =>
+        group.Where(r => r.Ref is not null).OrderByDescending(r => r.Conversations).ThenBy(r => r.Ref, StringComparer.Ordinal).FirstOrDefault()?.Ref;
+
+    /// <summary>
+    /// A line's place in the table: most conversations, then most conversions, then by code (or ad id) and ad id, so the
+    /// order never depends on the report's.
+    /// </summary>
+    private readonly record struct LineKey(int Conversations, int Conversions, string? Code, string? AdId, int Group) : IComparable<LineKey>
     {
-        // The spelling with the most conversations names the line.
-        var code = group.Where(r => r.Ref is not null).OrderByDescending(r => r.Conversations).ThenBy(r => r.Ref, StringComparer.Ordinal).FirstOrDefault()?.Ref;
-        var triggers = group.Select(r => (r.TriggerId, r.TriggerName)).Distinct()
-            .OrderBy(t => t.TriggerName is null).ThenBy(t => t.TriggerName, StringComparer.Ordinal).ToList();
-        return new CampaignLine(code, group[0].AdId, triggers, Sum(group));
+        public int CompareTo(LineKey other)
+        {
+            var order = other.Conversations.CompareTo(Conversations);
+            if (order == 0)
+            {
+                order = other.Conversions.CompareTo(Conversions);
+            }
+
+            if (order == 0)
+            {
+                order = string.CompareOrdinal(Code ?? AdId, other.Code ?? other.AdId);
+            }
+
+            return order != 0 ? order : string.CompareOrdinal(AdId, other.AdId);
+        }
+    }
+
+    /// <summary>The sorted lines, each built from its group of report rows when read.</summary>
+    private sealed class Lines(List<CampaignRowDto> firsts, Dictionary<int, List<CampaignRowDto>>? more, LineKey[] keys) : IReadOnlyList<CampaignLine>
+    {
+        public int Count => keys.Length;
+
+        public CampaignLine this[int index]
+        {
+            get
+            {
+                var key = keys[index];
+                if (more is not null && more.TryGetValue(key.Group, out var group))
+                {
+                    var triggers = group.Select(r => (r.TriggerId, r.TriggerName)).Distinct()
+                        .OrderBy(t => t.TriggerName is null).ThenBy(t => t.TriggerName, StringComparer.Ordinal).ToList();
+                    return new CampaignLine(key.Code, key.AdId, triggers, Sum(group));
+                }
+
+                var row = firsts[key.Group];
+                return new CampaignLine(row.Ref, row.AdId, [(row.TriggerId, row.TriggerName)], row);
+            }
+        }
+
+        public IEnumerator<CampaignLine> GetEnumerator()
+        {
+            for (var i = 0; i < keys.Length; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>The same code in any case, and the same ad id.</summary>
