@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Data;
+using ReferralStudio.Insight;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -117,4 +121,20 @@ public sealed class ConversionsTests : IAsyncLifetime
 
     private static JsonElement Row(JsonElement report, string trigger) =>
         report.GetProperty("byTrigger").EnumerateArray().Single(r => r.Str("triggerName") == trigger);
+
+    [Fact]
+    public async Task The_Currencies_Of_A_Range_Are_Those_Of_Its_Valued_Conversions()
+    {
+        async Task Convert(string id, DateTimeOffset at, double? value, string? currency) =>
+            Assert.Equal(HttpStatusCode.Created, (await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "purchase", value, currency, occurredAt = at, externalId = id })).Status);
+        await Convert("eur-in", T0.AddDays(3), 10, "EUR");
+        await Convert("usd-in", T0.AddDays(3).AddHours(1), 12, "USD");
+        await Convert("gbp-before", T0.AddDays(1), 9, "GBP");
+        await Convert("chf-unvalued", T0.AddDays(3).AddHours(2), null, "CHF");
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+        Assert.Equal(["EUR", "USD"], await ConversionCurrencies.InRangeAsync(db, T0.AddDays(2), T0.AddDays(4), default));
+        Assert.Equal(["GBP"], await ConversionCurrencies.InRangeAsync(db, T0, T0.AddDays(2), default));
+        Assert.Empty(await ConversionCurrencies.InRangeAsync(db, T0.AddDays(5), T0.AddDays(6), default));
+    }
 }

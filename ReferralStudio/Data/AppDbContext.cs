@@ -179,6 +179,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(c => c.ExternalId).IsUnique();
             e.HasIndex(c => c.ConversationId);
             e.HasIndex(c => c.OccurredAt);
+            e.HasIndex(c => new { c.Currency, c.OccurredAt });
             e.HasIndex(c => c.FirstTouchId);
             e.HasIndex(c => c.LastTouchId);
         });

@@ -1,17 +1,23 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 
 namespace ReferralStudio.Insight;
 
 /// <summary>
-/// The currencies of the conversion values in a range (on the OccurredAt index). Campaign analytics sums values
-/// as recorded; with one currency the sums are money in it, with several the page says they are mixed.
+/// The currencies of the conversion values in a range. Campaign analytics sums values as recorded; with one currency the
+/// sums are money in it, with several the page says they are mixed. Each currency ever recorded (a handful, read off the
+/// (Currency, OccurredAt) index) is looked up in the range on the same index, instead of reading every conversion in it.
 /// </summary>
 public static class ConversionCurrencies
 {
+    // Written out: from LINQ, EF put the lookup inside the DISTINCT, a correlated search per conversion, which ran for
+    // minutes on the benchmark's 20,000 conversions.
     public static Task<List<string>> InRangeAsync(AppDbContext db, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
-        db.Conversions.AsNoTracking()
-            .Where(c => c.OccurredAt >= since && c.OccurredAt < until && c.Value != null && c.Currency != null)
-            .Select(c => c.Currency!).Distinct().OrderBy(c => c)
-            .ToListAsync(cancellationToken);
+        db.Database.SqlQueryRaw<string>("""
+            SELECT c.Currency AS Value FROM (SELECT DISTINCT Currency FROM Conversions WHERE Currency IS NOT NULL) c
+            WHERE EXISTS (SELECT 1 FROM Conversions v INDEXED BY IX_Conversions_Currency_OccurredAt
+                          WHERE v.Currency = c.Currency AND v.OccurredAt >= $since AND v.OccurredAt < $until AND v.Value IS NOT NULL)
+            ORDER BY c.Currency
+            """, new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until))).ToListAsync(cancellationToken);
 }

@@ -216,6 +216,8 @@ namespace ReferralStudio.Data.Migrations
 
                     b.HasIndex("OccurredAt");
 
+                    b.HasIndex("Currency", "OccurredAt");
+
                     b.ToTable("Conversions");
                 });
 
