@@ -135,6 +135,8 @@ public static class BrowserBench
             context.SetDefaultTimeout(timeout);
             await context.AddInitScriptAsync(Probe());
             var page = await context.NewPageAsync();
+            var signals = new LoadSignals();
+            page.Console += signals.OnConsole;
             await page.GotoAsync("/account/login");
             await page.GetByTestId("email").FillAsync(Email);
             await page.GetByTestId("password").FillAsync(Password);
@@ -147,7 +149,7 @@ public static class BrowserBench
             var results = new List<PageResult>();
             foreach (var spec in pages.Where(p => only is null || only.Contains(p.Name) || only.Contains(p.Path)))
             {
-                var result = await MeasureAsync(page, spec, warmups, iterations, timeout, phases, reload);
+                var result = await MeasureAsync(page, signals, spec, warmups, iterations, timeout, phases, reload);
                 if (trace is not null)
                 {
                     // One more load under Chromium's tracing, to see where the main thread's time goes.
@@ -158,7 +160,7 @@ public static class BrowserBench
                     cdp.Event("Tracing.dataCollected").OnEvent += (_, e) => events.AddRange(e!.Value.GetProperty("value").EnumerateArray().Select(v => v.Clone()));
                     cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
                     await cdp.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,v8.execute,blink.user_timing,loading,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
-                    await MeasureAsync(page, spec, 0, 1, timeout, phases: false, reload);
+                    await MeasureAsync(page, signals, spec, 0, 1, timeout, phases: false, reload);
                     await cdp.SendAsync("Tracing.end");
                     await complete.Task;
                     var file = Path.Combine(trace, spec.Name.Trim('/').Replace('/', '_').Replace('?', '_').Replace('{', '_').Replace('}', '_') is { Length: > 0 } n ? n + ".json" : "overview.json");
@@ -190,7 +192,7 @@ public static class BrowserBench
     }
 
     /// <summary>Warm-ups, then <paramref name="iterations"/> full page loads, each timed by the probe on the page's clock.</summary>
-    private static async Task<PageResult> MeasureAsync(IPage page, PageSpec spec, int warmups, int iterations, float timeout, bool phases, bool reload)
+    private static async Task<PageResult> MeasureAsync(IPage page, LoadSignals signals, PageSpec spec, int warmups, int iterations, float timeout, bool phases, bool reload)
     {
         var phaseTimes = new Dictionary<string, List<double>>();
         var tti = new List<double>();
@@ -199,118 +201,109 @@ public static class BrowserBench
         var selectors = new HashSet<string>();
         var failures = new List<string>();
         var errorUi = 0;
-        var signals = new LoadSignals();
-        page.Console += signals.OnConsole;
-        try
+        for (var i = 0; i < warmups + iterations; i++)
         {
-            for (var i = 0; i < warmups + iterations; i++)
+            var measured = i >= warmups;
+            // Three measured loads in a row that never got there: the p95 is a timeout whatever follows.
+            if (tti.Count >= 3 && tti[^3..].All(double.IsPositiveInfinity))
+            {
+                failures.Add($"stopped after {tti.Count} measured loads: the last three timed out");
+                break;
+            }
+
+            IResponse? response;
+            try
+            {
+                if (!reload)
                 {
-                var measured = i >= warmups;
-                // Three measured loads in a row that never got there: the p95 is a timeout whatever follows.
-                if (tti.Count >= 3 && tti[^3..].All(double.IsPositiveInfinity))
-                {
-                    failures.Add($"stopped after {tti.Count} measured loads: the last three timed out");
-                    break;
+                    // Opened as from a link or a bookmark: Chromium turns a navigation to the address already shown
+                    // into a reload, which revalidates the page's styles and scripts, and would also time the old
+                    // page's teardown.
+                    await page.GotoAsync("about:blank");
                 }
 
-                IResponse? response;
-                try
+                signals.Reset();
+                response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+            }
+            catch (TimeoutException ex)
+            {
+                // No response within the timeout: the old document is still shown, so there is nothing to read from it.
+                failures.Add($"navigation: {ex.Message.Split('\n')[0]}");
+                if (measured)
                 {
-                    if (!reload)
+                    tti.Add(double.PositiveInfinity);
+                    if (spec.Grid)
                     {
-                        // Opened as from a link or a bookmark: Chromium turns a navigation to the address already shown
-                        // into a reload, which revalidates the page's styles and scripts, and would also time the old
-                        // page's teardown.
-                        await page.GotoAsync("about:blank");
+                        rows.Add(double.PositiveInfinity);
                     }
-
-                    signals.Reset();
-                    response = await page.GotoAsync(spec.Path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
                 }
-                catch (TimeoutException ex)
-                {
-                    // No response within the timeout: the old document is still shown, so there is nothing to read from it.
-                    failures.Add($"navigation: {ex.Message.Split('\n')[0]}");
-                    if (measured)
-                    {
-                        tti.Add(double.PositiveInfinity);
-                        if (spec.Grid)
-                        {
-                            rows.Add(double.PositiveInfinity);
-                        }
-                    }
 
+                continue;
+            }
+
+            if (response?.Status == 404)
+            {
+                return new PageResult(spec, [], [], [], [], ["404: no such page on this build"], 0, Absent: true);
+            }
+
+            if (page.Url.Contains("/account/login", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{spec.Path} sent the browser to the sign-in page: the session was lost.");
+            }
+
+            try
+            {
+                // As the brief has it: Playwright learns of the marker, then asks the page for its clock.
+                await signals.Interactive.WaitAsync(TimeSpan.FromMilliseconds(timeout));
+                var seen = await page.EvaluateAsync<double>("performance.now()");
+                if (spec.Grid)
+                {
+                    await signals.Row.WaitAsync(TimeSpan.FromMilliseconds(timeout));
+                }
+
+                var marks = await page.EvaluateAsync<JsonElement>(
+                    "s => ({ tti: window.__rsBench.marks[s] ?? null, row: window.__rsBench.row, selector: window.__rsBench.rowSelector, error: !!document.querySelector('#blazor-error-ui')?.checkVisibility() })",
+                    spec.Interactive);
+                if (!measured)
+                {
                     continue;
                 }
 
-                if (response?.Status == 404)
+                errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
+                if (phases)
                 {
-                    return new PageResult(spec, [], [], [], [], ["404: no such page on this build"], 0, Absent: true);
-                }
-
-                if (page.Url.Contains("/account/login", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"{spec.Path} sent the browser to the sign-in page: the session was lost.");
-                }
-
-                try
-                {
-                    // As the brief has it: Playwright learns of the marker, then asks the page for its clock.
-                    await signals.Interactive.WaitAsync(TimeSpan.FromMilliseconds(timeout));
-                    var seen = await page.EvaluateAsync<double>("performance.now()");
-                    if (spec.Grid)
+                    foreach (var phase in (await page.EvaluateAsync<JsonElement>("() => window.__rsBench.phases()")).EnumerateObject())
                     {
-                        await signals.Row.WaitAsync(TimeSpan.FromMilliseconds(timeout));
-                    }
-
-                    var marks = await page.EvaluateAsync<JsonElement>(
-                        "s => ({ tti: window.__rsBench.marks[s] ?? null, row: window.__rsBench.row, selector: window.__rsBench.rowSelector, error: !!document.querySelector('#blazor-error-ui')?.checkVisibility() })",
-                        spec.Interactive);
-                    if (!measured)
-                    {
-                        continue;
-                    }
-
-                    errorUi += marks.GetProperty("error").GetBoolean() ? 1 : 0;
-                    if (phases)
-                    {
-                        foreach (var phase in (await page.EvaluateAsync<JsonElement>("() => window.__rsBench.phases()")).EnumerateObject())
+                        if (phase.Value.ValueKind == JsonValueKind.Number)
                         {
-                            if (phase.Value.ValueKind == JsonValueKind.Number)
-                            {
-                                phaseTimes.TryAdd(phase.Name, []);
-                                phaseTimes[phase.Name].Add(phase.Value.GetDouble());
-                            }
+                            phaseTimes.TryAdd(phase.Name, []);
+                            phaseTimes[phase.Name].Add(phase.Value.GetDouble());
                         }
                     }
+                }
 
-                    playwrightTti.Add(seen);
-                    // The probe's mark is the moment of attachment; Playwright's read adds its polling and a round trip.
-                    tti.Add(marks.GetProperty("tti") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : seen);
+                playwrightTti.Add(seen);
+                // The probe's mark is the moment of attachment; Playwright's read adds its polling and a round trip.
+                tti.Add(marks.GetProperty("tti") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : seen);
+                if (spec.Grid)
+                {
+                    rows.Add(marks.GetProperty("row").GetDouble());
+                    selectors.Add(marks.GetProperty("selector").GetString()!);
+                }
+            }
+            catch (TimeoutException ex)
+            {
+                failures.Add($"{ex.Message.Split('\n')[0]}; probe: {await page.EvaluateAsync<string?>("() => window.__rsBench?.describe()")}");
+                if (measured)
+                {
+                    // A load that never got there counts, as the slowest possible.
+                    tti.Add(await page.EvaluateAsync<JsonElement>("s => window.__rsBench?.marks[s] ?? null", spec.Interactive) is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : double.PositiveInfinity);
                     if (spec.Grid)
                     {
-                        rows.Add(marks.GetProperty("row").GetDouble());
-                        selectors.Add(marks.GetProperty("selector").GetString()!);
-                    }
-                }
-                catch (TimeoutException ex)
-                {
-                    failures.Add($"{ex.Message.Split('\n')[0]}; probe: {await page.EvaluateAsync<string?>("() => window.__rsBench?.describe()")}");
-                    if (measured)
-                    {
-                        // A load that never got there counts, as the slowest possible.
-                        tti.Add(await page.EvaluateAsync<JsonElement>("s => window.__rsBench?.marks[s] ?? null", spec.Interactive) is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : double.PositiveInfinity);
-                        if (spec.Grid)
-                        {
-                            rows.Add(double.PositiveInfinity);
-                        }
+                        rows.Add(double.PositiveInfinity);
                     }
                 }
             }
-        }
-        finally
-        {
-            page.Console -= signals.OnConsole;
         }
 
         return new PageResult(spec, tti, rows, playwrightTti, [.. selectors], failures, errorUi, Absent: false) { Phases = phaseTimes };
