@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
 using SQLitePCL;
@@ -24,11 +23,7 @@ public static class CampaignReport
         var model = firstTouch ? AttributionModel.First : AttributionModel.Last;
         var from = UnixMs.From(since ?? DateTimeOffset.MinValue.AddYears(1));
         var to = UnixMs.From(until ?? DateTimeOffset.MaxValue.AddYears(-1));
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
+        var connection = await SqliteRaw.OpenConnectionAsync(db, cancellationToken);
 
         // One read transaction: keys, rollup and base rows all come from the same snapshot, so a commit
         // landing between two of the reads is counted in none or in all of them.

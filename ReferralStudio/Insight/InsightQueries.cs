@@ -57,11 +57,7 @@ public static class InsightQueries
             return [];
         }
 
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
+        var connection = await SqliteRaw.OpenConnectionAsync(db, cancellationToken);
 
         var perTrigger = new Dictionary<long, int[]>();
         // Stepped through SQLite's C API: 110,000 rows a month, and each call through ADO.NET costs more than the sum.
