@@ -40,15 +40,17 @@ public static class CampaignRows
             group.Add(row);
         }
 
+        // The few codes under several triggers or spellings become lines now; the rest when read.
+        var merged = more?.ToDictionary(g => g.Key, g => Merge(g.Value));
         var keys = new LineKey[firsts.Count];
         for (var i = 0; i < keys.Length; i++)
         {
-            var (code, numbers) = more is not null && more.TryGetValue(i, out var group) ? (Spelling(group), Sum(group)) : (firsts[i].Ref, firsts[i]);
+            var (code, numbers) = merged is not null && merged.TryGetValue(i, out var line) ? (line.Code, line.Numbers) : (firsts[i].Ref, firsts[i]);
             keys[i] = new LineKey(numbers.Conversations, numbers.Conversions, code, numbers.AdId, i);
         }
 
         Array.Sort(keys);
-        return new Lines(firsts, more, keys);
+        return new Lines(firsts, merged, keys);
     }
 
     /// <summary>Rows summed; the rate is worked out again from the sums, not averaged.</summary>
@@ -65,9 +67,15 @@ public static class CampaignRows
             rows.Sum(r => r.Conversions), rows.Sum(r => r.ConversionValue), conversations == 0 ? 0 : (double)converted / conversations);
     }
 
-    /// <summary>The spelling with the most conversations names a line.</summary>
-    private static string? Spelling(List<CampaignRowDto> group) =>
-        group.Where(r => r.Ref is not null).OrderByDescending(r => r.Conversations).ThenBy(r => r.Ref, StringComparer.Ordinal).FirstOrDefault()?.Ref;
+    /// <summary>One line from the rows of a code and ad under several triggers or spellings.</summary>
+    private static CampaignLine Merge(List<CampaignRowDto> group)
+    {
+        // The spelling with the most conversations names the line.
+        var code = group.Where(r => r.Ref is not null).OrderByDescending(r => r.Conversations).ThenBy(r => r.Ref, StringComparer.Ordinal).FirstOrDefault()?.Ref;
+        var triggers = group.Select(r => (r.TriggerId, r.TriggerName)).Distinct()
+            .OrderBy(t => t.TriggerName is null).ThenBy(t => t.TriggerName, StringComparer.Ordinal).ToList();
+        return new CampaignLine(code, group[0].AdId, triggers, Sum(group));
+    }
 
     /// <summary>
     /// A line's place in the table: most conversations, then most conversions, then by code (or ad id) and ad id, so the
@@ -92,8 +100,8 @@ public static class CampaignRows
         }
     }
 
-    /// <summary>The sorted lines, each built from its group of report rows when read.</summary>
-    private sealed class Lines(List<CampaignRowDto> firsts, Dictionary<int, List<CampaignRowDto>>? more, LineKey[] keys) : IReadOnlyList<CampaignLine>
+    /// <summary>The sorted lines; a single report row becomes its line when read.</summary>
+    private sealed class Lines(List<CampaignRowDto> firsts, Dictionary<int, CampaignLine>? merged, LineKey[] keys) : IReadOnlyList<CampaignLine>
     {
         public int Count => keys.Length;
 
@@ -101,15 +109,13 @@ public static class CampaignRows
         {
             get
             {
-                var key = keys[index];
-                if (more is not null && more.TryGetValue(key.Group, out var group))
+                var group = keys[index].Group;
+                if (merged is not null && merged.TryGetValue(group, out var line))
                 {
-                    var triggers = group.Select(r => (r.TriggerId, r.TriggerName)).Distinct()
-                        .OrderBy(t => t.TriggerName is null).ThenBy(t => t.TriggerName, StringComparer.Ordinal).ToList();
-                    return new CampaignLine(key.Code, key.AdId, triggers, Sum(group));
+                    return line;
                 }
 
-                var row = firsts[key.Group];
+                var row = firsts[group];
                 return new CampaignLine(row.Ref, row.AdId, [(row.TriggerId, row.TriggerName)], row);
             }
         }
