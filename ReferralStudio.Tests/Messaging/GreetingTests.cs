@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Demo;
 using ReferralStudio.Messaging;
+using ReferralStudio.Simulation;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -26,6 +28,7 @@ public sealed class GreetingTests : IAsyncLifetime
             ["Meta:GraphApiVersion"] = "v25.0",
             [$"Meta:AccessTokens:{InstagramAccount}"] = Token,
             [$"Meta:AccessTokens:{PhoneNumberId}"] = Token,
+            [$"Meta:AccessTokens:{DemoDataGenerator.InstagramAccountId}"] = Token,
             ["Meta:RetryBaseDelay"] = "00:00:00.050",
         });
     }
@@ -161,6 +164,38 @@ public sealed class GreetingTests : IAsyncLifetime
         Assert.Equal("dry_run", greeting.Str("status"));
         Assert.Equal("Dry hello", greeting.Str("text"));
         Assert.DoesNotContain(_graph.Requests, r => r.Text.Contains("Dry hello"));
+    }
+
+    [Fact]
+    public async Task A_Simulated_Referral_Never_Sends_A_Real_Dm_Although_The_Account_Has_A_Token()
+    {
+        await TriggerAsync("rehearse_*", "Simulated hello", "immediate");
+        var igsid = Unique("sim");
+        var referral = new SimulatedReferral("instagram", "standalone", InstagramAccount, igsid, "rehearse_one", null, null, null, Now.AddMinutes(-1));
+
+        var outcome = await _app.Services.GetRequiredService<Simulator>().SendAndFollowAsync(referral, referral.ToJson(), default);
+
+        Assert.True(outcome.Attributed, outcome.Body);
+        var greeting = await SettledGreetingAsync(outcome.ConversationId!.Value);
+        Assert.Equal("dry_run", greeting.Str("status"));
+        Assert.Equal("Not sent: the conversation was started by the simulator.", greeting.Str("lastError"));
+        Assert.DoesNotContain(_graph.Requests, r => r.Text.Contains("Simulated hello"));
+    }
+
+    [Fact]
+    public async Task A_Demo_Conversation_Never_Sends_A_Real_Dm_Although_The_Account_Has_A_Token()
+    {
+        await TriggerAsync("demo_greet_*", "Demo hello", "immediate");
+        var igsid = Unique("demo");
+
+        await _app.DeliverAsync(Envelope("instagram", Entry(DemoDataGenerator.InstagramAccountId,
+            Referral(igsid, Now.AddMinutes(-1), "demo_greet_one", account: DemoDataGenerator.InstagramAccountId))));
+
+        var conversation = await _app.ConversationOfAsync("instagram", igsid);
+        var greeting = await SettledGreetingAsync(conversation.GetProperty("id").GetInt64());
+        Assert.Equal("dry_run", greeting.Str("status"));
+        Assert.Equal("Not sent: the conversation is demo data.", greeting.Str("lastError"));
+        Assert.DoesNotContain(_graph.Requests, r => r.Text.Contains("Demo hello"));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Demo;
 using ReferralStudio.Outbound.Signing;
+using ReferralStudio.Simulation;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -83,6 +85,31 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
         Assert.Equal("Collabs", trigger.Str("name"));
         Assert.Equal("bob", trigger.GetProperty("captures")[0].GetString());
         Assert.Equal("affiliate:bob", trigger.GetProperty("tags")[0].GetString());
+        Assert.False(data.TryGetProperty("simulated", out _), "a real event has no simulated field");
+    }
+
+    [Fact]
+    public async Task Events_Of_Simulated_And_Demo_Conversations_Say_They_Are_Simulated()
+    {
+        await SubscribeAsync(_app, "referral.received", "conversion.recorded");
+        var simulated = new SimulatedReferral("instagram", "standalone", InstagramAccount, Unique("sim"), "rehearsal", null, null, null, _now.AddMinutes(-1));
+        var outcome = await _app.Services.GetRequiredService<Simulator>().SendAndFollowAsync(simulated, simulated.ToJson(), default);
+        var fromSimulator = JsonDocument.Parse((await _receiver.NextRequestAsync()).Body).RootElement.GetProperty("data");
+
+        var demoParticipant = Unique("demo");
+        await _app.DeliverAsync(Envelope("instagram", Entry(DemoDataGenerator.InstagramAccountId,
+            Referral(demoParticipant, _now.AddMinutes(-1), "demo_code", account: DemoDataGenerator.InstagramAccountId))));
+        var fromDemo = JsonDocument.Parse((await _receiver.NextRequestAsync()).Body).RootElement.GetProperty("data");
+        var (status, body) = await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = outcome.ConversationId, type = "purchase", externalId = Unique("order") });
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        var conversion = JsonDocument.Parse((await _receiver.NextRequestAsync()).Body).RootElement;
+
+        Assert.Equal("rehearsal", fromSimulator.GetProperty("referral").Str("ref"));
+        Assert.True(fromSimulator.GetProperty("simulated").GetBoolean());
+        Assert.Equal(demoParticipant, fromDemo.GetProperty("sender").Str("id"));
+        Assert.True(fromDemo.GetProperty("simulated").GetBoolean());
+        Assert.Equal("conversion.recorded", conversion.Str("type"));
+        Assert.True(conversion.GetProperty("data").GetProperty("simulated").GetBoolean());
     }
 
     [Fact]

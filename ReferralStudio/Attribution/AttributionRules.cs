@@ -1,3 +1,5 @@
+using ReferralStudio.Data;
+
 namespace ReferralStudio.Attribution;
 
 /// <summary>A conversation's attribution state while a batch is applied to it.</summary>
@@ -44,6 +46,8 @@ public sealed class ConversationState
     /// <summary>A new conversation whose row (under its reserved id) is written once, with its final values, at commit.</summary>
     public bool Unsaved { get; set; }
     public bool Simulated { get; init; }
+    /// <summary>See <see cref="Conversation.SimulatedOrDemo"/>.</summary>
+    public bool SimulatedOrDemo => Conversation.IsSimulatedOrDemo(Simulated, AccountId);
 }
 
 /// <summary>

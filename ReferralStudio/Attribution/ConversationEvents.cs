@@ -69,5 +69,6 @@ internal sealed class ConversationEvents(IEventQueue automations)
         // WhatsApp only: elsewhere the sender is the participant, and this is the hot path's payload.
         Participant = parsed.Identity is null ? null : new ParticipantDto(conversation.ParticipantId, conversation.Phone, conversation.UserId,
             conversation.ParentUserId, conversation.Username, parsed.ParticipantName ?? conversation.ParticipantName),
+        Simulated = conversation.SimulatedOrDemo,
     };
 }

@@ -195,6 +195,7 @@ public static class ConversionsApi
         {
             Participant = conversation.Platform == PlatformNames.WhatsApp ? ParticipantDto.From(conversation) : null,
             Conversion = new ConversionRef(conversion.Id, conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, dto.FirstTouch, dto.LastTouch),
+            Simulated = conversation.SimulatedOrDemo,
         };
         await outbound.EnqueueAsync(db, EventTypes.ConversionRecorded, occurredAt, data, cancellationToken);
         if (transaction is not null)

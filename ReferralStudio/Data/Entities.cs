@@ -1,3 +1,4 @@
+using ReferralStudio.Demo;
 using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Data;
@@ -152,6 +153,10 @@ public sealed class Conversation
     public bool HasWaitingGreeting { get; set; }
     /// <summary>Started by the simulator.</summary>
     public bool Simulated { get; set; }
+    /// <summary>Started by the simulator or part of the demo data: nothing about it reaches Meta, and its events say so.</summary>
+    public bool SimulatedOrDemo => IsSimulatedOrDemo(Simulated, AccountId);
+
+    public static bool IsSimulatedOrDemo(bool simulated, string accountId) => simulated || DemoDataGenerator.IsDemoAccount(accountId);
     public List<ReferralTouch> Referrals { get; set; } = [];
 }
 

@@ -26,6 +26,9 @@ public static class DemoDataGenerator
     /// <summary>Every demo account id starts with this, so demo data can be cleared by account.</summary>
     public const string AccountPrefix = "demo-";
 
+    /// <summary>Whether <paramref name="accountId"/> is one of the demo's (the C# twin of <c>DemoQueries.IsDemoAccount</c>).</summary>
+    public static bool IsDemoAccount(string accountId) => accountId.StartsWith(AccountPrefix, StringComparison.Ordinal);
+
     public const string InstagramAccountId = "demo-ig-1784140000";
     public const string PageId = "demo-page-1065403";
     public const string PhoneNumberId = "demo-wa-1065403529";

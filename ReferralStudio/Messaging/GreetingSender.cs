@@ -42,11 +42,12 @@ public sealed partial class GreetingSender(
             }
 
             var conversationIds = due.Select(m => m.ConversationId).Distinct().ToList();
-            var windows = await db.Conversations.Where(c => conversationIds.Contains(c.Id))
-                .ToDictionaryAsync(c => c.Id, c => c.WindowExpiresAt, cancellationToken);
+            var recipients = await db.Conversations.Where(c => conversationIds.Contains(c.Id))
+                .Select(c => new Recipient(c.Id, c.WindowExpiresAt, c.Simulated, c.AccountId))
+                .ToDictionaryAsync(c => c.ConversationId, cancellationToken);
             foreach (var message in due)
             {
-                await SendOneAsync(db, message, windows.GetValueOrDefault(message.ConversationId), cancellationToken);
+                await SendOneAsync(db, message, recipients.GetValueOrDefault(message.ConversationId), cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -57,12 +58,27 @@ public sealed partial class GreetingSender(
         }
     }
 
-    private async Task SendOneAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset? windowExpiresAt, CancellationToken cancellationToken)
+    /// <summary>What the sender needs of a greeting's conversation.</summary>
+    private sealed record Recipient(long ConversationId, DateTimeOffset? WindowExpiresAt, bool Simulated, string AccountId)
+    {
+        public bool SimulatedOrDemo => Conversation.IsSimulatedOrDemo(Simulated, AccountId);
+    }
+
+    private async Task SendOneAsync(AppDbContext db, OutgoingMessage message, Recipient? recipient, CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
-        if (windowExpiresAt is not { } window || window <= now)
+        if (recipient?.WindowExpiresAt is not { } window || window <= now)
         {
             Complete(message, OutgoingStatus.Expired, now, "The 24-hour window closed before the greeting could be sent.");
+            return;
+        }
+
+        // A simulated or demo participant is nobody: a stored token would send a real DM to whoever has that id.
+        if (recipient.SimulatedOrDemo)
+        {
+            Complete(message, OutgoingStatus.DryRun, now, recipient.Simulated
+                ? "Not sent: the conversation was started by the simulator."
+                : "Not sent: the conversation is demo data.");
             return;
         }
 

@@ -50,6 +50,12 @@ public sealed record OutboundEventData(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ParticipantDto? Participant { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MessageRef? Message { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConversionRef? Conversion { get; init; }
+
+    /// <summary>
+    /// True for a conversation the simulator started or the demo data holds, so integrators can leave it out of
+    /// anything real; absent otherwise, which keeps real events' bodies as they were.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Simulated { get; init; }
 }
 
 public sealed record AccountRef(string Id);
