@@ -2,6 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Data;
 using ReferralStudio.Tests.Infrastructure;
 using ReferralStudio.Webhooks;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -192,6 +195,22 @@ public sealed class OpenApiDocumentTests
         await x.SendAsync(app.Api, Post, $"/api/webhooks/subscriptions/{Missing}/enable", HttpStatusCode.NotFound);
         await x.SendAsync(app.Api, Delete, $"/api/webhooks/subscriptions/{disabledId}", HttpStatusCode.NoContent);
         await x.SendAsync(app.Api, Delete, $"/api/webhooks/subscriptions/{Missing}", HttpStatusCode.NotFound);
+
+        // Inbound deliveries: one whose processing the database refuses, replayed once the refusal is gone.
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_touch BEFORE INSERT ON ReferralTouches WHEN NEW.Ref = 'refused_once' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+            await DeliverAsync(x, app, Instagram(Referral("IGSID-refused", now.AddMinutes(-1), "refused_once")));
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_touch");
+        }
+
+        var failed = await x.SendAsync(app.Api, Get, "/api/webhooks/inbound?status=failed&page=1&pageSize=10", HttpStatusCode.OK);
+        var failedId = failed.GetProperty("items")[0].GetProperty("id").GetInt64();
+        await x.SendAsync(app.Api, Get, "/api/webhooks/inbound?status=lost", HttpStatusCode.BadRequest);
+        var replay = await x.SendAsync(app.Api, Post, $"/api/webhooks/inbound/{failedId}/replay", HttpStatusCode.Accepted);
+        await x.SendAsync(app.Api, Post, $"/api/webhooks/inbound/{Missing}/replay", HttpStatusCode.NotFound);
+        await app.WhenIdleAsync();
+        await x.SendAsync(app.Api, Post, $"/api/webhooks/inbound/{replay.GetProperty("newDeliveryId").GetInt64()}/replay", HttpStatusCode.Conflict);
 
         // Links and QR codes.
         await x.SendAsync(app.Api, Get, "/api/links?platform=whatsapp&account=%2B4915123456789&ref=summer_sale&template=Hello%20ref%3A%20%7Bref%7D", HttpStatusCode.OK);

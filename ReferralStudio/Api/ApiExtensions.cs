@@ -5,6 +5,7 @@ using ReferralStudio.Links;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
+using ReferralStudio.Webhooks;
 
 namespace ReferralStudio.Api;
 
@@ -50,6 +51,7 @@ public static class ApiExtensions
         api.MapConversionsApi();
         api.MapCampaignsApi();
         api.MapOutboundWebhooksApi();
+        api.MapInboundDeliveriesApi();
         api.MapOutboxApi();
         api.MapLinksApi();
         app.MapOpenApi();

@@ -25,8 +25,8 @@ public sealed record InboundDeliveryRow(
 /// <summary>A delivery's body for reading: indented when it is JSON, else as received; <see cref="Note"/> says why it is not.</summary>
 public sealed record InboundBody(long Id, string Text, bool IsJson, string? Note);
 
-/// <summary>The outcome of a replay: the new delivery's id, or why there is none.</summary>
-public sealed record InboundReplayResult(long? NewDeliveryId, string? Refusal);
+/// <summary>The outcome of a replay: the new delivery's id, or why there is none (<see cref="Missing"/>: no such delivery).</summary>
+public sealed record InboundReplayResult(long? NewDeliveryId, string? Refusal, bool Missing = false);
 
 /// <summary>
 /// The inbound delivery log as the dashboard reads it, and the replay of a delivery whose processing failed:
@@ -194,7 +194,7 @@ public sealed class InboundDeliveries(IDbContextFactory<AppDbContext> contexts, 
 
         if (original is null)
         {
-            return new(null, $"There is no delivery {id}.");
+            return new(null, $"There is no delivery {id}.", Missing: true);
         }
 
         if (original.Status != DeliveryStatus.Failed)

@@ -18,6 +18,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         ["Campaigns"] = "Campaign analytics per trigger and per ref code under first-touch or last-touch attribution.",
         ["Greetings"] = "The outbox of greeting messages sent through Meta's Send API.",
         ["Outbound webhooks"] = "Subscriptions to signed Standard Webhooks events and the log of their deliveries.",
+        ["Inbound webhooks"] = "The deliveries Meta made to this app, and the replay of one whose processing failed.",
         ["Links"] = "ig.me, m.me and wa.me links for a ref code, and print-ready QR codes.",
     };
 
