@@ -30,6 +30,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
     private readonly Channel<ReceivedRequest> _received = Channel.CreateUnbounded<ReceivedRequest>();
+    private readonly Channel<ReceivedRequest> _arrived = Channel.CreateUnbounded<ReceivedRequest>();
     private readonly List<ReceivedRequest> _all = [];
 
     private LoopbackServer(WebApplication app) => _app = app;
@@ -75,6 +76,13 @@ public sealed class LoopbackServer : IAsyncDisposable
     public async Task<ReceivedRequest> NextRequestAsync(TimeSpan? timeout = null) =>
         await _received.Reader.ReadAsync().AsTask().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// The next request as soon as its body is read, before it is answered: with a delayed answer, the moment the
+    /// caller is waiting on this server (a kill test stops the caller there).
+    /// </summary>
+    public async Task<ReceivedRequest> NextArrivalAsync(TimeSpan? timeout = null) =>
+        await _arrived.Reader.ReadAsync().AsTask().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+
     private async Task HandleAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
@@ -88,6 +96,8 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             _all.Add(request);
         }
+
+        _arrived.Writer.TryWrite(request);
 
         var answer = _script.TryDequeue(out var scripted) ? scripted : Default;
         if (answer.Delay is { } delay)

@@ -58,7 +58,7 @@ public sealed class GreetingTests : IAsyncLifetime
         var id = message.GetProperty("id").GetInt64();
         var settled = _app.Services.GetRequiredService<GreetingSender>().Settled.WhenSettledAsync(id);
         var current = (await _app.Api.GetJsonAsync($"/api/messages/outbox?conversationId={conversationId}")).GetProperty("items")[0];
-        if (current.Str("status") is "pending" or "waiting_for_message")
+        if (current.Str("status") is "pending" or "waiting_for_message" or "sending")
         {
             await settled.WaitAsync(TimeSpan.FromSeconds(30));
             current = (await _app.Api.GetJsonAsync($"/api/messages/outbox?conversationId={conversationId}")).GetProperty("items")[0];

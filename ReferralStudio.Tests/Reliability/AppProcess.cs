@@ -56,8 +56,11 @@ internal sealed class AppProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts the app on <paramref name="port"/> and the SQLite file <paramref name="databasePath"/>; returns once it answers.</summary>
-    public static async Task<AppProcess> StartAsync(string databasePath, int port, TimeSpan readyTimeout)
+    /// <summary>
+    /// Starts the app on <paramref name="port"/> and the SQLite file <paramref name="databasePath"/>, with any further
+    /// <paramref name="settings"/> (configuration keys such as <c>Meta:GraphApiBaseUrl</c>); returns once it answers.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string databasePath, int port, TimeSpan readyTimeout, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo(Executable, ["--contentRoot", TestApp.RepoRoot])
         {
@@ -78,6 +81,10 @@ internal sealed class AppProcess : IDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
 
         var app = new AppProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         try

@@ -8,7 +8,7 @@ namespace ReferralStudio.Messaging;
 /// <summary>
 /// Sends due greetings from the outbox. A greeting only goes out inside the conversation's 24-hour
 /// window; without an access token it is recorded as a dry run; failures are retried with backoff and
-/// recorded, never dropped.
+/// recorded, never dropped. A crash at any point sends a greeting at most once (<see cref="OutgoingStatus.Sending"/>).
 /// </summary>
 public sealed partial class GreetingSender(
     IDbContextFactory<AppDbContext> contexts,
@@ -20,12 +20,23 @@ public sealed partial class GreetingSender(
 {
     private const int BatchSize = 32;
 
+    private const string InterruptedSend =
+        "The app stopped while this greeting was being sent, so whether Meta delivered it is unknown. It is not sent again, so the person never gets it twice.";
+
+    private bool _interruptedSendsSettled;
+
     /// <summary>Signals each greeting once it is sent, a dry run, failed or expired.</summary>
     public Settlements Settled { get; } = new();
 
     /// <summary>Sends everything due; returns how long until the next scheduled retry (null: none).</summary>
     protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
     {
+        if (!_interruptedSendsSettled)
+        {
+            await SettleInterruptedSendsAsync(cancellationToken);
+            _interruptedSendsSettled = true;
+        }
+
         while (true)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -89,7 +100,11 @@ public sealed partial class GreetingSender(
             return;
         }
 
+        // Recorded before the call: if the process dies during it, or before its answer is saved, the greeting is
+        // found in Sending on the next start and settled as Uncertain instead of being sent a second time.
         message.Attempts++;
+        message.Status = OutgoingStatus.Sending;
+        await db.SaveChangesAsync(cancellationToken);
         var result = await sendApi.SendTextAsync(message.Platform, message.AccountId, message.RecipientId, message.Text, token, cancellationToken);
         message.LastStatusCode = result.StatusCode;
         message.LastError = result.Error;
@@ -115,7 +130,28 @@ public sealed partial class GreetingSender(
             return;
         }
 
+        message.Status = OutgoingStatus.Pending;
         message.NextAttemptAt = nextAttempt;
+    }
+
+    /// <summary>
+    /// Greetings a previous run of the app left in <see cref="OutgoingStatus.Sending"/>: it stopped between saving that
+    /// and saving Meta's answer, so they may have reached the person. Only this worker sends, and this runs before its
+    /// first send, so every such row is a previous run's.
+    /// </summary>
+    private async Task SettleInterruptedSendsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = Time.GetUtcNow();
+        var settled = await db.OutgoingMessages.Where(m => m.Status == OutgoingStatus.Sending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.Status, OutgoingStatus.Uncertain)
+                .SetProperty(m => m.CompletedAt, now)
+                .SetProperty(m => m.LastError, InterruptedSend), cancellationToken);
+        if (settled > 0)
+        {
+            LogInterruptedSends(logger, settled);
+        }
     }
 
     private static void Complete(OutgoingMessage message, OutgoingStatus status, DateTimeOffset at, string? error)
@@ -127,6 +163,9 @@ public sealed partial class GreetingSender(
             message.LastError = error;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} greetings were being sent when the app last stopped; recorded as uncertain, not sent again")]
+    private static partial void LogInterruptedSends(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Greeting {MessageId} failed: {StatusCode} {Error}")]
     private static partial void LogSendFailed(ILogger logger, long messageId, int? statusCode, string? error);

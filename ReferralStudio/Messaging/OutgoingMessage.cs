@@ -12,6 +12,13 @@ public enum OutgoingStatus
     Expired = 4,
     /// <summary>The trigger greets after the person's first message, which has not come yet.</summary>
     WaitingForMessage = 5,
+    /// <summary>Saved just before the call to Meta; the answer replaces it.</summary>
+    Sending = 6,
+    /// <summary>
+    /// The app stopped while sending, so whether Meta delivered it is unknown; never sent again (Meta's Send API has
+    /// no idempotency key, and a second identical DM is worse than none).
+    /// </summary>
+    Uncertain = 7,
 }
 
 /// <summary>A DM to send through Meta's Send API (the greeting outbox).</summary>
