@@ -11,6 +11,7 @@ using ReferralStudio.Insight;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
+using ReferralStudio.Security;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
@@ -66,6 +67,7 @@ public partial class Program
         var app = builder.Build();
         app.ValidateSettings();
         await app.MigrateDatabaseAsync();
+        await app.ProtectStoredSecretsAsync();
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
         await app.EnsureAdminAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.Playwright;
+using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
@@ -220,6 +221,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : BrowserTest(bro
 
         await Assertions.Expect(page.GetByTestId("token-mask")).ToHaveTextAsync("••••1234");
         Assert.DoesNotContain("EAAG-secret", await page.ContentAsync());
+        Assert.Empty(DatabaseFiles.Holding(App.DatabasePath, "EAAG-secret-token-1234"));
 
         // Editing never brings the token back into the page: the field starts empty and keeps the saved one.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit instagram account acme.shop" }).ClickAsync();

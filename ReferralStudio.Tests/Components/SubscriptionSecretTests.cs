@@ -7,6 +7,7 @@ using ReferralStudio.Components.Pages.Integrate;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound;
 using ReferralStudio.Outbound.Signing;
+using ReferralStudio.Security;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Components;
@@ -113,9 +114,15 @@ public sealed class SubscriptionSecretTests : MudTestContext, IAsyncLifetime
         Assert.NotEmpty(page.FindAll("[data-testid=sub-empty]"));
     }
 
-    private async Task<WebhookSubscription> StoredAsync()
+    private sealed record StoredSubscription(string Secret, string? PreviousSecret, IReadOnlyList<string> Events);
+
+    /// <summary>The one subscription's secrets as the dispatcher signs with them: stored encrypted, decrypted here.</summary>
+    private async Task<StoredSubscription> StoredAsync()
     {
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        return await db.WebhookSubscriptions.AsNoTracking().SingleAsync();
+        var row = await db.WebhookSubscriptions.AsNoTracking().SingleAsync();
+        Assert.True(StoredSecrets.IsProtected(row.Secret), "the secret is stored encrypted");
+        var secrets = _app.Services.GetRequiredService<StoredSecrets>();
+        return new(secrets.Unprotect(row.Secret)!, secrets.Unprotect(row.PreviousSecret), row.Events);
     }
 }

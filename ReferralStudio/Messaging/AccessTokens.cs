@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
+using ReferralStudio.Security;
 
 namespace ReferralStudio.Messaging;
 
-/// <summary>The token to send from an account: the settings UI's first, then configuration.</summary>
-public sealed class AccessTokens(IOptions<SendApiOptions> options)
+/// <summary>The token to send from an account: the settings UI's first (stored encrypted), then configuration.</summary>
+public sealed class AccessTokens(IOptions<SendApiOptions> options, StoredSecrets secrets)
 {
     public async Task<string?> FindAsync(AppDbContext db, string platform, string accountId, CancellationToken cancellationToken)
     {
@@ -13,9 +14,10 @@ public sealed class AccessTokens(IOptions<SendApiOptions> options)
             .Where(a => a.Platform == platform && a.AccountId == accountId)
             .Select(a => a.AccessToken)
             .FirstOrDefaultAsync(cancellationToken);
-        if (!string.IsNullOrWhiteSpace(stored))
+        // A token stored under keys this app no longer has reads as none: the accounts page says to enter it again.
+        if (secrets.TryUnprotect(stored, out var token) && !string.IsNullOrWhiteSpace(token))
         {
-            return stored;
+            return token;
         }
 
         return options.Value.AccessTokens.TryGetValue(accountId, out var configured) && !string.IsNullOrWhiteSpace(configured)

@@ -6,6 +6,7 @@ using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Retry;
 using ReferralStudio.Outbound.Signing;
+using ReferralStudio.Security;
 
 namespace ReferralStudio.Outbound;
 
@@ -21,6 +22,7 @@ public sealed partial class OutboundDispatcher(
     OutboundDeliveryStore deliveries,
     SubscriptionCatalog catalog,
     IOptions<OutboundOptions> options,
+    StoredSecrets storedSecrets,
     TimeProvider time,
     ILogger<OutboundDispatcher> logger) : ScheduledWorker(queue.Signal, time, logger)
 {
@@ -110,9 +112,13 @@ public sealed partial class OutboundDispatcher(
         var now = Time.GetUtcNow();
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         var timestamp = now.ToUnixTimeSeconds();
-        var secrets = subscription.PreviousSecret is { } previous && subscription.PreviousSecretExpiresAt > now
-            ? new[] { subscription.Secret, previous }
-            : [subscription.Secret];
+        if (!storedSecrets.TryUnprotect(subscription.Secret, out var current)
+            || !storedSecrets.TryUnprotect(subscription.PreviousSecretExpiresAt > now ? subscription.PreviousSecret : null, out var previous))
+        {
+            return new AttemptResult(now, null, TimeSpan.Zero, "Not sent: the signing secret cannot be read (the data-protection keys changed); rotate the secret.", null);
+        }
+
+        var secrets = previous is not null ? new[] { current!, previous } : [current!];
 
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");

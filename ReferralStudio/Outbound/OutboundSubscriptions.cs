@@ -4,6 +4,7 @@ using ReferralStudio.Api;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound.Safety;
 using ReferralStudio.Outbound.Signing;
+using ReferralStudio.Security;
 
 namespace ReferralStudio.Outbound;
 
@@ -23,13 +24,14 @@ public sealed class OutboundSubscriptions(
     OutboundDeliveryStore deliveries,
     OutboundQueue queue,
     IOptions<OutboundOptions> options,
+    StoredSecrets secrets,
     TimeProvider time)
 {
     public async Task<List<SubscriptionDto>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var all = await db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        return all.ConvertAll(s => WebhooksApi.ToDto(s, revealSecret: false));
+        return all.ConvertAll(s => Masked(s));
     }
 
     /// <summary>The reason <paramref name="url"/> cannot be registered, or null: the same check create runs, for a field's message.</summary>
@@ -66,11 +68,12 @@ public sealed class OutboundSubscriptions(
             return new(null, errors);
         }
 
+        var secret = WebhookSecret.Generate();
         var subscription = new WebhookSubscription
         {
             Url = url!.Trim(),
             Events = chosen,
-            Secret = WebhookSecret.Generate(),
+            Secret = secrets.Protect(secret),
             Enabled = true,
             CreatedAt = time.GetUtcNow(),
         };
@@ -81,7 +84,7 @@ public sealed class OutboundSubscriptions(
         }
 
         await catalog.ReloadAsync(cancellationToken);
-        return new(WebhooksApi.ToDto(subscription, revealSecret: true), errors);
+        return new(WebhooksApi.ToDto(subscription, secret), errors);
     }
 
     /// <summary>A new secret (in the answer, shown once); the old one keeps signing alongside it for the grace period. Null: no such subscription.</summary>
@@ -94,11 +97,12 @@ public sealed class OutboundSubscriptions(
             return null;
         }
 
+        var secret = WebhookSecret.Generate();
         subscription.PreviousSecret = subscription.Secret;
         subscription.PreviousSecretExpiresAt = time.GetUtcNow() + options.Value.PreviousSecretGrace;
-        subscription.Secret = WebhookSecret.Generate();
+        subscription.Secret = secrets.Protect(secret);
         await db.SaveChangesAsync(cancellationToken);
-        return WebhooksApi.ToDto(subscription, revealSecret: true);
+        return WebhooksApi.ToDto(subscription, secret);
     }
 
     /// <summary>Enables an endpoint again and resets its failure count. Null: no such subscription.</summary>
@@ -118,7 +122,7 @@ public sealed class OutboundSubscriptions(
         subscription.FailingSince = null;
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
-        return WebhooksApi.ToDto(subscription, revealSecret: false);
+        return Masked(subscription);
     }
 
     /// <summary>
@@ -140,7 +144,7 @@ public sealed class OutboundSubscriptions(
         await db.SaveChangesAsync(cancellationToken);
         await deliveries.FailPendingAsync(db, id, "The endpoint was disabled: " + reason, cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
-        return WebhooksApi.ToDto(subscription, revealSecret: false);
+        return Masked(subscription);
     }
 
     /// <summary>Deletes a subscription with its deliveries and their attempt logs; false when there is none.</summary>
@@ -209,4 +213,10 @@ public sealed class OutboundSubscriptions(
 
         return (delivery, refusal);
     }
+
+    /// <summary>The subscription as listed: its secret masked (or why it cannot be read).</summary>
+    private SubscriptionDto Masked(WebhookSubscription subscription) =>
+        WebhooksApi.ToDto(subscription, secrets.TryUnprotect(subscription.Secret, out var secret)
+            ? WebhookSecret.Mask(secret)
+            : "unreadable: the data-protection keys changed; rotate the secret");
 }

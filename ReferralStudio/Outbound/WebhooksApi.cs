@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
-using ReferralStudio.Outbound.Signing;
 
 namespace ReferralStudio.Outbound;
 
@@ -189,8 +188,9 @@ public static class WebhooksApi
 
     public static string StatusName(OutboundStatus status) => status.ToString().ToLowerInvariant();
 
-    internal static SubscriptionDto ToDto(WebhookSubscription s, bool revealSecret) => new(
-        s.Id, s.Url, s.Events, revealSecret ? s.Secret : WebhookSecret.Mask(s.Secret), s.Enabled, s.CreatedAt, s.DisabledAt, s.DisabledReason,
+    /// <summary><paramref name="shownSecret"/>: the secret in full (the one time it is shown) or masked.</summary>
+    internal static SubscriptionDto ToDto(WebhookSubscription s, string shownSecret) => new(
+        s.Id, s.Url, s.Events, shownSecret, s.Enabled, s.CreatedAt, s.DisabledAt, s.DisabledReason,
         s.ConsecutiveFailures, s.PreviousSecretExpiresAt);
 
     internal static OutboundDeliveryDto ToDto(OutboundDelivery d, string url, IEnumerable<OutboundAttempt> attempts, bool includePayload) => new(

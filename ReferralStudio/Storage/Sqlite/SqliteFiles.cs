@@ -134,7 +134,7 @@ public sealed class SqliteFiles
         if (builder.DataSource is not ("" or ":memory:") && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
-            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            OwnerOnly.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
         }
 
         // Writers wait on each other inside SQLite rather than failing with SQLITE_BUSY.

@@ -1,11 +1,11 @@
 using System.Data.Common;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
+using ReferralStudio.Security;
 
 namespace ReferralStudio.Storage.Sqlite;
 
@@ -24,12 +24,7 @@ public static class SqliteStorage
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
         builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
-        // The keys behind sign-in cookies and antiforgery tokens live beside the data, so they outlive restarts and
-        // redeploys: the default (~/.aspnet) does not exist for a service user without a home, and keys kept in
-        // memory would sign everyone out at each restart. The application name, not the install folder, scopes them.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("ReferralStudio")
-            .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(database)));
+        builder.AddStoredSecrets(KeysDirectory(database));
         return builder;
     }
 
@@ -38,7 +33,7 @@ public static class SqliteStorage
         new(configuration.GetConnectionString(DataExtensions.ConnectionStringName) ?? "Data Source=data/referralstudio.db",
             contentRoot, configuration.GetConnectionString(DataExtensions.InboxConnectionStringName));
 
-    /// <summary>Where the data-protection keys are kept: <c>name.db.keys/</c> beside the main file.</summary>
+    /// <summary>Where the data-protection keys are kept unless configured: <c>name.db.keys/</c> beside the main file.</summary>
     public static string KeysDirectory(SqliteFiles database) => database.FilePath + ".keys";
 
     /// <summary>The main file, with the inbox attached to every connection EF opens.</summary>
@@ -71,6 +66,8 @@ public static class SqliteStorage
             throw;
         }
 
+        OwnerOnly.RestrictFiles(database.FilePath, database.InboxFilePath, instance.Path,
+            database.FilePath + "-wal", database.FilePath + "-shm", database.InboxFilePath + "-wal", database.InboxFilePath + "-shm");
         app.Logger.LogInformation("Database ready at {Path} (inbox {Inbox}, pair {Pair})", database.FilePath, database.InboxFilePath, pair);
     }
 
