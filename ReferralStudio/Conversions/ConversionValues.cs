@@ -2,8 +2,8 @@ namespace ReferralStudio.Conversions;
 
 /// <summary>
 /// The bound on a conversion's value, said once for the API, its OpenAPI description and the README. Bounded so that
-/// the campaign sums (stored and added up as doubles) stay finite and exact to the cent however many conversions
-/// there are; four decimal places cover every ISO 4217 currency's minor unit.
+/// the campaign sums (stored and added up as doubles) stay finite, and a value kept as a double keeps its cents;
+/// four decimal places cover every ISO 4217 currency's minor unit.
 /// </summary>
 public static class ConversionValues
 {
