@@ -44,7 +44,10 @@ public static class ApiExtensions
         var api = app.MapGroup("/api")
             .RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName)
             .RequireRateLimiting(RateLimitingExtensions.Api)
+            .WithMetadata(BodyLimit.Metadata)
+            .AddEndpointFilter(BodyLimit.FilterAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapConversationsApi();
         api.MapTriggersApi();
@@ -59,12 +62,12 @@ public static class ApiExtensions
     }
 
     /// <summary>
-    /// A JSON request body, read by <see cref="JsonBody{T}"/>. Routing answers 415 to any other content type, and
-    /// Kestrel 413 (without a body) to one over its 30 MB limit.
+    /// A JSON request body, read by <see cref="JsonBody{T}"/>. Routing answers 415 to any other content type; a body
+    /// over <see cref="BodyLimit.MaxBytes"/> gets the 413 ProblemDetails the whole <c>/api</c> group documents, read no
+    /// further than the limit.
     /// </summary>
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder endpoint)
         where T : notnull => endpoint
         .Accepts<T>("application/json")
-        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-        .Produces(StatusCodes.Status413PayloadTooLarge);
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 }

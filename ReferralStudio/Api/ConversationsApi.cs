@@ -9,6 +9,7 @@ public static class ConversationsApi
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
+    public const int MaxParticipantIdLength = 200;
 
     public static RouteGroupBuilder MapConversationsApi(this RouteGroupBuilder api)
     {
@@ -39,6 +40,7 @@ public static class ConversationsApi
         var refFilter = errors.Ref("ref", @ref);
         var sinceFilter = errors.Time("since", since);
         var untilFilter = errors.Time("until", until);
+        var participantFilter = errors.Text("participantId", participantId, MaxParticipantIdLength);
         var pageNumber = errors.Int("page", page, 1, 1, int.MaxValue / MaxPageSize);
         var size = errors.Int("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
         if (sinceFilter is { } s && untilFilter is { } u && s > u)
@@ -67,11 +69,11 @@ public static class ConversationsApi
             query = query.Where(c => c.LastActivityAt < to);
         }
 
-        if (!string.IsNullOrEmpty(participantId))
+        if (participantFilter is { } participant)
         {
             // The id a conversation is keyed by, or any other it knows (a WhatsApp phone or BSUID, an earlier BSUID).
-            query = query.Where(c => c.ParticipantId == participantId
-                || db.ParticipantAliases.Where(a => a.Alias == participantId).Select(a => a.ConversationId).Contains(c.Id));
+            query = query.Where(c => c.ParticipantId == participant
+                || db.ParticipantAliases.Where(a => a.Alias == participant).Select(a => a.ConversationId).Contains(c.Id));
         }
 
         if (refFilter is not null)

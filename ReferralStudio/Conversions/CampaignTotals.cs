@@ -98,7 +98,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
                 t.Converted,
                 t.Conversions,
                 // Exactly nothing without conversions (a whole hour minus its rest may leave a rounding residue).
-                t.Conversions == 0 ? 0 : t.Value,
+                t.Conversions == 0 ? 0 : ConversionValues.Finite(t.Value),
                 Rate(t.Conversations, t.Converted)));
         }
 
@@ -120,7 +120,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
             sum.Conversations += r.Conversations;
             sum.Converted += r.ConvertedConversations;
             sum.Conversions += r.Conversions;
-            sum.Value += r.ConversionValue;
+            sum.Value = ConversionValues.Finite(sum.Value + r.ConversionValue);
         }
 
         return sums.Values.Append(none).OfType<TriggerSum>()

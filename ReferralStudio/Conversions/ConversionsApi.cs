@@ -18,7 +18,7 @@ public sealed record RecordConversionRequest(
     string? ParticipantId = null,
     [property: Description("Needed with platform and participantId only when the person talks to several accounts.")] string? AccountId = null,
     [property: Required, Description("A short name such as signup or purchase.")] string? Type = null,
-    double? Value = null,
+    [property: Description(ConversionValues.Rule)] decimal? Value = null,
     [property: Description("Three-letter ISO 4217 code.")] string? Currency = null,
     [property: Description("Default: now.")] DateTimeOffset? OccurredAt = null,
     [property: Required, Description("Your id for the conversion; sending it again answers 200 with the first record.")] string? ExternalId = null);
@@ -39,6 +39,8 @@ public sealed record ConversionDto(
 
 public static class ConversionsApi
 {
+    public const int MaxExternalIdLength = 200;
+
     public static RouteGroupBuilder MapConversionsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/conversions").WithTags("Conversions");
@@ -61,7 +63,7 @@ public static class ConversionsApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (body.Problem() is { } unreadable)
+        if (Unreadable(body) is { } unreadable)
         {
             return unreadable.Problem();
         }
@@ -92,14 +94,14 @@ public static class ConversionsApi
         }
 
         var externalId = request.ExternalId?.Trim();
-        if (string.IsNullOrEmpty(externalId) || externalId.Length > 200)
+        if (string.IsNullOrEmpty(externalId) || externalId.Length > MaxExternalIdLength)
         {
-            errors.Add("externalId", "externalId is required (at most 200 characters); repeating it makes the call idempotent.");
+            errors.Add("externalId", $"externalId is required (at most {MaxExternalIdLength} characters); repeating it makes the call idempotent.");
         }
 
-        if (request.Value is { } value && (!double.IsFinite(value) || value < 0))
+        if (request.Value is { } value)
         {
-            errors.Add("value", "value must be a number of 0 or more.");
+            errors.Check("value", ConversionValues.Validate(value));
         }
 
         var currency = request.Currency?.Trim().ToUpperInvariant();
@@ -154,7 +156,7 @@ public static class ConversionsApi
         {
             ConversationId = conversation.Id,
             Type = type!,
-            Value = request.Value,
+            Value = request.Value is { } amount ? ConversionValues.ToStored(amount) : null,
             Currency = currency,
             OccurredAt = occurredAt,
             ExternalId = externalId!,
@@ -218,6 +220,7 @@ public static class ConversionsApi
         var errors = new FieldErrors();
         var pageNumber = errors.Int("page", page, 1, 1, 100_000);
         var size = errors.Int("pageSize", pageSize, 50, 1, 200);
+        var externalFilter = errors.Text("externalId", externalId, MaxExternalIdLength);
         if (errors.Any)
         {
             return errors.Problem();
@@ -229,9 +232,9 @@ public static class ConversionsApi
             query = query.Where(c => c.ConversationId == id);
         }
 
-        if (!string.IsNullOrEmpty(externalId))
+        if (externalFilter is not null)
         {
-            query = query.Where(c => c.ExternalId == externalId);
+            query = query.Where(c => c.ExternalId == externalFilter);
         }
 
         var total = await query.CountAsync(cancellationToken);
@@ -241,6 +244,19 @@ public static class ConversionsApi
         var touches = await db.ReferralTouches.AsNoTracking().Where(t => touchIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
         var items = rows.Select(c => ToDto(c, Lookup(touches, c.FirstTouchId), Lookup(touches, c.LastTouchId))).ToList();
         return TypedResults.Ok(new PageDto<ConversionDto>(items, total, pageNumber, size));
+    }
+
+    // 1e308, "NaN" or "12" do not fit the decimal the value is read into: say the rule, not the parser's complaint.
+    private static FieldErrors? Unreadable(JsonBody<RecordConversionRequest> body)
+    {
+        if (body.Field != "value")
+        {
+            return body.Problem();
+        }
+
+        var errors = new FieldErrors();
+        errors.Add("value", ConversionValues.Error);
+        return errors;
     }
 
     private static async Task<ConversionDto?> FindAsync(AppDbContext db, string externalId, CancellationToken cancellationToken)

@@ -244,7 +244,7 @@ public sealed class DemoLoader(
                 foreach (var c in chunk)
                 {
                     var (_, created, _) = await ConversionsApi.RecordCoreAsync(
-                        new RecordConversionRequest(null, c.Platform, c.ParticipantId, c.AccountId, c.Type, c.Value, c.Currency, c.OccurredAt, c.ExternalId),
+                        new RecordConversionRequest(null, c.Platform, c.ParticipantId, c.AccountId, c.Type, Math.Round((decimal)c.Value, 2), c.Currency, c.OccurredAt, c.ExternalId),
                         db, outbound, time, cancellationToken);
                     recorded += created ? 1 : 0;
                     db.ChangeTracker.Clear();

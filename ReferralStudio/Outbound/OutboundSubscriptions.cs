@@ -48,13 +48,18 @@ public sealed class OutboundSubscriptions(
         {
             errors.Add("events", $"Choose at least one event type: {string.Join(", ", EventTypes.All)}.");
         }
+        else if (events.Count > EventTypes.All.Length)
+        {
+            // Refused whole, before any item is looked at: a longer list can only repeat a type.
+            errors.Add("events", $"At most {EventTypes.All.Length} events, one of each type: {string.Join(", ", EventTypes.All)}.");
+        }
         else
         {
             foreach (var type in events)
             {
                 if (!EventTypes.All.Contains(type))
                 {
-                    errors.Add("events", $"'{type}' is not an event type; use {string.Join(", ", EventTypes.All)}.");
+                    errors.Add("events", $"'{FieldErrors.Quote(type)}' is not an event type; use {string.Join(", ", EventTypes.All)}.");
                 }
                 else if (!chosen.Contains(type))
                 {

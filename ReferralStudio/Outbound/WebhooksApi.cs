@@ -44,6 +44,9 @@ public sealed record OutboundDeliveryDto(
 
 public static class WebhooksApi
 {
+    /// <summary>Longer than any event type, so a longer filter can only be a mistake.</summary>
+    public const int MaxEventTypeLength = 64;
+
     public static RouteGroupBuilder MapOutboundWebhooksApi(this RouteGroupBuilder api)
     {
         var subscriptions = api.MapGroup("/webhooks/subscriptions").WithTags("Outbound webhooks");
@@ -121,6 +124,7 @@ public static class WebhooksApi
         var errors = new FieldErrors();
         var pageNumber = errors.Int("page", page, 1, 1, 100_000);
         var size = errors.Int("pageSize", pageSize, 50, 1, 200);
+        var eventFilter = errors.Text("eventType", eventType, MaxEventTypeLength);
         OutboundStatus? statusFilter = null;
         if (!string.IsNullOrEmpty(status))
         {
@@ -136,7 +140,7 @@ public static class WebhooksApi
             return errors.Problem();
         }
 
-        return TypedResults.Ok(await subscriptions.DeliveriesAsync(subscriptionId, statusFilter, eventType, pageNumber, size, cancellationToken));
+        return TypedResults.Ok(await subscriptions.DeliveriesAsync(subscriptionId, statusFilter, eventFilter, pageNumber, size, cancellationToken));
     }
 
     internal static async Task<Results<Ok<OutboundDeliveryDto>, ProblemHttpResult>> GetDeliveryAsync(long id, AppDbContext db, CancellationToken cancellationToken)

@@ -13,6 +13,14 @@ public static class TriggerRules
     public const int MaxPriority = 1000;
     public const int MaxAdIdLength = 64;
 
+    /// <summary>Instagram, Messenger and WhatsApp, each at most once.</summary>
+    public const int MaxPlatforms = 3;
+    public const int MaxAdIds = 50;
+    public const int MaxTags = 50;
+
+    /// <summary>How many bad ad ids one reason quotes; the rest are counted.</summary>
+    private const int QuotedAdIds = 3;
+
     /// <summary>The helper text under the priority field, which is also the rule.</summary>
     public static readonly string PriorityHint = string.Create(CultureInfo.InvariantCulture,
         $"A whole number from {MinPriority} to {MaxPriority} (empty means 0). It only decides between patterns with as many literal characters: higher wins.");
@@ -57,10 +65,11 @@ public static class TriggerRules
         return Priority(priority);
     }
 
-    /// <summary>Null when every ad id is digits only (and not too long), else one reason naming each bad entry.</summary>
+    /// <summary>Null when every ad id is digits only (and not too long), else one reason quoting the first few bad entries and counting the rest.</summary>
     public static string? AdIds(IEnumerable<string?> adIds)
     {
         var bad = new List<string>();
+        var badCount = 0;
         var empty = false;
         foreach (var adId in adIds)
         {
@@ -69,16 +78,21 @@ public static class TriggerRules
             {
                 empty = true;
             }
-            else if (AdId(trimmed) is not null)
+            else if (AdId(trimmed) is not null && ++badCount <= QuotedAdIds)
             {
                 bad.Add(trimmed.Length > 24 ? trimmed[..24] + "…" : trimmed);
             }
         }
 
-        if (bad.Count > 0)
+        if (badCount > 0)
         {
             var named = string.Join(" and ", bad.Select(b => $"“{b}”"));
-            return bad.Count == 1
+            if (badCount > bad.Count)
+            {
+                named += string.Create(CultureInfo.InvariantCulture, $" and {badCount - bad.Count} more");
+            }
+
+            return badCount == 1
                 ? $"{named} isn't an ad id: ad ids are digits only (up to {MaxAdIdLength}), such as 120200000001."
                 : $"{named} aren't ad ids: ad ids are digits only (up to {MaxAdIdLength}), such as 120200000001.";
         }

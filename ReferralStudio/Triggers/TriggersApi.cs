@@ -111,6 +111,7 @@ public static class TriggersApi
     {
         var errors = new FieldErrors();
         var platformFilter = errors.Platform("platform", platform);
+        errors.Text("adId", adId, TriggerRules.MaxAdIdLength);
         if (string.IsNullOrEmpty(@ref) && string.IsNullOrEmpty(adId))
         {
             errors.Add("ref", "Give a ref (or an adId) to test.");
@@ -242,28 +243,48 @@ public sealed record TriggerDraft(
         var pattern = request.Pattern?.Trim() ?? "";
         errors.Check("pattern", CodeRules.Pattern(pattern));
 
+        // Each list is refused whole once it is over its cap, before any item is looked at.
         var platforms = new List<string>();
-        foreach (var platform in request.Platforms ?? [])
+        var requestedPlatforms = request.Platforms ?? [];
+        if (requestedPlatforms.Count > TriggerRules.MaxPlatforms)
         {
-            var normalized = platform?.ToLowerInvariant() ?? "";
-            if (!PlatformNames.IsKnown(normalized))
+            errors.Add("platforms", $"At most {TriggerRules.MaxPlatforms} platforms.");
+        }
+        else
+        {
+            foreach (var platform in requestedPlatforms)
             {
-                errors.Add("platforms", $"'{platform}' is not a platform; use {string.Join(", ", PlatformNames.All)} (or none for all).");
-            }
-            else if (!platforms.Contains(normalized))
-            {
-                platforms.Add(normalized);
+                var normalized = platform?.ToLowerInvariant() ?? "";
+                if (!PlatformNames.IsKnown(normalized))
+                {
+                    errors.Add("platforms", $"'{FieldErrors.Quote(platform)}' is not a platform; use {string.Join(", ", PlatformNames.All)} (or none for all).");
+                }
+                else if (platforms.Contains(normalized))
+                {
+                    errors.Add("platforms", $"{normalized} is listed twice; list each platform once.");
+                }
+                else
+                {
+                    platforms.Add(normalized);
+                }
             }
         }
 
         var adIds = new List<string>();
-        if (errors.Check("adIds", TriggerRules.AdIds(request.AdIds ?? [])))
+        var requestedAdIds = request.AdIds ?? [];
+        if (requestedAdIds.Count > TriggerRules.MaxAdIds)
         {
-            foreach (var adId in request.AdIds ?? [])
+            errors.Add("adIds", $"At most {TriggerRules.MaxAdIds} ad ids.");
+        }
+        else if (errors.Check("adIds", TriggerRules.AdIds(requestedAdIds)))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var adId in requestedAdIds)
             {
-                if (!adIds.Contains(adId!.Trim()))
+                var trimmed = adId!.Trim();
+                if (seen.Add(trimmed))
                 {
-                    adIds.Add(adId.Trim());
+                    adIds.Add(trimmed);
                 }
             }
         }
@@ -272,11 +293,20 @@ public sealed record TriggerDraft(
         errors.Check("priority", TriggerRules.Priority(priority));
 
         var tags = new List<string>();
-        foreach (var tag in request.Actions?.Tags ?? [])
+        var requestedTags = request.Actions?.Tags ?? [];
+        if (requestedTags.Count > TriggerRules.MaxTags)
         {
-            if (errors.Check("actions.tags", TagTemplates.Validate(tag, pattern)) && !tags.Contains(tag.Trim()))
+            errors.Add("actions.tags", $"At most {TriggerRules.MaxTags} tags.");
+        }
+        else
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var tag in requestedTags)
             {
-                tags.Add(tag.Trim());
+                if (errors.Check("actions.tags", TagTemplates.Validate(tag, pattern)) && seen.Add(tag.Trim()))
+                {
+                    tags.Add(tag.Trim());
+                }
             }
         }
 

@@ -64,7 +64,7 @@ public static class CampaignRows
         var conversations = rows.Sum(r => r.Conversations);
         var converted = rows.Sum(r => r.ConvertedConversations);
         return new CampaignRowDto(rows[0].TriggerId, rows[0].TriggerName, rows[0].Ref, rows[0].AdId, conversations, converted,
-            rows.Sum(r => r.Conversions), rows.Sum(r => r.ConversionValue), conversations == 0 ? 0 : (double)converted / conversations);
+            rows.Sum(r => r.Conversions), ConversionValues.Finite(rows.Sum(r => r.ConversionValue)), conversations == 0 ? 0 : (double)converted / conversations);
     }
 
     /// <summary>One line from the rows of a code and ad under several triggers or spellings.</summary>
