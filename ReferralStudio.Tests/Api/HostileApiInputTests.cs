@@ -48,6 +48,8 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
         { "GET", "/api/webhooks/deliveries" },
         { "GET", "/api/webhooks/deliveries/1" },
         { "POST", "/api/webhooks/deliveries/1/replay" },
+        { "GET", "/api/webhooks/inbound" },
+        { "POST", "/api/webhooks/inbound/1/replay" },
         { "GET", "/api/messages/outbox" },
         { "GET", "/api/links" },
         { "GET", "/api/links/qr" },
@@ -309,6 +311,7 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
     [InlineData("/api/conversations?pageSize=100000", "pageSize")]
     [InlineData("/api/conversions?pageSize=100000", "pageSize")]
     [InlineData("/api/webhooks/deliveries?pageSize=100000", "pageSize")]
+    [InlineData("/api/webhooks/inbound?pageSize=100000", "pageSize")]
     [InlineData("/api/messages/outbox?pageSize=100000", "pageSize")]
     public async Task Query_Values_That_Drive_Work_Are_Bounded(string url, string field)
     {
