@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ReferralStudio.Api.OpenApi;
 using ReferralStudio.Conversions;
 using ReferralStudio.Hosting;
@@ -52,7 +53,13 @@ public static class ApiExtensions
         api.MapOutboundWebhooksApi();
         api.MapOutboxApi();
         api.MapLinksApi();
-        app.MapOpenApi();
+        var document = app.MapOpenApi();
+        if (!app.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value.PublicOpenApi)
+        {
+            // Limited like /api, so that it is no faster oracle for guessing the key.
+            document.RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName).RequireRateLimiting(RateLimitingExtensions.Api);
+        }
+
         return app;
     }
 
