@@ -49,6 +49,7 @@ public partial class Program
         // SQLite files under data/ change with every webhook, waking the watcher's thread each time.
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.AddHosting();
+        builder.AddSecurityHeaders();
         builder.AddData();
         builder.AddInbox();
         builder.AddWebhooks();

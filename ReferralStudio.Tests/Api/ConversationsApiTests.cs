@@ -143,7 +143,7 @@ public sealed class ConversationsApiTests : IAsyncLifetime
     [Fact]
     public async Task OpenApi_Document_Describes_The_Api()
     {
-        var document = await _app.Client.GetJsonAsync("/openapi/v1.json");
+        var document = await _app.Api.GetJsonAsync("/openapi/v1.json");
 
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/conversations", out _));

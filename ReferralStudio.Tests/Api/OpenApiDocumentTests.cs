@@ -36,7 +36,7 @@ public sealed class OpenApiDocumentTests
     {
         await using var app = await TestApp.StartAsync();
         var file = Path.Combine(Path.GetTempPath(), $"openapi-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, await app.Client.GetStringAsync("/openapi/v1.json"));
+        await File.WriteAllTextAsync(file, await app.Api.GetStringAsync("/openapi/v1.json"));
         try
         {
             var result = await NodeScripts.RunAsync(
@@ -62,7 +62,7 @@ public sealed class OpenApiDocumentTests
     {
         await using var app = await TestApp.StartAsync();
 
-        var check = await CheckAsync(await app.Client.GetStringAsync("/openapi/v1.json"), []);
+        var check = await CheckAsync(await app.Api.GetStringAsync("/openapi/v1.json"), []);
 
         Assert.True(check.Problems.Count == 0, string.Join("\n", check.Problems));
         // Every JSON body an /api client can send has an example in README.md, checked here.
@@ -220,7 +220,7 @@ public sealed class OpenApiDocumentTests
         await x.SendAsync(app.Api, Get, "/api/links/qr?platform=instagram&account=acme.shop&ref=summer_sale&format=gif&dpi=1", HttpStatusCode.BadRequest);
 
         // Without the key, every /api operation answers 401 (a JSON body where one is expected, or routing answers 415 first).
-        var document = await app.Client.GetStringAsync("/openapi/v1.json");
+        var document = await app.Api.GetStringAsync("/openapi/v1.json");
         foreach (var (method, path) in ApiOperations(document))
         {
             var url = path.Replace("{id}", "1", StringComparison.Ordinal);

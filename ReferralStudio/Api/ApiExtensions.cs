@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ReferralStudio.Api.OpenApi;
 using ReferralStudio.Conversions;
 using ReferralStudio.Hosting;
@@ -57,7 +58,13 @@ public static class ApiExtensions
         api.MapInboundDeliveriesApi();
         api.MapOutboxApi();
         api.MapLinksApi();
-        app.MapOpenApi();
+        var document = app.MapOpenApi();
+        if (!app.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value.PublicOpenApi)
+        {
+            // Limited like /api, so that it is no faster oracle for guessing the key.
+            document.RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName).RequireRateLimiting(RateLimitingExtensions.Api);
+        }
+
         return app;
     }
 

@@ -7,4 +7,10 @@ public sealed class ApiOptions
 
     /// <summary>The bearer token every <c>/api</c> call must present. Required outside Development.</summary>
     public string Key { get; set; } = "";
+
+    /// <summary>
+    /// Serve <c>/openapi/v1.json</c> without the key. Off by default: the document maps every operation, field and
+    /// limit of the API for whoever asks.
+    /// </summary>
+    public bool PublicOpenApi { get; set; }
 }
