@@ -1,8 +1,9 @@
-using ReferralStudio.Hosting;
-
 namespace ReferralStudio.Auth;
 
-/// <summary>The first administrator (section <c>Admin</c>), created on first start if missing.</summary>
+/// <summary>
+/// The first Owner (section <c>Admin</c>): created at start while the app has no user at all, so a new installation
+/// can be signed in to. Once anyone exists these settings change nothing: people are managed on the team page.
+/// </summary>
 public sealed class AdminOptions
 {
     public const string Section = "Admin";
@@ -10,16 +11,4 @@ public sealed class AdminOptions
     public string Email { get; set; } = "";
 
     public string Password { get; set; } = "";
-
-    /// <summary>Failed sign-ins in a row before the account is locked.</summary>
-    public int MaxFailedSignIns { get; set; } = 5;
-
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>The rules that hold in every environment, checked at start, each naming its key.</summary>
-    internal IEnumerable<string?> Rules() =>
-    [
-        OptionsRules.AtLeast(MaxFailedSignIns, 1, $"{Section}:MaxFailedSignIns"),
-        OptionsRules.Positive(LockoutDuration, $"{Section}:LockoutDuration"),
-    ];
 }

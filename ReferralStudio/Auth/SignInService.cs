@@ -1,7 +1,5 @@
+using System.Net;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using ReferralStudio.Data;
 
 namespace ReferralStudio.Auth;
 
@@ -9,76 +7,51 @@ public enum SignInOutcome
 {
     Success,
     WrongCredentials,
-    LockedOut,
+    /// <summary>Too many recent failures for this email or from this client: try again after the wait.</summary>
+    Throttled,
+    /// <summary>The password was right, but an Owner or Admin has disabled the account.</summary>
+    Disabled,
 }
 
-/// <summary>Checks a password with lock-out after repeated failures; the caller issues the cookie.</summary>
-public sealed class SignInService(
-    IDbContextFactory<AppDbContext> contexts,
-    IPasswordHasher<DashboardUser> hasher,
-    IOptions<AdminOptions> options,
-    TimeProvider time)
+public sealed record SignInCheck(SignInOutcome Outcome, StudioUser? User = null, TimeSpan RetryAfter = default);
+
+/// <summary>
+/// Checks a password under <see cref="SignInThrottle"/>; the caller issues the cookie. Known and unknown emails get the
+/// same answers after the same work: a missing user still costs a password hash.
+/// </summary>
+public sealed class SignInService(UserManager<StudioUser> users, SignInThrottle throttle, TimeProvider time)
 {
-    public async Task<(SignInOutcome Outcome, DashboardUser? User, DateTimeOffset? LockedUntil)> CheckAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<SignInCheck> CheckAsync(string email, string password, IPAddress? client)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var user = await db.DashboardUsers.SingleOrDefaultAsync(u => u.Email == email.Trim(), cancellationToken);
-        var now = time.GetUtcNow();
+        var attempt = SignInThrottle.For(email, client);
+        var wait = throttle.TryBegin(attempt);
+        if (wait > TimeSpan.Zero)
+        {
+            return new(SignInOutcome.Throttled, RetryAfter: wait);
+        }
+
+        var user = await users.FindByEmailAsync(email.Trim());
         if (user is null)
         {
-            // Same work as a real check, so response time does not reveal which emails exist.
-            hasher.VerifyHashedPassword(new DashboardUser(), DummyHash, password);
-            return (SignInOutcome.WrongCredentials, null, null);
+            users.PasswordHasher.VerifyHashedPassword(new StudioUser(), DummyHash, password);
+            return new(SignInOutcome.WrongCredentials);
         }
 
-        if (user.LockedUntil is { } until && until > now)
+        if (!await users.CheckPasswordAsync(user, password))
         {
-            return (SignInOutcome.LockedOut, null, until);
+            return new(SignInOutcome.WrongCredentials);
         }
 
-        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (result == PasswordVerificationResult.Failed)
+        throttle.Succeeded(attempt);
+        if (await users.IsLockedOutAsync(user))
         {
-            user.FailedSignIns++;
-            if (user.FailedSignIns >= options.Value.MaxFailedSignIns)
-            {
-                user.LockedUntil = now + options.Value.LockoutDuration;
-                user.FailedSignIns = 0;
-                await db.SaveChangesAsync(cancellationToken);
-                return (SignInOutcome.LockedOut, null, user.LockedUntil);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            return (SignInOutcome.WrongCredentials, null, null);
+            return new(SignInOutcome.Disabled);
         }
 
-        if (result == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            user.PasswordHash = hasher.HashPassword(user, password);
-        }
-
-        user.FailedSignIns = 0;
-        user.LockedUntil = null;
-        user.LastSignInAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-        return (SignInOutcome.Success, user, null);
+        user.LastSignInAt = time.GetUtcNow();
+        await users.UpdateAsync(user);
+        return new(SignInOutcome.Success, user);
     }
 
-    /// <summary>Creates the configured administrator when no such user exists yet.</summary>
-    public async Task EnsureAdminAsync(CancellationToken cancellationToken = default)
-    {
-        var admin = options.Value;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await db.DashboardUsers.AnyAsync(u => u.Email == admin.Email.Trim(), cancellationToken))
-        {
-            return;
-        }
-
-        var user = new DashboardUser { Email = admin.Email.Trim(), CreatedAt = time.GetUtcNow() };
-        user.PasswordHash = hasher.HashPassword(user, admin.Password);
-        db.DashboardUsers.Add(user);
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static readonly string DummyHash = new PasswordHasher<DashboardUser>().HashPassword(new DashboardUser(), Guid.NewGuid().ToString());
+    private static readonly string DummyHash = new PasswordHasher<StudioUser>().HashPassword(new StudioUser(), Guid.NewGuid().ToString());
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralStudio.Accounts;
@@ -9,7 +11,8 @@ using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+/// <summary>The main file's tables, the dashboard's users and roles (ASP.NET Core Identity) among them.</summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<StudioUser, IdentityRole<long>, long>(options)
 {
     /// <summary>
     /// The inbox's deliveries with what processing made of them: a per-connection view over the attached inbox file
@@ -40,7 +43,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<CampaignHour> CampaignHours => Set<CampaignHour>();
     public DbSet<TouchQuarter> TouchQuarters => Set<TouchQuarter>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
-    public DbSet<DashboardUser> DashboardUsers => Set<DashboardUser>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -51,6 +53,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<IdentityRole<long>>().HasData(StudioRoles.Seed);
+
         // The deliveries live in the inbox file (InboxDbContext); this is the view SqliteFiles.Attach creates.
         modelBuilder.Entity<InboundDelivery>(e =>
         {
@@ -208,11 +213,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
         modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());
 
-        modelBuilder.Entity<DashboardUser>(e =>
-        {
-            e.Property(u => u.Email).UseCollation("NOCASE");
-            e.HasIndex(u => u.Email).IsUnique();
-        });
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
+using ReferralStudio.Auth;
 
 namespace ReferralStudio.Insight;
 
@@ -17,7 +18,7 @@ public static class FeedExport
 
     public static IEndpointRouteBuilder MapFeedExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed/export.csv", ExportAsync).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/feed/export.csv", ExportAsync).RequireAuthorization(StudioRoles.Policies.Read).ExcludeFromDescription();
         return app;
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ReferralStudio.Api;
+using ReferralStudio.Auth;
 
 namespace ReferralStudio.Links;
 
@@ -171,7 +172,7 @@ public static class LinksApi
     /// <summary>The same download for the signed-in dashboard (cookie, not API key).</summary>
     public static IEndpointRouteBuilder MapStudioDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/studio/qr", GetQr).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/studio/qr", GetQr).RequireAuthorization(StudioRoles.Policies.Edit).ExcludeFromDescription();
         return app;
     }
 }

@@ -1,5 +1,6 @@
-using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
 using ReferralStudio.Api;
+using ReferralStudio.Auth;
 
 namespace ReferralStudio.Live;
 
@@ -29,10 +30,13 @@ public static class LiveExtensions
             .AddPolicyScheme(SchemeName, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 || HasQueryToken(context.Request)
                     ? ApiKeySchemeName
-                    : CookieAuthenticationDefaults.AuthenticationScheme);
+                    : IdentityConstants.ApplicationScheme);
+        // An API key, or a dashboard user with any role (every role reads the board).
         builder.Services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p
             .AddAuthenticationSchemes(SchemeName)
-            .RequireAuthenticatedUser());
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.Identities.Any(i => i.AuthenticationType == ApiKeySchemeName)
+                || StudioRoles.Admitted(StudioRoles.Policies.Read).Any(context.User.IsInRole)));
         builder.Services.PostConfigure<LoggerFilterOptions>(HoldRequestLinesAtWarning);
         return builder;
     }

@@ -1,6 +1,8 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Auth;
 using ReferralStudio.Components.Layout;
 
 namespace ReferralStudio.Tests.Components.Layout;
@@ -8,6 +10,10 @@ namespace ReferralStudio.Tests.Components.Layout;
 /// <summary>The drawer's menu, rendered with bunit: which link reads as the current page, as it follows the address.</summary>
 public sealed class MainMenuTests : MudTestContext
 {
+    private readonly BunitAuthorizationContext _user;
+
+    public MainMenuTests() => _user = AddAuthorization().SetAuthorized("owner@studio.test").SetRoles(StudioRoles.Owner);
+
     private string[] CurrentAfterOpening(string address)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(address);
@@ -43,5 +49,19 @@ public sealed class MainMenuTests : MudTestContext
         menu.WaitForAssertion(() => Assert.Equal("Campaigns", menu.Find("a[aria-current=page]").TextContent.Trim()));
         Assert.Contains("active", menu.Find("a[aria-current=page]").ClassList);
         Assert.Equal(12, menu.FindAll("a.mud-nav-link").Count);
+    }
+
+    [Theory]
+    [InlineData(StudioRoles.Viewer, "Overview|Attribution feed|Campaigns|Live board")]
+    [InlineData(StudioRoles.Marketer, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Simulator")]
+    [InlineData(StudioRoles.Admin, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Inbound webhooks|Outbound webhooks|Simulator|Accounts")]
+    public void Each_Role_Sees_The_Links_To_The_Pages_It_Opens_And_No_Others(string role, string links)
+    {
+        _user.SetRoles(role);
+
+        var menu = Render<MainMenu>();
+
+        Assert.Equal(links.Split('|'), menu.FindAll("a.mud-nav-link").Select(a => a.TextContent.Trim()));
+        Assert.DoesNotContain(menu.FindAll(".rs-nav-group"), g => g.TextContent == "Settings" && role != StudioRoles.Admin);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using ReferralStudio.Auth;
 
 namespace ReferralStudio.Components.Studio;
 
@@ -16,7 +17,7 @@ public static class KitDownloads
                 cache.TryGetValue(CacheKey(id), out byte[]? zip) && zip is not null
                     ? Results.File(zip, "application/zip", $"affiliate-kit-{id[..8]}.zip")
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Kit expired", detail: "Build the kit again; downloads are kept for 15 minutes."))
-            .RequireAuthorization()
+            .RequireAuthorization(StudioRoles.Policies.Edit)
             .ExcludeFromDescription();
         return app;
     }
