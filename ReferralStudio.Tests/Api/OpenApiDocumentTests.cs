@@ -76,7 +76,7 @@ public sealed class OpenApiDocumentTests
         await using var receiver = await LoopbackServer.StartAsync();
         await using var gone = await LoopbackServer.StartAsync();
         gone.Default = new ScriptedResponse(410);
-        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Meta:MaxBodyBytes"] = "65536" });
+        await using var app = await TestApp.StartAsync(receivers: [receiver, gone], settings: new Dictionary<string, string?> { ["Meta:MaxBodyBytes"] = "65536" });
         var x = new ExchangeRecorder();
         var now = app.Time.GetUtcNow();
 

@@ -353,11 +353,13 @@ public sealed class WhatsAppIdentityTests(AppFixture fixture) : IClassFixture<Ap
     public async Task Participant_Appears_In_Outbound_Payloads()
     {
         await using var receiver = await LoopbackServer.StartAsync();
-        var (status, _) = await _app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "conversation.started" } });
+        // An app of its own: outbound webhooks go only to ports allowed when it starts, and this receiver's port is new.
+        await using var app = await TestApp.StartAsync(receivers: [receiver]);
+        var (status, _) = await app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "conversation.started" } });
         Assert.Equal(HttpStatusCode.Created, status);
         var bsuid = NewBsuid();
 
-        await _app.DeliverAsync(WhatsAppFrom(Contact(null, bsuid, "Sheena", "@sheena"), Text(null, bsuid, T0, "Hi", CtwaReferral("ad-outbound", "clid-5"))));
+        await app.DeliverAsync(WhatsAppFrom(Contact(null, bsuid, "Sheena", "@sheena"), Text(null, bsuid, T0, "Hi", CtwaReferral("ad-outbound", "clid-5"))));
 
         ReceivedRequest request;
         do

@@ -13,14 +13,21 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     protected TestApp App { get; private set; } = null!;
 
-    /// <summary>The app each test gets; a class that needs settings overrides it.</summary>
-    protected virtual Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true);
+    /// <summary>
+    /// An integrator's webhook receiver, started before the app so the app can allow its port
+    /// (<c>Outbound:AllowedPorts</c>); <see cref="StartAppAsync"/> passes it as <c>receivers</c>.
+    /// </summary>
+    protected LoopbackServer Receiver { get; private set; } = null!;
+
+    /// <summary>The app each test gets; a class that needs settings overrides it (passing <see cref="Receiver"/> on).</summary>
+    protected virtual Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true, receivers: [Receiver]);
 
     /// <summary>What a class stores before each test, once the app runs.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
+        Receiver = await LoopbackServer.StartAsync();
         App = await StartAppAsync();
         await SeedAsync();
     }
@@ -29,5 +36,6 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     {
         await Browser.CloseContextsAsync();
         await App.DisposeAsync();
+        await Receiver.DisposeAsync();
     }
 }

@@ -11,7 +11,7 @@ namespace ReferralStudio.Tests.Browser;
 public sealed class InsightBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    protected override Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true, settings: new Dictionary<string, string?>
+    protected override Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true, receivers: [Receiver], settings: new Dictionary<string, string?>
     {
         ["Outbound:Retry:MaxAttempts"] = "1",
         ["Demo:Conversations"] = "300",
@@ -174,7 +174,7 @@ public sealed class InsightBrowserTests(BrowserFixture browser) : BrowserTest(br
     [Fact]
     public async Task Failed_Outbound_Delivery_Is_Replayed_From_The_Ui()
     {
-        await using var receiver = await LoopbackServer.StartAsync();
+        var receiver = Receiver;
         receiver.Enqueue(new ScriptedResponse(500));
         var (status, _) = await App.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received" } });
         Assert.Equal(HttpStatusCode.Created, status);

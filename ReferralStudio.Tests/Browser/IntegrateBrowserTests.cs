@@ -11,7 +11,7 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : BrowserTest(
     [Fact]
     public async Task Subscription_Journey_Create_Copy_Secret_Once_Disable_Rotate_And_See_A_Signed_Delivery_In_The_Log()
     {
-        await using var receiver = await LoopbackServer.StartAsync();
+        var receiver = Receiver;
         var page = await Browser.SignedInPageAsync(App);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await page.OpenAsync("/subscriptions");
@@ -74,7 +74,7 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : BrowserTest(
     [Fact]
     public async Task Integrate_Pages_Fit_Light_Dark_And_A_Phone_With_No_Axe_Violations()
     {
-        await using var receiver = await LoopbackServer.StartAsync();
+        var receiver = Receiver;
         var (status, _) = await App.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = receiver.BaseAddress + "hook", events = new[] { "referral.received", "conversation.started" } });
         Assert.Equal(System.Net.HttpStatusCode.Created, status);
         await App.DeliverAsync(Instagram(Referral(Unique("igsid"), DateTimeOffset.UtcNow, "summer_sale")));

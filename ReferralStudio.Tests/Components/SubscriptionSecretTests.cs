@@ -22,7 +22,8 @@ public sealed class SubscriptionSecretTests : MudTestContext, IAsyncLifetime
 
     async Task IAsyncLifetime.InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
+        // The page registers http://127.0.0.1:9/... (discard: nothing is ever delivered there); its port must be allowed.
+        _app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Outbound:AllowedPorts:0"] = "9" });
         Services.AddSingleton(_app.Services.GetRequiredService<OutboundSubscriptions>());
         Services.AddSingleton(_app.Services.GetRequiredService<TimeProvider>());
         AddAuthorization().SetAuthorized(TestApp.AdminEmail);

@@ -56,7 +56,8 @@ public sealed class TestApp : IAsyncDisposable
         ManualTimeProvider? time = null,
         IDictionary<string, string?>? settings = null,
         bool systemClock = false,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        IEnumerable<LoopbackServer>? receivers = null)
     {
         databasePath ??= NewDatabasePath();
         time ??= systemClock ? null : new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T12:00:00Z"));
@@ -77,7 +78,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Logging:LogLevel:ReferralStudio.Attribution.AttributionProcessor"] = "Error",
             ["Logging:LogLevel:ReferralStudio.Outbound.OutboundDispatcher"] = "Error",
             ["Logging:LogLevel:ReferralStudio.Messaging.GreetingSender"] = "Error",
-            // The receivers in these tests are loopback servers.
+            // The receivers in these tests are loopback servers (their ports: see receivers below).
             ["Outbound:AllowPrivateNetworks"] = "true",
             // Enough demo data to fill every page, small enough to load quickly on a busy CI machine.
             ["Demo:Conversations"] = "600",
@@ -86,6 +87,13 @@ public sealed class TestApp : IAsyncDisposable
             ["RateLimits:SignIn:PermitsPerMinute"] = "1000000",
             ["RateLimits:Webhooks:PermitsPerSecond"] = "1000000",
         };
+        // Outbound webhooks go only to Outbound:AllowedPorts (80 and 443 by default). A test's receivers listen on
+        // ports the system picks, so each app allows exactly those: deliveries pass the same port rule as in production.
+        foreach (var (receiver, i) in (receivers ?? []).Select((r, i) => (r, i)))
+        {
+            args[$"Outbound:AllowedPorts:{i}"] = receiver.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             args[key] = value;

@@ -28,8 +28,8 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    private static Task<TestApp> StartAppAsync(string path, string baseDelay = "00:00:00.050", string maxAttempts = "15") =>
-        TestApp.StartAsync(path, systemClock: true, settings: new Dictionary<string, string?>
+    private Task<TestApp> StartAppAsync(string path, string baseDelay = "00:00:00.050", string maxAttempts = "15") =>
+        TestApp.StartAsync(path, systemClock: true, receivers: [_receiver], settings: new Dictionary<string, string?>
         {
             ["Outbound:Retry:BaseDelay"] = baseDelay,
             ["Outbound:Retry:MaxAttempts"] = maxAttempts,
@@ -227,7 +227,7 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
     {
         await using var strict = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Outbound:AllowPrivateNetworks"] = "false" });
 
-        foreach (var url in new[] { "http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/x", "ftp://example.com/x" })
+        foreach (var url in new[] { "http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/x", "ftp://example.com/x" })
         {
             var (status, problem) = await strict.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url, events = new[] { "referral.received" } });
             Assert.Equal(HttpStatusCode.BadRequest, status);

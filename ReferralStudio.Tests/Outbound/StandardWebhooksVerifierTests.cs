@@ -22,7 +22,7 @@ public sealed class StandardWebhooksVerifierTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await LoopbackServer.StartAsync();
-        _app = await TestApp.StartAsync(systemClock: true);
+        _app = await TestApp.StartAsync(systemClock: true, receivers: [_receiver]);
     }
 
     public async Task DisposeAsync()

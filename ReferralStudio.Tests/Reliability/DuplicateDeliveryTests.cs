@@ -21,7 +21,7 @@ public sealed class DuplicateDeliveryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private Task<TestApp> StartAsync() => TestApp.StartAsync(_path, systemClock: true, settings: new Dictionary<string, string?>
+    private Task<TestApp> StartAsync() => TestApp.StartAsync(_path, systemClock: true, receivers: [_receiver], settings: new Dictionary<string, string?>
     {
         ["Outbound:Retry:BaseDelay"] = "00:00:00.050",
         ["Outbound:Retry:JitterFraction"] = "0",

@@ -19,7 +19,7 @@ public sealed class OutboundReliabilityTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private static Task<TestApp> StartAsync(string? path = null) => TestApp.StartAsync(path, systemClock: true, settings: new Dictionary<string, string?>
+    private Task<TestApp> StartAsync(string? path = null) => TestApp.StartAsync(path, systemClock: true, receivers: [_receiver], settings: new Dictionary<string, string?>
     {
         ["Outbound:Retry:BaseDelay"] = "00:00:00.050",
         ["Outbound:Retry:JitterFraction"] = "0",

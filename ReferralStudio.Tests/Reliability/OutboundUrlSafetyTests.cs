@@ -29,7 +29,7 @@ public sealed class OutboundUrlSafetyTests
     public async Task Allow_Private_Networks_Lets_Local_Development_Use_A_Loopback_Receiver()
     {
         await using var receiver = await LoopbackServer.StartAsync();
-        await using var local = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Outbound:AllowPrivateNetworks"] = "true" });
+        await using var local = await TestApp.StartAsync(receivers: [receiver], settings: new Dictionary<string, string?> { ["Outbound:AllowPrivateNetworks"] = "true" });
 
         var (status, _) = await local.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = new Uri(receiver.BaseAddress, "hook").ToString(), events = new[] { "referral.received" } });
 

@@ -22,6 +22,9 @@ public static class OptionsRules
     public static string? AtLeast(int value, int minimum, string key) =>
         value >= minimum ? null : $"{key} must be at least {minimum} (it is {value}).";
 
+    public static string? Between(int value, int minimum, int maximum, string key) =>
+        value >= minimum && value <= maximum ? null : $"{key} must be between {minimum} and {maximum} (it is {value}).";
+
     public static string? Between(double value, double minimum, double maximum, string key) =>
         value >= minimum && value <= maximum ? null : $"{key} must be between {minimum} and {maximum} (it is {value}).";
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Retry;
+using ReferralStudio.Outbound.Safety;
 using ReferralStudio.Outbound.Signing;
 using ReferralStudio.Security;
 
@@ -80,6 +81,12 @@ public sealed partial class OutboundDispatcher(
                 {
                     deliveries.MarkFailed(delivery, "The endpoint is disabled; replay once it is enabled again.");
                     continue;
+                }
+
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    LogAttempt(logger, delivery.Id, delivery.EventType, UrlRedaction.ForLog(subscription!.Url),
+                        result.StatusCode is { } code ? $"HTTP {code}" : result.Error ?? "no answer", (long)result.Latency.TotalMilliseconds);
                 }
 
                 if (Record(db, delivery, subscription!, result, settings))
@@ -188,13 +195,17 @@ public sealed partial class OutboundDispatcher(
         subscription.Enabled = false;
         subscription.DisabledAt = at;
         subscription.DisabledReason = reason;
-        LogDisabled(logger, subscription.Id, subscription.Url, reason);
+        LogDisabled(logger, subscription.Id, UrlRedaction.ForLog(subscription.Url), reason);
     }
 
     private static TimeSpan Elapsed(long started) => Stopwatch.GetElapsedTime(started);
 
     private sealed record AttemptResult(DateTimeOffset At, int? StatusCode, TimeSpan Latency, string? Error, TimeSpan? RetryAfter);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Disabled webhook endpoint {SubscriptionId} ({Url}): {Reason}")]
-    private static partial void LogDisabled(ILogger logger, long subscriptionId, string url, string reason);
+    // Endpoints are logged as scheme://host:port (UrlRedaction): an integrator's path and query may hold its secret.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disabled webhook endpoint {SubscriptionId} ({Endpoint}): {Reason}")]
+    private static partial void LogDisabled(ILogger logger, long subscriptionId, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {DeliveryId} ({EventType}) to {Endpoint}: {Outcome} after {LatencyMs} ms")]
+    private static partial void LogAttempt(ILogger logger, long deliveryId, string eventType, string endpoint, string outcome, long latencyMs);
 }

@@ -15,14 +15,22 @@ public static class OutboundExtensions
         builder.Services.AddSingleton<OutboundSubscriptions>();
         builder.Services.AddSingleton(_ => new OutboundUrlPolicy());
         builder.Services.AddHttpClient(OutboundDispatcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            // The factory's logging handlers write the full request URI ("Start processing HTTP request POST
+            // https://host/path?token=..."), and integrators' paths and queries hold their secrets. The dispatcher
+            // logs each attempt itself, with scheme, host and port only (UrlRedaction).
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                // Checked again at connect time, so a DNS answer that changed since the URL was
-                // accepted cannot point a delivery at a private address.
-                ConnectCallback = SafeConnect.Create(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowPrivateNetworks),
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    // Checked again at connect time, so a DNS answer that changed since the URL was accepted
+                    // cannot point a delivery at a private address, nor a URL stored earlier at a port not allowed now.
+                    ConnectCallback = SafeConnect.Create(options.AllowPrivateNetworks, options.Ports),
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                };
             });
         builder.Services.AddSingleton<OutboundDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());

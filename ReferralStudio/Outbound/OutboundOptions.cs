@@ -8,8 +8,23 @@ public sealed class OutboundOptions
 {
     public const string Section = "Outbound";
 
+    /// <summary>The ports deliveries may go to when <see cref="AllowedPorts"/> is not set.</summary>
+    public static IReadOnlyList<int> DefaultAllowedPorts { get; } = [80, 443];
+
     /// <summary>Allow URLs on private, loopback or link-local addresses: local development and tests only.</summary>
+    /// <remarks>It decides addresses only: the port must still be one of <see cref="Ports"/>.</remarks>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// The ports webhook URLs may use (<c>Outbound:AllowedPorts:0</c>, ...); unset: 80 and 443. A list given here
+    /// replaces the default rather than adding to it, so <c>[443]</c> allows 443 alone and a local receiver on
+    /// 5005 needs <c>[80, 443, 5005]</c>. (Null rather than a default list: configuration binding appends to a list
+    /// that already has items, which would make 80 and 443 impossible to take away.)
+    /// </summary>
+    public int[]? AllowedPorts { get; set; }
+
+    /// <summary>The ports in force: <see cref="AllowedPorts"/>, or <see cref="DefaultAllowedPorts"/> when it is not set.</summary>
+    public IReadOnlyList<int> Ports => AllowedPorts is { Length: > 0 } configured ? configured : DefaultAllowedPorts;
 
     /// <summary>How long one attempt may take before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -36,6 +51,7 @@ public sealed class OutboundOptions
         OptionsRules.Positive(DisableAfter, $"{Section}:DisableAfter"),
         OptionsRules.AtLeast(DisableAfterFailures, 1, $"{Section}:DisableAfterFailures"),
         OptionsRules.NotNegative(PreviousSecretGrace, $"{Section}:PreviousSecretGrace"),
+        .. (AllowedPorts ?? []).Select((port, i) => OptionsRules.Between(port, 1, 65535, $"{Section}:AllowedPorts:{i}")),
         .. Retry.Rules($"{Section}:Retry"),
     ];
 }

@@ -36,7 +36,7 @@ public sealed class OutboundSubscriptions(
 
     /// <summary>The reason <paramref name="url"/> cannot be registered, or null: the same check create runs, for a field's message.</summary>
     public Task<string?> CheckUrlAsync(string? url, CancellationToken cancellationToken = default) =>
-        urlPolicy.ValidateAsync(url, options.Value.AllowPrivateNetworks, cancellationToken);
+        urlPolicy.ValidateAsync(url, options.Value.AllowPrivateNetworks, options.Value.Ports, cancellationToken);
 
     /// <summary>Subscribes <paramref name="url"/> to <paramref name="events"/> (duplicates dropped) with a newly generated secret.</summary>
     public async Task<SubscriptionCreated> CreateAsync(string? url, IReadOnlyList<string>? events, CancellationToken cancellationToken = default)

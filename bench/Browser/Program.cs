@@ -84,14 +84,16 @@ public static class BrowserBench
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         Console.WriteLine($"browser benchmark: {database} ({new FileInfo(database).Length / 1048576.0:N0} MiB), {warmups} warm-ups + {iterations} loads per page, load {loadBefore}");
 
-        // The real app, in Release (this project's configuration), Production, on a loopback port the system picks.
+        // The real app, in Release (this project's configuration), Production, on a free loopback port picked up front:
+        // outbound webhooks go only to ports in Outbound:AllowedPorts, and the seeded subscription delivers to this app.
+        var port = FreeLoopbackPort();
         var app = await Program.CreateAppAsync(
         [
-            $"--contentRoot={root}", "--applicationName=ReferralStudio", "--environment=Production", "--urls=http://127.0.0.1:0",
+            $"--contentRoot={root}", "--applicationName=ReferralStudio", "--environment=Production", $"--urls=http://127.0.0.1:{port}",
             $"--ConnectionStrings:ReferralStudio=Data Source={database}", $"--Meta:AppSecret={AppSecret}", "--Meta:VerifyToken=browser-bench-verify",
             $"--Api:Key={ApiKey}", $"--Admin:Email={Email}", $"--Admin:Password={Password}", "--Logging:LogLevel:Default=Warning",
             // The seeded subscription delivers to this process's own sink on loopback.
-            "--Outbound:AllowPrivateNetworks=true",
+            "--Outbound:AllowPrivateNetworks=true", $"--Outbound:AllowedPorts:0={port}",
             .. logSql ? ["--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information"] : Array.Empty<string>(),
         ]);
         // An integrator that accepts everything, for the outbound deliveries the seeded webhooks cause.
@@ -307,6 +309,21 @@ public static class BrowserBench
         }
 
         return new PageResult(spec, tti, rows, playwrightTti, [.. selectors], failures, errorUi, Absent: false) { Phases = phaseTimes };
+    }
+
+    /// <summary>A loopback port nothing listens on now (the system's pick, released for the app to take).</summary>
+    private static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     private static string Probe()

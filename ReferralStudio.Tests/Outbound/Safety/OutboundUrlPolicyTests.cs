@@ -9,9 +9,12 @@ public sealed class OutboundUrlPolicyTests
 {
     private static readonly IPAddress Public = IPAddress.Parse("93.184.215.14");
 
+    private static readonly int[] WebPorts = [80, 443];
+
     [Theory]
     [InlineData("https://hooks.example.com/referral-studio")]
-    [InlineData("http://hooks.example.com:8080/in?source=rs")]
+    [InlineData("http://hooks.example.com:80/in?source=rs")]
+    [InlineData("https://hooks.example.com:443/in")]
     [InlineData("https://8.8.8.8/hook")]
     [InlineData("https://[2606:4700:4700::1111]/hook")]
     public async Task Public_Http_And_Https_Urls_Are_Accepted(string url)
@@ -81,7 +84,7 @@ public sealed class OutboundUrlPolicyTests
     {
         var policy = new OutboundUrlPolicy((_, _) => throw new InvalidOperationException("DNS must not be consulted."));
 
-        var refusal = await policy.ValidateAsync(url, allowPrivateNetworks: false, CancellationToken.None);
+        var refusal = await policy.ValidateAsync(url, allowPrivateNetworks: false, [80, 443, 5000], CancellationToken.None);
 
         Assert.Equal($"The host resolves to a non-public address ({reason}); only public addresses can receive webhooks.", refusal);
     }
@@ -92,7 +95,52 @@ public sealed class OutboundUrlPolicyTests
     [InlineData("http://receiver.internal/hook")]
     public async Task Private_Addresses_Are_Accepted_When_Private_Networks_Are_Allowed(string url)
     {
-        Assert.Null(await ValidateAsync(url, allowPrivate: true, IPAddress.Parse("10.1.2.3")));
+        Assert.Null(await ValidateAsync(url, allowPrivate: true, [80, 5000], IPAddress.Parse("10.1.2.3")));
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example.com:8080/in", 8080)]
+    [InlineData("http://hooks.example.com:8443/in", 8443)]
+    [InlineData("http://hooks.example.com:22/", 22)]
+    [InlineData("http://hooks.example.com:25/", 25)]
+    [InlineData("http://hooks.example.com:6379/", 6379)]
+    [InlineData("https://8.8.8.8:444/hook", 444)]
+    [InlineData("https://[2606:4700:4700::1111]:8080/hook", 8080)]
+    [InlineData("https://hooks.example.com:0/in", 0)]
+    public async Task A_Port_Other_Than_80_Or_443_Is_Refused_Before_Any_Lookup(string url, int port)
+    {
+        var policy = new OutboundUrlPolicy((_, _) => throw new InvalidOperationException("DNS must not be consulted."));
+
+        var refusal = await policy.ValidateAsync(url, allowPrivateNetworks: false, [80, 443], CancellationToken.None);
+
+        Assert.Equal($"Port {port} is not allowed; outbound webhooks go to ports 80 and 443 (Outbound:AllowedPorts).", refusal);
+    }
+
+    [Fact]
+    public async Task Allowed_Ports_Replace_The_Default_Rather_Than_Add_To_It()
+    {
+        // A URL without a port has its scheme's: https 443, http 80.
+        Assert.Null(await ValidateAsync("https://hooks.example.com:8443/in", allowPrivate: false, [443, 8443], Public));
+        Assert.Null(await ValidateAsync("https://hooks.example.com/in", allowPrivate: false, [443, 8443], Public));
+        Assert.Equal(
+            "Port 80 is not allowed; outbound webhooks go to ports 443 and 8443 (Outbound:AllowedPorts).",
+            await ValidateAsync("http://hooks.example.com/in", allowPrivate: false, [443, 8443], Public));
+        Assert.Equal(
+            "Port 80 is not allowed; outbound webhooks go to port 443 (Outbound:AllowedPorts).",
+            await ValidateAsync("http://hooks.example.com/in", allowPrivate: false, [443], Public));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/hook")]
+    [InlineData("http://localhost:5000/hook")]
+    [InlineData("http://10.1.2.3:6379/")]
+    public async Task Allowing_Private_Networks_Does_Not_Allow_Other_Ports(string url)
+    {
+        var refusal = await ValidateAsync(url, allowPrivate: true, WebPorts, IPAddress.Parse("10.1.2.3"));
+
+        Assert.NotNull(refusal);
+        Assert.StartsWith("Port ", refusal);
+        Assert.Contains("(Outbound:AllowedPorts)", refusal);
     }
 
     [Fact]
@@ -100,7 +148,7 @@ public sealed class OutboundUrlPolicyTests
     {
         var missing = new OutboundUrlPolicy((_, _) => throw new SocketException((int)SocketError.HostNotFound));
 
-        var refusal = await missing.ValidateAsync("https://nowhere.example/in", allowPrivateNetworks: true, CancellationToken.None);
+        var refusal = await missing.ValidateAsync("https://nowhere.example/in", allowPrivateNetworks: true, WebPorts, CancellationToken.None);
 
         Assert.Equal("The host does not resolve.", refusal);
         Assert.Equal("The host does not resolve.", await ValidateAsync("https://empty.example/in", allowPrivate: false));
@@ -116,7 +164,7 @@ public sealed class OutboundUrlPolicyTests
             return Task.FromResult(new[] { Public });
         });
 
-        Assert.Null(await policy.ValidateAsync("https://bücher.example/hook", allowPrivateNetworks: false, CancellationToken.None));
+        Assert.Null(await policy.ValidateAsync("https://bücher.example/hook", allowPrivateNetworks: false, WebPorts, CancellationToken.None));
         Assert.Equal(["xn--bcher-kva.example"], asked);
     }
 
@@ -127,10 +175,13 @@ public sealed class OutboundUrlPolicyTests
         await cancelled.CancelAsync();
         var policy = new OutboundUrlPolicy((_, token) => Task.FromCanceled<IPAddress[]>(token));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => policy.ValidateAsync("https://hooks.example.com/", false, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => policy.ValidateAsync("https://hooks.example.com/", false, WebPorts, cancelled.Token));
     }
 
     private static Task<string?> ValidateAsync(string? url, bool allowPrivate, params IPAddress[] resolvesTo) =>
+        ValidateAsync(url, allowPrivate, WebPorts, resolvesTo);
+
+    private static Task<string?> ValidateAsync(string? url, bool allowPrivate, int[] allowedPorts, params IPAddress[] resolvesTo) =>
         new OutboundUrlPolicy((_, _) => Task.FromResult(resolvesTo))
-            .ValidateAsync(url, allowPrivate, CancellationToken.None);
+            .ValidateAsync(url, allowPrivate, allowedPorts, CancellationToken.None);
 }

@@ -20,7 +20,7 @@ public sealed class SafeConnectTests : IDisposable
     public async Task With_Private_Networks_Allowed_A_Loopback_Receiver_Gets_The_Delivery()
     {
         var request = AnswerOnceAsync();
-        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true));
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true, [Port]));
 
         using var response = await client.PostAsync($"http://127.0.0.1:{Port}/hook", new StringContent("{}"));
 
@@ -33,7 +33,7 @@ public sealed class SafeConnectTests : IDisposable
     public async Task A_Host_Name_Connects_To_The_Address_It_Was_Checked_At_And_Keeps_Its_Host_Header()
     {
         var request = AnswerOnceAsync();
-        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true, (_, _) => Task.FromResult(new[] { IPAddress.Loopback })));
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true, [Port], (_, _) => Task.FromResult(new[] { IPAddress.Loopback })));
 
         using var response = await client.GetAsync($"http://receiver.test:{Port}/hook");
 
@@ -44,7 +44,7 @@ public sealed class SafeConnectTests : IDisposable
     [Fact]
     public async Task Without_Private_Networks_A_Loopback_Address_Is_Refused_Before_Connecting()
     {
-        using var client = Client(SafeConnect.Create(allowPrivateNetworks: false));
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: false, [Port]));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://127.0.0.1:{Port}/hook"));
 
@@ -54,13 +54,25 @@ public sealed class SafeConnectTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Port_Not_Allowed_Is_Refused_Before_Resolving_Or_Connecting_Even_With_Private_Networks_Allowed()
+    {
+        // A URL stored before the port rule, or before Outbound:AllowedPorts changed, is stopped at send time.
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true, [80, 443], (_, _) => throw new InvalidOperationException("DNS must not be consulted.")));
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync($"http://receiver.test:{Port}/hook", new StringContent("{}")));
+
+        Assert.Contains($"Port {Port} is not allowed; outbound webhooks go to ports 80 and 443 (Outbound:AllowedPorts).", error.Message);
+        Assert.False(_listener.Pending());
+    }
+
+    [Fact]
     public async Task Dns_That_Turns_Private_After_Validation_Is_Refused_At_Connect()
     {
         // Rebinding: the name looked public when the URL was registered, and now points inward.
         var answers = new Queue<IPAddress[]>([[IPAddress.Parse("93.184.215.14")], [IPAddress.Loopback]]);
         Task<IPAddress[]> Resolve(string host, CancellationToken token) => Task.FromResult(answers.Dequeue());
-        Assert.Null(await new OutboundUrlPolicy(Resolve).ValidateAsync($"http://rebind.test:{Port}/hook", false, CancellationToken.None));
-        using var client = Client(SafeConnect.Create(allowPrivateNetworks: false, Resolve));
+        Assert.Null(await new OutboundUrlPolicy(Resolve).ValidateAsync($"http://rebind.test:{Port}/hook", false, [Port], CancellationToken.None));
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: false, [Port], Resolve));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://rebind.test:{Port}/hook"));
 
@@ -72,7 +84,7 @@ public sealed class SafeConnectTests : IDisposable
     public async Task A_Name_With_Any_Non_Public_Address_Is_Refused_Even_If_Another_Is_Public()
     {
         var addresses = new[] { IPAddress.Parse("93.184.215.14"), IPAddress.Parse("10.0.0.7") };
-        using var client = Client(SafeConnect.Create(allowPrivateNetworks: false, (_, _) => Task.FromResult(addresses)));
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: false, [80], (_, _) => Task.FromResult(addresses)));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("http://mixed.test/hook"));
 
@@ -85,7 +97,7 @@ public sealed class SafeConnectTests : IDisposable
         var request = AnswerOnceAsync();
         // Nothing listens on ::1 at this port (or IPv6 is off); 127.0.0.1 answers.
         var addresses = new[] { IPAddress.IPv6Loopback, IPAddress.Loopback };
-        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true, (_, _) => Task.FromResult(addresses)));
+        using var client = Client(SafeConnect.Create(allowPrivateNetworks: true, [Port], (_, _) => Task.FromResult(addresses)));
 
         using var response = await client.GetAsync($"http://dual.test:{Port}/hook");
 

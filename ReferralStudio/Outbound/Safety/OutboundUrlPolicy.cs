@@ -17,7 +17,11 @@ public sealed class OutboundUrlPolicy(Func<string, CancellationToken, Task<IPAdd
 
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
 
-    public async Task<string?> ValidateAsync(string? url, bool allowPrivateNetworks, CancellationToken cancellationToken)
+    /// <param name="url">The URL as the integrator typed it.</param>
+    /// <param name="allowPrivateNetworks">Accept non-public addresses (local development and tests).</param>
+    /// <param name="allowedPorts">The ports a URL may use, explicit or implied by its scheme (<see cref="PortRule"/>).</param>
+    /// <param name="cancellationToken">Cancels the DNS lookup.</param>
+    public async Task<string?> ValidateAsync(string? url, bool allowPrivateNetworks, IReadOnlyCollection<int> allowedPorts, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(url))
         {
@@ -43,6 +47,12 @@ public sealed class OutboundUrlPolicy(Func<string, CancellationToken, Task<IPAdd
         if (uri.IdnHost.Length == 0)
         {
             return "The URL must include a host.";
+        }
+
+        // Before DNS: a port that is never allowed needs no lookup. Uri.Port is the scheme's default when none is written.
+        if (PortRule.WhyNotAllowed(uri.Port, allowedPorts) is { } port)
+        {
+            return port;
         }
 
         IPAddress[] addresses;

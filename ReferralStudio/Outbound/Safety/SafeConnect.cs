@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace ReferralStudio.Outbound.Safety;
 
 /// <summary>
-/// A <see cref="SocketsHttpHandler.ConnectCallback"/> that connects only to public addresses. It resolves
+/// A <see cref="SocketsHttpHandler.ConnectCallback"/> that connects only to allowed ports of public addresses. It resolves
 /// the host itself and connects to exactly the addresses it checked, so DNS that changes between
 /// validation and delivery (rebinding) cannot steer a delivery into our network.
 /// </summary>
@@ -16,18 +16,28 @@ public static class SafeConnect
 {
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Create(
         bool allowPrivateNetworks,
+        IReadOnlyCollection<int> allowedPorts,
         Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         var resolver = resolve ?? Dns.GetHostAddressesAsync;
-        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivateNetworks, resolver, cancellationToken);
+        // A copy: what was checked at start is what holds.
+        int[] ports = [.. allowedPorts];
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivateNetworks, ports, resolver, cancellationToken);
     }
 
     private static async ValueTask<Stream> ConnectAsync(
         DnsEndPoint endpoint,
         bool allowPrivateNetworks,
+        int[] allowedPorts,
         Func<string, CancellationToken, Task<IPAddress[]>> resolve,
         CancellationToken cancellationToken)
     {
+        // Again at send time: the URL may have been stored before the port rule, or before the setting changed.
+        if (PortRule.WhyNotAllowed(endpoint.Port, allowedPorts) is { } port)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"Refused to connect to {endpoint.Host}: {port}");
+        }
+
         var addresses = await HostAddresses.ResolveAsync(endpoint.Host, resolve, cancellationToken);
         if (addresses.Length == 0)
         {
