@@ -18,7 +18,7 @@ public sealed class SecretsAtRestTests
         await using var receiver = await LoopbackServer.StartAsync();
         var path = TestApp.NewDatabasePath();
         string secret;
-        await using (var app = await TestApp.StartAsync(path, systemClock: true))
+        await using (var app = await TestApp.StartAsync(path, systemClock: true, receivers: [receiver]))
         {
             var (status, body) = await app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = new Uri(receiver.BaseAddress, "hooks").ToString(), events = new[] { "referral.received" } });
             Assert.Equal(HttpStatusCode.Created, status);
