@@ -110,47 +110,31 @@ public sealed partial class PersonalData(
 
     private async Task<ErasureResult?> Erase(long conversationId, CancellationToken cancellationToken)
     {
-        await using var connection = database.OpenWithoutInbox();
+        // A connection of its own, not from the pool: the pool's may have the inbox attached read-only, and the settings
+        // below are not for the processor's connections.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
+        connection.Open();
         // Writable here (the app's other connections attach it read-only), so one transaction covers both files. Freed
         // content is zeroed, in both files, rather than left in free pages and slack space.
-        Execute(connection, null, "ATTACH DATABASE $inbox AS inbox; PRAGMA secure_delete = ON;", ("$inbox", database.InboxFilePath));
-        try
+        Execute(connection, null, "PRAGMA busy_timeout = 30000; ATTACH DATABASE $inbox AS inbox; PRAGMA secure_delete = ON;", ("$inbox", database.InboxFilePath));
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(connection).Options;
+        ErasureResult? result;
+        await using (var db = new AppDbContext(options))
+        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
         {
-            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(connection).Options;
-            ErasureResult? result;
-            await using (var db = new AppDbContext(options))
-            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
+            await db.Database.UseTransactionAsync(transaction, cancellationToken);
+            result = await EraseRowsAsync(db, connection, transaction, conversationId, cancellationToken);
+            if (result is null)
             {
-                await db.Database.UseTransactionAsync(transaction, cancellationToken);
-                result = await EraseRowsAsync(db, connection, transaction, conversationId, cancellationToken);
-                if (result is null)
-                {
-                    return null;
-                }
-
-                await transaction.CommitAsync(cancellationToken);
+                return null;
             }
 
-            Compact(connection);
-            LogErased(logger, conversationId, result.Events, result.InboundBodiesEmptied);
-            return result;
+            await transaction.CommitAsync(cancellationToken);
         }
-        finally
-        {
-            // The connection goes back to the pool, where the processor takes it: as it came.
-            Execute(connection, null, "PRAGMA secure_delete = OFF;");
-            if (Attached(connection))
-            {
-                Execute(connection, null, "DETACH DATABASE inbox;");
-            }
-        }
-    }
 
-    private static bool Attached(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_database_list WHERE name = 'inbox'";
-        return (long)command.ExecuteScalar()! > 0;
+        Compact(connection);
+        LogErased(logger, conversationId, result.Events, result.InboundBodiesEmptied);
+        return result;
     }
 
     private static async Task<ErasureResult?> EraseRowsAsync(
