@@ -11,6 +11,7 @@ using ReferralStudio.Insight;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
+using ReferralStudio.Privacy;
 using ReferralStudio.Security;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
@@ -60,6 +61,7 @@ public partial class Program
         builder.AddApi();
         builder.AddDashboardAuth();
         builder.AddInsight();
+        builder.AddPrivacy();
         builder.AddDashboard();
         builder.AddLive();
         builder.AddRateLimits();

@@ -31,6 +31,8 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
     {
         { "GET", "/api/conversations" },
         { "GET", "/api/conversations/1" },
+        { "GET", "/api/conversations/1/export" },
+        { "DELETE", "/api/conversations/1/personal-data" },
         { "GET", "/api/triggers" },
         { "GET", "/api/triggers/1" },
         { "GET", "/api/triggers/match" },

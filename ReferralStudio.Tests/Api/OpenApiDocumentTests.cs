@@ -219,6 +219,14 @@ public sealed class OpenApiDocumentTests
         await x.SendAsync(app.Api, Get, "/api/links/qr?platform=messenger&account=acmeshop&ref=flyer&format=svg&sizeMm=25&dpi=600&ecc=H&quietZone=2&caption=Scan%20me", HttpStatusCode.OK);
         await x.SendAsync(app.Api, Get, "/api/links/qr?platform=instagram&account=acme.shop&ref=summer_sale&format=gif&dpi=1", HttpStatusCode.BadRequest);
 
+        // Privacy: a participant's data exported, and another's erased.
+        var export = await x.SendAsync(app.Api, Get, $"/api/conversations/{aliceConversation}/export", HttpStatusCode.OK);
+        Assert.NotEqual(0, export.GetProperty("inboundDeliveries").GetArrayLength());
+        await x.SendAsync(app.Api, Get, $"/api/conversations/{Missing}/export", HttpStatusCode.NotFound);
+        var wanda = (await app.Api.GetJsonAsync("/api/conversations?participantId=4915123456789")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        await x.SendAsync(app.Api, Delete, $"/api/conversations/{wanda}/personal-data", HttpStatusCode.OK);
+        await x.SendAsync(app.Api, Delete, $"/api/conversations/{Missing}/personal-data", HttpStatusCode.NotFound);
+
         // Without the key, every /api operation answers 401 (a JSON body where one is expected, or routing answers 415 first).
         var document = await app.Api.GetStringAsync("/openapi/v1.json");
         foreach (var (method, path) in ApiOperations(document))

@@ -2,10 +2,13 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReferralStudio.Components.Insight;
 using ReferralStudio.Components.Pages.Insight;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
+using ReferralStudio.Privacy;
+using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Components;
@@ -105,6 +108,7 @@ public sealed class TimelineViewTests : MudTestContext
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(new Factory(options));
         var clock = new ManualTimeProvider(T0.AddHours(1));
         Services.AddSingleton<TimeProvider>(clock);
+        AddPersonalData(database, clock);
         Services.AddSingleton(new BusinessDay(clock, TimeZoneInfo.Utc));
 
         var navigation = Services.GetRequiredService<NavigationManager>();
@@ -131,6 +135,7 @@ public sealed class TimelineViewTests : MudTestContext
 
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(new Factory(database.Options));
         Services.AddSingleton<TimeProvider>(new ManualTimeProvider(T0));
+        AddPersonalData(database, new ManualTimeProvider(T0));
         Services.AddSingleton(new BusinessDay(new ManualTimeProvider(T0), TimeZoneInfo.Utc));
 
         var page = Render<ConversationPage>(p => p.Add(x => x.Id, 404));
@@ -138,6 +143,11 @@ public sealed class TimelineViewTests : MudTestContext
         page.WaitForAssertion(() => Assert.Equal("Conversation not found", page.Find("h1").TextContent));
         Assert.Equal("feed", page.Find("[data-testid=back-to-feed]").GetAttribute("href"));
     }
+
+    /// <summary>The page's privacy actions need the export and erasure service, over the same file.</summary>
+    private void AddPersonalData(TempDatabase database, TimeProvider clock) =>
+        Services.AddSingleton(new PersonalData(
+            new Factory(database.Options), new SqliteFiles(database.ConnectionString, "/"), clock, NullLogger<PersonalData>.Instance));
 
     private sealed class Factory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
     {

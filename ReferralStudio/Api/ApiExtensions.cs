@@ -5,6 +5,7 @@ using ReferralStudio.Hosting;
 using ReferralStudio.Links;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
+using ReferralStudio.Privacy;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
 
@@ -51,6 +52,7 @@ public static class ApiExtensions
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapConversationsApi();
+        api.MapPrivacyApi();
         api.MapTriggersApi();
         api.MapConversionsApi();
         api.MapCampaignsApi();

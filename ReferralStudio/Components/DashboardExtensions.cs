@@ -4,6 +4,7 @@ using ReferralStudio.Components.Studio;
 using ReferralStudio.Hosting;
 using ReferralStudio.Insight;
 using ReferralStudio.Links;
+using ReferralStudio.Privacy;
 
 namespace ReferralStudio.Components;
 
@@ -53,6 +54,7 @@ public static class DashboardExtensions
         app.MapStudioDownloads();
         app.MapKitDownloads();
         app.MapFeedExport();
+        app.MapPersonalDataDownload();
         return app;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
     {
         ["Webhooks"] = "Meta's webhook: the subscription handshake and signed deliveries (Instagram, Messenger, WhatsApp).",
         ["Conversations"] = "Conversations with their first and latest referral touch, history and tags.",
+        ["Privacy"] = "One participant's data: everything stored about them exported (GDPR Art. 15), or erased (Art. 17).",
         ["Triggers"] = "Ref codes and wildcard patterns with their automations (tags, greeting, outbound events).",
         ["Conversions"] = "Conversions posted back, credited to the first and the last campaign touch.",
         ["Campaigns"] = "Campaign analytics per trigger and per ref code under first-touch or last-touch attribution.",

@@ -70,6 +70,28 @@ public sealed partial class InboxRetention(
         }
 
         using var inbox = database.OpenInbox();
+        // Dropped bodies are overwritten with zeros rather than left readable in free pages (they hold message texts);
+        // set back before the connection returns to the pool the inbox writer draws from.
+        SecureDelete(inbox, true);
+        try
+        {
+            return Drop(inbox, cursor, cutoff, cancellationToken);
+        }
+        finally
+        {
+            SecureDelete(inbox, false);
+        }
+    }, cancellationToken);
+
+    private static void SecureDelete(Microsoft.Data.Sqlite.SqliteConnection connection, bool on)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = on ? "PRAGMA secure_delete = ON;" : "PRAGMA secure_delete = OFF;";
+        command.ExecuteNonQuery();
+    }
+
+    private int Drop(Microsoft.Data.Sqlite.SqliteConnection inbox, long cursor, long cutoff, CancellationToken cancellationToken)
+    {
         using var first = inbox.CreateCommand();
         // The first processed delivery not yet due, in id order from where the last pass stopped (the primary
         // key's range, not the ReceivedAt index: this reads only what is due plus one row). Everything before it is due.
@@ -102,7 +124,7 @@ public sealed partial class InboxRetention(
         }
 
         return dropped;
-    }, cancellationToken);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the bodies of {Count} processed deliveries received before {Cutoff} (Inbox:RetainProcessedBodiesFor)")]
     private static partial void LogDropped(ILogger logger, int count, DateTimeOffset cutoff);
