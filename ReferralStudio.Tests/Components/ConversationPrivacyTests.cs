@@ -1,8 +1,10 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using ReferralStudio.Auth;
 using ReferralStudio.Components.Pages.Insight;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
@@ -18,6 +20,8 @@ public sealed class ConversationPrivacyTests : MudTestContext, IAsyncLifetime
     private TestApp _app = null!;
     private long _id;
 
+    private BunitAuthorizationContext _user = null!;
+
     async Task IAsyncLifetime.InitializeAsync()
     {
         _app = await TestApp.StartAsync();
@@ -25,6 +29,7 @@ public sealed class ConversationPrivacyTests : MudTestContext, IAsyncLifetime
         Services.AddSingleton(_app.Services.GetRequiredService<PersonalData>());
         Services.AddSingleton<TimeProvider>(_app.Time);
         Services.AddSingleton(new BusinessDay(_app.Time, TimeZoneInfo.Utc));
+        _user = AddAuthorization().SetAuthorized("admin@studio.test").SetRoles(StudioRoles.Admin);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var igsid = Unique("igsid");
         await _app.DeliverAsync(Instagram(Referral(igsid, _app.Time.GetUtcNow(), "privacy_page")));
@@ -35,6 +40,17 @@ public sealed class ConversationPrivacyTests : MudTestContext, IAsyncLifetime
     {
         await base.DisposeAsync();
         await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public void A_Marketer_Neither_Downloads_Nor_Erases_A_Person()
+    {
+        _user.SetRoles(StudioRoles.Marketer);
+
+        var page = Render<ConversationPage>(p => p.Add(x => x.Id, _id));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=timeline-title]")));
+        Assert.Empty(page.FindAll("[data-testid=privacy]"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReferralStudio.Auth;
 using ReferralStudio.Components.Insight;
 using ReferralStudio.Components.Pages.Insight;
 using ReferralStudio.Data;
@@ -16,6 +17,8 @@ namespace ReferralStudio.Tests.Components;
 /// <summary>The conversation timeline, rendered with bunit: who it is, how they came, the reply window and the way back.</summary>
 public sealed class TimelineViewTests : MudTestContext
 {
+    public TimelineViewTests() => AddAuthorization().SetAuthorized("viewer@studio.test").SetRoles(StudioRoles.Viewer);
+
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
 
     private static ConversationTimeline Timeline(DateTimeOffset? windowExpiresAt)

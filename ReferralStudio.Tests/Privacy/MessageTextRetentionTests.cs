@@ -14,7 +14,7 @@ public sealed class MessageTextRetentionTests
     public async Task Old_Message_Texts_Are_Cleared_From_Events_And_Outbound_Payloads_And_New_Ones_Kept()
     {
         await using var receiver = await LoopbackServer.StartAsync();
-        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Privacy:RetainMessageTextsFor"] = "1.00:00:00" });
+        await using var app = await TestApp.StartAsync(receivers: [receiver], settings: new Dictionary<string, string?> { ["Privacy:RetainMessageTextsFor"] = "1.00:00:00" });
         var (status, body) = await app.Api.PostJsonAsync("/api/webhooks/subscriptions", new { url = new Uri(receiver.BaseAddress, "hooks").ToString(), events = new[] { "message.received" } });
         Assert.True(status == System.Net.HttpStatusCode.Created, body.ToString());
         string oldText = Unique("old-text"), newText = Unique("new-text");

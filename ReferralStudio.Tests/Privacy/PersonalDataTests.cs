@@ -21,7 +21,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await LoopbackServer.StartAsync();
-        _app = await TestApp.StartAsync();
+        _app = await TestApp.StartAsync(receivers: [_receiver]);
     }
 
     public async Task DisposeAsync()

@@ -40,6 +40,9 @@ public static class StudioRoles
         public const string Own = "own";
     }
 
+    /// <summary>The roles a policy admits, as <c>AuthorizeView</c>'s <c>Roles</c> takes them.</summary>
+    public static string RolesOf(string policy) => string.Join(',', Admitted(policy));
+
     /// <summary>The roles a policy admits.</summary>
     public static string[] Admitted(string policy) => policy switch
     {

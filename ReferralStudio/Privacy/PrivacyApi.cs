@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReferralStudio.Auth;
 
 namespace ReferralStudio.Privacy;
 
@@ -33,7 +34,7 @@ public static class PrivacyApi
     /// <summary>The timeline's download, under the dashboard's sign-in.</summary>
     public static IEndpointRouteBuilder MapPersonalDataDownload(this IEndpointRouteBuilder app)
     {
-        app.MapGet(DownloadPath, DownloadAsync).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet(DownloadPath, DownloadAsync).RequireAuthorization(StudioRoles.Policies.Administer).ExcludeFromDescription();
         return app;
     }
 
