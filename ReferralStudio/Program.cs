@@ -1,5 +1,6 @@
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
+using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Backup;
 using ReferralStudio.Bench;
@@ -50,6 +51,7 @@ public partial class Program
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.AddHosting();
         builder.AddData();
+        builder.AddAudit();
         builder.AddInbox();
         builder.AddWebhooks();
         builder.AddAttribution();
@@ -85,6 +87,7 @@ public partial class Program
         app.MapApi();
         app.MapDashboardAuth();
         app.MapLive();
+        app.MapAudit();
         app.MapDashboard();
         return app;
     }

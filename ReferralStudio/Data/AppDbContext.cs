@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralStudio.Accounts;
+using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
 using ReferralStudio.Messaging;
@@ -41,6 +42,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<TouchQuarter> TouchQuarters => Set<TouchQuarter>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<DashboardUser> DashboardUsers => Set<DashboardUser>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -212,6 +214,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             e.Property(u => u.Email).UseCollation("NOCASE");
             e.HasIndex(u => u.Email).IsUnique();
+        });
+
+        // No foreign keys: an entry outlives what it names. Indexed for the audit page's filters, each newest first.
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => a.OccurredAt);
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+            e.HasIndex(a => new { a.Actor, a.OccurredAt });
+            e.HasIndex(a => new { a.Action, a.OccurredAt });
         });
     }
 

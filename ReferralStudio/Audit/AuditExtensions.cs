@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ReferralStudio.Audit;
+
+public static class AuditExtensions
+{
+    /// <summary>Who may read the log, on the page and in the export: the one place the role check goes.</summary>
+    public const string ReadersPolicy = "AuditReaders";
+
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        // roles: Owners and Admins only once ASP.NET Core Identity's roles exist (p.RequireRole("Owner", "Admin")).
+        builder.Services.AddAuthorizationBuilder().AddPolicy(ReadersPolicy, p => p.RequireAuthenticatedUser());
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHttpContextAccessor();
+        // Scoped: a request's or a circuit's own; a circuit's scope lasts as long as the circuit.
+        builder.Services.AddScoped<CurrentAuditActor>();
+        builder.Services.AddScoped<IAuditActor>(services => services.GetRequiredService<CurrentAuditActor>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, AuditCircuitHandler>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app) => app.MapAuditExport();
+}
