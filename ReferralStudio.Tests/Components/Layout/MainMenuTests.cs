@@ -22,6 +22,7 @@ public sealed class MainMenuTests : MudTestContext
     [InlineData("/studio/kits", "Affiliate kits")]
     [InlineData("/triggers/12", "Codes & triggers")]
     [InlineData("/settings/accounts", "Accounts")]
+    [InlineData("/settings/audit?type=trigger&page=2", "Audit log")]
     public void Exactly_One_Link_Is_Current_For_Each_Page(string address, string current) =>
         Assert.Equal([current], CurrentAfterOpening(address));
 
