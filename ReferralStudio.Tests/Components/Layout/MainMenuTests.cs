@@ -43,6 +43,6 @@ public sealed class MainMenuTests : MudTestContext
 
         menu.WaitForAssertion(() => Assert.Equal("Campaigns", menu.Find("a[aria-current=page]").TextContent.Trim()));
         Assert.Contains("active", menu.Find("a[aria-current=page]").ClassList);
-        Assert.Equal(12, menu.FindAll("a.mud-nav-link").Count);
+        Assert.Equal(13, menu.FindAll("a.mud-nav-link").Count);
     }
 }
