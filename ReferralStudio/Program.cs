@@ -1,5 +1,6 @@
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
+using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Backup;
 using ReferralStudio.Bench;
@@ -52,6 +53,7 @@ public partial class Program
         builder.AddHosting();
         builder.AddSecurityHeaders();
         builder.AddData();
+        builder.AddAudit();
         builder.AddInbox();
         builder.AddWebhooks();
         builder.AddAttribution();
@@ -88,6 +90,7 @@ public partial class Program
         app.MapApi();
         app.MapDashboardAuth();
         app.MapLive();
+        app.MapAudit();
         app.MapDashboard();
         return app;
     }

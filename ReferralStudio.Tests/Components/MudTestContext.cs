@@ -2,7 +2,9 @@ using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using ReferralStudio.Audit;
 
 namespace ReferralStudio.Tests.Components;
 
@@ -19,6 +21,8 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
         DefaultWaitTimeout = TimeSpan.FromSeconds(20);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        // As the app registers it: pages that change something name the test's signed-in user (or the app itself).
+        Services.AddScoped<IAuditActor, CurrentAuditActor>();
     }
 
     /// <summary>Renders the popover and dialog providers, which menus, selects and dialogs need to open.</summary>

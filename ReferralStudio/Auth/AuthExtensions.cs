@@ -56,6 +56,8 @@ public static class AuthExtensions
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 // Secure whenever the request is https, which behind a TLS proxy its X-Forwarded-Proto tells.
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // The app's clock for issuing and checking, as for everything else it times.
+                o.TimeProvider = time;
                 o.ExpireTimeSpan = sessions.Value.IdleTimeout;
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = async context =>
@@ -75,7 +77,11 @@ public static class AuthExtensions
                 o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
             });
         builder.Services.AddOptions<SecurityStampValidatorOptions>()
-            .Configure<IOptions<SessionOptions>>((o, sessions) => o.ValidationInterval = sessions.Value.RecheckEvery);
+            .Configure<IOptions<SessionOptions>, TimeProvider>((o, sessions, time) =>
+            {
+                o.ValidationInterval = sessions.Value.RecheckEvery;
+                o.TimeProvider = time;
+            });
 
         var authorization = builder.Services.AddAuthorizationBuilder();
         foreach (var policy in new[] { StudioRoles.Policies.Read, StudioRoles.Policies.Edit, StudioRoles.Policies.Administer, StudioRoles.Policies.Own })
@@ -93,7 +99,8 @@ public static class AuthExtensions
     /// <summary>Issues the session cookie for <paramref name="user"/>, remembering when, for the absolute lifetime.</summary>
     public static Task SignInStudioUserAsync(this SignInManager<StudioUser> signIn, StudioUser user, TimeProvider time)
     {
-        var properties = new AuthenticationProperties { IsPersistent = true };
+        // A browser-session cookie, as before Identity: closing the browser ends it; the ticket inside still expires.
+        var properties = new AuthenticationProperties { IsPersistent = false };
         properties.Items[SignedInAtKey] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         return signIn.SignInAsync(user, properties);
     }

@@ -21,6 +21,7 @@ public static class DashboardExtensions
         builder.Services.AddSingleton<Simulation.Simulator>();
         builder.Services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<Demo.DemoLoader>();
+        builder.Services.AddSingleton<Accounts.BusinessAccounts>();
         return builder;
     }
 

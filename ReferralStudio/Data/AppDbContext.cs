@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralStudio.Accounts;
+using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
 using ReferralStudio.Messaging;
@@ -43,6 +44,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<CampaignHour> CampaignHours => Set<CampaignHour>();
     public DbSet<TouchQuarter> TouchQuarters => Set<TouchQuarter>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -213,6 +215,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
         modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());
 
+        // No foreign keys: an entry outlives what it names. Indexed for the audit page's filters, each newest first.
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => a.OccurredAt);
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+            e.HasIndex(a => new { a.Actor, a.OccurredAt });
+            e.HasIndex(a => new { a.Action, a.OccurredAt });
+        });
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(

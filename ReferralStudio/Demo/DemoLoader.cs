@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Accounts;
+using ReferralStudio.Audit;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
@@ -27,6 +28,7 @@ public sealed class DemoLoader(
     DeliveryProgress deliveries,
     OutboundQueue outbound,
     IOptions<DemoOptions> options,
+    AuditLog audit,
     TimeProvider time)
 {
     /// <summary>Conversions per transaction: one commit for many, yet short enough that the processor never waits long for the write lock.</summary>
@@ -90,9 +92,10 @@ public sealed class DemoLoader(
     /// Loads <paramref name="conversations"/> (default <see cref="DefaultConversations"/>) demo conversations and
     /// returns once they are attributed and their conversions recorded. Refused (see <see cref="DemoLoadResult.Refusal"/>)
     /// while another load or clear runs, or while demo data is loaded. Runs off the caller's thread; a cancelled or
-    /// failed load leaves what it wrote, which <see cref="ClearAsync"/> removes.
+    /// failed load leaves what it wrote, which <see cref="ClearAsync"/> removes. Audited as done <paramref name="by"/> (null: the app itself).
     /// </summary>
-    public async Task<DemoLoadResult> LoadAsync(int? conversations = null, IProgress<DemoProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<DemoLoadResult> LoadAsync(
+        int? conversations = null, IProgress<DemoProgress>? progress = null, CancellationToken cancellationToken = default, AuditActor? by = null)
     {
         var count = conversations ?? DefaultConversations;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(conversations));
@@ -100,17 +103,18 @@ public sealed class DemoLoader(
         return await ExclusiveAsync(Loading, DemoProgressTracker.ForLoad(), progress, async report =>
             await HasDemoDataAsync(cancellationToken)
                 ? DemoLoadResult.Refused(AlreadyLoaded)
-                : await LoadCoreAsync(count, report, cancellationToken),
+                : await LoadCoreAsync(by ?? AuditActor.System, count, report, cancellationToken),
             DemoLoadResult.Refused);
     }
 
     /// <summary>
     /// Removes the demo conversations with everything keyed to them, and the triggers and accounts the demo created;
     /// a user's own rows stay, whatever their names. Waits first until the processor has applied every stored delivery,
-    /// so none of a load's arrives after the clear. Refused while a load or another clear runs.
+    /// so none of a load's arrives after the clear. Refused while a load or another clear runs. Audited in the clear's
+    /// transaction as done <paramref name="by"/> (null: the app itself).
     /// </summary>
-    public async Task<DemoClearResult> ClearAsync(IProgress<DemoProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        await ExclusiveAsync(Clearing, DemoProgressTracker.ForClear(), progress, report => ClearCoreAsync(report, cancellationToken), DemoClearResult.Refused);
+    public async Task<DemoClearResult> ClearAsync(IProgress<DemoProgress>? progress = null, CancellationToken cancellationToken = default, AuditActor? by = null) =>
+        await ExclusiveAsync(Clearing, DemoProgressTracker.ForClear(), progress, report => ClearCoreAsync(by ?? AuditActor.System, report, cancellationToken), DemoClearResult.Refused);
 
     /// <summary>
     /// Runs one load or clear at a time, off the caller's thread (a Blazor circuit keeps rendering the progress);
@@ -163,7 +167,7 @@ public sealed class DemoLoader(
         ProgressChanged?.Invoke(step);
     }
 
-    private async Task<DemoLoadResult> LoadCoreAsync(int conversations, Action<DemoStage, int, int> report, CancellationToken cancellationToken)
+    private async Task<DemoLoadResult> LoadCoreAsync(AuditActor by, int conversations, Action<DemoStage, int, int> report, CancellationToken cancellationToken)
     {
         report(DemoStage.Preparing, 0, 1);
         var now = time.GetUtcNow();
@@ -181,6 +185,7 @@ public sealed class DemoLoader(
             var greeting = trigger.GreetingText is null ? null : new GreetingDto(trigger.GreetingText, GreetingModes.AfterFirstMessage);
             // A trigger of the same pattern may already exist: the user's is kept and fires for the demo too.
             await triggers.CreateAsync(
+                by,
                 new TriggerRequest(trigger.Name, trigger.Pattern, trigger.Platforms.ToList(), [], 0, true, new TriggerActionsDto(trigger.Tags.ToList(), greeting)),
                 demo: true,
                 cancellationToken);
@@ -189,6 +194,16 @@ public sealed class DemoLoader(
 
         await FeedAsync(items, report, cancellationToken);
         var recorded = await RecordConversionsAsync(data.Conversions, report, cancellationToken);
+        // Many transactions make a load: its entry comes once it has finished (each demo trigger has its own before).
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            audit.AddEvent(db, by, AuditActions.DemoLoaded, DemoSnapshot()
+                .Field("accounts", data.Accounts.Count).Field("triggers", data.Triggers.Count)
+                .Field("conversations", conversations).Field("deliveries", items.Count).Field("conversions", recorded),
+                $"Loaded the demo data: {conversations} conversations, {recorded} conversions");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return new DemoLoadResult(null, conversations, items.Count, recorded);
     }
 
@@ -261,7 +276,9 @@ public sealed class DemoLoader(
         return recorded;
     }
 
-    private async Task<DemoClearResult> ClearCoreAsync(Action<DemoStage, int, int> report, CancellationToken cancellationToken)
+    private static AuditSnapshot DemoSnapshot() => new(AuditActions.Demo, "demo", "Demo data");
+
+    private async Task<DemoClearResult> ClearCoreAsync(AuditActor by, Action<DemoStage, int, int> report, CancellationToken cancellationToken)
     {
         const int Steps = 4;
         report(DemoStage.Clearing, 0, Steps);
@@ -293,6 +310,12 @@ public sealed class DemoLoader(
         {
             await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
         }
+
+        audit.AddEvent(db, by, AuditActions.DemoCleared, DemoSnapshot()
+            .Field("accounts", removed.Accounts).Field("triggers", removed.Triggers)
+            .Field("conversations", removed.Conversations).Field("conversions", removed.Conversions),
+            $"Cleared the demo data: {removed.Conversations} conversations, {removed.Triggers} triggers, {removed.Accounts} accounts");
+        await db.SaveChangesAsync(cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         report(DemoStage.Clearing, 3, Steps);

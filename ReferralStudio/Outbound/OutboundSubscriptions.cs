@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Api;
+using ReferralStudio.Audit;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound.Safety;
 using ReferralStudio.Outbound.Signing;
@@ -15,7 +16,7 @@ public sealed record SubscriptionCreated(SubscriptionDto? Subscription, FieldErr
 /// The rules for managing integrators' endpoints, used by the REST API and the dashboard alike: URL safety,
 /// event names, secret generation and rotation, and keeping <see cref="SubscriptionCatalog"/> in step.
 /// Each call saves on its own short-lived context. Secrets leave only masked, except in the answers to
-/// create and rotate: the one time they are shown.
+/// create and rotate: the one time they are shown. Each change is audited with it, naming <c>by</c>.
 /// </summary>
 public sealed class OutboundSubscriptions(
     IDbContextFactory<AppDbContext> contexts,
@@ -25,6 +26,7 @@ public sealed class OutboundSubscriptions(
     OutboundQueue queue,
     IOptions<OutboundOptions> options,
     StoredSecrets secrets,
+    AuditLog audit,
     TimeProvider time)
 {
     public async Task<List<SubscriptionDto>> ListAsync(CancellationToken cancellationToken = default)
@@ -39,7 +41,7 @@ public sealed class OutboundSubscriptions(
         urlPolicy.ValidateAsync(url, options.Value.AllowPrivateNetworks, options.Value.Ports, cancellationToken);
 
     /// <summary>Subscribes <paramref name="url"/> to <paramref name="events"/> (duplicates dropped) with a newly generated secret.</summary>
-    public async Task<SubscriptionCreated> CreateAsync(string? url, IReadOnlyList<string>? events, CancellationToken cancellationToken = default)
+    public async Task<SubscriptionCreated> CreateAsync(AuditActor by, string? url, IReadOnlyList<string>? events, CancellationToken cancellationToken = default)
     {
         var errors = new FieldErrors();
         errors.Check("url", await CheckUrlAsync(url, cancellationToken));
@@ -84,8 +86,7 @@ public sealed class OutboundSubscriptions(
         };
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            db.WebhookSubscriptions.Add(subscription);
-            await db.SaveChangesAsync(cancellationToken);
+            await audit.SaveCreatedAsync(db, by, AuditActions.SubscriptionCreated, subscription, AuditSnapshot.Of, cancellationToken);
         }
 
         await catalog.ReloadAsync(cancellationToken);
@@ -93,7 +94,7 @@ public sealed class OutboundSubscriptions(
     }
 
     /// <summary>A new secret (in the answer, shown once); the old one keeps signing alongside it for the grace period. Null: no such subscription.</summary>
-    public async Task<SubscriptionDto?> RotateSecretAsync(long id, CancellationToken cancellationToken = default)
+    public async Task<SubscriptionDto?> RotateSecretAsync(AuditActor by, long id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
@@ -102,16 +103,18 @@ public sealed class OutboundSubscriptions(
             return null;
         }
 
+        var before = AuditSnapshot.Of(subscription);
         var secret = WebhookSecret.Generate();
         subscription.PreviousSecret = subscription.Secret;
         subscription.PreviousSecretExpiresAt = time.GetUtcNow() + options.Value.PreviousSecretGrace;
         subscription.Secret = secrets.Protect(secret);
+        audit.Add(db, by, AuditActions.SubscriptionSecretRotated, before, AuditSnapshot.Of(subscription), $"Rotated the signing secret of subscription '{subscription.Url}'");
         await db.SaveChangesAsync(cancellationToken);
         return WebhooksApi.ToDto(subscription, secret);
     }
 
     /// <summary>Enables an endpoint again and resets its failure count. Null: no such subscription.</summary>
-    public async Task<SubscriptionDto?> EnableAsync(long id, CancellationToken cancellationToken = default)
+    public async Task<SubscriptionDto?> EnableAsync(AuditActor by, long id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
@@ -120,11 +123,13 @@ public sealed class OutboundSubscriptions(
             return null;
         }
 
+        var before = AuditSnapshot.Of(subscription);
         subscription.Enabled = true;
         subscription.DisabledAt = null;
         subscription.DisabledReason = null;
         subscription.ConsecutiveFailures = 0;
         subscription.FailingSince = null;
+        audit.Add(db, by, AuditActions.SubscriptionEnabled, before, AuditSnapshot.Of(subscription));
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
         return Masked(subscription);
@@ -134,7 +139,7 @@ public sealed class OutboundSubscriptions(
     /// Stops sending to an endpoint, as the dispatcher does after too many failures: what is still pending
     /// fails with <paramref name="reason"/> and can be replayed once it is enabled again. Null: no such subscription.
     /// </summary>
-    public async Task<SubscriptionDto?> DisableAsync(long id, string reason, CancellationToken cancellationToken = default)
+    public async Task<SubscriptionDto?> DisableAsync(AuditActor by, long id, string reason, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
@@ -143,9 +148,11 @@ public sealed class OutboundSubscriptions(
             return null;
         }
 
+        var before = AuditSnapshot.Of(subscription);
         subscription.Enabled = false;
         subscription.DisabledAt = time.GetUtcNow();
         subscription.DisabledReason = reason;
+        audit.Add(db, by, AuditActions.SubscriptionDisabled, before, AuditSnapshot.Of(subscription));
         await db.SaveChangesAsync(cancellationToken);
         await deliveries.FailPendingAsync(db, id, "The endpoint was disabled: " + reason, cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
@@ -153,7 +160,7 @@ public sealed class OutboundSubscriptions(
     }
 
     /// <summary>Deletes a subscription with its deliveries and their attempt logs; false when there is none.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(AuditActor by, long id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
@@ -166,6 +173,7 @@ public sealed class OutboundSubscriptions(
         {
             await deliveries.DeleteForSubscriptionAsync(db, id, cancellationToken);
             db.WebhookSubscriptions.Remove(subscription);
+            audit.Add(db, by, AuditActions.SubscriptionDeleted, AuditSnapshot.Of(subscription), null);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

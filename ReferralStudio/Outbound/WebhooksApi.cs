@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
+using ReferralStudio.Audit;
 using ReferralStudio.Data;
 
 namespace ReferralStudio.Outbound;
@@ -85,6 +86,7 @@ public static class WebhooksApi
     internal static async Task<Results<Created<SubscriptionDto>, ValidationProblem>> CreateSubscriptionAsync(
         JsonBody<CreateSubscriptionRequest> body,
         OutboundSubscriptions subscriptions,
+        IAuditActor actor,
         CancellationToken cancellationToken)
     {
         if (body.Problem() is { } unreadable)
@@ -92,7 +94,7 @@ public static class WebhooksApi
             return unreadable.Problem();
         }
 
-        var (subscription, errors) = await subscriptions.CreateAsync(body.Value!.Url, body.Value.Events, cancellationToken);
+        var (subscription, errors) = await subscriptions.CreateAsync(await actor.CurrentAsync(), body.Value!.Url, body.Value.Events, cancellationToken);
         if (subscription is null)
         {
             return errors.Problem();
@@ -102,19 +104,19 @@ public static class WebhooksApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscriptionAsync(
-        long id, OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
-        await subscriptions.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : SubscriptionNotFound(id);
+        long id, OutboundSubscriptions subscriptions, IAuditActor actor, CancellationToken cancellationToken) =>
+        await subscriptions.DeleteAsync(await actor.CurrentAsync(), id, cancellationToken) ? TypedResults.NoContent() : SubscriptionNotFound(id);
 
     /// <summary>A new secret, shown once; the old one keeps signing alongside it for the grace period.</summary>
     internal static async Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> RotateSecretAsync(
-        long id, OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
-        await subscriptions.RotateSecretAsync(id, cancellationToken) is { } subscription
+        long id, OutboundSubscriptions subscriptions, IAuditActor actor, CancellationToken cancellationToken) =>
+        await subscriptions.RotateSecretAsync(await actor.CurrentAsync(), id, cancellationToken) is { } subscription
             ? TypedResults.Ok(subscription)
             : SubscriptionNotFound(id);
 
     internal static async Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> EnableAsync(
-        long id, OutboundSubscriptions subscriptions, CancellationToken cancellationToken) =>
-        await subscriptions.EnableAsync(id, cancellationToken) is { } subscription
+        long id, OutboundSubscriptions subscriptions, IAuditActor actor, CancellationToken cancellationToken) =>
+        await subscriptions.EnableAsync(await actor.CurrentAsync(), id, cancellationToken) is { } subscription
             ? TypedResults.Ok(subscription)
             : SubscriptionNotFound(id);
 

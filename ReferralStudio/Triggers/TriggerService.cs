@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
+using ReferralStudio.Audit;
 using ReferralStudio.Data;
 using ReferralStudio.Triggers.Matching;
 
@@ -23,9 +24,10 @@ public sealed record TriggerCheck(FieldErrors Errors, List<string> Warnings, Tri
 
 /// <summary>
 /// Creating, changing and deleting triggers, shared by the API and the dashboard so both refuse the
-/// same things with the same words, and both swap the live matcher after a change.
+/// same things with the same words, and both swap the live matcher after a change. Each change is audited in
+/// its own transaction, naming <c>by</c>.
 /// </summary>
-public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, TriggerCatalog catalog, TimeProvider time)
+public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, TriggerCatalog catalog, AuditLog audit, TimeProvider time)
 {
     /// <summary>Validation plus duplicate and shadowing checks against the other enabled triggers.</summary>
     public static TriggerCheck Check(
@@ -63,11 +65,11 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         return enabled.Select(TriggerCatalog.ToDefinition).ToList();
     }
 
-    public Task<TriggerSaveResult> CreateAsync(TriggerRequest request, CancellationToken cancellationToken = default) =>
-        CreateAsync(request, demo: false, cancellationToken);
+    public Task<TriggerSaveResult> CreateAsync(AuditActor by, TriggerRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(by, request, demo: false, cancellationToken);
 
     /// <summary>Creates a trigger; <paramref name="demo"/> marks the demo data set's, the only ones clearing the demo removes.</summary>
-    public async Task<TriggerSaveResult> CreateAsync(TriggerRequest request, bool demo, CancellationToken cancellationToken = default)
+    public async Task<TriggerSaveResult> CreateAsync(AuditActor by, TriggerRequest request, bool demo, CancellationToken cancellationToken = default)
     {
         var (errors, warnings, draft, _) = Check(request, null, await EnabledDefinitionsAsync(cancellationToken));
         if (errors.Any)
@@ -80,8 +82,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         draft.CopyTo(trigger);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            db.Triggers.Add(trigger);
-            await db.SaveChangesAsync(cancellationToken);
+            await audit.SaveCreatedAsync(db, by, AuditActions.TriggerCreated, trigger, AuditSnapshot.Of, cancellationToken);
         }
 
         await catalog.ReloadAsync(cancellationToken);
@@ -89,7 +90,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
     }
 
     /// <summary>Null when there is no such trigger.</summary>
-    public async Task<TriggerSaveResult?> UpdateAsync(long id, TriggerRequest request, CancellationToken cancellationToken = default)
+    public async Task<TriggerSaveResult?> UpdateAsync(AuditActor by, long id, TriggerRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
@@ -105,14 +106,17 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
             return new(null, errors, warnings);
         }
 
+        var before = AuditSnapshot.Of(trigger);
         draft.CopyTo(trigger);
         trigger.UpdatedAt = time.GetUtcNow();
+        var after = AuditSnapshot.Of(trigger);
+        audit.Add(db, by, UpdateAction(before, after, trigger.Enabled), before, after);
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
         return new(trigger, errors, warnings);
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(AuditActor by, long id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var trigger = await db.Triggers.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
@@ -123,10 +127,17 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
 
         // History stays: touches and firings keep the trigger's id for analytics.
         db.Triggers.Remove(trigger);
+        audit.Add(db, by, AuditActions.TriggerDeleted, AuditSnapshot.Of(trigger), null);
         await db.SaveChangesAsync(cancellationToken);
         await catalog.ReloadAsync(cancellationToken);
         return true;
     }
+
+    // The list's switch changes only Enabled: said as enabled/disabled, so the log reads as what the person did.
+    private static string UpdateAction(AuditSnapshot before, AuditSnapshot after, bool enabled) =>
+        AuditSnapshot.Compare(before, after)?.Fields is ["enabled"]
+            ? enabled ? AuditActions.TriggerEnabled : AuditActions.TriggerDisabled
+            : AuditActions.TriggerUpdated;
 
     public static TriggerRequest ToRequest(Trigger t) => new(
         t.Name, t.Pattern, t.Platforms, t.AdIds, t.Priority, t.Enabled,

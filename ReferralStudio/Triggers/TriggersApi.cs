@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
+using ReferralStudio.Audit;
 using ReferralStudio.Data;
 using ReferralStudio.Platforms;
 using ReferralStudio.Triggers.Matching;
@@ -139,14 +140,14 @@ public static class TriggersApi
     }
 
     internal static async Task<Results<Created<TriggerDto>, ValidationProblem>> CreateAsync(
-        JsonBody<TriggerRequest> body, TriggerService triggers, CancellationToken cancellationToken)
+        JsonBody<TriggerRequest> body, TriggerService triggers, IAuditActor actor, CancellationToken cancellationToken)
     {
         if (Unreadable(body) is { } unreadable)
         {
             return unreadable.Problem();
         }
 
-        var result = await triggers.CreateAsync(body.Value!, cancellationToken);
+        var result = await triggers.CreateAsync(await actor.CurrentAsync(), body.Value!, cancellationToken);
         if (!result.Saved)
         {
             return result.Errors.Problem();
@@ -156,14 +157,14 @@ public static class TriggersApi
     }
 
     internal static async Task<Results<Ok<TriggerDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        long id, JsonBody<TriggerRequest> body, TriggerService triggers, AppDbContext db, CancellationToken cancellationToken)
+        long id, JsonBody<TriggerRequest> body, TriggerService triggers, IAuditActor actor, AppDbContext db, CancellationToken cancellationToken)
     {
         if (Unreadable(body) is { } unreadable)
         {
             return unreadable.Problem();
         }
 
-        var result = await triggers.UpdateAsync(id, body.Value!, cancellationToken);
+        var result = await triggers.UpdateAsync(await actor.CurrentAsync(), id, body.Value!, cancellationToken);
         if (result is null)
         {
             return NotFound(id);
@@ -178,8 +179,8 @@ public static class TriggersApi
         return TypedResults.Ok(ToDto(result.Trigger!, stats.GetValueOrDefault(id, new TriggerStatsDto(0, 0)), result.Warnings));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, TriggerService triggers, CancellationToken cancellationToken) =>
-        await triggers.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, TriggerService triggers, IAuditActor actor, CancellationToken cancellationToken) =>
+        await triggers.DeleteAsync(await actor.CurrentAsync(), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     // A priority of 3.5 or 99999999999 does not fit the int it is read into; say the rule, not the parser's complaint.
     private static FieldErrors? Unreadable(JsonBody<TriggerRequest> body)

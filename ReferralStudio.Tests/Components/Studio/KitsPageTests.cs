@@ -21,7 +21,7 @@ public sealed class KitsPageTests : MudTestContext
         var triggers = app.Services.GetRequiredService<TriggerService>();
         if (existingPattern is not null)
         {
-            var saved = await triggers.CreateAsync(new TriggerRequest("Collabs", existingPattern, [], [], 0, true, new TriggerActionsDto(["affiliate:{1}"], null)));
+            var saved = await triggers.CreateAsync(ReferralStudio.Audit.AuditActor.System, new TriggerRequest("Collabs", existingPattern, [], [], 0, true, new TriggerActionsDto(["affiliate:{1}"], null)));
             Assert.True(saved.Saved);
         }
 

@@ -1,0 +1,41 @@
+namespace ReferralStudio.Audit;
+
+/// <summary>The entity types and actions the log records; the page's filters list these.</summary>
+public static class AuditActions
+{
+    public const string Trigger = "trigger";
+    public const string Account = "account";
+    public const string Subscription = "subscription";
+    public const string Demo = "demo";
+
+    public const string TriggerCreated = "trigger.created";
+    public const string TriggerUpdated = "trigger.updated";
+    public const string TriggerEnabled = "trigger.enabled";
+    public const string TriggerDisabled = "trigger.disabled";
+    public const string TriggerDeleted = "trigger.deleted";
+
+    public const string AccountCreated = "account.created";
+    public const string AccountUpdated = "account.updated";
+    public const string AccountTokenSet = "account.token_set";
+    public const string AccountTokenRemoved = "account.token_removed";
+    public const string AccountDeleted = "account.deleted";
+
+    public const string SubscriptionCreated = "subscription.created";
+    public const string SubscriptionSecretRotated = "subscription.secret_rotated";
+    public const string SubscriptionEnabled = "subscription.enabled";
+    public const string SubscriptionDisabled = "subscription.disabled";
+    public const string SubscriptionDeleted = "subscription.deleted";
+
+    public const string DemoLoaded = "demo.loaded";
+    public const string DemoCleared = "demo.cleared";
+
+    public static readonly string[] EntityTypes = [Account, Demo, Subscription, Trigger];
+
+    public static readonly string[] All =
+    [
+        TriggerCreated, TriggerUpdated, TriggerEnabled, TriggerDisabled, TriggerDeleted,
+        AccountCreated, AccountUpdated, AccountTokenSet, AccountTokenRemoved, AccountDeleted,
+        SubscriptionCreated, SubscriptionSecretRotated, SubscriptionEnabled, SubscriptionDisabled, SubscriptionDeleted,
+        DemoLoaded, DemoCleared,
+    ];
+}
