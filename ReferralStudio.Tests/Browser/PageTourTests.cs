@@ -58,6 +58,14 @@ public sealed partial class PageTourTests(BrowserFixture browser) : BrowserTest(
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
         await CheckAsync(page, "live board (/live)", $"tour-live-{theme}-{width}", problems);
 
+        // The static account pages: the password and sessions form, and the answer to a page a role does not open.
+        foreach (var (path, name) in new[] { ("/account/password", "password"), ("/account/denied", "denied") })
+        {
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+            await CheckAsync(page, $"{name} ({path})", $"tour-{name}-{theme}-{width}", problems);
+        }
+
         var signedOut = await Browser.NewPageAsync(App, theme);
         await signedOut.SetViewportSizeAsync(width, 900);
         await signedOut.GotoAsync("/account/login");
