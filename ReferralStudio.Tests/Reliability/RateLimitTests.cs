@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
 namespace ReferralStudio.Tests.Reliability;
 
 /// <summary>Over a configured limit a client gets 429 ProblemDetails with Retry-After; under it, normal answers.</summary>
-public sealed partial class RateLimitTests
+public sealed class RateLimitTests
 {
     private static Task<TestApp> StartAsync(string key, string limit) =>
         TestApp.StartAsync(settings: new Dictionary<string, string?> { [key] = limit });
@@ -103,13 +102,9 @@ public sealed partial class RateLimitTests
 
     private static async Task<HttpResponseMessage> PostSignInAsync(HttpClient browser, string password)
     {
-        var form = await browser.GetStringAsync("/account/login");
-        var fields = HiddenInput().Matches(form).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var fields = DashboardBrowser.HiddenFields(await browser.GetStringAsync("/account/login"));
         fields["Input.Email"] = TestApp.AdminEmail;
         fields["Input.Password"] = password;
         return await browser.PostAsync("/account/login", new FormUrlEncodedContent(fields));
     }
-
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }

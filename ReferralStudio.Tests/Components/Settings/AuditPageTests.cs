@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +16,7 @@ using ReferralStudio.Tests.Infrastructure;
 namespace ReferralStudio.Tests.Components.Settings;
 
 /// <summary>The audit page on a running app's services: filtered, paged by the server, exported as CSV; and a dashboard change names its user.</summary>
-public sealed partial class AuditPageTests : MudTestContext, IAsyncLifetime
+public sealed class AuditPageTests : MudTestContext, IAsyncLifetime
 {
     private TestApp _app = null!;
 
@@ -114,7 +113,8 @@ public sealed partial class AuditPageTests : MudTestContext, IAsyncLifetime
         using var withKey = await keyHolder.GetAsync(AuditExport.Path);
         Assert.Equal(HttpStatusCode.Redirect, withKey.StatusCode);
 
-        using var browser = await SignedInAsync();
+        using var session = await DashboardBrowser.SignedInAsync(_app);
+        var browser = session.Http;
         using var response = await browser.GetAsync(AuditExport.Path + "?type=account");
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} {response.Headers.Location}");
@@ -151,20 +151,4 @@ public sealed partial class AuditPageTests : MudTestContext, IAsyncLifetime
         Assert.Equal((AuditActions.AccountTokenRemoved, AuditActor.UserKind, "bea@studio.test", "42", saved.Account!.Id.ToString()),
             (entry.Action, entry.ActorKind, entry.Actor, entry.ActorId, entry.EntityId));
     }
-
-    /// <summary>Signs in through the form as a browser would; the client keeps the cookie.</summary>
-    private async Task<HttpClient> SignedInAsync()
-    {
-        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
-        var html = await browser.GetStringAsync("/account/login");
-        var fields = HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
-        fields["Input.Email"] = TestApp.AdminEmail;
-        fields["Input.Password"] = TestApp.AdminPassword;
-        using var signedIn = await browser.PostAsync("/account/login", new FormUrlEncodedContent(fields));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
-    }
-
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }
