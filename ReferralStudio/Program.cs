@@ -78,6 +78,7 @@ public partial class Program
         await app.EnsureAdminAsync();
         // First: everything after it sees the client's address and scheme, not the proxy's.
         app.UseForwardedHeaders();
+        app.UseTls();
         app.UseDashboard();
         app.MapStaticAssets();
         app.UseRateLimits();

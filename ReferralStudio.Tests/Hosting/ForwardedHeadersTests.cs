@@ -37,6 +37,52 @@ public sealed class ForwardedHeadersTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task With_Tls_Configured_Plain_Http_Is_Redirected_And_Https_Answers_Carry_Hsts()
+    {
+        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Tls:RedirectToHttps"] = "true", ["Tls:Hsts"] = "true" });
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+
+        using var plain = await client.GetAsync("/healthz");
+        using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        viaProxy.Headers.Add("X-Forwarded-Proto", "https");
+        using var secure = await client.SendAsync(viaProxy);
+
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, plain.StatusCode);
+        Assert.Equal($"https://{app.BaseAddress.Host}/healthz", plain.Headers.Location?.ToString());
+        Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
+        Assert.Equal("max-age=31536000", Assert.Single(secure.Headers.GetValues("Strict-Transport-Security")));
+    }
+
+    [Fact]
+    public async Task Without_Tls_Settings_Nothing_Redirects_And_No_Hsts_Is_Sent()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var plain = await app.Client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
+    public async Task Behind_A_Tls_Proxy_The_Session_Cookie_Is_Secure()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = DashboardBrowser.Open(app.BaseAddress);
+        var fields = DashboardBrowser.HiddenFields(await browser.Http.GetStringAsync("/account/login"));
+        fields["Input.Email"] = TestApp.AdminEmail;
+        fields["Input.Password"] = TestApp.AdminPassword;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/login") { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Add("X-Forwarded-Proto", "https");
+
+        using var signedIn = await browser.Http.SendAsync(post);
+
+        var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ReferralStudio.Auth=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static HttpRequestMessage SignInPost(string client)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/account/login") { Content = new FormUrlEncodedContent([]) };

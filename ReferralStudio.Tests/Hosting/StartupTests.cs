@@ -68,6 +68,7 @@ public sealed class StartupTests
     [InlineData("SignIn:FreeFailures", "0")]
     [InlineData("SignIn:MaxDelay", "00:00:00")]
     [InlineData("Sessions:AbsoluteLifetime", "00:00:00")]
+    [InlineData("Tls:HttpsPort", "0")]
     [InlineData("Sessions:RecheckEvery", "-00:00:01")]
     [InlineData("RateLimits:SignIn:PermitsPerMinute", "0")]
     [InlineData("Demo:Conversations", "0")]

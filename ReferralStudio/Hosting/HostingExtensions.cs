@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.Options;
 
 namespace ReferralStudio.Hosting;
@@ -44,8 +45,33 @@ public static class HostingExtensions
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
+        builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section).ValidateRules(o => o.Rules());
+        builder.Services.AddOptions<HttpsRedirectionOptions>().Configure<IOptions<TlsOptions>>((https, tls) => https.HttpsPort = tls.Value.HttpsPort);
+        builder.Services.AddOptions<HstsOptions>().Configure<IOptions<TlsOptions>>((hsts, tls) =>
+        {
+            hsts.MaxAge = tls.Value.HstsMaxAge;
+            // Turned on deliberately for a deployment: no exception for loopback names, which sit behind the proxy.
+            hsts.ExcludedHosts.Clear();
+        });
         builder.Services.AddHealthChecks();
         return builder;
+    }
+
+    /// <summary>The redirect to https and HSTS, when <see cref="TlsOptions"/> turns them on (after the forwarded headers).</summary>
+    public static WebApplication UseTls(this WebApplication app)
+    {
+        var tls = app.Services.GetRequiredService<IOptions<TlsOptions>>().Value;
+        if (tls.Hsts)
+        {
+            app.UseHsts();
+        }
+
+        if (tls.RedirectToHttps)
+        {
+            app.UseHttpsRedirection();
+        }
+
+        return app;
     }
 
     /// <summary>200 "Healthy" once the app has migrated its files and listens; no authentication, no rate limit.</summary>
