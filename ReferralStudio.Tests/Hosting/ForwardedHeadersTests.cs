@@ -43,13 +43,15 @@ public sealed class ForwardedHeadersTests
         await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Tls:RedirectToHttps"] = "true", ["Tls:Hsts"] = "true" });
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
 
-        using var plain = await client.GetAsync("/healthz");
+        using var plain = await client.GetAsync("/feed");
+        using var health = await client.GetAsync("/healthz");
         using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/healthz");
         viaProxy.Headers.Add("X-Forwarded-Proto", "https");
         using var secure = await client.SendAsync(viaProxy);
 
         Assert.Equal(HttpStatusCode.TemporaryRedirect, plain.StatusCode);
-        Assert.Equal($"https://{app.BaseAddress.Host}/healthz", plain.Headers.Location?.ToString());
+        Assert.Equal($"https://{app.BaseAddress.Host}/feed", plain.Headers.Location?.ToString());
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
         Assert.Equal("max-age=31536000", Assert.Single(secure.Headers.GetValues("Strict-Transport-Security")));
     }

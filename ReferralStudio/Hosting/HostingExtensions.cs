@@ -68,7 +68,8 @@ public static class HostingExtensions
 
         if (tls.RedirectToHttps)
         {
-            app.UseHttpsRedirection();
+            // Not the health check: the supervisor and the proxy ask it over plain HTTP on loopback.
+            app.UseWhen(context => !context.Request.Path.StartsWithSegments(HealthPath), branch => branch.UseHttpsRedirection());
         }
 
         return app;
