@@ -134,6 +134,23 @@ public static class BrowserSessions
         await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
     }
 
+    /// <summary>
+    /// Waits until the clipboard holds <paramref name="expected"/>: a copy button writes it after a round trip through the
+    /// circuit, and the clipboard is shared with every other page of the browser, so reading it once can see the last test's.
+    /// </summary>
+    public static async Task ExpectClipboardAsync(this IPage page, string expected)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("async expected => (await navigator.clipboard.readText()) === expected", expected, new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Equal(expected, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+            throw;
+        }
+    }
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
 }

@@ -26,7 +26,7 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : BrowserTest(
         var firstSecret = await shown.TextContentAsync();
         await Assertions.Expect(page.GetByTestId("secret-once")).ToContainTextAsync("You won't see it again");
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy signing secret" }).ClickAsync();
-        Assert.Equal(firstSecret, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await page.ExpectClipboardAsync(firstSecret!);
         await page.ScreenshotAsync("subscriptions-secret-light");
         await page.GetByTestId("dismiss-secret").ClickAsync();
         await Assertions.Expect(page.GetByTestId("secret-once")).ToHaveCountAsync(0);

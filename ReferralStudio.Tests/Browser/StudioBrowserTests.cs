@@ -63,7 +63,7 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : BrowserTest(bro
         await Assertions.Expect(page.GetByTestId("link-instagram")).ToHaveValueAsync("https://ig.me/m/acme.shop?ref=summer_sale");
         await page.GetByTestId("copy-instagram").ClickAsync();
         await Assertions.Expect(page.GetByTestId("copy-instagram")).ToHaveTextAsync("Copied");
-        Assert.Equal("https://ig.me/m/acme.shop?ref=summer_sale", await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await page.ExpectClipboardAsync("https://ig.me/m/acme.shop?ref=summer_sale");
         await Assertions.Expect(page.GetByTestId("qr-summary")).ToContainTextAsync("50 mm wide at 600 DPI (1,181 px)");
         await Assertions.Expect(page.GetByTestId("qr-summary")).ToContainTextAsync("Scan for 20% off");
         await Assertions.Expect(page.GetByTestId("qr-preview")).ToBeVisibleAsync();

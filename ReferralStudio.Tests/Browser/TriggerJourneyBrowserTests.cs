@@ -44,7 +44,7 @@ public sealed class TriggerJourneyBrowserTests(BrowserFixture browser) : Browser
         await page.ScreenshotAsync("trigger-saved-code-light");
         await page.GetByTestId("copy-link-instagram").ClickAsync();
         await Assertions.Expect(page.GetByTestId("copy-link-instagram")).ToContainTextAsync("Link copied");
-        Assert.Equal("https://ig.me/m/acme.shop?ref=summer_sale", await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await page.ExpectClipboardAsync("https://ig.me/m/acme.shop?ref=summer_sale");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-qr-instagram").ClickAsync());
         var path = Path.Combine(Path.GetTempPath(), $"print-qr-{Guid.NewGuid():N}.png");
