@@ -160,9 +160,11 @@ public sealed partial class Team(IServiceScopeFactory scopes, AuditLog audit, Ti
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var expires = now + InvitationLifetime;
         await users.SetAuthenticationTokenAsync(user, TokenProvider, TokenName, new Invitation(Hash(token), expires).ToString());
-        audit.Add(db, AuditActor.User(actor.Email, Id(actor.Id)), AuditActions.UserInvited, before,
-            AuditSnapshot.Of(await StateAsync(db, users, user, now, cancellationToken)),
-            before is null ? $"Invited '{email}' as {role}" : $"Sent '{email}' a new invitation link as {role}");
+        var by = AuditActor.User(actor.Email, Id(actor.Id));
+        var after = AuditSnapshot.Of(await StateAsync(db, users, user, now, cancellationToken));
+        var summary = before is null ? $"Invited '{email}' as {role}" : $"Sent '{email}' a new invitation link as {role}";
+        // A new link within the same second changes no audited field, and is still recorded.
+        _ = audit.Add(db, by, AuditActions.UserInvited, before, after, summary) ?? audit.AddEvent(db, by, AuditActions.UserInvited, after, summary);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogChange(logger, AuditActions.UserInvited, user.Id, actor.Id);
