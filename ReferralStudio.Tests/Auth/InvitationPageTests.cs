@@ -65,6 +65,26 @@ public sealed partial class InvitationPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Form_Posted_After_The_Link_Was_Used_Elsewhere_Says_Why_And_Changes_Nothing()
+    {
+        var token = await InviteAsync();
+        var address = "/account/invitation?token=" + Uri.EscapeDataString(token);
+        using var late = NewBrowser();
+        var html = await late.GetStringAsync(address);
+        var fields = HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        Assert.Null((await _app.Services.GetRequiredService<Team>().AcceptAsync(token, Password)).Error);
+
+        fields["Input.Password"] = fields["Input.Confirm"] = "someone-elses-password";
+        using var posted = await late.PostAsync(address, new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Contains("This invitation link is not valid", await posted.Content.ReadAsStringAsync());
+        await using var scope = _app.Services.CreateAsyncScope();
+        var check = await scope.ServiceProvider.GetRequiredService<SignInService>().CheckAsync("ana@studio.test", Password, IPAddress.Loopback);
+        Assert.Equal(SignInOutcome.Success, check.Outcome);
+    }
+
+    [Fact]
     public async Task An_Unknown_Token_Shows_Why_And_Offers_No_Form()
     {
         using var browser = NewBrowser();
