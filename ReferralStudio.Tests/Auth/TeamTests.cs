@@ -158,6 +158,20 @@ public sealed class TeamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_Owners_Demoting_Each_Other_At_Once_Leave_One_Owner()
+    {
+        var second = await MemberAsync("otto@studio.test", StudioRoles.Owner);
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => Team.ChangeRoleAsync(_owner, second, StudioRoles.Admin)),
+            Task.Run(() => Team.ChangeRoleAsync(second, _owner, StudioRoles.Admin)));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        var owners = (await Team.ListAsync(_owner, 1, 25)).Rows.Where(r => r.Role == StudioRoles.Owner && r.Status == MemberStatus.Active);
+        Assert.Single(owners);
+    }
+
+    [Fact]
     public async Task An_Admin_Cannot_Make_Owners_Or_Touch_One()
     {
         var admin = await MemberAsync("adam@studio.test", StudioRoles.Admin);
