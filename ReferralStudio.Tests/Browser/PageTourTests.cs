@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ReferralStudio.Auth;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
+using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
@@ -23,13 +25,21 @@ public sealed partial class PageTourTests(BrowserFixture browser) : BrowserTest(
         await using var db = await App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var conversation = await db.Conversations.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync();
         var trigger = await db.Triggers.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+        // The team page with a member of each standing: active, invited, disabled.
+        var team = App.Services.GetRequiredService<Team>();
+        var owner = await db.Users.Where(u => u.Email == TestApp.AdminEmail).Select(u => u.Id).SingleAsync();
+        var marketer = await team.InviteAsync(owner, "marketer@studio.test", StudioRoles.Marketer);
+        await team.AcceptAsync(marketer.Token, "a-long-enough-password");
+        await team.InviteAsync(owner, "viewer@studio.test", StudioRoles.Viewer);
+        var admin = await team.InviteAsync(owner, "admin@elsewhere.test", StudioRoles.Admin);
+        await team.DisableAsync(owner, (await team.AcceptAsync(admin.Token, "a-long-enough-password")).MemberId!.Value);
         _pages =
         [
             ("/", "overview"), ("/feed", "feed"), ($"/conversations/{conversation}", "timeline"), ("/analytics", "analytics"),
             ("/triggers", "triggers"), ("/triggers/new", "trigger-new"), ($"/triggers/{trigger}", "trigger-edit"),
             ("/studio?code=summer_sale", "studio"), ("/studio/kits", "kits"), ("/studio/button", "button"),
             ("/deliveries", "deliveries"), ("/subscriptions", "subscriptions"), ("/simulator", "simulator"),
-            ("/settings/accounts", "accounts"), ("/settings/audit", "audit"), ("/no-such-page", "not-found"),
+            ("/settings/accounts", "accounts"), ("/settings/team", "team"), ("/settings/audit", "audit"), ("/no-such-page", "not-found"),
         ];
     }
 

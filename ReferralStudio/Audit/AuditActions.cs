@@ -7,6 +7,7 @@ public static class AuditActions
     public const string Account = "account";
     public const string Subscription = "subscription";
     public const string Demo = "demo";
+    public const string User = "user";
 
     public const string TriggerCreated = "trigger.created";
     public const string TriggerUpdated = "trigger.updated";
@@ -29,7 +30,14 @@ public static class AuditActions
     public const string DemoLoaded = "demo.loaded";
     public const string DemoCleared = "demo.cleared";
 
-    public static readonly string[] EntityTypes = [Account, Demo, Subscription, Trigger];
+    public const string UserInvited = "user.invited";
+    public const string UserJoined = "user.joined";
+    public const string UserRoleChanged = "user.role_changed";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserRemoved = "user.removed";
+
+    public static readonly string[] EntityTypes = [Account, Demo, Subscription, Trigger, User];
 
     public static readonly string[] All =
     [
@@ -37,5 +45,6 @@ public static class AuditActions
         AccountCreated, AccountUpdated, AccountTokenSet, AccountTokenRemoved, AccountDeleted,
         SubscriptionCreated, SubscriptionSecretRotated, SubscriptionEnabled, SubscriptionDisabled, SubscriptionDeleted,
         DemoLoaded, DemoCleared,
+        UserInvited, UserJoined, UserRoleChanged, UserDisabled, UserEnabled, UserRemoved,
     ];
 }

@@ -56,6 +56,13 @@ public sealed class AuditSnapshot(string entityType, string entityId, string nam
         .Field("disabledReason", s.DisabledReason)
         .Secret("secret", s.Secret);
 
+    /// <summary>A team member: who, their role and standing; never a password hash, stamp or invitation token.</summary>
+    public static AuditSnapshot Of(Auth.TeamMemberState m) => new AuditSnapshot(AuditActions.User, Id(m.Id), m.Email)
+        .Field("email", m.Email)
+        .Field("role", m.Role)
+        .Field("status", m.Status)
+        .Field("invitationExpires", m.InvitationExpires?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+
     private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>

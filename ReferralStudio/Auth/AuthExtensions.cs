@@ -27,6 +27,7 @@ public static class AuthExtensions
         builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddScoped<SignInService>();
+        builder.Services.AddSingleton<Team>();
 
         builder.Services.AddIdentityCore<StudioUser>(o =>
             {
