@@ -32,6 +32,7 @@ public sealed class RoleAccessTests(RoleAccessTests.Team team) : IClassFixture<R
         { "/subscriptions", StudioRoles.Policies.Administer },
         { "/settings/accounts", StudioRoles.Policies.Administer },
         { "/settings/audit", StudioRoles.Policies.Administer },
+        { "/settings/team", StudioRoles.Policies.Administer },
         { "/settings/audit/export.csv", StudioRoles.Policies.Administer },
         { "/conversations/1/personal-data.json", StudioRoles.Policies.Administer },
     };
