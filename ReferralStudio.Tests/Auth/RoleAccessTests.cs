@@ -33,6 +33,7 @@ public sealed class RoleAccessTests(RoleAccessTests.Team team) : IClassFixture<R
         { "/settings/accounts", StudioRoles.Policies.Administer },
         { "/settings/audit", StudioRoles.Policies.Administer },
         { "/settings/team", StudioRoles.Policies.Administer },
+        { "/settings/api-keys", StudioRoles.Policies.Administer },
         { "/settings/audit/export.csv", StudioRoles.Policies.Administer },
         { "/conversations/1/personal-data.json", StudioRoles.Policies.Administer },
     };

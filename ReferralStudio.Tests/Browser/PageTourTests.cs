@@ -39,7 +39,7 @@ public sealed partial class PageTourTests(BrowserFixture browser) : BrowserTest(
             ("/triggers", "triggers"), ("/triggers/new", "trigger-new"), ($"/triggers/{trigger}", "trigger-edit"),
             ("/studio?code=summer_sale", "studio"), ("/studio/kits", "kits"), ("/studio/button", "button"),
             ("/deliveries", "deliveries"), ("/subscriptions", "subscriptions"), ("/simulator", "simulator"),
-            ("/settings/accounts", "accounts"), ("/settings/team", "team"), ("/settings/audit", "audit"), ("/no-such-page", "not-found"),
+            ("/settings/accounts", "accounts"), ("/settings/team", "team"), ("/settings/api-keys", "api-keys"), ("/settings/audit", "audit"), ("/no-such-page", "not-found"),
         ];
     }
 

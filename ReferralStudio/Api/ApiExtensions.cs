@@ -22,12 +22,14 @@ public static class ApiExtensions
                 "Api:Key is required outside Development (set it in configuration or the Api__Key environment variable).")
             .ValidateRules(o => [DevelopmentSecrets.Refuse(builder.Environment, $"{ApiOptions.Section}:Key", o.Key)]);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddAuthentication()
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthenticationHandler.PolicyName, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ApiScopeRequirement()));
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer<ApiDocumentTransformer>()
             .AddOperationTransformer<SecurityRequirementTransformer>()
@@ -49,6 +51,8 @@ public static class ApiExtensions
             .WithMetadata(BodyLimit.Metadata)
             .AddEndpointFilter(BodyLimit.FilterAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            // A dashboard-made key whose scope does not cover the call (ApiScopes).
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapConversationsApi();

@@ -8,6 +8,7 @@ public static class AuditActions
     public const string Subscription = "subscription";
     public const string Demo = "demo";
     public const string User = "user";
+    public const string ApiKey = "api_key";
 
     public const string TriggerCreated = "trigger.created";
     public const string TriggerUpdated = "trigger.updated";
@@ -37,7 +38,10 @@ public static class AuditActions
     public const string UserEnabled = "user.enabled";
     public const string UserRemoved = "user.removed";
 
-    public static readonly string[] EntityTypes = [Account, Demo, Subscription, Trigger, User];
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+
+    public static readonly string[] EntityTypes = [Account, ApiKey, Demo, Subscription, Trigger, User];
 
     public static readonly string[] All =
     [
@@ -46,5 +50,6 @@ public static class AuditActions
         SubscriptionCreated, SubscriptionSecretRotated, SubscriptionEnabled, SubscriptionDisabled, SubscriptionDeleted,
         DemoLoaded, DemoCleared,
         UserInvited, UserJoined, UserRoleChanged, UserDisabled, UserEnabled, UserRemoved,
+        ApiKeyCreated, ApiKeyRevoked,
     ];
 }

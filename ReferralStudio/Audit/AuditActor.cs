@@ -14,7 +14,8 @@ public sealed record AuditActor(string Kind, string? Id, string Name)
 
     public static AuditActor System { get; } = new(SystemKind, null, "system");
 
-    public static AuditActor ApiKey(string name) => new(ApiKeyKind, null, name);
+    /// <summary>A key by its name; <paramref name="id"/> is the dashboard-made key's (none for the configured key).</summary>
+    public static AuditActor ApiKey(string name, string? id = null) => new(ApiKeyKind, id, name);
 
     public static AuditActor User(string email, string? id) => new(UserKind, id, email);
 
@@ -31,7 +32,7 @@ public sealed record AuditActor(string Kind, string? Id, string Name)
 
         var name = principal.FindFirstValue(ClaimTypes.Name) ?? "(unnamed)";
         return identity.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName
-            ? ApiKey(name)
+            ? ApiKey(name, principal.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim))
             : User(name, principal.FindFirstValue(ClaimTypes.NameIdentifier));
     }
 }

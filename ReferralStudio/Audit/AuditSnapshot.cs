@@ -63,6 +63,13 @@ public sealed class AuditSnapshot(string entityType, string entityId, string nam
         .Field("status", m.Status)
         .Field("invitationExpires", m.InvitationExpires?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>An API key: its name, scope and visible prefix; never the key or its hash.</summary>
+    public static AuditSnapshot Of(Api.ApiKey k) => new AuditSnapshot(AuditActions.ApiKey, Id(k.Id), k.Name)
+        .Field("name", k.Name)
+        .Field("scope", k.Scope)
+        .Field("prefix", k.Prefix)
+        .Field("revoked", k.RevokedAt is not null);
+
     private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralStudio.Accounts;
+using ReferralStudio.Api;
 using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
@@ -45,6 +46,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<TouchQuarter> TouchQuarters => Set<TouchQuarter>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -223,6 +225,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             e.HasIndex(a => new { a.Actor, a.OccurredAt });
             e.HasIndex(a => new { a.Action, a.OccurredAt });
         });
+
+        modelBuilder.Entity<ApiKey>(e => e.HasIndex(k => k.Hash).IsUnique());
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(

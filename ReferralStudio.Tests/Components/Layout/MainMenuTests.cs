@@ -29,6 +29,7 @@ public sealed class MainMenuTests : MudTestContext
     [InlineData("/triggers/12", "Codes & triggers")]
     [InlineData("/settings/accounts", "Accounts")]
     [InlineData("/settings/team", "Team")]
+    [InlineData("/settings/api-keys", "API keys")]
     [InlineData("/settings/audit?type=trigger&page=2", "Audit log")]
     public void Exactly_One_Link_Is_Current_For_Each_Page(string address, string current) =>
         Assert.Equal([current], CurrentAfterOpening(address));
@@ -50,14 +51,14 @@ public sealed class MainMenuTests : MudTestContext
 
         menu.WaitForAssertion(() => Assert.Equal("Campaigns", menu.Find("a[aria-current=page]").TextContent.Trim()));
         Assert.Contains("active", menu.Find("a[aria-current=page]").ClassList);
-        Assert.Equal(14, menu.FindAll("a.mud-nav-link").Count);
+        Assert.Equal(15, menu.FindAll("a.mud-nav-link").Count);
     }
 
     [Theory]
     [InlineData(StudioRoles.Viewer, "Overview|Attribution feed|Campaigns|Live board")]
     [InlineData(StudioRoles.Marketer, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Simulator")]
-    [InlineData(StudioRoles.Admin, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Inbound webhooks|Outbound webhooks|Simulator|Accounts|Team|Audit log")]
-    [InlineData(StudioRoles.Owner, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Inbound webhooks|Outbound webhooks|Simulator|Accounts|Team|Audit log")]
+    [InlineData(StudioRoles.Admin, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Inbound webhooks|Outbound webhooks|Simulator|Accounts|Team|API keys|Audit log")]
+    [InlineData(StudioRoles.Owner, "Overview|Attribution feed|Campaigns|Live board|Codes & triggers|Link & QR studio|Affiliate kits|Website button|Inbound webhooks|Outbound webhooks|Simulator|Accounts|Team|API keys|Audit log")]
     public void Each_Role_Sees_The_Links_To_The_Pages_It_Opens_And_No_Others(string role, string links)
     {
         _user.SetRoles(role);
