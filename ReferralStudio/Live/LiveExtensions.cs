@@ -36,7 +36,7 @@ public static class LiveExtensions
             .AddAuthenticationSchemes(SchemeName)
             .RequireAuthenticatedUser()
             .RequireAssertion(context => context.User.Identities.Any(i => i.AuthenticationType == ApiKeySchemeName)
-                || StudioRoles.Admitted(StudioRoles.Policies.Read).Any(context.User.IsInRole)));
+                || StudioRoles.Allows(context.User, StudioRoles.Policies.Read)));
         builder.Services.PostConfigure<LoggerFilterOptions>(HoldRequestLinesAtWarning);
         return builder;
     }
