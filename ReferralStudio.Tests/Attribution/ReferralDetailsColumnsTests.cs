@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ReferralStudio.Referrals;
+using ReferralStudio.Storage;
 using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Tests.Attribution;

@@ -12,7 +12,7 @@ namespace ReferralStudio.Conversions;
 /// credits that same touch; a conversion adds one to <c>Conversions</c> and its value to <c>Value</c> at its own
 /// hour/day and its credited touch's key. <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
 /// trigger. Every writer changes it in the transaction that changes the base rows:
-/// the attribution processor (<see cref="Storage.Sqlite.CampaignRollupWriter"/>), conversion recording
+/// the attribution processor (<see cref="Storage.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
 /// those paths (raw inserts) needs <see cref="RebuildAsync"/>.
 /// </summary>

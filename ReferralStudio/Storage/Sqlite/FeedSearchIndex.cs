@@ -5,7 +5,7 @@ namespace ReferralStudio.Storage.Sqlite;
 /// <summary>
 /// What the feed's search reads besides the touches (Insight/FeedSearch; tables from migration FeedSearch), and the SQL
 /// its writers keep it current with: <see cref="ConversationRows"/> indexes each conversation's name and username as it
-/// writes the row, the attribution writer adds each touch's ref, the demo loader forgets the conversations it deletes.
+/// writes the row, the attribution writer adds each touch's ref (<see cref="AttributionWriter"/>), the demo loader forgets the conversations it deletes.
 /// Rows written around those paths (raw inserts in tests and benchmarks) need <see cref="RebuildAsync"/>.
 /// </summary>
 public static class FeedSearchIndex
@@ -22,9 +22,6 @@ public static class FeedSearchIndex
     internal const string RemoveConversationSql = """
         INSERT INTO "ConversationSearch" ("ConversationSearch", rowid, "ParticipantName", "ParticipantUsername") VALUES ('delete', $id, $name, $username)
         """;
-
-    /// <summary>Adds a touch's ref ($ref) unless a ref equal to it ignoring case is there.</summary>
-    internal const string AddRefSql = """INSERT OR IGNORE INTO "FeedRefs" ("Ref") VALUES ($ref)""";
 
     /// <summary>Removes the entries of the conversations <paramref name="conversationIds"/> selects (SQL), before their rows are deleted.</summary>
     public static string ForgetConversationsSql(string conversationIds) => $"""

@@ -13,7 +13,7 @@ namespace ReferralStudio.Storage.Sqlite;
 /// time, and is disposed before the connection is closed. For the hot path only; everything else uses
 /// EF Core or <see cref="SqliteCommand"/>.
 /// </summary>
-public sealed class PreparedStatement : IDisposable
+public sealed class PreparedStatement : IStatement
 {
     private const uint Persistent = 0x01; // SQLITE_PREPARE_PERSISTENT: the statement lives as long as the connection.
     // A zero-length span pins to a null pointer, which SQLite would bind as NULL; this binds ''.

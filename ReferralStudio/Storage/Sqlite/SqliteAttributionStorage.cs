@@ -24,8 +24,8 @@ public sealed class SqliteAttributionStorage(
         var connection = OpenConnection();
         try
         {
-            return new SqliteAttributionWriter(connection, new WalCheckpointer("Main file checkpoints", files.OpenWithoutInbox, logger, CheckpointNice),
-                new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern), triggers, outbound, time);
+            var session = new SqliteWriterSession(connection, new WalCheckpointer("Main file checkpoints", files.OpenWithoutInbox, logger, CheckpointNice));
+            return new AttributionWriter(session, new PrefilledTextRefExtractor(whatsApp.Value.TextRefPattern), triggers, outbound, time);
         }
         catch
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
@@ -8,7 +7,7 @@ using ReferralStudio.Referrals;
 using ReferralStudio.Triggers;
 using ReferralStudio.Triggers.Matching;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
 /// Runs a trigger's actions (tags, greeting, outbound events) inside the same transaction that records
@@ -19,45 +18,45 @@ internal sealed class AutomationWriter : IEventQueue
 {
     private readonly OutboundQueue _outbound;
     private readonly CommittedWork _queued;
-    private readonly PreparedStatement _insertFiring;
-    private readonly PreparedStatement _insertTag;
-    private readonly PreparedStatement _insertGreeting;
-    private readonly PreparedStatement _releaseGreetings;
-    private readonly PreparedStatement _insertOutbound;
-    private readonly PreparedStatement _selectTouch;
+    private readonly IStatement _insertFiring;
+    private readonly IStatement _insertTag;
+    private readonly IStatement _insertGreeting;
+    private readonly IStatement _releaseGreetings;
+    private readonly IStatement _insertOutbound;
+    private readonly IStatement _selectTouch;
     // One event's JSON body, written once as UTF-8 and bound as is for every subscriber.
     private readonly ArrayBufferWriter<byte> _payload = new(2048);
     private readonly Utf8JsonWriter _json;
 
-    /// <summary>Prepares its statements on the processor's <paramref name="connection"/>; <paramref name="outbound"/> knows the subscribers.</summary>
-    /// <param name="connection">The processor's connection.</param>
+    /// <summary>Prepares its statements in the processor's session; <paramref name="outbound"/> knows the subscribers.</summary>
+    /// <param name="session">The processor's session.</param>
     /// <param name="outbound">Who subscribes to which event.</param>
     /// <param name="queued">Told what this transaction queued, so the caller wakes the senders after commit.</param>
-    public AutomationWriter(SqliteConnection connection, OutboundQueue outbound, CommittedWork queued)
+    public AutomationWriter(IWriterSession session, OutboundQueue outbound, CommittedWork queued)
     {
         _outbound = outbound;
         _queued = queued;
         _json = new Utf8JsonWriter(_payload, OutboundEvent.WriterOptions);
-        _insertFiring = new PreparedStatement(connection, """
+        _insertFiring = session.Prepare("""
             INSERT INTO TriggerFirings (TriggerId, ConversationId, ReferralTouchId, Captures, FiredAt)
             VALUES ($trigger, $conversation, $touch, $captures, $at)
             """, "$trigger", "$conversation", "$touch", "$captures", "$at");
-        _insertTag = new PreparedStatement(connection, """
+        _insertTag = session.Prepare("""
             INSERT INTO ConversationTags (ConversationId, Label, TriggerId, AddedAt) VALUES ($conversation, $label, $trigger, $at)
             ON CONFLICT DO NOTHING
             """, "$conversation", "$label", "$trigger", "$at");
-        _insertGreeting = new PreparedStatement(connection, """
+        _insertGreeting = session.Prepare("""
             INSERT INTO OutgoingMessages (ConversationId, TriggerId, ReferralTouchId, Platform, AccountId, RecipientId, Text, Status, Attempts, CreatedAt, NextAttemptAt)
             VALUES ($conversation, $trigger, $touch, $platform, $account, $recipient, $text, $status, 0, $at, $at)
             ON CONFLICT DO NOTHING
             """, "$conversation", "$trigger", "$touch", "$platform", "$account", "$recipient", "$text", "$status", "$at");
         // "+Status" keeps SQLite on the ConversationId index: without statistics it would otherwise pick the
         // (Status, NextAttemptAt) one and scan every waiting greeting on each message.
-        _releaseGreetings = new PreparedStatement(connection, """
+        _releaseGreetings = session.Prepare("""
             UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND +Status = $waiting
             """, "$pending", "$at", "$conversation", "$waiting");
-        _insertOutbound = new PreparedStatement(connection, OutboundDeliveryStore.InsertPendingSql, "$subscription", "$messageId", "$type", "$payload", "$at");
-        _selectTouch = new PreparedStatement(connection, $"""
+        _insertOutbound = session.Prepare(OutboundDeliveryStore.InsertPendingSql, "$subscription", "$messageId", "$type", "$payload", "$at");
+        _selectTouch = session.Prepare($"""
             SELECT Ref, Source, Type, Arrival, ReceivedAt, OccurredAt, Passive, IsCampaignTouch, AdId, TriggerId, {ReferralDetailsColumns.Names}
             FROM ReferralTouches WHERE Id = $id
             """, "$id");

@@ -1,36 +1,28 @@
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
 /// The processor's writes to the Conversations table, as prepared statements on its connection: a new conversation's
 /// id and row, a stored one's changes, and the row of one merged into another, each with the conversation's entry in the
-/// feed's search index (<see cref="FeedSearchIndex"/>) when its name or username changes. <see cref="ConversationCache"/>
+/// feed's search index (where the engine keeps one apart from the row) when its name or username changes. <see cref="ConversationCache"/>
 /// decides what to write and when.
 /// </summary>
 internal sealed class ConversationRows : IDisposable
 {
-    private readonly PreparedStatement _lastId;
-    private readonly PreparedStatement _insert;
-    private readonly PreparedStatement _update;
-    private readonly PreparedStatement _updateActivity;
-    private readonly PreparedStatement _updateIdentity;
-    private readonly PreparedStatement _delete;
-    private readonly PreparedStatement _indexName;
-    private readonly PreparedStatement _unindexName;
-    private long _nextId;
+    private readonly IWriterSession _session;
+    private readonly IStatement _insert;
+    private readonly IStatement _update;
+    private readonly IStatement _updateActivity;
+    private readonly IStatement _updateIdentity;
+    private readonly IStatement _delete;
+    private readonly IStatement? _indexName;
+    private readonly IStatement? _unindexName;
 
-    public ConversationRows(SqliteConnection connection)
+    public ConversationRows(IWriterSession session)
     {
-        // A new conversation gets its id when first seen (AUTOINCREMENT's rule: past every id ever used; the
-        // transaction holds the write lock, so nobody else takes one meanwhile) and its row is inserted once,
-        // at commit, with its final values. Inserting it at once and updating it at commit cost twice as much:
-        // an UPDATE that sets the referral columns is checked for foreign keys and runs with a statement journal.
-        _lastId = new PreparedStatement(connection, """
-            SELECT MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'Conversations'), 0), IFNULL((SELECT MAX(Id) FROM Conversations), 0))
-            """);
-        _insert = new PreparedStatement(connection, """
+        _session = session;
+        _insert = session.Prepare("""
             INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, CreatedAt, LastActivityAt, WindowExpiresAt,
                 MessageCount, HasInboundText, HasWaitingGreeting, FirstReferralId, FirstReferralAt, LatestReferralId, LastReferralAt, Simulated,
                 ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername)
@@ -40,7 +32,7 @@ internal sealed class ConversationRows : IDisposable
             """, "$id", "$platform", "$account", "$participant", "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt",
             "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$simulated",
             "$phone", "$userId", "$parentUserId", "$username");
-        _update = new PreparedStatement(connection, """
+        _update = session.Prepare("""
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
                 HasWaitingGreeting = $hasWaitingGreeting, FirstReferralId = $firstReferralId, FirstReferralAt = $firstReferralAt,
@@ -50,31 +42,23 @@ internal sealed class ConversationRows : IDisposable
             "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$id");
         // The same without the referral columns: SQLite checks foreign keys on an UPDATE that sets them, and runs
         // it with a statement journal (a copy of every page it touches), which costs more than the update itself.
-        _updateActivity = new PreparedStatement(connection, """
+        _updateActivity = session.Prepare("""
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
                 HasWaitingGreeting = $hasWaitingGreeting
             WHERE Id = $id
             """, "$name", "$createdAt", "$lastActivityAt", "$windowExpiresAt", "$messageCount", "$hasInboundText", "$hasWaitingGreeting", "$id");
-        _updateIdentity = new PreparedStatement(connection, """
+        _updateIdentity = session.Prepare("""
             UPDATE Conversations SET ParticipantPhone = $phone, ParticipantUserId = $userId, ParticipantParentUserId = $parent,
                 ParticipantUsername = $username WHERE Id = $id
             """, "$phone", "$userId", "$parent", "$username", "$id");
-        _delete = new PreparedStatement(connection, "DELETE FROM Conversations WHERE Id = $id", "$id");
-        _indexName = new PreparedStatement(connection, FeedSearchIndex.AddConversationSql, "$id", "$name", "$username");
-        _unindexName = new PreparedStatement(connection, FeedSearchIndex.RemoveConversationSql, "$id", "$name", "$username");
+        _delete = session.Prepare("DELETE FROM Conversations WHERE Id = $id", "$id");
+        _indexName = session.PrepareNameIndexAdd();
+        _unindexName = session.PrepareNameIndexRemove();
     }
 
     /// <summary>The id the next new conversation of this transaction gets.</summary>
-    public long NextId()
-    {
-        if (_nextId == 0)
-        {
-            _nextId = (_lastId.ExecuteScalarInt64() ?? 0) + 1;
-        }
-
-        return _nextId++;
-    }
+    public long NextId() => _session.NextConversationId();
 
     public void Insert(ConversationState c)
     {
@@ -178,22 +162,24 @@ internal sealed class ConversationRows : IDisposable
         (c.StoredName, c.StoredUsername) = (c.ParticipantName, c.Username);
     }
 
-    private static void Index(PreparedStatement statement, long id, string? name, string? username)
+    private static void Index(IStatement? statement, long id, string? name, string? username)
     {
+        if (statement is null)
+        {
+            return;
+        }
+
         statement.Bind(1, id);
         statement.Bind(2, name);
         statement.Bind(3, username);
         statement.Execute();
     }
 
-    /// <summary>The transaction has ended: the next new conversation's id is read again.</summary>
-    public void Forget() => _nextId = 0;
-
     public void Dispose()
     {
-        foreach (var statement in (IDisposable[])[_lastId, _insert, _update, _updateActivity, _updateIdentity, _delete, _indexName, _unindexName])
+        foreach (var statement in (IDisposable?[])[_insert, _update, _updateActivity, _updateIdentity, _delete, _indexName, _unindexName])
         {
-            statement.Dispose();
+            statement?.Dispose();
         }
     }
 }

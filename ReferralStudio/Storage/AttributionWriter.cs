@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
 using ReferralStudio.Outbound;
@@ -9,19 +8,18 @@ using ReferralStudio.Referrals;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks.Parsing;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
-/// The attribution writer on SQLite: applies parsed deliveries with prepared statements on one connection of its
-/// own, records events and referral touches, fires triggers, and at commit has the conversations written back and
-/// the inbox cursor advanced. What an event means is <see cref="EventAttribution"/>'s to decide; the conversations
+/// The attribution writer, on either engine: applies parsed deliveries with prepared statements in a session of its own
+/// (<see cref="IWriterSession"/>), records events and referral touches, fires triggers, and at commit has the
+/// conversations written back and the inbox cursor advanced. What an event means is <see cref="EventAttribution"/>'s to decide; the conversations
 /// themselves are <see cref="ConversationCache"/>'s, the events integrators receive <see cref="ConversationEvents"/>'.
 /// Hand-written SQL because this is the hot path; the schema itself belongs to the EF Core model and its migrations.
 /// </summary>
-internal sealed class SqliteAttributionWriter : IAttributionWriter
+internal sealed class AttributionWriter : IAttributionWriter
 {
-    private readonly SqliteConnection _connection;
-    private readonly WalCheckpointer _checkpoints;
+    private readonly IWriterSession _session;
     private readonly PrefilledTextRefExtractor _prefilledText;
     private readonly TriggerCatalog _triggers;
     private readonly AutomationWriter _automations;
@@ -31,35 +29,32 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
     private readonly ConversationLookup _lookup;
     private readonly ConversationCache _conversations;
     private readonly ConversationEvents _events;
-    private readonly PreparedStatement _insertEvent;
-    private readonly PreparedStatement _insertTouch;
-    private readonly PreparedStatement _addRef;
-    private readonly PreparedStatement _markDelivery;
-    private readonly PreparedStatement _advanceCursor;
-    private readonly PreparedStatement _cursor;
-    private SqliteTransaction? _transaction;
+    private readonly IStatement _insertEvent;
+    private readonly IStatement _insertTouch;
+    private readonly IStatement _addRef;
+    private readonly IStatement _markDelivery;
+    private readonly IStatement _advanceCursor;
+    private readonly IStatement _cursor;
     private long _lastDeliveryId;
 
-    public SqliteAttributionWriter(
-        SqliteConnection connection,
-        WalCheckpointer checkpoints,
+    public AttributionWriter(
+        IWriterSession session,
         PrefilledTextRefExtractor prefilledText,
         TriggerCatalog triggers,
         OutboundQueue outbound,
         TimeProvider time)
     {
-        _connection = connection;
-        _checkpoints = checkpoints;
+        _session = session;
         _prefilledText = prefilledText;
         _triggers = triggers;
         _time = time;
         _snapshot = triggers.Current;
-        _automations = new AutomationWriter(connection, outbound, Committed);
-        _lookup = new ConversationLookup(connection);
-        _rollup = new CampaignRollupWriter(connection, _lookup);
-        _conversations = new ConversationCache(connection, _lookup, _rollup);
+        _automations = new AutomationWriter(session, outbound, Committed);
+        _lookup = new ConversationLookup(session);
+        _rollup = new CampaignRollupWriter(session, _lookup);
+        _conversations = new ConversationCache(session, _lookup, _rollup);
         _events = new ConversationEvents(_automations);
-        _insertEvent = new PreparedStatement(connection, """
+        _insertEvent = session.PrepareInsert("""
             INSERT INTO WebhookEvents (DeliveryId, DedupKey, Status, Reason, Platform, Kind, Passive, AccountId, ParticipantId,
                 OccurredAt, ReceivedAt, MessageId, Text, Ref, RefRejection, RawJson, ConversationId)
             VALUES ($deliveryId, $dedupKey, $status, $reason, $platform, $kind, $passive, $account, $participant,
@@ -67,7 +62,7 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
             ON CONFLICT (DedupKey) DO NOTHING
             """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
             "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
-        _insertTouch = new PreparedStatement(connection, $"""
+        _insertTouch = session.PrepareInsert($"""
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, TriggerId, Platform, AccountId, ParticipantId, Simulated, {ReferralDetailsColumns.Names})
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
@@ -75,14 +70,15 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
             """, [
                 "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
                 "$adId", "$triggerId", "$platform", "$account", "$participant", "$simulated", .. ReferralDetailsColumns.Parameters]);
-        _addRef = new PreparedStatement(connection, FeedSearchIndex.AddRefSql, "$ref");
-        _markDelivery = new PreparedStatement(connection, """
+        // The feed's search looks codes up among the distinct refs: one row per ref, ignoring case (the table's unique key).
+        _addRef = session.Prepare("INSERT INTO FeedRefs (Ref) VALUES ($ref) ON CONFLICT DO NOTHING", "$ref");
+        _markDelivery = session.Prepare("""
             INSERT INTO DeliveryOutcomes (Status, Reason, ProcessedAt, EventCount, DuplicateCount, RejectedEventCount, IgnoredEventCount, DeliveryId)
             VALUES ($status, $reason, $processedAt, $events, $duplicates, $rejected, $ignored, $id)
             ON CONFLICT (DeliveryId) DO UPDATE SET Status = excluded.Status, Reason = excluded.Reason, ProcessedAt = excluded.ProcessedAt
             """, "$status", "$reason", "$processedAt", "$events", "$duplicates", "$rejected", "$ignored", "$id");
-        _advanceCursor = new PreparedStatement(connection, "UPDATE InboxCursors SET LastDeliveryId = $id WHERE Id = 1 AND LastDeliveryId < $id", "$id");
-        _cursor = new PreparedStatement(connection, "SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1");
+        _advanceCursor = session.Prepare("UPDATE InboxCursors SET LastDeliveryId = $id WHERE Id = 1 AND LastDeliveryId < $id", "$id");
+        _cursor = session.Prepare("SELECT LastDeliveryId FROM InboxCursors WHERE Id = 1");
     }
 
     public CommittedWork Committed { get; } = new();
@@ -91,7 +87,7 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
 
     public void Begin()
     {
-        _transaction = _connection.BeginTransaction();
+        _session.Begin();
 
         _rollup.Begin();
         // One trigger snapshot per transaction: every touch in it sees the same rules.
@@ -111,17 +107,15 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
         }
 
         _rollup.Flush();
-        _transaction!.Commit();
+        _session.Commit();
         EndTransaction();
-        // The checkpoint runs beside the next transaction (this connection skips the automatic one).
-        _checkpoints.Request();
     }
 
-    public void Settle() => _checkpoints.RewindIfLarge();
+    public void Settle() => _session.Settle();
 
     public void Rollback()
     {
-        _transaction?.Rollback();
+        _session.Rollback();
         EndTransaction();
     }
 
@@ -350,8 +344,6 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
 
     private void EndTransaction()
     {
-        _transaction?.Dispose();
-        _transaction = null;
         _lastDeliveryId = 0;
         _conversations.Clear();
     }
@@ -373,7 +365,6 @@ internal sealed class SqliteAttributionWriter : IAttributionWriter
         }
 
         _rollup.Dispose();
-        _checkpoints.Dispose();
-        _connection.Dispose();
+        _session.Dispose();
     }
 }

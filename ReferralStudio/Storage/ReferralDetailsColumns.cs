@@ -1,6 +1,6 @@
 using ReferralStudio.Referrals;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
 /// The hot path's SQL for <see cref="ReferralDetails"/>: its columns, named after its properties (as the EF Core
@@ -32,7 +32,7 @@ internal static class ReferralDetailsColumns
     /// <summary>The parameter names in the same order (<c>$AdsContextData</c>, ...), for VALUES and the statement's checks.</summary>
     public static string[] Parameters { get; } = [.. Columns.Select(c => "$" + c.Name)];
 
-    public static void Bind(PreparedStatement statement, int first, ReferralDetails details)
+    public static void Bind(IStatement statement, int first, ReferralDetails details)
     {
         for (var i = 0; i < Columns.Length; i++)
         {
@@ -41,7 +41,7 @@ internal static class ReferralDetailsColumns
     }
 
     /// <summary>The extras of the current row, whose columns from <paramref name="first"/> (0-based) are <see cref="Names"/>.</summary>
-    public static ReferralDetails Read(PreparedStatement row, int first)
+    public static ReferralDetails Read(IStatement row, int first)
     {
         // Off the hot path (an earlier touch, read once per conversation): a copy per extra present is fine.
         var details = new ReferralDetails();

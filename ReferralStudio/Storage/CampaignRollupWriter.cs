@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
 /// Keeps the campaign rollup equal to the base tables while the attribution processor moves conversations'
@@ -12,7 +11,7 @@ namespace ReferralStudio.Storage.Sqlite;
 /// started with and the keys of the touches it inserted; at commit it moves each changed conversation from the
 /// old touch's hour, day and key to the new one's, summed per transaction and written as a few upserts; the
 /// campaign touches it inserted are added to their quarter hour and trigger the same way.
-/// Prepared statements on the processor's connection, like <see cref="SqliteAttributionWriter"/>.
+/// Prepared statements in the processor's session, like <see cref="AttributionWriter"/>'s.
 /// </summary>
 public sealed class CampaignRollupWriter : IDisposable
 {
@@ -30,30 +29,30 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<long, CreditedTouch> _loaded = [];
     private readonly List<long> _toLoad = [];
     private readonly ConversationLookup _lookup;
-    private readonly PreparedStatement _findKey;
-    private readonly PreparedStatement _insertKey;
-    private readonly PreparedStatement _upsertHour;
-    private readonly PreparedStatement _upsertDay;
-    private readonly PreparedStatement _deleteEmptyHour;
-    private readonly PreparedStatement _deleteEmptyDay;
-    private readonly PreparedStatement _addTouches;
+    private readonly IStatement _findKey;
+    private readonly IStatement _insertKey;
+    private readonly IStatement _upsertHour;
+    private readonly IStatement _upsertDay;
+    private readonly IStatement _deleteEmptyHour;
+    private readonly IStatement _deleteEmptyDay;
+    private readonly IStatement _addTouches;
 
-    public CampaignRollupWriter(SqliteConnection connection, ConversationLookup lookup)
+    public CampaignRollupWriter(IWriterSession session, ConversationLookup lookup)
     {
         _lookup = lookup;
-        _findKey = new PreparedStatement(connection, "SELECT Id FROM CampaignKeys WHERE TriggerId IS $trigger AND Ref IS $ref AND AdId IS $ad", "$trigger", "$ref", "$ad");
-        _insertKey = new PreparedStatement(connection, "INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
-        _upsertHour = Upsert(connection, "CampaignHours");
-        _upsertDay = Upsert(connection, "CampaignDays");
-        _deleteEmptyHour = DeleteEmpty(connection, "CampaignHours");
-        _deleteEmptyDay = DeleteEmpty(connection, "CampaignDays");
-        _addTouches = new PreparedStatement(connection, """
+        _findKey = session.Prepare("SELECT Id FROM CampaignKeys WHERE TriggerId IS NOT DISTINCT FROM $trigger AND Ref IS NOT DISTINCT FROM $ref AND AdId IS NOT DISTINCT FROM $ad", "$trigger", "$ref", "$ad");
+        _insertKey = session.PrepareInsert("INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
+        _upsertHour = Upsert(session, "CampaignHours");
+        _upsertDay = Upsert(session, "CampaignDays");
+        _deleteEmptyHour = DeleteEmpty(session, "CampaignHours");
+        _deleteEmptyDay = DeleteEmpty(session, "CampaignDays");
+        _addTouches = session.Prepare("""
             INSERT INTO TouchQuarters (Start, TriggerId, Touches) VALUES ($start, $trigger, $touches)
-            ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = Touches + excluded.Touches
+            ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = TouchQuarters.Touches + excluded.Touches
             """, "$start", "$trigger", "$touches");
     }
 
-    private IEnumerable<PreparedStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches];
+    private IEnumerable<IStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches];
 
     /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
     public void Begin()
@@ -248,14 +247,14 @@ public sealed class CampaignRollupWriter : IDisposable
         return _findKey.ExecuteScalarInt64();
     }
 
-    private static void BindKey(PreparedStatement statement, TouchKey key)
+    private static void BindKey(IStatement statement, TouchKey key)
     {
         statement.Bind(1, key.TriggerId);
         statement.Bind(2, key.Ref);
         statement.Bind(3, key.AdId);
     }
 
-    private static void Bind(PreparedStatement statement, AttributionModel model, long start, long keyId)
+    private static void Bind(IStatement statement, AttributionModel model, long start, long keyId)
     {
         statement.Bind(1, (long)model);
         statement.Bind(2, start);
@@ -263,13 +262,13 @@ public sealed class CampaignRollupWriter : IDisposable
     }
 
     // No RETURNING: it would run the upsert with a statement journal; the rare empty bucket is deleted after.
-    private static PreparedStatement Upsert(SqliteConnection connection, string table) => new(connection, $"""
+    private static IStatement Upsert(IWriterSession session, string table) => session.Prepare($"""
         INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
         VALUES ($model, $start, $key, $conversations, $converted, 0, 0.0)
-        ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = Conversations + excluded.Conversations, Converted = Converted + excluded.Converted
+        ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = {table}.Conversations + excluded.Conversations, Converted = {table}.Converted + excluded.Converted
         """, "$model", "$start", "$key", "$conversations", "$converted");
 
-    private static PreparedStatement DeleteEmpty(SqliteConnection connection, string table) => new(connection, $"""
+    private static IStatement DeleteEmpty(IWriterSession session, string table) => session.Prepare($"""
         DELETE FROM {table} WHERE Model = $model AND Start = $start AND KeyId = $key AND Conversations = 0 AND Converted = 0 AND Conversions = 0
         """, "$model", "$start", "$key");
 

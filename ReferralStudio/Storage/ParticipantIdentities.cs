@@ -1,7 +1,6 @@
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
 /// Writes who a conversation's participant is (its aliases and identity events) and moves a merged
@@ -9,36 +8,36 @@ namespace ReferralStudio.Storage.Sqlite;
 /// transaction. Aliases are rare (a WhatsApp phone and BSUID seen apart, a changed BSUID), so the merge's
 /// statements are compiled only when first needed.
 /// </summary>
-public sealed class ParticipantIdentities(SqliteConnection connection) : IDisposable
+public sealed class ParticipantIdentities(IWriterSession session) : IDisposable
 {
-    // Every table that names a conversation, moved from ?2 to ?1; tags are a set, so a label both carry is kept once.
+    // Every table that names a conversation, moved from $from to $to; tags are a set, so a label both carry is kept once.
     private static readonly string[] MoveSql =
     [
-        "UPDATE WebhookEvents SET ConversationId = ?1 WHERE ConversationId = ?2",
-        "UPDATE TriggerFirings SET ConversationId = ?1 WHERE ConversationId = ?2",
-        "INSERT OR IGNORE INTO ConversationTags (ConversationId, Label, TriggerId, AddedAt) SELECT ?1, Label, TriggerId, AddedAt FROM ConversationTags WHERE ConversationId = ?2",
-        "UPDATE OutgoingMessages SET ConversationId = ?1 WHERE ConversationId = ?2",
-        "UPDATE Conversions SET ConversationId = ?1 WHERE ConversationId = ?2",
-        "UPDATE ParticipantAliases SET ConversationId = ?1 WHERE ConversationId = ?2",
-        "UPDATE IdentityEvents SET ConversationId = ?1 WHERE ConversationId = ?2",
+        "UPDATE WebhookEvents SET ConversationId = $to WHERE ConversationId = $from",
+        "UPDATE TriggerFirings SET ConversationId = $to WHERE ConversationId = $from",
+        "INSERT INTO ConversationTags (ConversationId, Label, TriggerId, AddedAt) SELECT $to, Label, TriggerId, AddedAt FROM ConversationTags WHERE ConversationId = $from ON CONFLICT DO NOTHING",
+        "UPDATE OutgoingMessages SET ConversationId = $to WHERE ConversationId = $from",
+        "UPDATE Conversions SET ConversationId = $to WHERE ConversationId = $from",
+        "UPDATE ParticipantAliases SET ConversationId = $to WHERE ConversationId = $from",
+        "UPDATE IdentityEvents SET ConversationId = $to WHERE ConversationId = $from",
     ];
 
     // Touches carry a copy of the participant id for the feed's filters.
-    private const string MoveTouchesSql = "UPDATE ReferralTouches SET ConversationId = ?1, ParticipantId = ?3 WHERE ConversationId = ?2";
+    private const string MoveTouchesSql = "UPDATE ReferralTouches SET ConversationId = $to, ParticipantId = $participant WHERE ConversationId = $from";
 
     // Then the merged conversation's tags go (its row is the conversation cache's to delete).
-    private const string DeleteTagsSql = "DELETE FROM ConversationTags WHERE ConversationId = ?1";
+    private const string DeleteTagsSql = "DELETE FROM ConversationTags WHERE ConversationId = $conversation";
 
-    private readonly PreparedStatement _insertAlias = new(connection, """
+    private readonly IStatement _insertAlias = session.Prepare("""
         INSERT INTO ParticipantAliases (Alias, Platform, AccountId, ConversationId) VALUES ($alias, $platform, $account, $conversation)
-        ON CONFLICT DO UPDATE SET ConversationId = excluded.ConversationId
+        ON CONFLICT (Alias, Platform, AccountId) DO UPDATE SET ConversationId = excluded.ConversationId
         """, "$alias", "$platform", "$account", "$conversation");
-    private readonly PreparedStatement _insertEvent = new(connection, """
+    private readonly IStatement _insertEvent = session.Prepare("""
         INSERT INTO IdentityEvents (ConversationId, OccurredAt, Kind, Detail) VALUES ($conversation, $at, $kind, $detail)
         """, "$conversation", "$at", "$kind", "$detail");
-    private PreparedStatement[]? _move;
-    private PreparedStatement? _deleteTags;
-    private PreparedStatement? _moveTouches;
+    private IStatement[]? _move;
+    private IStatement? _deleteTags;
+    private IStatement? _moveTouches;
 
     /// <summary>Records that <paramref name="alias"/> names <paramref name="conversation"/>'s participant too.</summary>
     public void AddAlias(ConversationState conversation, string alias)
@@ -66,12 +65,12 @@ public sealed class ParticipantIdentities(SqliteConnection connection) : IDispos
     /// </summary>
     public void MoveInto(ConversationState from, ConversationState to)
     {
-        _move ??= [.. MoveSql.Select(sql => new PreparedStatement(connection, sql, "?1", "?2"))];
-        _deleteTags ??= new PreparedStatement(connection, DeleteTagsSql, "?1");
-        _moveTouches ??= new PreparedStatement(connection, MoveTouchesSql, "?1", "?2", "?3");
+        _move ??= [.. MoveSql.Select(sql => session.Prepare(sql, "$to", "$from"))];
+        _deleteTags ??= session.Prepare(DeleteTagsSql, "$conversation");
+        _moveTouches ??= session.Prepare(MoveTouchesSql, "$to", "$participant", "$from");
         _moveTouches.Bind(1, to.Id);
-        _moveTouches.Bind(2, from.Id);
-        _moveTouches.Bind(3, to.ParticipantId);
+        _moveTouches.Bind(2, to.ParticipantId);
+        _moveTouches.Bind(3, from.Id);
         _moveTouches.Execute();
         foreach (var statement in _move)
         {

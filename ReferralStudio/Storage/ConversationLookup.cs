@@ -1,16 +1,15 @@
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>A conversation's key: platform, business account, participant.</summary>
 public readonly record struct ConversationKey(string Platform, string Account, string Participant)
 {
     public static ConversationKey Of(ParsedEvent parsed) => new(PlatformNames.Of(parsed.Platform), parsed.AccountId, parsed.ParticipantId);
 
-    /// <summary>The key index's own order: participant, platform, account (ordinal, like SQLite's BINARY collation).</summary>
+    /// <summary>The key index's own order: participant, platform, account (ordinal, like SQLite's BINARY collation and PostgreSQL's C collation).</summary>
     public static int IndexOrder(ConversationKey a, ConversationKey b)
     {
         var c = string.CompareOrdinal(a.Participant, b.Participant);
@@ -31,21 +30,21 @@ public sealed class ConversationLookup : IDisposable
         ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername, ParticipantId
         """;
 
-    private readonly PreparedStatement _select;
-    private readonly PreparedStatement _selectByAlias;
-    private readonly PreparedStatement _touch;
+    private readonly IStatement _select;
+    private readonly IStatement _selectByAlias;
+    private readonly IStatement _touch;
 
-    public ConversationLookup(SqliteConnection connection)
+    public ConversationLookup(IWriterSession session)
     {
-        _select = new PreparedStatement(connection, $"""
+        _select = session.Prepare($"""
             SELECT {Columns}
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
-        _selectByAlias = new PreparedStatement(connection, $"""
+        _selectByAlias = session.Prepare($"""
             SELECT {Columns} FROM Conversations WHERE Id =
                 (SELECT ConversationId FROM ParticipantAliases WHERE Alias = $alias AND Platform = $platform AND AccountId = $account)
             """, "$alias", "$platform", "$account");
-        _touch = new PreparedStatement(connection, """
+        _touch = session.Prepare("""
             SELECT TriggerId, Ref, AdId, OccurredAt,
                    EXISTS (SELECT 1 FROM Conversions WHERE FirstTouchId = $id), EXISTS (SELECT 1 FROM Conversions WHERE LastTouchId = $id)
             FROM ReferralTouches WHERE Id = $id
@@ -102,7 +101,7 @@ public sealed class ConversationLookup : IDisposable
         }
     }
 
-    private static ConversationState Read(PreparedStatement r, ConversationKey key) => new()
+    private static ConversationState Read(IStatement r, ConversationKey key) => new()
     {
         Id = r.GetInt64(0),
         Platform = key.Platform,

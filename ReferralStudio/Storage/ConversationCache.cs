@@ -1,10 +1,9 @@
-using Microsoft.Data.Sqlite;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
 using ReferralStudio.Platforms;
 using ReferralStudio.Webhooks.Parsing;
 
-namespace ReferralStudio.Storage.Sqlite;
+namespace ReferralStudio.Storage;
 
 /// <summary>
 /// The conversations of the open transaction: found (ahead, in key order, or when first asked for), created,
@@ -27,15 +26,15 @@ internal sealed class ConversationCache : IDisposable
     private readonly ConversationRows _rows;
 
     /// <summary>
-    /// Works on <paramref name="connection"/>; <paramref name="lookup"/> finds stored conversations (shared with the
+    /// Works in <paramref name="session"/>; <paramref name="lookup"/> finds stored conversations (shared with the
     /// rollup; its owner disposes of it) and <paramref name="rollup"/> is told before a merge moves a conversation's credit.
     /// </summary>
-    public ConversationCache(SqliteConnection connection, ConversationLookup lookup, CampaignRollupWriter rollup)
+    public ConversationCache(IWriterSession session, ConversationLookup lookup, CampaignRollupWriter rollup)
     {
         _lookup = lookup;
         _rollup = rollup;
-        _identities = new ParticipantIdentities(connection);
-        _rows = new ConversationRows(connection);
+        _identities = new ParticipantIdentities(session);
+        _rows = new ConversationRows(session);
     }
 
     /// <summary>
@@ -133,7 +132,6 @@ internal sealed class ConversationCache : IDisposable
     /// <summary>Forgets everything cached: the transaction has ended.</summary>
     public void Clear()
     {
-        _rows.Forget();
         _conversations.Clear();
         _byId.Clear();
         _absent.Clear();

@@ -1,0 +1,98 @@
+namespace ReferralStudio.Storage;
+
+/// <summary>
+/// One SQL statement of the attribution writer, prepared once on the processor's connection and run many times with
+/// its parameters bound by position (1-based, in the order they first appear in the SQL). Each engine implements it on
+/// its own driver (<see cref="Sqlite.PreparedStatement"/>); the writer's SQL is written once for both, in the subset
+/// SQLite and PostgreSQL share. Used by one thread at a time, inside whatever transaction its session has open.
+/// </summary>
+public interface IStatement : IDisposable
+{
+    void Bind(int index, long value);
+
+    void Bind(int index, long? value);
+
+    void Bind(int index, bool value);
+
+    void Bind(int index, DateTimeOffset value);
+
+    void Bind(int index, DateTimeOffset? value);
+
+    void Bind(int index, string? value);
+
+    /// <summary>Binds UTF-8 text as it is (the span may be reused after the call).</summary>
+    void BindUtf8(int index, ReadOnlySpan<byte> value);
+
+    void BindNull(int index);
+
+    /// <summary>Runs a statement that returns no rows; returns the number of rows it changed.</summary>
+    int Execute();
+
+    /// <summary>
+    /// Runs an INSERT prepared with <see cref="IWriterSession.PrepareInsert"/> and returns the new row's id, or null when
+    /// it inserted nothing (an ON CONFLICT DO NOTHING that hit the conflict).
+    /// </summary>
+    long? ExecuteInsert();
+
+    /// <summary>Runs a query and returns its first row's first column as an integer, or null when there is no row.</summary>
+    long? ExecuteScalarInt64();
+
+    /// <summary>
+    /// Advances to the next row (true) or the end (false). Read columns with the getters, then call
+    /// <see cref="Reset"/> (always, also after an exception) before the statement runs again.
+    /// </summary>
+    bool Step();
+
+    /// <summary>Ends this run so the statement can run again; bindings are replaced on the next run.</summary>
+    void Reset();
+
+    bool IsNull(int column);
+
+    long GetInt64(int column);
+
+    long? GetInt64OrNull(int column);
+
+    bool GetBoolean(int column);
+
+    DateTimeOffset GetDateTime(int column);
+
+    DateTimeOffset? GetDateTimeOrNull(int column);
+
+    string? GetString(int column);
+
+    /// <summary>
+    /// The column's text, as <paramref name="known"/> itself when it holds the same text: a value the caller already
+    /// has (a lookup key) is not allocated again.
+    /// </summary>
+    string? GetString(int column, string known);
+}
+
+/// <summary>
+/// The attribution processor's connection as the engine-neutral <see cref="AttributionWriter"/> sees it: statements,
+/// the transaction, ids for new conversations, and the few statements whose SQL differs between engines.
+/// </summary>
+public interface IWriterSession : IDisposable
+{
+    IStatement Prepare(string sql, params string[] parameters);
+
+    /// <summary>An INSERT whose <see cref="IStatement.ExecuteInsert"/> returns the new row's <c>Id</c>.</summary>
+    IStatement PrepareInsert(string sql, params string[] parameters);
+
+    /// <summary>Indexes a conversation's name and username for the feed's search ($id, $name, $username); null when the engine indexes the row itself.</summary>
+    IStatement? PrepareNameIndexAdd();
+
+    /// <summary>Removes what <see cref="PrepareNameIndexAdd"/> indexed ($id, $name, $username, the values it indexed).</summary>
+    IStatement? PrepareNameIndexRemove();
+
+    /// <summary>The id the next new conversation of the open transaction gets (its row is inserted at commit).</summary>
+    long NextConversationId();
+
+    void Begin();
+
+    void Commit();
+
+    void Rollback();
+
+    /// <summary>Between transactions, after the commit was announced: the engine's upkeep (SQLite rewinds its log here).</summary>
+    void Settle();
+}
