@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using ReferralStudio.Data;
+
+namespace ReferralStudio.Storage.Postgres;
+
+/// <summary>
+/// A writer statement on PostgreSQL: the shared SQL's <c>$name</c> parameters become positional (<c>$1</c>, ...) in the
+/// order given, each bound with its PostgreSQL type so a NULL never leaves the server guessing. Npgsql prepares the
+/// statement on the server after its first runs (the connection's auto-prepare), so each later run sends only values.
+/// </summary>
+internal sealed partial class NpgsqlStatement : IStatement
+{
+    private readonly NpgsqlCommand _command;
+    private readonly NpgsqlParameter[] _parameters;
+    private NpgsqlDataReader? _reader;
+
+    public NpgsqlStatement(NpgsqlConnection connection, string sql, string[] parameters, bool returnsId)
+    {
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            positions.Add(parameters[i], i + 1);
+        }
+
+        var text = Parameter().Replace(sql, match => positions.TryGetValue(match.Value, out var position)
+            ? "$" + position
+            : throw new ArgumentException($"Parameter {match.Value} is not listed.", nameof(parameters)));
+        _command = new NpgsqlCommand(returnsId ? text + " RETURNING Id" : text, connection);
+        _parameters = new NpgsqlParameter[parameters.Length];
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            _parameters[i] = new NpgsqlParameter { Value = DBNull.Value };
+            _command.Parameters.Add(_parameters[i]);
+        }
+    }
+
+    public void Bind(int index, long value) => Set(index, NpgsqlDbType.Bigint, value);
+
+    public void Bind(int index, long? value) => Set(index, NpgsqlDbType.Bigint, value is { } v ? v : DBNull.Value);
+
+    public void Bind(int index, bool value) => Set(index, NpgsqlDbType.Boolean, value);
+
+    public void Bind(int index, DateTimeOffset value) => Set(index, NpgsqlDbType.Bigint, UnixMs.From(value));
+
+    public void Bind(int index, DateTimeOffset? value) => Set(index, NpgsqlDbType.Bigint, value is { } v ? UnixMs.From(v) : DBNull.Value);
+
+    public void Bind(int index, string? value) => Set(index, NpgsqlDbType.Text, value is null ? DBNull.Value : value);
+
+    public void BindUtf8(int index, ReadOnlySpan<byte> value) => Set(index, NpgsqlDbType.Text, Encoding.UTF8.GetString(value));
+
+    // Untyped: the server infers the type from where the parameter stands (a column it is compared with or stored in).
+    public void BindNull(int index)
+    {
+        var parameter = _parameters[index - 1];
+        parameter.ResetDbType();
+        parameter.Value = DBNull.Value;
+    }
+
+    public int Execute() => _command.ExecuteNonQuery();
+
+    public long? ExecuteInsert() => _command.ExecuteScalar() is long id ? id : null;
+
+    public long? ExecuteScalarInt64() => _command.ExecuteScalar() switch
+    {
+        long value => value,
+        int value => value,
+        _ => null,
+    };
+
+    public bool Step()
+    {
+        _reader ??= _command.ExecuteReader();
+        return _reader.Read();
+    }
+
+    public void Reset()
+    {
+        _reader?.Dispose();
+        _reader = null;
+    }
+
+    public bool IsNull(int column) => _reader!.IsDBNull(column);
+
+    public long GetInt64(int column) => _reader!.GetFieldType(column) == typeof(int) ? _reader.GetInt32(column) : _reader.GetInt64(column);
+
+    public long? GetInt64OrNull(int column) => IsNull(column) ? null : GetInt64(column);
+
+    public bool GetBoolean(int column) => _reader!.GetFieldType(column) == typeof(bool) ? _reader.GetBoolean(column) : GetInt64(column) != 0;
+
+    public DateTimeOffset GetDateTime(int column) => UnixMs.To(GetInt64(column));
+
+    public DateTimeOffset? GetDateTimeOrNull(int column) => IsNull(column) ? null : UnixMs.To(GetInt64(column));
+
+    public string? GetString(int column) => IsNull(column) ? null : _reader!.GetString(column);
+
+    public string? GetString(int column, string known)
+    {
+        var text = GetString(column);
+        return text == known ? known : text;
+    }
+
+    private void Set(int index, NpgsqlDbType type, object value)
+    {
+        var parameter = _parameters[index - 1];
+        parameter.NpgsqlDbType = type;
+        parameter.Value = value;
+    }
+
+    public void Dispose()
+    {
+        Reset();
+        _command.Dispose();
+    }
+
+    [GeneratedRegex(@"\$[A-Za-z_][A-Za-z0-9_]*")]
+    private static partial Regex Parameter();
+}
