@@ -36,9 +36,9 @@ fi
 [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping)" = "PONG" ] || fail "Redis on 127.0.0.1:$redis_port does not answer PING"
 
 # PostgreSQL: Debian's cluster (the package creates "main" for its version; a machine without one gets it).
-command -v pg_lsclusters >/dev/null 2>&1 || fail "postgresql is not installed (apt-get install postgresql)"
-pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-[ -n "$pg_version" ] || fail "no PostgreSQL server under /usr/lib/postgresql"
+# The newest installed server version (the client package alone has no bin/postgres).
+pg_version=$(for server in /usr/lib/postgresql/*/bin/postgres; do if [ -x "$server" ]; then basename "$(dirname "$(dirname "$server")")"; fi; done | sort -n | tail -1)
+[ -n "$pg_version" ] && command -v pg_lsclusters >/dev/null 2>&1 || fail "the PostgreSQL server is not installed (apt-get install postgresql)"
 if ! pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main"' | grep -q .; then
   echo "Creating PostgreSQL $pg_version cluster main" >&2
   as_root pg_createcluster "$pg_version" main >/dev/null || fail "pg_createcluster $pg_version main failed"

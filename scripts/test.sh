@@ -15,7 +15,8 @@ command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 dpkg -s libfontconfig1 >/dev/null 2>&1 || need+=(libfontconfig1)
 # The live hub's Redis backplane tests, and the PostgreSQL storage tests.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+# The server itself (the client package alone also brings pg_lsclusters and /usr/lib/postgresql/<version>/bin).
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (browser tests, QR decoding and captions, Redis and PostgreSQL tests need them)"
   sudo_cmd=""
