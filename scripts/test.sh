@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test in the solution on a fresh machine: installs the browser and QR decoder the tests
-# use (Debian's chromium and zbar-tools), the fontconfig library SkiaSharp loads (libfontconfig1) and
-# the official JavaScript clients they run (npm ci in ReferralStudio.Tests/Node), refuses known
+# use (Debian's chromium and zbar-tools), the fontconfig library SkiaSharp loads (libfontconfig1),
+# Debian's redis-server and postgresql and starts them on loopback (scripts/services.sh), installs
+# the official JavaScript clients the tests run (npm ci in ReferralStudio.Tests/Node), refuses known
 # vulnerable packages, restores, builds, tests, and ends with one plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,12 @@ command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # SkiaSharp's libSkiaSharp.so (QR captions) links against libfontconfig.so.1, even though the font is embedded.
 dpkg -s libfontconfig1 >/dev/null 2>&1 || need+=(libfontconfig1)
+# The live hub's Redis backplane tests, and the PostgreSQL storage tests.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The server itself (the client package alone also brings pg_lsclusters and /usr/lib/postgresql/<version>/bin).
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "Installing ${need[*]} (browser tests, QR decoding and QR captions need them)"
+  echo "Installing ${need[*]} (browser tests, QR decoding and captions, Redis and PostgreSQL tests need them)"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
@@ -21,6 +26,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 npm ci --prefix ReferralStudio.Tests/Node --no-audit --no-fund --loglevel=error
+
+# Redis and PostgreSQL on loopback, left running; the tests read where from these (and default to the same values).
+# A service that cannot be started stops the run here, with services.sh's reason.
+settings=$(./scripts/services.sh)
+while IFS='=' read -r name value; do
+  case "$name" in REFERRALSTUDIO_TEST_*) export "$name=$value" ;; esac
+done <<< "$settings"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -76,6 +76,7 @@ public sealed class StartupTests
     [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33")]
     [InlineData("Studio:TimeZone", "Mars/Olympus_Mons")]
     [InlineData("Studio:TimeZone", "")]
+    [InlineData("Redis:ChannelPrefix", "")]
     public async Task App_Refuses_To_Start_With_A_Setting_That_Would_Misbehave(string key, string value)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>

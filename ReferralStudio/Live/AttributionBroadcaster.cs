@@ -13,7 +13,8 @@ public sealed partial class AttributionBroadcaster(AttributionFeed feed, IHubCon
             {
                 try
                 {
-                    await hub.Clients.All.SendAsync(AttributionHub.Method, notice, stoppingToken);
+                    // Redis's send ignores the token: stopping must not wait for an unreachable backplane.
+                    await hub.Clients.All.SendAsync(AttributionHub.Method, notice, stoppingToken).WaitAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

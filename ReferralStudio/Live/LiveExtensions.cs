@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using ReferralStudio.Api;
 using ReferralStudio.Auth;
+using ReferralStudio.Hosting;
+using StackExchange.Redis;
 
 namespace ReferralStudio.Live;
 
@@ -20,7 +22,22 @@ public static class LiveExtensions
 
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR();
+        builder.Services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.Section).ValidateRules(o => o.Rules());
+        var signalR = builder.Services.AddSignalR();
+        // Decided here, from the configuration as the app starts; the value itself is parsed only once the rules
+        // above have accepted it (a malformed one refuses to start with its key named, before the hub is built).
+        var backplane = builder.Configuration.GetSection(BackplaneOptions.Section).Get<BackplaneOptions>() ?? new();
+        if (backplane.Enabled)
+        {
+            // Through Redis, Clients.All reaches the boards of every instance: the broadcaster's sends need no change.
+            // Connecting happens in the background and reconnects by itself: webhooks never wait for Redis.
+            signalR.AddStackExchangeRedis(o =>
+            {
+                o.Configuration = backplane.Parse();
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(backplane.ChannelPrefix);
+            });
+        }
+
         builder.Services.AddSingleton<AttributionFeed>();
         builder.Services.AddHostedService<AttributionBroadcaster>();
         // The board signs in with the dashboard cookie; other subscribers send the API key instead, as a header
