@@ -1,3 +1,4 @@
+using ReferralStudio.Alerts;
 using ReferralStudio.Api;
 using ReferralStudio.Attribution;
 using ReferralStudio.Audit;
@@ -60,6 +61,7 @@ public partial class Program
         builder.AddTriggers();
         builder.AddMessaging();
         builder.AddOutbound();
+        builder.AddAlerts();
         builder.AddApi();
         builder.AddDashboardAuth();
         builder.AddInsight();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Alerts;
 using ReferralStudio.Outbound;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -22,7 +24,12 @@ public sealed class StandardWebhooksVerifierTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await LoopbackServer.StartAsync();
-        _app = await TestApp.StartAsync(systemClock: true, receivers: [_receiver]);
+        // Any account quiet for an hour after one message is alerted, so that a system.alert can be had on the real clock.
+        _app = await TestApp.StartAsync(systemClock: true, receivers: [_receiver], settings: new Dictionary<string, string?>
+        {
+            ["Alerts:SilenceAfter"] = "01:00:00",
+            ["Alerts:MinimumBaseline"] = "1",
+        });
     }
 
     public async Task DisposeAsync()
@@ -46,7 +53,7 @@ public sealed class StandardWebhooksVerifierTests : IAsyncLifetime
             CheckOf(NewSecret(), referral),
         ]);
 
-        Assert.Equal([Ok, Ok, Ok, Ok, NoMatch, NoMatch], results);
+        Assert.Equal([Ok, Ok, Ok, Ok, Ok, NoMatch, NoMatch], results);
         Assert.NotEqual(referral.Body, tampered);
     }
 
@@ -95,7 +102,8 @@ public sealed class StandardWebhooksVerifierTests : IAsyncLifetime
 
     /// <summary>
     /// One delivery of each event type, by type, as the receiver got them: a first message carrying a
-    /// referral (conversation.started, message.received, referral.received), then a conversion for it.
+    /// referral (conversation.started, message.received, referral.received), then a conversion for it, then a message
+    /// two hours old from an account of its own, which the silence check alerts (system.alert).
     /// </summary>
     private async Task<Dictionary<string, ReceivedRequest>> OneOfEachEventAsync(string code)
     {
@@ -113,6 +121,14 @@ public sealed class StandardWebhooksVerifierTests : IAsyncLifetime
         });
         Assert.True(status == HttpStatusCode.Created, body.ToString());
         received.Add(await _receiver.NextRequestAsync());
+
+        var quiet = Unique("account");
+        await _app.DeliverAsync(Envelope("instagram", Entry(quiet, Message(Unique("igsid"), DateTimeOffset.UtcNow.AddHours(-2), "Hi", account: quiet))));
+        await _app.Services.GetRequiredService<SilenceWatch>().CheckAsync();
+        // Its conversation.started and message.received, and the alert, in whichever order they were queued.
+        var alert = new[] { await _receiver.NextRequestAsync(), await _receiver.NextRequestAsync(), await _receiver.NextRequestAsync() }
+            .Single(r => JsonDocument.Parse(r.Body).RootElement.Str("type") == EventTypes.SystemAlert);
+        received.Add(alert);
 
         var byType = received.ToDictionary(r => JsonDocument.Parse(r.Body).RootElement.Str("type")!);
         Assert.Equal(EventTypes.All.Order(), byType.Keys.Order());

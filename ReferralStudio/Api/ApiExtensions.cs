@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ReferralStudio.Alerts;
 using ReferralStudio.Api.OpenApi;
 using ReferralStudio.Conversions;
 using ReferralStudio.Hosting;
@@ -64,6 +65,7 @@ public static class ApiExtensions
         api.MapInboundDeliveriesApi();
         api.MapOutboxApi();
         api.MapLinksApi();
+        api.MapAlertsApi();
         var document = app.MapOpenApi();
         if (!app.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value.PublicOpenApi)
         {

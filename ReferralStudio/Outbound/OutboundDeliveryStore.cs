@@ -23,23 +23,27 @@ public sealed class OutboundDeliveryStore(TimeProvider time)
     /// <summary>Adds one pending row per subscriber and saves; the caller's transaction decides when they become real.</summary>
     public async Task AddPendingAsync(AppDbContext db, OutboundEvent message, IReadOnlyList<long> subscribers, CancellationToken cancellationToken)
     {
-        var payload = message.Serialize();
+        AddPending(db, message.Id, message.Type, message.Serialize(), subscribers);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Adds one pending row per subscriber for an event already serialized; the caller saves.</summary>
+    public void AddPending(AppDbContext db, string messageId, string eventType, string payload, IReadOnlyList<long> subscribers)
+    {
         var now = time.GetUtcNow();
         foreach (var subscriptionId in subscribers)
         {
             db.OutboundDeliveries.Add(new OutboundDelivery
             {
                 SubscriptionId = subscriptionId,
-                MessageId = message.Id,
-                EventType = message.Type,
+                MessageId = messageId,
+                EventType = eventType,
                 Payload = payload,
                 CreatedAt = now,
                 NextAttemptAt = now,
                 Status = OutboundStatus.Pending,
             });
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>

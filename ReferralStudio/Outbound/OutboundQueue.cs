@@ -28,6 +28,13 @@ public sealed class OutboundQueue(SubscriptionCatalog subscriptions, OutboundDel
         await deliveries.AddPendingAsync(db, message, subscribers, cancellationToken);
     }
 
+    /// <summary>
+    /// Adds the rows of an event serialized by its producer (one whose body is not <see cref="OutboundEvent"/>'s, such
+    /// as <c>system.alert</c>) for <paramref name="subscribers"/>; the caller saves, then calls <see cref="Wake"/>.
+    /// </summary>
+    public void Add(AppDbContext db, string messageId, string eventType, string payload, IReadOnlyList<long> subscribers) =>
+        deliveries.AddPending(db, messageId, eventType, payload, subscribers);
+
     /// <summary>Call after the commit that made new rows visible.</summary>
     public void Wake() => Signal.Set();
 }
