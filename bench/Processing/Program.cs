@@ -82,8 +82,8 @@ async Task RunAsync()
     var progress = new DeliveryProgress();
     var live = new AttributionFeed();
     // Only its wake signal is used by the processor; the sender itself is not started.
-    using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    var metrics = new StudioMetrics(services.GetRequiredService<IMeterFactory>(), new InboxSignals(progress, new SqliteStorageProbe(database), time));
+    using var meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    var metrics = new StudioMetrics(meterServices.GetRequiredService<IMeterFactory>(), new InboxSignals(progress, new SqliteStorageProbe(database), time));
     var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), metrics, time, NullLogger<GreetingSender>.Instance);
     var outbound = new OutboundQueue(subscriptions, new OutboundDeliveryStore(time));
     var storage = new SqliteAttributionStorage(database, Options.Create(new WhatsAppOptions()), triggers, outbound, time,
