@@ -12,6 +12,7 @@ using ReferralStudio.Inbox;
 using ReferralStudio.Insight;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
+using ReferralStudio.Operations;
 using ReferralStudio.Outbound;
 using ReferralStudio.Privacy;
 using ReferralStudio.Security;
@@ -69,6 +70,7 @@ public partial class Program
         builder.AddDashboard();
         builder.AddLive();
         builder.AddRateLimits();
+        builder.AddOperations();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -78,6 +80,8 @@ public partial class Program
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
         await app.EnsureAdminAsync();
+        // Before everything: the metrics port (when configured) answers /metrics and nothing else.
+        app.UseMetricsPort();
         // First: everything after it sees the client's address and scheme, not the proxy's.
         app.UseForwardedHeaders();
         app.UseTls();
@@ -88,6 +92,7 @@ public partial class Program
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapHealth();
+        app.MapOperations();
         app.MapWebhooks();
         app.MapBench();
         app.MapApi();

@@ -39,7 +39,7 @@ public sealed class RoleAccessTests(RoleAccessTests.Team team) : IClassFixture<R
     };
 
     /// <summary>Routes anyone may open (signing in, the error pages) and machine endpoints with their own checks.</summary>
-    private static readonly string[] NotDashboard = ["/account/", "/api", "/openapi", "/webhooks", "/healthz", "/hubs", "/_", "/error", "/not-found", "/bench"];
+    private static readonly string[] NotDashboard = ["/account/", "/api", "/openapi", "/webhooks", "/healthz", "/readyz", "/metrics", "/hubs", "/_", "/error", "/not-found", "/bench"];
 
     [Fact]
     public void The_Table_Holds_Every_Dashboard_Route()

@@ -26,6 +26,8 @@ public static class ApiScopes
         new("/api/conversations/*/export", ChangesOnly: false, Admin),
         new("/api/conversations/*/personal-data", ChangesOnly: false, Admin),
         new("/api", ChangesOnly: true, Write),
+        // The operators' metrics (when not on a port of their own): counts and latencies, no personal data.
+        new("/metrics", ChangesOnly: false, Read),
     ];
 
     /// <summary>The scope a request needs; <see cref="Read"/> when no row matches.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
 using ReferralStudio.Messaging;
+using ReferralStudio.Operations;
 using ReferralStudio.Outbound;
 using ReferralStudio.Webhooks.Parsing;
 
@@ -21,6 +22,7 @@ public sealed class AttributionProcessor(
     OutboundQueue outbound,
     GreetingSender greetings,
     Live.AttributionFeed live,
+    ProcessorLease lease,
     TimeProvider time,
     ILogger<AttributionProcessor> logger) : BackgroundService
 {
@@ -40,6 +42,8 @@ public sealed class AttributionProcessor(
     {
         _pending = inbox.OpenPending();
         progress.Stored(_pending.LastStoredId());
+        // On SQLite this process holds the files, so it is the processor from here until it stops.
+        lease.Acquired();
         return base.StartAsync(cancellationToken);
     }
 
@@ -48,35 +52,44 @@ public sealed class AttributionProcessor(
         var pending = _pending ?? throw new InvalidOperationException("Started without StartAsync.");
         return DedicatedThread.Run("Attribution processor", () =>
         {
-            using (pending)
-            using (var writer = storage.OpenWriter())
-            using (var parser = new ParseAhead(Parse, ProcessorNice))
+            try
             {
-                while (!stoppingToken.IsCancellationRequested)
+                using (pending)
+                using (var writer = storage.OpenWriter())
+                using (var parser = new ParseAhead(Parse, ProcessorNice))
                 {
-                    var storedBefore = progress.LastStoredId;
-                    Drain(writer, pending, parser, stoppingToken);
-                    if (stoppingToken.IsCancellationRequested)
+                    while (!stoppingToken.IsCancellationRequested)
                     {
-                        // The drain may have stopped short: nothing it did not apply may be reported as processed.
-                        break;
-                    }
+                        var storedBefore = progress.LastStoredId;
+                        Drain(writer, pending, parser, stoppingToken);
+                        if (stoppingToken.IsCancellationRequested)
+                        {
+                            // The drain may have stopped short: nothing it did not apply may be reported as processed.
+                            break;
+                        }
 
-                    // Nothing pending up to this point: rejected and ignored deliveries count as done too.
-                    progress.Processed(storedBefore);
-                    try
-                    {
-                        progress.WaitForWorkAsync(stoppingToken).GetAwaiter().GetResult();
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
+                        // Nothing pending up to this point: rejected and ignored deliveries count as done too.
+                        progress.Processed(storedBefore);
+                        try
+                        {
+                            progress.WaitForWorkAsync(stoppingToken).GetAwaiter().GetResult();
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
+                        }
                     }
                 }
+
+                // Whoever still waits for a delivery learns it was not applied by this process (the next start applies it).
+                progress.Abandon();
+            }
+            finally
+            {
+                // Stopped or failed: this process no longer processes the inbox, and readiness says so.
+                lease.Released();
             }
 
-            // Whoever still waits for a delivery learns it was not applied by this process (the next start applies it).
-            progress.Abandon();
             return 0L;
         }, ProcessorNice);
     }
@@ -104,6 +117,8 @@ public sealed class AttributionProcessor(
         var transaction = new OpenTransaction(writer, new CommitAnnouncer(outbound, greetings, live), progress, time, logger);
         pressure.Working();
         var after = writer.Cursor();
+        // Everything up to the cursor was applied, by this run or an earlier one: the backlog starts from there.
+        progress.Processed(after);
         var parsed = Parse(pending.ReadAfter(after));
         while (parsed.Count > 0 && !cancellationToken.IsCancellationRequested)
         {

@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.Options;
+using ReferralStudio.Operations;
 
 namespace ReferralStudio.Hosting;
 
@@ -68,17 +70,20 @@ public static class HostingExtensions
 
         if (tls.RedirectToHttps)
         {
-            // Not the health check: the supervisor and the proxy ask it over plain HTTP on loopback.
-            app.UseWhen(context => !context.Request.Path.StartsWithSegments(HealthPath), branch => branch.UseHttpsRedirection());
+            // Not the health and readiness checks: the supervisor and the proxy ask them over plain HTTP on loopback.
+            app.UseWhen(context => !OperationsExtensions.IsProbe(context.Request.Path), branch => branch.UseHttpsRedirection());
         }
 
         return app;
     }
 
-    /// <summary>200 "Healthy" once the app has migrated its files and listens; no authentication, no rate limit.</summary>
+    /// <summary>
+    /// 200 "Healthy" once the app has migrated its files and listens; no authentication, no rate limit. It runs no
+    /// check (the process is up); whether it should get traffic is <c>/readyz</c> (<see cref="OperationsExtensions"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { Predicate = _ => false });
         return app;
     }
 }

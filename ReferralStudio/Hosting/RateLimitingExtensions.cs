@@ -6,6 +6,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Api;
+using ReferralStudio.Operations;
+using ReferralStudio.Webhooks;
 using ReferralStudio.Security;
 
 namespace ReferralStudio.Hosting;
@@ -100,6 +102,11 @@ public static class RateLimitingExtensions
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(WebhookEndpoints.Path))
+        {
+            context.RequestServices.GetRequiredService<StudioMetrics>().Refused(StudioMetrics.RefusalReason.RateLimited);
+        }
+
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
+using ReferralStudio.Operations;
 
 namespace ReferralStudio.Messaging;
 
@@ -15,6 +16,7 @@ public sealed partial class GreetingSender(
     SendApiClient sendApi,
     AccessTokens tokens,
     IOptions<SendApiOptions> options,
+    StudioMetrics metrics,
     TimeProvider time,
     ILogger<GreetingSender> logger) : ScheduledWorker(new WakeSignal(), time, logger)
 {
@@ -64,6 +66,8 @@ public sealed partial class GreetingSender(
             await db.SaveChangesAsync(cancellationToken);
             foreach (var message in due.Where(m => m.Status != OutgoingStatus.Pending))
             {
+                // Counted once saved: an outcome the database does not hold did not happen.
+                metrics.Greeting(Outcome(message.Status));
                 Settled.Settled(message.Id);
             }
         }
@@ -150,9 +154,19 @@ public sealed partial class GreetingSender(
                 .SetProperty(m => m.LastError, InterruptedSend), cancellationToken);
         if (settled > 0)
         {
+            metrics.Greeting(StudioMetrics.GreetingOutcome.Uncertain, settled);
             LogInterruptedSends(logger, settled);
         }
     }
+
+    private static KeyValuePair<string, object?> Outcome(OutgoingStatus status) => status switch
+    {
+        OutgoingStatus.Sent => StudioMetrics.GreetingOutcome.Sent,
+        OutgoingStatus.DryRun => StudioMetrics.GreetingOutcome.DryRun,
+        OutgoingStatus.Expired => StudioMetrics.GreetingOutcome.Expired,
+        OutgoingStatus.Uncertain => StudioMetrics.GreetingOutcome.Uncertain,
+        _ => StudioMetrics.GreetingOutcome.Failed,
+    };
 
     private static void Complete(OutgoingMessage message, OutgoingStatus status, DateTimeOffset at, string? error)
     {

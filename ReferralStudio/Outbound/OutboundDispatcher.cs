@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
+using ReferralStudio.Operations;
 using ReferralStudio.Outbound.Retry;
 using ReferralStudio.Outbound.Safety;
 using ReferralStudio.Outbound.Signing;
@@ -24,6 +25,7 @@ public sealed partial class OutboundDispatcher(
     SubscriptionCatalog catalog,
     IOptions<OutboundOptions> options,
     StoredSecrets storedSecrets,
+    StudioMetrics metrics,
     TimeProvider time,
     ILogger<OutboundDispatcher> logger) : ScheduledWorker(queue.Signal, time, logger)
 {
@@ -153,6 +155,7 @@ public sealed partial class OutboundDispatcher(
     private bool Record(AppDbContext db, OutboundDelivery delivery, WebhookSubscription subscription, AttemptResult result, OutboundOptions settings)
     {
         deliveries.RecordAttempt(db, delivery, result.At, result.StatusCode, result.Latency, result.Error);
+        metrics.OutboundAttempt(result.StatusCode);
         if (RetrySchedule.IsSuccess(result.StatusCode))
         {
             deliveries.MarkDelivered(delivery, result.At);

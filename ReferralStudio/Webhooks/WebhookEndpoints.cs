@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
+using ReferralStudio.Operations;
 using ReferralStudio.Security;
 using ReferralStudio.Webhooks.Parsing;
 
@@ -68,12 +70,16 @@ public static partial class WebhookEndpoints
         MetaSigningKey signingKey,
         InboxWriter inbox,
         TimeProvider time,
+        StudioMetrics metrics,
         ILogger<InboxWriter> logger)
     {
+        // A latency, not a date: the monotonic clock, whatever TimeProvider the app runs on.
+        var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
         var request = context.Request;
         if (request.ContentLength > settings.MaxBodyBytes)
         {
+            metrics.Refused(StudioMetrics.RefusalReason.TooLarge);
             return TooLarge(settings.MaxBodyBytes);
         }
 
@@ -86,6 +92,7 @@ public static partial class WebhookEndpoints
         var body = await ReadBodyAsync(request, settings.MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
+            metrics.Refused(StudioMetrics.RefusalReason.TooLarge);
             return TooLarge(settings.MaxBodyBytes);
         }
 
@@ -93,6 +100,12 @@ public static partial class WebhookEndpoints
         if (check != SignatureCheck.Valid)
         {
             LogSignatureRefused(logger, check);
+            metrics.Refused(check switch
+            {
+                SignatureCheck.Missing => StudioMetrics.RefusalReason.SignatureMissing,
+                SignatureCheck.Malformed => StudioMetrics.RefusalReason.SignatureMalformed,
+                _ => StudioMetrics.RefusalReason.SignatureMismatch,
+            });
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Signature refused",
@@ -121,6 +134,7 @@ public static partial class WebhookEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            metrics.Refused(StudioMetrics.RefusalReason.NotStored);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Delivery not stored",
@@ -129,6 +143,7 @@ public static partial class WebhookEndpoints
 
         if (!envelope.IsValid)
         {
+            metrics.Refused(StudioMetrics.RefusalReason.MalformedBody);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Malformed webhook body",
@@ -136,6 +151,8 @@ public static partial class WebhookEndpoints
                 extensions: new Dictionary<string, object?> { ["field"] = "body" });
         }
 
+        metrics.Received();
+        metrics.Acknowledged(started);
         return TypedResults.Ok();
     }
 

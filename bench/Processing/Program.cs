@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -11,6 +12,7 @@ using ReferralStudio.Data;
 using ReferralStudio.Inbox;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
+using ReferralStudio.Operations;
 using ReferralStudio.Outbound;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
@@ -80,13 +82,15 @@ async Task RunAsync()
     var progress = new DeliveryProgress();
     var live = new AttributionFeed();
     // Only its wake signal is used by the processor; the sender itself is not started.
-    var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), time, NullLogger<GreetingSender>.Instance);
+    using var meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    var metrics = new StudioMetrics(meterServices.GetRequiredService<IMeterFactory>(), new InboxSignals(progress, new SqliteStorageProbe(database), time));
+    var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), metrics, time, NullLogger<GreetingSender>.Instance);
     var outbound = new OutboundQueue(subscriptions, new OutboundDeliveryStore(time));
     var storage = new SqliteAttributionStorage(database, Options.Create(new WhatsAppOptions()), triggers, outbound, time,
         NullLogger<SqliteAttributionStorage>.Instance);
     var pressure = new IngestPressure(TimeProvider.System);
     var inboxStorage = new SqliteInbox(database, NullLogger<SqliteInbox>.Instance);
-    var processor = new AttributionProcessor(storage, inboxStorage, progress, pressure, Options.Create(new MetaOptions()), outbound, greetings, live, time,
+    var processor = new AttributionProcessor(storage, inboxStorage, progress, pressure, Options.Create(new MetaOptions()), outbound, greetings, live, new ProcessorLease(), time,
         NullLogger<AttributionProcessor>.Instance);
 
     GC.Collect();
