@@ -187,6 +187,32 @@ public sealed class PostgresInboxTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(appended.Order(), seen);
     }
 
+    [Fact]
+    public void A_Dropped_Session_Fails_Only_Its_Group_And_Appender_And_Reader_Carry_On()
+    {
+        using var appender = Inbox.OpenAppender();
+        using var pending = Inbox.OpenPending();
+        var before = pending.LastStoredId();
+        var first = new long[1];
+        appender.Append([Item([1])], first);
+
+        // As a server restart or a network cut would: every session of this database but the one asking.
+        TerminateOtherSessions();
+
+        Assert.ThrowsAny<Exception>(() => appender.Append([Item([2])], new long[1]));
+        var next = new long[1];
+        appender.Append([Item([3])], next);
+        Assert.ThrowsAny<Exception>(() => pending.ReadAfter(before));
+        Assert.Equal([first[0], next[0]], pending.ReadAfter(before).Select(r => r.Id));
+    }
+
+    private void TerminateOtherSessions()
+    {
+        using var terminate = database.DataSource.CreateCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        terminate.ExecuteScalar();
+    }
+
     private static InboxItem Item(byte[] body, bool simulated = false) =>
         new(body, DeliveryStatus.Pending, "page", null, Received, simulated);
 

@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using ReferralStudio.Data;
@@ -46,8 +47,9 @@ internal sealed class PostgresInboxAppender : IInboxAppender
         RETURNING id
         """;
 
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlBatch _batch;
+    private readonly NpgsqlDataSource _dataSource;
+    private NpgsqlConnection _connection;
+    private NpgsqlBatch _batch;
     private bool _prepared;
     private readonly NpgsqlParameter<long[]> _receivedAt = new("receivedat", NpgsqlDbType.Array | NpgsqlDbType.Bigint);
     private readonly NpgsqlParameter<int[]> _status = new("status", NpgsqlDbType.Array | NpgsqlDbType.Integer);
@@ -58,21 +60,33 @@ internal sealed class PostgresInboxAppender : IInboxAppender
 
     public PostgresInboxAppender(NpgsqlDataSource dataSource)
     {
-        _connection = dataSource.OpenConnection();
-        using (var durable = _connection.CreateCommand())
+        _dataSource = dataSource;
+        (_connection, _batch) = Connect();
+    }
+
+    /// <summary>
+    /// The appender's session. The writer keeps one appender for its lifetime and fails only the group whose commit
+    /// failed: a session the server or the network dropped is replaced at the next group.
+    /// </summary>
+    private (NpgsqlConnection, NpgsqlBatch) Connect()
+    {
+        var connection = _dataSource.OpenConnection();
+        using (var durable = connection.CreateCommand())
         {
             // The server's default, said here so a database set to 'off' cannot acknowledge what a crash would lose.
             durable.CommandText = "SET synchronous_commit = on";
             durable.ExecuteNonQuery();
         }
 
-        _batch = new NpgsqlBatch(_connection);
+        var batch = new NpgsqlBatch(connection);
         var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@key)");
         lockCommand.Parameters.Add(new NpgsqlParameter<long>("key", AppendLockKey));
         var insert = new NpgsqlBatchCommand(InsertSql);
         insert.Parameters.AddRange(new NpgsqlParameter[] { _receivedAt, _status, _objectType, _body, _reason, _simulated });
-        _batch.BatchCommands.Add(lockCommand);
-        _batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(lockCommand);
+        batch.BatchCommands.Add(insert);
+        _prepared = false;
+        return (connection, batch);
     }
 
     public long Append(IReadOnlyList<InboxItem> group, Span<long> ids)
@@ -99,6 +113,12 @@ internal sealed class PostgresInboxAppender : IInboxAppender
 
         (_receivedAt.TypedValue, _status.TypedValue, _objectType.TypedValue) = (receivedAt, status, objectType);
         (_body.TypedValue, _reason.TypedValue, _simulated.TypedValue) = (body, reason, simulated);
+
+        if (_connection.State != ConnectionState.Open)
+        {
+            Close();
+            (_connection, _batch) = Connect();
+        }
 
         using var transaction = _connection.BeginTransaction();
         _batch.Transaction = transaction;
@@ -134,8 +154,16 @@ internal sealed class PostgresInboxAppender : IInboxAppender
     {
     }
 
-    public void Dispose()
+    public void Dispose() => Close();
+
+    private void Close()
     {
+        // The parameters outlive the session: free them for the next one's batch.
+        foreach (var command in _batch.BatchCommands)
+        {
+            command.Parameters.Clear();
+        }
+
         _batch.Dispose();
         _connection.Dispose();
     }
@@ -147,29 +175,31 @@ internal sealed class PostgresInboxAppender : IInboxAppender
 /// </summary>
 internal sealed class PostgresPendingDeliveries : IPendingDeliveries
 {
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlCommand _select;
+    // Pending deliveries after the cursor: a range of the primary key.
+    private static readonly string SelectSql =
+        $"SELECT id, receivedat, body, simulated FROM inbounddeliveries WHERE id > @after AND status = 0 ORDER BY id LIMIT {IPendingDeliveries.BatchSize}";
+
+    private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlParameter<long> _after = new("after", 0L);
+    private NpgsqlConnection _connection;
+    private NpgsqlCommand _select;
 
     public PostgresPendingDeliveries(NpgsqlDataSource dataSource)
     {
-        _connection = dataSource.OpenConnection();
-        // Pending deliveries after the cursor: a range of the primary key.
-        _select = new NpgsqlCommand(
-            $"SELECT id, receivedat, body, simulated FROM inbounddeliveries WHERE id > @after AND status = 0 ORDER BY id LIMIT {IPendingDeliveries.BatchSize}",
-            _connection);
-        _select.Parameters.Add(_after);
-        _select.Prepare();
+        _dataSource = dataSource;
+        (_connection, _select) = Connect();
     }
 
     public long LastStoredId()
     {
+        Reconnect();
         using var max = new NpgsqlCommand("SELECT COALESCE(MAX(id), 0) FROM inbounddeliveries", _connection);
         return (long)max.ExecuteScalar()!;
     }
 
     public List<PendingDelivery> ReadAfter(long after)
     {
+        Reconnect();
         _after.TypedValue = after;
         var rows = new List<PendingDelivery>(IPendingDeliveries.BatchSize);
         using var reader = _select.ExecuteReader();
@@ -183,7 +213,28 @@ internal sealed class PostgresPendingDeliveries : IPendingDeliveries
 
     public void Dispose()
     {
+        // The parameter outlives the session: free it for the next one's command.
+        _select.Parameters.Clear();
         _select.Dispose();
         _connection.Dispose();
+    }
+
+    private (NpgsqlConnection, NpgsqlCommand) Connect()
+    {
+        var connection = _dataSource.OpenConnection();
+        var select = new NpgsqlCommand(SelectSql, connection);
+        select.Parameters.Add(_after);
+        select.Prepare();
+        return (connection, select);
+    }
+
+    // A session the server or the network dropped is replaced at the next read (the processor keeps its reader).
+    private void Reconnect()
+    {
+        if (_connection.State != ConnectionState.Open)
+        {
+            Dispose();
+            (_connection, _select) = Connect();
+        }
     }
 }
