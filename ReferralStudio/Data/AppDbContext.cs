@@ -13,9 +13,24 @@ using ReferralStudio.Triggers;
 
 namespace ReferralStudio.Data;
 
-/// <summary>The main file's tables, the dashboard's users and roles (ASP.NET Core Identity) among them.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<StudioUser, IdentityRole<long>, long>(options)
+/// <summary>
+/// The main database's tables, the dashboard's users and roles (ASP.NET Core Identity) among them. This is the SQLite
+/// model and the one every consumer injects; an engine with migrations of its own derives from it
+/// (<see cref="Storage.Postgres.PostgresAppDbContext"/>), as EF Core's "migrations with multiple providers" describes.
+/// </summary>
+public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, long>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a derived engine's context, whose options are typed by its own class.</summary>
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     /// <summary>
     /// The inbox's deliveries with what processing made of them: a per-connection view over the attached inbox file
     /// (<see cref="Inbox.InboxDbContext.DeliveriesTable"/>) and <see cref="DeliveryOutcome"/>, created by the engine.
