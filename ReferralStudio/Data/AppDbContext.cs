@@ -47,6 +47,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<TeamSettings> TeamSettings => Set<TeamSettings>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -227,6 +228,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         });
 
         modelBuilder.Entity<ApiKey>(e => e.HasIndex(k => k.Hash).IsUnique());
+
+        // One row, always there: reading the rules never has to ask whether they exist.
+        modelBuilder.Entity<TeamSettings>(e =>
+        {
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.HasData(new TeamSettings { Id = Auth.TeamSettings.SingleId, RequireTwoStep = false });
+        });
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
