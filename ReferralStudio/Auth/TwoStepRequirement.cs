@@ -8,34 +8,37 @@ using ReferralStudio.Data;
 namespace ReferralStudio.Auth;
 
 /// <summary>
-/// Whether the team requires two-step sign-in (<see cref="TeamSettings.RequireTwoStep"/>), read once and then kept in
-/// memory: every dashboard request asks, and only <see cref="Team.SetTwoStepRequiredAsync"/> changes it.
+/// Whether the team requires two-step sign-in (<see cref="TeamSettings.RequireTwoStep"/>), kept in memory: every
+/// dashboard request asks. A change made here applies at once; one made by another instance sharing the database is
+/// read again after <see cref="RereadAfter"/>.
 /// </summary>
-public sealed class TwoStepRequirement(IServiceScopeFactory scopes)
+public sealed class TwoStepRequirement(IServiceScopeFactory scopes, TimeProvider time)
 {
-    private const int Unknown = -1;
+    public static readonly TimeSpan RereadAfter = TimeSpan.FromSeconds(30);
 
-    private int _required = Unknown;
+    private sealed record Known(bool Required, DateTimeOffset ReadAt);
+
+    private Known? _known;
 
     public async ValueTask<bool> IsRequiredAsync(CancellationToken cancellationToken = default)
     {
-        var known = Volatile.Read(ref _required);
-        if (known != Unknown)
+        var now = time.GetUtcNow();
+        var known = Volatile.Read(ref _known);
+        if (known is not null && now - known.ReadAt < RereadAfter)
         {
-            return known == 1;
+            return known.Required;
         }
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var required = await db.TeamSettings.AsNoTracking().Where(t => t.Id == TeamSettings.SingleId)
             .Select(t => t.RequireTwoStep).FirstOrDefaultAsync(cancellationToken);
-        // A change committed while this read ran has already set the value: keep that one.
-        Interlocked.CompareExchange(ref _required, required ? 1 : 0, Unknown);
-        return Volatile.Read(ref _required) == 1;
+        // A change committed here while this read ran has already replaced what was known: keep that one.
+        return Interlocked.CompareExchange(ref _known, new(required, now), known) == known ? required : Volatile.Read(ref _known)!.Required;
     }
 
     /// <summary>After the change is committed.</summary>
-    internal void Set(bool required) => Volatile.Write(ref _required, required ? 1 : 0);
+    internal void Set(bool required) => Volatile.Write(ref _known, new(required, time.GetUtcNow()));
 }
 
 /// <summary>
