@@ -89,6 +89,7 @@ public partial class Program
         app.MapStaticAssets();
         app.UseRateLimits();
         app.UseAuthentication();
+        app.UseTwoStepRequirement();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapHealth();

@@ -9,6 +9,7 @@ public static class AuditActions
     public const string Demo = "demo";
     public const string User = "user";
     public const string ApiKey = "api_key";
+    public const string TeamSettings = "team";
 
     public const string TriggerCreated = "trigger.created";
     public const string TriggerUpdated = "trigger.updated";
@@ -37,11 +38,17 @@ public static class AuditActions
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
     public const string UserRemoved = "user.removed";
+    public const string UserTwoStepEnabled = "user.two_step_enabled";
+    public const string UserTwoStepDisabled = "user.two_step_disabled";
+    public const string UserTwoStepReset = "user.two_step_reset";
+    public const string UserRecoveryCodesRenewed = "user.recovery_codes_renewed";
+
+    public const string TeamSignInRulesChanged = "team.sign_in_rules_changed";
 
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
 
-    public static readonly string[] EntityTypes = [Account, ApiKey, Demo, Subscription, Trigger, User];
+    public static readonly string[] EntityTypes = [Account, ApiKey, Demo, Subscription, TeamSettings, Trigger, User];
 
     public static readonly string[] All =
     [
@@ -50,6 +57,8 @@ public static class AuditActions
         SubscriptionCreated, SubscriptionSecretRotated, SubscriptionEnabled, SubscriptionDisabled, SubscriptionDeleted,
         DemoLoaded, DemoCleared,
         UserInvited, UserJoined, UserRoleChanged, UserDisabled, UserEnabled, UserRemoved,
+        UserTwoStepEnabled, UserTwoStepDisabled, UserTwoStepReset, UserRecoveryCodesRenewed,
+        TeamSignInRulesChanged,
         ApiKeyCreated, ApiKeyRevoked,
     ];
 }

@@ -61,7 +61,12 @@ public sealed class AuditSnapshot(string entityType, string entityId, string nam
         .Field("email", m.Email)
         .Field("role", m.Role)
         .Field("status", m.Status)
-        .Field("invitationExpires", m.InvitationExpires?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+        .Field("invitationExpires", m.InvitationExpires?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture))
+        .Field("twoStep", m.TwoStep);
+
+    /// <summary>The team's sign-in rules.</summary>
+    public static AuditSnapshot Of(Auth.TeamSettings t) => new AuditSnapshot(AuditActions.TeamSettings, Id(t.Id), "sign-in rules")
+        .Field("requireTwoStep", t.RequireTwoStep);
 
     /// <summary>An API key: its name, scope and visible prefix; never the key or its hash.</summary>
     public static AuditSnapshot Of(Api.ApiKey k) => new AuditSnapshot(AuditActions.ApiKey, Id(k.Id), k.Name)

@@ -28,6 +28,8 @@ public static class AuthExtensions
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddScoped<SignInService>();
         builder.Services.AddSingleton<Team>();
+        builder.Services.AddSingleton<TwoStep>();
+        builder.Services.AddSingleton<TwoStepRequirement>();
 
         builder.Services.AddIdentityCore<StudioUser>(o =>
             {
@@ -44,6 +46,7 @@ public static class AuthExtensions
             .AddRoles<IdentityRole<long>>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
+            .AddClaimsPrincipalFactory<StudioClaimsFactory>()
             .AddDefaultTokenProviders();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)

@@ -8,7 +8,7 @@ namespace ReferralStudio.Auth;
 
 /// <summary>
 /// An open dashboard (a circuit) checks its user like the cookie does: a changed security stamp (signed out
-/// everywhere, a new password or role) or a disabled account signs the circuit out within
+/// everywhere, a new password or role), a disabled account or a newly required two-step sign-in the member lacks signs the circuit out within
 /// <see cref="SessionOptions.RecheckEvery"/>, and its pages send the browser to the sign-in page.
 /// </summary>
 internal sealed class RevalidatingStudioAuthenticationState(
@@ -26,6 +26,14 @@ internal sealed class RevalidatingStudioAuthenticationState(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>();
         var user = await users.GetUserAsync(state.User);
         if (user is null || await users.IsLockedOutAsync(user))
+        {
+            return false;
+        }
+
+        // An Owner has just required two-step sign-in: an open dashboard of a member without it ends too (the gate
+        // then sends them to set it up).
+        if (!state.User.HasClaim(c => c.Type == StudioClaimsFactory.Claim)
+            && await scope.ServiceProvider.GetRequiredService<TwoStepRequirement>().IsRequiredAsync(cancellationToken))
         {
             return false;
         }

@@ -18,17 +18,21 @@ public enum MemberStatus
 }
 
 /// <summary>A member as the audit log records them.</summary>
-public sealed record TeamMemberState(long Id, string Email, string Role, string Status, DateTimeOffset? InvitationExpires);
+public sealed record TeamMemberState(long Id, string Email, string Role, string Status, DateTimeOffset? InvitationExpires, bool TwoStep);
 
 /// <summary>What the acting user may do to one row, and if something is refused, why.</summary>
-public sealed record MemberActions(bool ChangeRole, bool Disable, bool Enable, bool Remove, bool Reinvite, string? Why);
+public sealed record MemberActions(bool ChangeRole, bool Disable, bool Enable, bool Remove, bool Reinvite, string? Why, bool ResetTwoStep = false);
 
 public sealed record TeamMember(
     long Id, string Email, string Role, MemberStatus Status, DateTimeOffset? InvitationExpires,
-    DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt, MemberActions Allowed);
+    DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt, MemberActions Allowed, bool TwoStep = false);
 
-/// <summary>One page of the team; <see cref="Actor"/> null when the acting user no longer exists or is disabled.</summary>
-public sealed record TeamList(IReadOnlyList<TeamMember> Rows, int Total, TeamActor? Actor, IReadOnlyList<string> Grantable);
+/// <summary>
+/// One page of the team; <see cref="Actor"/> null when the acting user no longer exists or is disabled. The team's
+/// sign-in rule, and whether the actor may change it (Owners only).
+/// </summary>
+public sealed record TeamList(IReadOnlyList<TeamMember> Rows, int Total, TeamActor? Actor, IReadOnlyList<string> Grantable,
+    bool TwoStepRequired = false, bool MayRequireTwoStep = false);
 
 /// <summary>A change done (<see cref="Error"/> null) or refused, with the reason.</summary>
 public sealed record TeamOutcome(string? Error)
@@ -51,7 +55,7 @@ public sealed record AcceptOutcome(long? MemberId, IReadOnlyList<string> Passwor
 /// each change audited in its own transaction. A singleton that opens a scope per operation, so a Blazor circuit never
 /// holds a <see cref="UserManager{TUser}"/> or context for its whole life.
 /// </summary>
-public sealed partial class Team(IServiceScopeFactory scopes, AuditLog audit, TimeProvider time, ILogger<Team> logger)
+public sealed partial class Team(IServiceScopeFactory scopes, AuditLog audit, TwoStepRequirement twoStep, TimeProvider time, ILogger<Team> logger)
 {
     /// <summary>Where the invitation lives in Identity's user token store: no table of its own.</summary>
     public const string TokenProvider = "ReferralStudio";
@@ -81,11 +85,15 @@ public sealed partial class Team(IServiceScopeFactory scopes, AuditLog audit, Ti
         {
             var role = roles.FirstOrDefault(r => r.UserId == u.Id)?.Role ?? StudioRoles.Viewer;
             var state = State(u, invitations.GetValueOrDefault(u.Id), now);
-            return new TeamMember(u.Id, u.Email ?? "", role, state.Status, state.Expires, u.LastSignInAt, u.CreatedAt,
-                Allowed(actor, u.Id, role, state.Status, activeOwners));
+            var allowed = Allowed(actor, u.Id, role, state.Status, activeOwners) with
+            {
+                ResetTwoStep = u.TwoFactorEnabled && actor is not null && TeamRules.MayManage(actor, role) is null,
+            };
+            return new TeamMember(u.Id, u.Email ?? "", role, state.Status, state.Expires, u.LastSignInAt, u.CreatedAt, allowed, u.TwoFactorEnabled);
         });
         var grantable = actor is null ? [] : StudioRoles.All.Where(r => TeamRules.MayGrant(actor, r) is null).ToList();
-        return new(rows, total, actor, grantable);
+        var required = await db.TeamSettings.AsNoTracking().Where(t => t.Id == TeamSettings.SingleId).Select(t => t.RequireTwoStep).FirstOrDefaultAsync(cancellationToken);
+        return new(rows, total, actor, grantable, required, actor?.Role == StudioRoles.Owner);
     }
 
     /// <summary>
@@ -245,6 +253,52 @@ public sealed partial class Team(IServiceScopeFactory scopes, AuditLog audit, Ti
             (actor, target) => TeamRules.MayDisableOrRemove(actor, target.Member.Id, target.Role, target.IsActiveOwner, target.ActiveOwners, "remove"),
             (users, user) => users.DeleteAsync(user), cancellationToken, removes: true);
 
+    /// <summary>
+    /// Turns off <paramref name="memberId"/>'s two-step sign-in and forgets their key and recovery codes (a lost phone):
+    /// they sign in with the password alone, and set it up again, which the team may require. Their sessions end.
+    /// </summary>
+    public Task<TeamOutcome> ResetTwoStepAsync(long actorId, long memberId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actorId, memberId, AuditActions.UserTwoStepReset,
+            (actor, target) => !target.Member.TwoFactorEnabled ? "They do not use two-step sign-in." : TeamRules.MayManage(actor, target.Role),
+            TwoStep.ForgetAsync, cancellationToken);
+
+    /// <summary>
+    /// Requires two-step sign-in of everyone, or stops requiring it: Owners only, and an Owner requires it only once they
+    /// use it themselves (otherwise the rule would send them away from this page to set it up).
+    /// </summary>
+    public async Task<TeamOutcome> SetTwoStepRequiredAsync(long actorId, bool required, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await ActorAsync(db, actorId, now, cancellationToken) is not { } actor)
+        {
+            return new("Your account is no longer active.");
+        }
+
+        if (actor.Role != StudioRoles.Owner)
+        {
+            return new("Only an Owner can change the team's sign-in rules.");
+        }
+
+        if (required && !await db.Users.AnyAsync(u => u.Id == actorId && u.TwoFactorEnabled, cancellationToken))
+        {
+            return new("Turn on two-step sign-in for yourself first (your account page: your email at the top right), then require it of everyone.");
+        }
+
+        var settings = await db.TeamSettings.SingleAsync(t => t.Id == TeamSettings.SingleId, cancellationToken);
+        var before = AuditSnapshot.Of(settings);
+        settings.RequireTwoStep = required;
+        audit.Add(db, AuditActor.User(actor.Email, Id(actor.Id)), AuditActions.TeamSignInRulesChanged, before, AuditSnapshot.Of(settings),
+            required ? "Required two-step sign-in of everyone" : "Made two-step sign-in optional");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        twoStep.Set(required);
+        LogChange(logger, AuditActions.TeamSignInRulesChanged, 0, actor.Id);
+        return TeamOutcome.Done;
+    }
+
     /// <summary>A member about to be changed, with what the rules need to know about them and the team.</summary>
     private sealed record Target(StudioUser Member, string Role, MemberStatus Status, bool IsActiveOwner, int ActiveOwners);
 
@@ -353,14 +407,14 @@ public sealed partial class Team(IServiceScopeFactory scopes, AuditLog audit, Ti
     private static async Task<string> RoleAsync(UserManager<StudioUser> users, StudioUser user) =>
         (await users.GetRolesAsync(user)).FirstOrDefault() ?? StudioRoles.Viewer;
 
-    private static async Task<TeamMemberState> StateAsync(AppDbContext db, UserManager<StudioUser> users, StudioUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<TeamMemberState> StateAsync(AppDbContext db, UserManager<StudioUser> users, StudioUser user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var stored = await db.UserTokens.AsNoTracking()
             .Where(t => t.UserId == user.Id && t.LoginProvider == TokenProvider && t.Name == TokenName)
             .Select(t => t.Value).FirstOrDefaultAsync(cancellationToken);
         var role = await RoleAsync(users, user);
         var (status, expires) = State(user, stored is null ? null : Invitation.Parse(stored), now);
-        return new(user.Id, user.Email ?? "", role, status.ToString().ToLowerInvariant(), expires);
+        return new(user.Id, user.Email ?? "", role, status.ToString().ToLowerInvariant(), expires, user.TwoFactorEnabled);
     }
 
     private static (MemberStatus Status, DateTimeOffset? Expires) State(StudioUser user, Invitation? invitation, DateTimeOffset now) =>

@@ -62,6 +62,7 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<TeamSettings> TeamSettings => Set<TeamSettings>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -242,6 +243,13 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
         });
 
         modelBuilder.Entity<ApiKey>(e => e.HasIndex(k => k.Hash).IsUnique());
+
+        // One row, always there: reading the rules never has to ask whether they exist.
+        modelBuilder.Entity<TeamSettings>(e =>
+        {
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.HasData(new TeamSettings { Id = Auth.TeamSettings.SingleId, RequireTwoStep = false });
+        });
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(

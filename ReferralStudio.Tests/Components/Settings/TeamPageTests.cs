@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using ReferralStudio.Auth;
@@ -104,5 +106,53 @@ public sealed class TeamPageTests : MudTestContext, IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=team-row]")));
         Assert.Null(await Team.InvitedEmailAsync(invited.Token));
+    }
+
+    /// <summary>Turns on two-step sign-in for <paramref name="userId"/> as the account page does, with a code computed from the key it shows.</summary>
+    private async Task TurnOnTwoStepAsync(long userId)
+    {
+        var twoStep = _app.Services.GetRequiredService<TwoStep>();
+        var setup = (await twoStep.BeginAsync(userId))!;
+        var enabled = await twoStep.ConfirmAsync(userId, Auth.AuthenticatorApp.CodeAt(setup.KeyGroups, _app.Time.GetUtcNow()));
+        Assert.Null(enabled.Error);
+    }
+
+    [Fact]
+    public async Task An_Owner_Requires_Two_Step_Sign_In_Once_They_Use_It_And_Resets_A_Members()
+    {
+        var invited = await Team.InviteAsync(_owner, "ana@studio.test", StudioRoles.Marketer);
+        var ana = (await Team.AcceptAsync(invited.Token, "a-long-enough-password")).MemberId!.Value;
+        await TurnOnTwoStepAsync(ana);
+        var dialogs = Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+        var page = Render<TeamPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=team-row]").Count));
+        IElement Row(string email) => page.FindAll("[data-testid=team-row]").Single(r => r.GetAttribute("data-email") == email);
+        Assert.Equal("On", Row("ana@studio.test").QuerySelector("[data-testid=team-two-step]")!.TextContent.Trim());
+        Assert.Equal("Off", Row(TestApp.AdminEmail).QuerySelector("[data-testid=team-two-step]")!.TextContent.Trim());
+
+        // Not yet: the Owner does not use it, and the rule would send them away from this page.
+        await page.InvokeAsync(() => page.Find("input[data-testid=require-two-step]").Change(true));
+        page.WaitForAssertion(() => Assert.Contains("for yourself first", page.Find("[data-testid=team-error]").TextContent));
+        Assert.Contains("up to each member", page.Find("[data-testid=two-step-rule]").TextContent);
+        Assert.Equal("false", page.Find("input[data-testid=require-two-step]").GetAttribute("aria-checked"));
+
+        await TurnOnTwoStepAsync(_owner);
+        await page.InvokeAsync(() => page.Find("input[data-testid=require-two-step]").Change(true));
+        page.WaitForAssertion(() => Assert.Contains("Everyone signs in with a code", page.Find("[data-testid=two-step-rule]").TextContent));
+        Assert.True(await _app.Services.GetRequiredService<TwoStepRequirement>().IsRequiredAsync());
+
+        // Ana lost her phone: reset after a confirmation, and audited.
+        await page.InvokeAsync(() => Row("ana@studio.test").QuerySelector("[data-testid=team-reset-two-step]")!.Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Turn off two-step sign-in for ana@studio.test", dialogs.Markup));
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Reset").Click());
+        page.WaitForAssertion(() => Assert.Equal("Off", Row("ana@studio.test").QuerySelector("[data-testid=team-two-step]")!.TextContent.Trim()));
+        Assert.Null(Row("ana@studio.test").QuerySelector("[data-testid=team-reset-two-step]"));
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var actions = await scope.ServiceProvider.GetRequiredService<ReferralStudio.Data.AppDbContext>().AuditEntries
+            .Where(e => e.Actor == TestApp.AdminEmail).Select(e => e.Action).ToListAsync();
+        Assert.Contains(ReferralStudio.Audit.AuditActions.TeamSignInRulesChanged, actions);
+        Assert.Contains(ReferralStudio.Audit.AuditActions.UserTwoStepReset, actions);
     }
 }

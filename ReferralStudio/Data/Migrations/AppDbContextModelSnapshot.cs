@@ -387,6 +387,26 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralStudio.Auth.TeamSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireTwoStep")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TeamSettings");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            RequireTwoStep = false
+                        });
+                });
+
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignDay", b =>
                 {
                     b.Property<int>("Model")
