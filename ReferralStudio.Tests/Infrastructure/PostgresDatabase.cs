@@ -22,6 +22,13 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>This class's database, on the same server and account.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Name }.ToString();
 
+    /// <summary>The settings that start the app on this database (<see cref="TestApp.StartAsync"/>'s <c>settings</c>).</summary>
+    public Dictionary<string, string?> AppSettings => new()
+    {
+        ["Database:Provider"] = "postgres",
+        ["ConnectionStrings:ReferralStudio"] = ConnectionString,
+    };
+
     public NpgsqlDataSource DataSource => _dataSource ??= NpgsqlDataSource.Create(ConnectionString);
 
     public DbContextOptions<PostgresAppDbContext> Options =>

@@ -1,3 +1,4 @@
+using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 
 namespace ReferralStudio.Privacy;
@@ -9,8 +10,12 @@ public static class PrivacyExtensions
     {
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<PersonalData>();
-        builder.Services.AddSingleton<MessageTextRetention>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MessageTextRetention>());
+        // Both work on SQLite's files; their PostgreSQL versions are the next part of issue 16.
+        if (!DatabaseOptions.From(builder.Configuration).IsPostgres)
+        {
+            builder.Services.AddSingleton<MessageTextRetention>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MessageTextRetention>());
+        }
         return builder;
     }
 }

@@ -40,7 +40,10 @@ public sealed class CampaignRollupWriter : IDisposable
     public CampaignRollupWriter(IWriterSession session, ConversationLookup lookup)
     {
         _lookup = lookup;
-        _findKey = session.Prepare("SELECT Id FROM CampaignKeys WHERE TriggerId IS NOT DISTINCT FROM $trigger AND Ref IS NOT DISTINCT FROM $ref AND AdId IS NOT DISTINCT FROM $ad", "$trigger", "$ref", "$ad");
+        _findKey = session.Prepare($"""
+            SELECT Id FROM CampaignKeys
+            WHERE TriggerId IS NOT DISTINCT FROM $trigger AND {session.IgnoringCase("Ref")} IS NOT DISTINCT FROM {session.IgnoringCase("$ref")} AND AdId IS NOT DISTINCT FROM $ad
+            """, "$trigger", "$ref", "$ad");
         _insertKey = session.PrepareInsert("INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
         _upsertHour = Upsert(session, "CampaignHours");
         _upsertDay = Upsert(session, "CampaignDays");

@@ -84,6 +84,12 @@ public interface IWriterSession : IDisposable
     /// <summary>Removes what <see cref="PrepareNameIndexAdd"/> indexed ($id, $name, $username, the values it indexed).</summary>
     IStatement? PrepareNameIndexRemove();
 
+    /// <summary>
+    /// <paramref name="expression"/> as compared ignoring case: as it is on SQLite, whose columns carry the NOCASE
+    /// collation, and <c>lower(...)</c> on PostgreSQL, whose indexes are on <c>lower(...)</c>.
+    /// </summary>
+    string IgnoringCase(string expression);
+
     /// <summary>The id the next new conversation of the open transaction gets (its row is inserted at commit).</summary>
     long NextConversationId();
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+using ReferralStudio.Attribution;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
@@ -22,9 +24,10 @@ public static class PostgresStorage
         builder.Services.AddOptions<DatabaseOptions>().ValidateRules(_ => [ConnectionStringRule(connectionString)]);
         // Created on first use (a missing or malformed string is refused at start, before anything asks for it); the
         // container disposes it with the app.
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+        builder.Services.AddSingleton(_ => DataSource(connectionString!));
         builder.Services.AddSingleton<IInbox, PostgresInbox>();
-        // IAttributionStorage on PostgreSQL is the next part of issue 16: nothing is registered yet.
+        builder.Services.AddSingleton<IAttributionStorage, PostgresAttributionStorage>();
+        builder.Services.AddSingleton<IStorageProbe, PostgresStorageProbe>();
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
             (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
@@ -35,7 +38,23 @@ public static class PostgresStorage
     }
 
     public static DbContextOptionsBuilder UsePostgres(this DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
-        options.UseNpgsql(dataSource);
+        options.UseNpgsql(dataSource).ReplaceService<IMigrationsSqlGenerator, DeferrableForeignKeys>();
+
+    /// <summary>
+    /// One pool for EF, the inbox and the writer. Statements run again and again (the writer's, the inbox's) are prepared
+    /// on the server after their second run unless the connection string says otherwise.
+    /// </summary>
+    public static NpgsqlDataSource DataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>Creates or upgrades the schema through its checked-in migrations (EF Core holds a lock while it migrates).</summary>
     public static async Task MigratePostgresAsync(this WebApplication app)

@@ -28,6 +28,8 @@ internal sealed class PostgresWriterSession : IWriterSession
 
     public IStatement? PrepareNameIndexRemove() => null;
 
+    public string IgnoringCase(string expression) => $"lower({expression})";
+
     public long NextConversationId() => _nextConversationId.ExecuteScalarInt64()!.Value;
 
     public void Begin()

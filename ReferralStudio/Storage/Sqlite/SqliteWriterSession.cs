@@ -36,6 +36,8 @@ internal sealed class SqliteWriterSession : IWriterSession
 
     public IStatement? PrepareNameIndexRemove() => new PreparedStatement(_connection, FeedSearchIndex.RemoveConversationSql, "$id", "$name", "$username");
 
+    public string IgnoringCase(string expression) => expression;
+
     public long NextConversationId()
     {
         if (_nextConversationId == 0)

@@ -493,6 +493,29 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.ToTable("aspnetusers", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralStudio.Auth.TeamSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("RequireTwoStep")
+                        .HasColumnType("boolean")
+                        .HasColumnName("requiretwostep");
+
+                    b.HasKey("Id")
+                        .HasName("pk_teamsettings");
+
+                    b.ToTable("teamsettings");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            RequireTwoStep = false
+                        });
+                });
+
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignDay", b =>
                 {
                     b.Property<int>("Model")
