@@ -71,6 +71,7 @@ public partial class Program
         builder.AddLive();
         builder.AddRateLimits();
         builder.AddOperations();
+        builder.AddLeadership();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -82,7 +82,7 @@ public sealed class ReadinessTests
     public async Task Stopped_Processor_Makes_The_App_Not_Ready()
     {
         await using var app = await TestApp.StartAsync();
-        var processor = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ReferralStudio.Attribution.AttributionProcessor>().Single();
+        var processor = app.Services.GetRequiredService<ReferralStudio.Attribution.AttributionProcessor>();
 
         await processor.StopAsync(CancellationToken.None);
 

@@ -9,7 +9,7 @@ public static class AlertsExtensions
         builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<SilenceWatch>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SilenceWatch>());
+        builder.Services.AddLeaderService<SilenceWatch>();
         return builder;
     }
 }

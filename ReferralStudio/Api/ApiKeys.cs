@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Collections.Concurrent;
@@ -23,7 +24,7 @@ public sealed record ApiKeyCreated(string? Key, ApiKey? Row, string? NameError, 
 /// active keys' hashes are held in memory and reloaded after every change, so a call costs no database read and a
 /// revoked key is refused at once. A singleton that opens a scope per operation.
 /// </summary>
-public sealed partial class ApiKeys(IServiceScopeFactory scopes, AuditLog audit, TimeProvider time, ILogger<ApiKeys> logger)
+public sealed partial class ApiKeys(IServiceScopeFactory scopes, AuditLog audit, ISharedChanges changes, TimeProvider time, ILogger<ApiKeys> logger)
 {
     public const string KeyPrefix = "rsk_";
     public const int MaxNameLength = 100;
@@ -77,6 +78,7 @@ public sealed partial class ApiKeys(IServiceScopeFactory scopes, AuditLog audit,
         }
 
         await ReloadAsync(cancellationToken);
+        await changes.AnnounceAsync(SharedState.ApiKeys, cancellationToken);
         LogChange(logger, AuditActions.ApiKeyCreated, row.Id, by.Name);
         return new(key, row, null, null);
     }
@@ -99,9 +101,13 @@ public sealed partial class ApiKeys(IServiceScopeFactory scopes, AuditLog audit,
         }
 
         await ReloadAsync(cancellationToken);
+        await changes.AnnounceAsync(SharedState.ApiKeys, cancellationToken);
         LogChange(logger, AuditActions.ApiKeyRevoked, id, by.Name);
         return true;
     }
+
+    /// <summary>Reads the active keys again (another instance created or revoked one).</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken = default) => ReloadAsync(cancellationToken);
 
     /// <summary>The active key <paramref name="presented"/> is, if any: looked up by its hash, never compared as text.</summary>
     public async ValueTask<ActiveApiKey?> FindAsync(string presented, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using ReferralStudio.Webhooks.Parsing;
 
 namespace ReferralStudio.Attribution;
@@ -11,7 +12,8 @@ public static class AttributionExtensions
             .Validate(o => IsUsablePattern(o.TextRefPattern),
                 "WhatsApp:TextRefPattern must be a valid regular expression with a group named 'ref'.")
             .ValidateOnStart();
-        builder.Services.AddHostedService<AttributionProcessor>();
+        builder.Services.AddSingleton<AttributionProcessor>();
+        builder.Services.AddLeaderService<AttributionProcessor>();
         return builder;
     }
 

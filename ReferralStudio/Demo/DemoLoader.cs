@@ -320,7 +320,7 @@ public sealed class DemoLoader(
         await transaction.CommitAsync(cancellationToken);
         report(DemoStage.Clearing, 3, Steps);
         stored.Forget(deliveryIds);
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         report(DemoStage.Clearing, Steps, Steps);
         return new DemoClearResult(null, removed);
     }

@@ -10,7 +10,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<AccessTokens>();
         builder.Services.AddHttpClient<SendApiClient>(SendApiClient.HttpClientName);
         builder.Services.AddSingleton<GreetingSender>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<GreetingSender>());
+        builder.Services.AddLeaderService<GreetingSender>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -51,11 +52,23 @@ internal sealed class LagReadiness(InboxSignals inbox, IOptions<ReadinessOptions
     }
 }
 
-/// <summary>This process holds the processor's lease (<see cref="ProcessorLease"/>).</summary>
-internal sealed class ProcessorReadiness(ProcessorLease lease) : IHealthCheck
+/// <summary>
+/// A processor holds the lease: this process's (<see cref="ProcessorLease"/>), or, with several instances on one
+/// database, the leader's (<see cref="ILeadership"/>). An instance that does not lead is still ready: it acknowledges
+/// webhooks and serves the dashboard.
+/// </summary>
+internal sealed class ProcessorReadiness(ProcessorLease lease, ILeadership leadership) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lease.IsHeld
-            ? HealthCheckResult.Healthy("the processor holds the lease")
-            : HealthCheckResult.Unhealthy("no processor holds the lease"));
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (lease.IsHeld)
+        {
+            return HealthCheckResult.Healthy("the processor holds the lease");
+        }
+
+        // On SQLite leadership is this process's own: without its processor running, nobody processes.
+        return await leadership.IsHeldByAnyoneAsync(cancellationToken) && leadership is not SingleProcessLeadership
+            ? HealthCheckResult.Healthy("another instance's processor holds the lease")
+            : HealthCheckResult.Unhealthy("no processor holds the lease");
+    }
 }

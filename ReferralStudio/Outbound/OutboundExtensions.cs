@@ -33,7 +33,7 @@ public static class OutboundExtensions
                 };
             });
         builder.Services.AddSingleton<OutboundDispatcher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboundDispatcher>());
+        builder.Services.AddLeaderService<OutboundDispatcher>();
         return builder;
     }
 

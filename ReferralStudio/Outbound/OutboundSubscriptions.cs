@@ -89,7 +89,7 @@ public sealed class OutboundSubscriptions(
             await audit.SaveCreatedAsync(db, by, AuditActions.SubscriptionCreated, subscription, AuditSnapshot.Of, cancellationToken);
         }
 
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return new(WebhooksApi.ToDto(subscription, secret), errors);
     }
 
@@ -131,7 +131,7 @@ public sealed class OutboundSubscriptions(
         subscription.FailingSince = null;
         audit.Add(db, by, AuditActions.SubscriptionEnabled, before, AuditSnapshot.Of(subscription));
         await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return Masked(subscription);
     }
 
@@ -155,7 +155,7 @@ public sealed class OutboundSubscriptions(
         audit.Add(db, by, AuditActions.SubscriptionDisabled, before, AuditSnapshot.Of(subscription));
         await db.SaveChangesAsync(cancellationToken);
         await deliveries.FailPendingAsync(db, id, "The endpoint was disabled: " + reason, cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return Masked(subscription);
     }
 
@@ -178,7 +178,7 @@ public sealed class OutboundSubscriptions(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return true;
     }
 

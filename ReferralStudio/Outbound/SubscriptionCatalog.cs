@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
@@ -8,7 +9,7 @@ namespace ReferralStudio.Outbound;
 /// Which enabled endpoints want which event types, as an immutable snapshot swapped on every change,
 /// so the hot path asks a dictionary instead of the database.
 /// </summary>
-public sealed class SubscriptionCatalog(IDbContextFactory<AppDbContext> contexts)
+public sealed class SubscriptionCatalog(IDbContextFactory<AppDbContext> contexts, ISharedChanges changes)
 {
     private volatile FrozenDictionary<string, long[]> _byEvent = FrozenDictionary<string, long[]>.Empty;
 
@@ -16,6 +17,13 @@ public sealed class SubscriptionCatalog(IDbContextFactory<AppDbContext> contexts
         _byEvent.TryGetValue(eventType, out var ids) ? ids : [];
 
     public bool HasSubscribers(string eventType) => _byEvent.ContainsKey(eventType);
+
+    /// <summary>After a change to the subscriptions: reloads, and has every other instance reload.</summary>
+    public async Task ChangedAsync(CancellationToken cancellationToken = default)
+    {
+        await ReloadAsync(cancellationToken);
+        await changes.AnnounceAsync(SharedState.Subscriptions, cancellationToken);
+    }
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {

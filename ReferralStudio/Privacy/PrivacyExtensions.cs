@@ -14,7 +14,7 @@ public static class PrivacyExtensions
         if (!DatabaseOptions.From(builder.Configuration).IsPostgres)
         {
             builder.Services.AddSingleton<MessageTextRetention>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<MessageTextRetention>());
+            builder.Services.AddLeaderService<MessageTextRetention>();
         }
         return builder;
     }

@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
@@ -9,12 +10,19 @@ namespace ReferralStudio.Triggers;
 /// All enabled triggers compiled into one immutable matcher plus their actions, swapped atomically
 /// whenever a trigger changes. Readers take <see cref="Current"/> once and use it without locks.
 /// </summary>
-public sealed class TriggerCatalog(IDbContextFactory<AppDbContext> contexts)
+public sealed class TriggerCatalog(IDbContextFactory<AppDbContext> contexts, ISharedChanges changes)
 {
     private volatile Snapshot _current = new(TriggerMatcher.Empty, FrozenDictionary<long, Trigger>.Empty);
     private readonly SemaphoreSlim _reload = new(1, 1);
 
     public Snapshot Current => _current;
+
+    /// <summary>After a change to the triggers: reloads, and has every other instance reload.</summary>
+    public async Task ChangedAsync(CancellationToken cancellationToken = default)
+    {
+        await ReloadAsync(cancellationToken);
+        await changes.AnnounceAsync(SharedState.Triggers, cancellationToken);
+    }
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {

@@ -85,7 +85,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
             await audit.SaveCreatedAsync(db, by, AuditActions.TriggerCreated, trigger, AuditSnapshot.Of, cancellationToken);
         }
 
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return new(trigger, errors, warnings);
     }
 
@@ -112,7 +112,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         var after = AuditSnapshot.Of(trigger);
         audit.Add(db, by, UpdateAction(before, after, trigger.Enabled), before, after);
         await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return new(trigger, errors, warnings);
     }
 
@@ -129,7 +129,7 @@ public sealed class TriggerService(IDbContextFactory<AppDbContext> contexts, Tri
         db.Triggers.Remove(trigger);
         audit.Add(db, by, AuditActions.TriggerDeleted, AuditSnapshot.Of(trigger), null);
         await db.SaveChangesAsync(cancellationToken);
-        await catalog.ReloadAsync(cancellationToken);
+        await catalog.ChangedAsync(cancellationToken);
         return true;
     }
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Attribution;
 using ReferralStudio.Data;
+using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
@@ -75,9 +76,9 @@ async Task RunAsync()
     Console.WriteLine($"backlog: {deliveries:N0} deliveries, {events:N0} events, {bytes / 1048576.0:N1} MiB of bodies inserted in {sw.Elapsed.TotalSeconds:N1} s");
 
     var time = TimeProvider.System;
-    var triggers = new TriggerCatalog(contexts);
+    var triggers = new TriggerCatalog(contexts, new NoOtherInstances());
     await triggers.ReloadAsync();
-    var subscriptions = new SubscriptionCatalog(contexts);
+    var subscriptions = new SubscriptionCatalog(contexts, new NoOtherInstances());
     await subscriptions.ReloadAsync();
     var progress = new DeliveryProgress();
     var live = new AttributionFeed();

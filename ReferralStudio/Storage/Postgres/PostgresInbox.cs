@@ -85,6 +85,8 @@ internal sealed class PostgresInboxAppender : IInboxAppender
         insert.Parameters.AddRange(new NpgsqlParameter[] { _receivedAt, _status, _objectType, _body, _reason, _simulated });
         batch.BatchCommands.Add(lockCommand);
         batch.BatchCommands.Add(insert);
+        // The leader, wherever it runs, wakes at the commit (PostgresNotifications); the newest id is its watermark.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{PostgresChanges.InboxChannel}', (SELECT max(id) FROM inbounddeliveries)::text)"));
         _prepared = false;
         return (connection, batch);
     }

@@ -28,6 +28,9 @@ public static class PostgresStorage
         builder.Services.AddSingleton<IInbox, PostgresInbox>();
         builder.Services.AddSingleton<IAttributionStorage, PostgresAttributionStorage>();
         builder.Services.AddSingleton<IStorageProbe, PostgresStorageProbe>();
+        builder.Services.AddSingleton<ILeadership, PostgresLeadership>();
+        builder.Services.AddSingleton<ISharedChanges, PostgresChanges>();
+        builder.Services.AddHostedService<PostgresNotifications>();
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
             (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);

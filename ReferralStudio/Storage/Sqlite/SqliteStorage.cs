@@ -1,3 +1,4 @@
+using ReferralStudio.Hosting;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,9 @@ public static class SqliteStorage
         builder.Services.AddSingleton<IAttributionStorage, SqliteAttributionStorage>();
         builder.Services.AddSingleton<IStorageProbe, SqliteStorageProbe>();
         builder.Services.AddSingleton<InboxRetention>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
+        builder.Services.AddLeaderService<InboxRetention>();
+        builder.Services.AddSingleton<ILeadership, SingleProcessLeadership>();
+        builder.Services.AddSingleton<ISharedChanges, NoOtherInstances>();
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
         builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
         builder.AddStoredSecrets(KeysDirectory(database));
