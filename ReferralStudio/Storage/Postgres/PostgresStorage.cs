@@ -5,6 +5,7 @@ using ReferralStudio.Attribution;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
+using ReferralStudio.Live;
 using ReferralStudio.Security;
 
 namespace ReferralStudio.Storage.Postgres;
@@ -31,6 +32,8 @@ public static class PostgresStorage
         builder.Services.AddSingleton<ILeadership, PostgresLeadership>();
         builder.Services.AddSingleton<ISharedChanges, PostgresChanges>();
         builder.Services.AddHostedService<PostgresNotifications>();
+        builder.Services.AddSingleton<LiveTakeover>();
+        builder.Services.AddLeaderService<LiveTakeover>();
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
             (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
