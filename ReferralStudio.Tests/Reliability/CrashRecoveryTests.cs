@@ -13,11 +13,13 @@ namespace ReferralStudio.Tests.Reliability;
 
 /// <summary>
 /// The app as a real process, killed with SIGKILL at random moments while a Meta-like sender posts and retries.
-/// Every delivery that got a 200 must be processed exactly once, and the SQLite file must stay sound.
+/// Every delivery that got a 200 must be processed exactly once, and the store must stay sound, on either engine.
 /// CI runs a few cycles; <c>RELIABILITY_CYCLES=50</c> (and <c>RELIABILITY_SEED</c> to replay a run) for a long one.
 /// </summary>
-public sealed class CrashRecoveryTests(ITestOutputHelper output)
+public abstract class CrashRecoveryScenarios(ITestOutputHelper output)
 {
+    protected abstract Task<TestStore> NewStoreAsync();
+
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(5);
 
@@ -30,11 +32,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var random = new Random(seed);
         var run = seed.ToString(CultureInfo.InvariantCulture);
         var deliveries = Enumerable.Range(0, 30 * (cycles + 1)).Select(i => Delivery.Create(run, i)).ToArray();
-        var path = TestApp.NewDatabasePath();
+        await using var store = await NewStoreAsync();
+        var path = store.Path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var port = AppProcess.FreePort();
+        var settings = store.Settings.ToDictionary(s => s.Key, s => s.Value!);
 
-        var app = await AppProcess.StartAsync(path, port, ReadyTimeout);
+        var app = await AppProcess.StartAsync(path, port, ReadyTimeout, settings);
         var sender = new MetaLikeSender(app.BaseAddress, deliveries, new Random(random.Next()));
         var sending = sender.RunAsync();
         try
@@ -49,13 +53,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 app.Kill();
                 output.WriteLine($"cycle {cycle}: killed after {sender.Acknowledged} acknowledgements");
                 app.Dispose();
-                app = await AppProcess.StartAsync(path, port, ReadyTimeout);
+                app = await AppProcess.StartAsync(path, port, ReadyTimeout, settings);
             }
 
             await sending.WaitAsync(Bound);
-            await WhenProcessedAsync(path).WaitAsync(Bound);
+            await WhenProcessedAsync(store).WaitAsync(Bound);
 
-            await using var db = TestDatabase.Open(path);
+            await using var db = store.Open();
             Assert.True(await db.InboundDeliveries.CountAsync() >= sender.Acknowledgements,
                 $"seed {seed}: fewer stored deliveries than 200s ({sender.Acknowledgements})");
             foreach (var delivery in deliveries)
@@ -70,9 +74,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 Assert.Equal(events[0].ConversationId, touches[0].ConversationId);
             }
 
-            Assert.Equal("ok", TestDatabase.IntegrityCheck(path));
-            Assert.Empty(TestDatabase.ForeignKeyViolations(path));
-            Assert.Equal("ok", TestDatabase.IntegrityCheck(TestDatabase.InboxPath(path)));
+            store.AssertSound();
             output.WriteLine($"{sender.Posts} posts, {sender.Acknowledgements} acknowledged, {sender.Duplicates} deliberate duplicates, {sender.Retries} retries");
         }
         catch (Exception) when (Report(app))
@@ -92,12 +94,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         return false;
     }
 
-    /// <summary>Waits (reading the file, bounded by the caller) until no stored delivery is left to process.</summary>
-    private static async Task WhenProcessedAsync(string path)
+    /// <summary>Waits (reading the store, bounded by the caller) until no stored delivery is left to process.</summary>
+    private static async Task WhenProcessedAsync(TestStore store)
     {
         while (true)
         {
-            await using (var db = TestDatabase.Open(path))
+            await using (var db = store.Open())
             {
                 if (!await db.InboundDeliveries.AnyAsync(d => d.Status == DeliveryStatus.Pending))
                 {
@@ -263,4 +265,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             }
         }
     }
+}
+
+public sealed class CrashRecoveryTests(ITestOutputHelper output) : CrashRecoveryScenarios(output)
+{
+    protected override Task<TestStore> NewStoreAsync() => TestStore.SqliteAsync();
+}
+
+public sealed class PostgresCrashRecoveryTests(ITestOutputHelper output) : CrashRecoveryScenarios(output)
+{
+    protected override Task<TestStore> NewStoreAsync() => TestStore.PostgresAsync();
 }

@@ -10,22 +10,33 @@ namespace ReferralStudio.Tests.Reliability;
 
 /// <summary>
 /// Meta resends deliveries: concurrently with the original, after our restart, and re-batched with other events.
-/// Each referral must still give one attribution, one automation run (tags, greeting) and one outbound event.
+/// Each referral must still give one attribution, one automation run (tags, greeting) and one outbound event, on
+/// either engine.
 /// </summary>
-public sealed class DuplicateDeliveryTests : IAsyncLifetime
+public abstract class DuplicateDeliveryScenarios : IAsyncLifetime
 {
-    private readonly string _path = TestApp.NewDatabasePath();
+    private TestStore _store = null!;
     private LoopbackServer _receiver = null!;
 
-    public async Task InitializeAsync() => _receiver = await LoopbackServer.StartAsync();
+    protected abstract Task<TestStore> NewStoreAsync();
 
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        _store = await NewStoreAsync();
+        _receiver = await LoopbackServer.StartAsync();
+    }
 
-    private Task<TestApp> StartAsync() => TestApp.StartAsync(_path, systemClock: true, receivers: [_receiver], settings: new Dictionary<string, string?>
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _store.DisposeAsync();
+    }
+
+    private Task<TestApp> StartAsync() => TestApp.StartAsync(_store.Path, systemClock: true, receivers: [_receiver], settings: _store.With(new Dictionary<string, string?>
     {
         ["Outbound:Retry:BaseDelay"] = "00:00:00.050",
         ["Outbound:Retry:JitterFraction"] = "0",
-    });
+    }));
 
     [Fact]
     public async Task Resent_Deliveries_Give_One_Attribution_One_Automation_Run_And_One_Outbound_Event_Each()
@@ -69,7 +80,7 @@ public sealed class DuplicateDeliveryTests : IAsyncLifetime
             Entry(InstagramAccount, events[7].Event, events[2].Event)));
 
         var participants = events.Select(e => e.Participant).Append(fresh).ToArray();
-        await using var db = TestDatabase.Open(_path);
+        await using var db = _store.Open();
         foreach (var participant in participants)
         {
             var touch = await db.ReferralTouches.SingleAsync(t => t.ParticipantId == participant);
@@ -84,7 +95,7 @@ public sealed class DuplicateDeliveryTests : IAsyncLifetime
         foreach (var delivery in outbound)
         {
             var settled = dispatcher.Settled.WhenSettledAsync(delivery.Id);
-            await using var check = TestDatabase.Open(_path);
+            await using var check = _store.Open();
             if ((await check.OutboundDeliveries.SingleAsync(d => d.Id == delivery.Id)).Status == OutboundStatus.Pending)
             {
                 await settled.WaitAsync(TimeSpan.FromSeconds(60));
@@ -96,4 +107,14 @@ public sealed class DuplicateDeliveryTests : IAsyncLifetime
         var senders = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("sender").Str("id")).ToList();
         Assert.Equal(participants.Order(), senders.Order());
     }
+}
+
+public sealed class DuplicateDeliveryTests : DuplicateDeliveryScenarios
+{
+    protected override Task<TestStore> NewStoreAsync() => TestStore.SqliteAsync();
+}
+
+public sealed class PostgresDuplicateDeliveryTests : DuplicateDeliveryScenarios
+{
+    protected override Task<TestStore> NewStoreAsync() => TestStore.PostgresAsync();
 }

@@ -11,20 +11,32 @@ namespace ReferralStudio.Tests.Reliability;
 /// A receiver that fails, times out, throttles and finally goes away: every event is delivered or the endpoint
 /// is disabled as documented, and the attempt log matches what the receiver saw.
 /// </summary>
-public sealed class OutboundReliabilityTests : IAsyncLifetime
+public abstract class OutboundReliabilityScenarios : IAsyncLifetime
 {
+    private TestStore _store = null!;
     private LoopbackServer _receiver = null!;
 
-    public async Task InitializeAsync() => _receiver = await LoopbackServer.StartAsync();
+    protected abstract Task<TestStore> NewStoreAsync();
 
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        _store = await NewStoreAsync();
+        _receiver = await LoopbackServer.StartAsync();
+    }
 
-    private Task<TestApp> StartAsync(string? path = null) => TestApp.StartAsync(path, systemClock: true, receivers: [_receiver], settings: new Dictionary<string, string?>
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _store.DisposeAsync();
+    }
+
+    // Each test's store is fresh; a test that restarts the app finds its data again.
+    private Task<TestApp> StartAsync() => TestApp.StartAsync(_store.Path, systemClock: true, receivers: [_receiver], settings: _store.With(new Dictionary<string, string?>
     {
         ["Outbound:Retry:BaseDelay"] = "00:00:00.050",
         ["Outbound:Retry:JitterFraction"] = "0",
         ["Outbound:Timeout"] = "00:00:01",
-    });
+    }));
 
     private async Task<(long Id, string Secret)> SubscribeAsync(TestApp app)
     {
@@ -139,10 +151,9 @@ public sealed class OutboundReliabilityTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_The_App_Mid_Send_Loses_Nothing_The_Event_Is_Sent_Again_After_The_Restart()
     {
-        var path = TestApp.NewDatabasePath();
         string secret;
         string firstId;
-        await using (var first = await StartAsync(path))
+        await using (var first = await StartAsync())
         {
             (_, secret) = await SubscribeAsync(first);
             // The receiver holds the first request open longer than the app lives.
@@ -152,7 +163,7 @@ public sealed class OutboundReliabilityTests : IAsyncLifetime
             firstId = _receiver.Requests[0].Header("webhook-id")!;
         }
 
-        await using var second = await StartAsync(path);
+        await using var second = await StartAsync();
         var resent = await _receiver.NextRequestAsync(TimeSpan.FromSeconds(60));
         var delivery = await SettledAsync(second, Assert.Single(await DeliveryIdsAsync(second)));
 
@@ -170,4 +181,14 @@ public sealed class OutboundReliabilityTests : IAsyncLifetime
             await Task.Delay(20, limit.Token);
         }
     }
+}
+
+public sealed class OutboundReliabilityTests : OutboundReliabilityScenarios
+{
+    protected override Task<TestStore> NewStoreAsync() => TestStore.SqliteAsync();
+}
+
+public sealed class PostgresOutboundReliabilityTests : OutboundReliabilityScenarios
+{
+    protected override Task<TestStore> NewStoreAsync() => TestStore.PostgresAsync();
 }

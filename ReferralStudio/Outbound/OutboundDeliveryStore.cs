@@ -17,7 +17,7 @@ public sealed class OutboundDeliveryStore(TimeProvider time)
     /// </summary>
     public const string InsertPendingSql = """
         INSERT INTO OutboundDeliveries (SubscriptionId, MessageId, EventType, Payload, CreatedAt, Status, Attempts, NextAttemptAt, ReplayRequested)
-        VALUES ($subscription, $messageId, $type, $payload, $at, 0, 0, $at, 0)
+        VALUES ($subscription, $messageId, $type, $payload, $at, 0, 0, $at, FALSE)
         """;
 
     /// <summary>Adds one pending row per subscriber and saves; the caller's transaction decides when they become real.</summary>

@@ -71,7 +71,7 @@ internal sealed class AutomationWriter : IEventQueue
         _insertFiring.Bind(1, trigger.Id);
         _insertFiring.Bind(2, conversation.Id);
         _insertFiring.Bind(3, touch.TouchId);
-        _insertFiring.Bind(4, JsonSerializer.Serialize(captures));
+        _insertFiring.Bind(4, captures);
         _insertFiring.Bind(5, now);
         _insertFiring.Execute();
 

@@ -20,6 +20,9 @@ public interface IStatement : IDisposable
 
     void Bind(int index, string? value);
 
+    /// <summary>Binds a list of strings as the engine stores a primitive collection (SQLite: a JSON array; PostgreSQL: <c>text[]</c>).</summary>
+    void Bind(int index, IReadOnlyList<string> values);
+
     /// <summary>Binds UTF-8 text as it is (the span may be reused after the call).</summary>
     void BindUtf8(int index, ReadOnlySpan<byte> value);
 

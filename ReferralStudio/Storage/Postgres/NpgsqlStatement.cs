@@ -49,6 +49,8 @@ internal sealed partial class NpgsqlStatement : IStatement
 
     public void Bind(int index, string? value) => Set(index, NpgsqlDbType.Text, value is null ? DBNull.Value : value);
 
+    public void Bind(int index, IReadOnlyList<string> values) => Set(index, NpgsqlDbType.Array | NpgsqlDbType.Text, values.ToArray());
+
     public void BindUtf8(int index, ReadOnlySpan<byte> value) => Set(index, NpgsqlDbType.Text, Encoding.UTF8.GetString(value));
 
     // Untyped: the server infers the type from where the parameter stands (a column it is compared with or stored in).

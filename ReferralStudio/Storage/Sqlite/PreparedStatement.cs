@@ -97,6 +97,9 @@ public sealed class PreparedStatement : IStatement
         Check(raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, length)));
     }
 
+    /// <summary>Binds a list as EF Core stores a primitive collection on SQLite: a JSON array in a TEXT column.</summary>
+    public void Bind(int index, IReadOnlyList<string> values) => Bind(index, System.Text.Json.JsonSerializer.Serialize(values));
+
     /// <summary>Binds UTF-8 text as it is.</summary>
     public void BindUtf8(int index, ReadOnlySpan<byte> value) =>
         Check(value.IsEmpty ? raw.sqlite3_bind_text(_statement, index, utf8z.FromSpan(EmptyText)) : raw.sqlite3_bind_text(_statement, index, value));

@@ -1,0 +1,77 @@
+using ReferralStudio.Data;
+using ReferralStudio.Storage.Postgres;
+using ReferralStudio.Tests.Reliability;
+
+namespace ReferralStudio.Tests.Infrastructure;
+
+/// <summary>
+/// Where a test's app keeps its data, so one scenario runs on either engine: a fresh SQLite file pair, or a fresh
+/// PostgreSQL database. Restarts of the app within a test find the same data.
+/// </summary>
+public abstract class TestStore : IAsyncDisposable
+{
+    /// <summary>The SQLite file (also a harmless placeholder for the PostgreSQL apps, which ignore it).</summary>
+    public string Path { get; } = TestApp.NewDatabasePath();
+
+    /// <summary>The settings that put the app on this store (added to a test's own).</summary>
+    public abstract IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>The store's tables, through a context of its own, as an operator would read them.</summary>
+    public abstract AppDbContext Open();
+
+    /// <summary>The engine's own soundness checks after a crash (SQLite: integrity and foreign keys of both files).</summary>
+    public abstract void AssertSound();
+
+    public Dictionary<string, string?> With(IDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>(settings);
+        foreach (var (key, value) in Settings)
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
+    public abstract ValueTask DisposeAsync();
+
+    public static Task<TestStore> SqliteAsync() => Task.FromResult<TestStore>(new SqliteStore());
+
+    public static async Task<TestStore> PostgresAsync()
+    {
+        var database = new PostgresDatabase();
+        await database.InitializeAsync();
+        return new PostgresStore(database);
+    }
+
+    private sealed class SqliteStore : TestStore
+    {
+        public override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+        public override AppDbContext Open() => TestDatabase.Open(Path);
+
+        public override void AssertSound()
+        {
+            Assert.Equal("ok", TestDatabase.IntegrityCheck(Path));
+            // The processor writes without enforcing them: this shows it wrote whole rows only.
+            Assert.Empty(TestDatabase.ForeignKeyViolations(Path));
+            Assert.Equal("ok", TestDatabase.IntegrityCheck(TestDatabase.InboxPath(Path)));
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class PostgresStore(PostgresDatabase database) : TestStore
+    {
+        public override IReadOnlyDictionary<string, string?> Settings => database.AppSettings;
+
+        public override AppDbContext Open() => new PostgresAppDbContext(database.Options);
+
+        // PostgreSQL checks every foreign key at the latest at commit, and its WAL keeps its files sound.
+        public override void AssertSound()
+        {
+        }
+
+        public override async ValueTask DisposeAsync() => await database.DisposeAsync();
+    }
+}
