@@ -28,6 +28,7 @@ public static class PostgresStorage
         builder.Services.AddSingleton<IInbox, PostgresInbox>();
         builder.Services.AddSingleton<IAttributionStorage, PostgresAttributionStorage>();
         builder.Services.AddSingleton<IStorageProbe, PostgresStorageProbe>();
+        builder.Services.AddSingleton<ICampaignRollupRemoval, PostgresCampaignRollupRemoval>();
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
             (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);

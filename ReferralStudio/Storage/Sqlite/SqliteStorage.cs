@@ -21,6 +21,7 @@ public static class SqliteStorage
         builder.Services.AddSingleton<IInbox, SqliteInbox>();
         builder.Services.AddSingleton<IAttributionStorage, SqliteAttributionStorage>();
         builder.Services.AddSingleton<IStorageProbe, SqliteStorageProbe>();
+        builder.Services.AddSingleton<ICampaignRollupRemoval, SqliteCampaignRollupRemoval>();
         builder.Services.AddSingleton<InboxRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
