@@ -29,6 +29,8 @@ public static class PostgresStorage
         builder.Services.AddSingleton<IAttributionStorage, PostgresAttributionStorage>();
         builder.Services.AddSingleton<IStorageProbe, PostgresStorageProbe>();
         builder.Services.AddSingleton<ICampaignRollupRemoval, PostgresCampaignRollupRemoval>();
+        builder.Services.AddSingleton<PostgresInboxRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresInboxRetention>());
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
             (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
