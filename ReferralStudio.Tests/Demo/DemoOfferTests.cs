@@ -77,8 +77,8 @@ public sealed class DemoOfferTests : IAsyncLifetime
         await using var connection = new SqliteFiles($"Data Source={_app.DatabasePath}", "/").Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + DemoQueries.RealAttributionSql;
-        command.Parameters.AddWithValue("$from", 0L);
-        command.Parameters.AddWithValue("$until", 1L);
+        command.Parameters.AddWithValue("@from", 0L);
+        command.Parameters.AddWithValue("@until", 1L);
         var plan = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {

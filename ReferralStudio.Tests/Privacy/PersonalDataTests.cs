@@ -11,24 +11,39 @@ namespace ReferralStudio.Tests.Privacy;
 /// <summary>
 /// One person's data exported and erased across every table, seeded through the real pipeline: webhooks with another
 /// person in the same batch, a trigger that tags and greets, a conversion through the API and an outbound subscription.
+/// The engine's own parts (starting the app, finding leftover traces, checking the rollups) are the derived classes'.
 /// </summary>
-public sealed class PersonalDataTests : IAsyncLifetime
+public abstract class PersonalDataTestBase : IAsyncLifetime
 {
     private const string AdId = "120210000000777";
     private LoopbackServer _receiver = null!;
     private TestApp _app = null!;
 
+    protected TestApp App => _app;
+
     public async Task InitializeAsync()
     {
         _receiver = await LoopbackServer.StartAsync();
-        _app = await TestApp.StartAsync(receivers: [_receiver]);
+        _app = await StartAppAsync(_receiver);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _app.DisposeAsync();
         await _receiver.DisposeAsync();
     }
+
+    /// <summary>A fresh app (on a fresh database) that delivers outbound events to <paramref name="receiver"/>.</summary>
+    protected abstract Task<TestApp> StartAppAsync(LoopbackServer receiver);
+
+    /// <summary>Every stored row in which some column holds <paramref name="text"/>, as "table: value".</summary>
+    protected abstract Task<List<string>> RowsHoldingAsync(string text);
+
+    /// <summary>The engine's files whose bytes hold <paramref name="text"/>; null where the files are not the test's to read.</summary>
+    protected abstract IReadOnlyList<string>? FilesHolding(string text);
+
+    /// <summary>The maintained campaign rollups equal what the base tables give.</summary>
+    protected abstract Task AssertRollupMatchesBaseTablesAsync();
 
     private sealed record Person(string Phone, string Name, string Text);
 
@@ -110,7 +125,11 @@ public sealed class PersonalDataTests : IAsyncLifetime
     {
         Person person = NewPerson("Zorblaxa Quimby"), other = NewPerson("Otherina Vance");
         var (id, otherId) = await SeedAsync(person, other);
-        Assert.NotEmpty(DatabaseFiles.Holding(_app.DatabasePath, person.Text));
+        Assert.NotEmpty(await RowsHoldingAsync(person.Text));
+        if (FilesHolding(person.Text) is { } files)
+        {
+            Assert.NotEmpty(files);
+        }
 
         var (status, erased) = await _app.Api.SendJsonAsync(HttpMethod.Delete, $"/api/conversations/{id}/personal-data");
 
@@ -128,7 +147,10 @@ public sealed class PersonalDataTests : IAsyncLifetime
         foreach (var trace in new[] { person.Phone, person.Name, person.Text })
         {
             Assert.Empty(await RowsHoldingAsync(trace));
-            Assert.Empty(DatabaseFiles.Holding(_app.DatabasePath, trace));
+            if (FilesHolding(trace) is { } left)
+            {
+                Assert.Empty(left);
+            }
         }
 
         // The other person stays whole (their raw body shared the batch and was emptied with it).
@@ -138,7 +160,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
         Assert.Single(kept.GetProperty("conversions").EnumerateArray());
 
         // The campaign numbers are what they would be had the person never written: the rollups equal a rebuild.
-        await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
+        await AssertRollupMatchesBaseTablesAsync();
         var ad = (await _app.Api.GetJsonAsync("/api/campaigns?model=first")).GetProperty("byTrigger").EnumerateArray().Single(r => r.Str("triggerName") == "Privacy ad");
         Assert.Equal(1, ad.GetProperty("conversations").GetInt32());
         Assert.Equal(1, ad.GetProperty("conversions").GetInt32());
@@ -147,16 +169,26 @@ public sealed class PersonalDataTests : IAsyncLifetime
         await _app.DeliverAsync(WhatsAppWithContact(person.Phone, person.Name, WhatsAppText(person.Phone, _app.Time.GetUtcNow(), "back again")));
         Assert.NotEqual(id, (await _app.ConversationOfAsync("whatsapp", person.Phone)).GetProperty("id").GetInt64());
     }
+}
+
+/// <summary>On SQLite: both files and their logs are also read as bytes, and the rollups compared with a rebuild.</summary>
+public sealed class PersonalDataTests : PersonalDataTestBase
+{
+    protected override Task<TestApp> StartAppAsync(LoopbackServer receiver) => TestApp.StartAsync(receivers: [receiver]);
+
+    protected override IReadOnlyList<string>? FilesHolding(string text) => [.. DatabaseFiles.Holding(App.DatabasePath, text)];
+
+    protected override Task AssertRollupMatchesBaseTablesAsync() => CampaignCheck.RollupEqualsRebuildAsync(App.DatabasePath);
 
     /// <summary>Every row of every table of both files in which some column holds <paramref name="text"/>: "table: row".</summary>
-    private async Task<List<string>> RowsHoldingAsync(string text)
+    protected override async Task<List<string>> RowsHoldingAsync(string text)
     {
         var found = new List<string>();
-        await using var connection = new SqliteConnection($"Data Source={_app.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={App.DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using (var attach = connection.CreateCommand())
         {
-            attach.CommandText = $"ATTACH DATABASE '{FilePairTests.InboxOf(_app.DatabasePath)}' AS inbox";
+            attach.CommandText = $"ATTACH DATABASE '{FilePairTests.InboxOf(App.DatabasePath)}' AS inbox";
             await attach.ExecuteNonQueryAsync();
         }
 

@@ -1,3 +1,4 @@
+using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Backup;
@@ -16,6 +17,15 @@ public static class BackupCommands
         Configuration switches may follow, e.g. --ConnectionStrings:ReferralStudio="Data Source=/srv/studio.db"
         """;
 
+    /// <summary>What <c>backup</c> and <c>restore</c> answer with <c>Database:Provider=postgres</c>: the server's own tools do it.</summary>
+    public const string PostgresRefusal = """
+        backup and restore copy SQLite's two files; with Database:Provider=postgres everything is in the PostgreSQL database.
+        Back it up with pg_dump and restore it with pg_restore (README, "Backup and restore on PostgreSQL"), e.g.
+          pg_dump -Fc -d referralstudio -f referralstudio.dump
+          pg_restore --clean --if-exists --no-owner -d referralstudio referralstudio.dump   (with the app stopped)
+        and copy the Data Protection keys folder (DataProtection:KeysPath, default data/keys) with every dump.
+        """;
+
     /// <summary>Whether the arguments ask for a command rather than the web app.</summary>
     public static bool Handles(string[] args) => args is ["backup" or "restore", ..];
 
@@ -31,6 +41,12 @@ public static class BackupCommands
         var force = rest.Contains("--force");
         // The web app's builder, unbuilt: the same configuration sources and content root as the app itself.
         var builder = WebApplication.CreateBuilder([.. rest.Where(a => a != "--force"), "--hostBuilder:reloadConfigOnChange=false"]);
+        if (DatabaseOptions.From(builder.Configuration).IsPostgres)
+        {
+            error.WriteLine(PostgresRefusal);
+            return 1;
+        }
+
         var database = SqliteStorage.FilesFrom(builder.Configuration, builder.Environment.ContentRootPath);
         folder = Path.GetFullPath(folder);
         try

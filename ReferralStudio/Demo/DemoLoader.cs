@@ -7,6 +7,7 @@ using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
+using ReferralStudio.Storage;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
@@ -29,6 +30,7 @@ public sealed class DemoLoader(
     OutboundQueue outbound,
     IOptions<DemoOptions> options,
     AuditLog audit,
+    ICampaignRollupRemoval rollups,
     TimeProvider time)
 {
     /// <summary>Conversions per transaction: one commit for many, yet short enough that the processor never waits long for the write lock.</summary>
@@ -296,15 +298,16 @@ public sealed class DemoLoader(
             $"DELETE FROM DeliveryOutcomes WHERE DeliveryId IN (SELECT DeliveryId FROM WebhookEvents WHERE {demoAccount})",
             .. ConversationTables(db).Select(table => $"DELETE FROM \"{table}\" WHERE ConversationId IN {demo}"),
             $"DELETE FROM WebhookEvents WHERE {demoAccount}",
-            FeedSearchIndex.ForgetConversationsSql(demo),
+            // SQLite's separate search index; PostgreSQL's trigram index goes with the conversations' rows.
+            .. (db.Database.IsSqlite() ? new[] { FeedSearchIndex.ForgetConversationsSql(demo) } : []),
             $"DELETE FROM Conversations WHERE {demoAccount}",
-            "DELETE FROM BusinessAccounts WHERE IsDemo = 1",
+            "DELETE FROM BusinessAccounts WHERE IsDemo = TRUE",
             // Touches and firings of the user's own conversations keep the id, as when a user deletes a trigger.
-            "DELETE FROM Triggers WHERE IsDemo = 1",
+            "DELETE FROM Triggers WHERE IsDemo = TRUE",
         ];
         var deliveryIds = await db.Database.SqlQueryRaw<long>(DemoQueries.DemoDeliveryIdsSql).ToListAsync(cancellationToken);
         // Campaign analytics first, while the rows it subtracts still exist.
-        await CampaignRollup.RemoveConversationsAsync(db, demo, cancellationToken);
+        await rollups.RemoveConversationsAsync(db, demo, cancellationToken);
         report(DemoStage.Clearing, 2, Steps);
         foreach (var sql in statements)
         {

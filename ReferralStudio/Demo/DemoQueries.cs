@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ReferralStudio.Data;
 
 namespace ReferralStudio.Demo;
@@ -7,7 +9,8 @@ namespace ReferralStudio.Demo;
 /// <summary>
 /// What is demo and what is not, in SQL. Demo conversations are those on demo account ids
 /// (<see cref="DemoDataGenerator.AccountPrefix"/>, never an id Meta issues: Meta's are numeric), and every row keyed to
-/// them is theirs; demo triggers and accounts carry <c>IsDemo</c>.
+/// them is theirs; demo triggers and accounts carry <c>IsDemo</c>. Written once for SQLite and PostgreSQL: unquoted names,
+/// <c>TRUE</c> for flags, <c>EXISTS</c> read as a boolean, counts cast to integer, <c>@name</c> parameters.
 /// </summary>
 internal static class DemoQueries
 {
@@ -35,20 +38,20 @@ internal static class DemoQueries
             SELECT 1 FROM accounts a
             WHERE a.Id IS NOT NULL AND NOT {IsDemoAccount("a.Id")}
               AND EXISTS (SELECT 1 FROM ReferralTouches t
-                          WHERE t.AccountId = a.Id AND t.OccurredAt >= $from AND t.OccurredAt < $until AND t.IsCampaignTouch = 1)) AS Value
+                          WHERE t.AccountId = a.Id AND t.OccurredAt >= @from AND t.OccurredAt < @until AND t.IsCampaignTouch = TRUE)) AS Value
         """;
 
     private static readonly string HasDemoDataSql = $"""
-        SELECT EXISTS (SELECT 1 FROM BusinessAccounts WHERE IsDemo = 1)
-            OR EXISTS (SELECT 1 FROM Triggers WHERE IsDemo = 1)
+        SELECT EXISTS (SELECT 1 FROM BusinessAccounts WHERE IsDemo = TRUE)
+            OR EXISTS (SELECT 1 FROM Triggers WHERE IsDemo = TRUE)
             OR EXISTS (SELECT 1 FROM ReferralTouches WHERE {IsDemoAccount("AccountId")}) AS Value
         """;
 
     private static readonly string SummarySql = $"""
-        SELECT (SELECT COUNT(*) FROM Conversations WHERE {IsDemoAccount("AccountId")}) AS Conversations,
-               (SELECT COUNT(*) FROM Conversions WHERE ConversationId IN {DemoConversationIds}) AS Conversions,
-               (SELECT COUNT(*) FROM Triggers WHERE IsDemo = 1) AS Triggers,
-               (SELECT COUNT(*) FROM BusinessAccounts WHERE IsDemo = 1) AS Accounts
+        SELECT CAST((SELECT COUNT(*) FROM Conversations WHERE {IsDemoAccount("AccountId")}) AS INTEGER) AS Conversations,
+               CAST((SELECT COUNT(*) FROM Conversions WHERE ConversationId IN {DemoConversationIds}) AS INTEGER) AS Conversions,
+               CAST((SELECT COUNT(*) FROM Triggers WHERE IsDemo = TRUE) AS INTEGER) AS Triggers,
+               CAST((SELECT COUNT(*) FROM BusinessAccounts WHERE IsDemo = TRUE) AS INTEGER) AS Accounts
         """;
 
     /// <summary>The ids of the deliveries that carried demo events (the inbox keeps only bodies, so they are found by their events).</summary>
@@ -56,18 +59,16 @@ internal static class DemoQueries
 
     public static async Task<bool> HasRealAttributionAsync(AppDbContext db, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var rows = await db.Database.SqlQueryRaw<long>(
-            RealAttributionSql,
-            new SqliteParameter("$from", UnixMs.From(from)),
-            new SqliteParameter("$until", UnixMs.From(until))).ToListAsync(cancellationToken);
-        return rows[0] != 0;
+        var rows = await db.Database.SqlQueryRaw<bool>(
+            RealAttributionSql, Parameter(db, "@from", UnixMs.From(from)), Parameter(db, "@until", UnixMs.From(until))).ToListAsync(cancellationToken);
+        return rows[0];
     }
 
     /// <summary>Any demo row: an account or trigger it made, or a touch on its accounts (an index seek).</summary>
     public static async Task<bool> HasDemoDataAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        var rows = await db.Database.SqlQueryRaw<long>(HasDemoDataSql).ToListAsync(cancellationToken);
-        return rows[0] != 0;
+        var rows = await db.Database.SqlQueryRaw<bool>(HasDemoDataSql).ToListAsync(cancellationToken);
+        return rows[0];
     }
 
     /// <summary>
@@ -80,6 +81,10 @@ internal static class DemoQueries
         var row = rows[0];
         return new DemoSummary(row.Conversations, row.Conversions, row.Triggers, row.Accounts);
     }
+
+    /// <summary>A named parameter of the context's engine (both read <c>@name</c>).</summary>
+    private static DbParameter Parameter(AppDbContext db, string name, object value) =>
+        db.Database.IsNpgsql() ? new NpgsqlParameter(name, value) : new SqliteParameter(name, value);
 
     private sealed record SummaryRow(int Conversations, int Conversions, int Triggers, int Accounts);
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
@@ -12,13 +15,15 @@ namespace ReferralStudio.Privacy;
 /// (times, kinds, refs, attribution), so the feed, analytics and timelines keep their counts. Like <see cref="InboxRetention"/>
 /// it walks events in id order from where the last pass stopped, in short transactions, so the processor never waits long;
 /// events are applied in the order they were received, so the first one not yet due ends the pass. Raw inbox bodies hold
-/// the texts too: <c>Inbox:RetainProcessedBodiesFor</c> empties those.
+/// the texts too: <c>Inbox:RetainProcessedBodiesFor</c> empties those. On SQLite (<paramref name="database"/> registered)
+/// it works on the main file with zeroing deletes; on PostgreSQL through EF, each batch its own short transaction.
 /// </summary>
 public sealed partial class MessageTextRetention(
-    SqliteFiles database,
+    IDbContextFactory<AppDbContext> contexts,
     IOptions<PrivacyOptions> options,
     TimeProvider time,
-    ILogger<MessageTextRetention> logger) : ScheduledWorker(new WakeSignal(), time, logger)
+    ILogger<MessageTextRetention> logger,
+    SqliteFiles? database = null) : ScheduledWorker(new WakeSignal(), time, logger)
 {
     private const int RowsPerTransaction = 512;
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -39,14 +44,19 @@ public sealed partial class MessageTextRetention(
     }
 
     /// <summary>One pass: clears every due text; returns how many events and outbound payloads it changed.</summary>
-    public Task<int> ClearDueTextsAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    public Task<int> ClearDueTextsAsync(CancellationToken cancellationToken)
     {
         if (options.Value.RetainMessageTextsFor is not { } retain)
         {
-            return 0;
+            return Task.FromResult(0);
         }
 
-        var cutoff = UnixMs.From(Time.GetUtcNow() - retain);
+        var cutoff = Time.GetUtcNow() - retain;
+        return database is null ? ClearPostgresAsync(cutoff, cancellationToken) : Task.Run(() => ClearSqlite(database, UnixMs.From(cutoff), cancellationToken), cancellationToken);
+    }
+
+    private int ClearSqlite(SqliteFiles database, long cutoff, CancellationToken cancellationToken)
+    {
         using var main = database.OpenWithoutInbox();
         try
         {
@@ -97,7 +107,69 @@ public sealed partial class MessageTextRetention(
             // The connection goes back to the pool, where the processor takes it: as it came.
             Execute(main, "PRAGMA secure_delete = OFF;");
         }
-    }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same pass on PostgreSQL. Payloads are rewritten in C# rather than by <c>jsonb_set</c>: PostgreSQL 15 cannot
+    /// test text for JSON without failing the statement, and a rewrite through <see cref="JsonNode"/> keeps the payload's
+    /// key order and form (as SQLite's <c>json_set</c> does), where jsonb would reorder it. A payload changed meanwhile is
+    /// left for the next pass.
+    /// </summary>
+    private async Task<int> ClearPostgresAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var from = _clearedThrough;
+        var notDue = await db.WebhookEvents.Where(e => e.Id > from && e.ReceivedAt >= cutoff).OrderBy(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
+        var through = notDue is { } id ? id - 1 : await db.WebhookEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+
+        var cleared = 0;
+        for (var low = _clearedThrough + 1; low <= through && !cancellationToken.IsCancellationRequested; low += RowsPerTransaction)
+        {
+            var high = Math.Min(low + RowsPerTransaction - 1, through);
+            var lowId = low;
+            cleared += await db.WebhookEvents.Where(e => e.Id >= lowId && e.Id <= high && (e.Text != null || e.RawJson != null))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Text, (string?)null).SetProperty(e => e.RawJson, (string?)null), cancellationToken);
+            _clearedThrough = high;
+        }
+
+        var due = await db.OutboundDeliveries.AsNoTracking()
+            .Where(d => d.CreatedAt < cutoff && d.EventType == EventTypes.MessageReceived && d.Payload.Contains("\"text\""))
+            .Select(d => new { d.Id, d.Payload }).ToListAsync(cancellationToken);
+        foreach (var delivery in due)
+        {
+            if (WithoutMessageText(delivery.Payload) is { } payload)
+            {
+                cleared += await db.OutboundDeliveries.Where(d => d.Id == delivery.Id && d.Payload == delivery.Payload)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Payload, payload), cancellationToken);
+            }
+        }
+
+        if (cleared > 0)
+        {
+            LogCleared(logger, cleared, cutoff);
+        }
+
+        return cleared;
+    }
+
+    /// <summary>The payload with <c>data.message.text</c> set to null; null when it has no text there (or is not JSON).</summary>
+    internal static string? WithoutMessageText(string payload)
+    {
+        try
+        {
+            if (JsonNode.Parse(payload) is JsonObject root && root["data"] is JsonObject data && data["message"] is JsonObject message
+                && message["text"] is not null)
+            {
+                message["text"] = null;
+                return root.ToJsonString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
 
     private static void Execute(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
     {

@@ -1,15 +1,16 @@
+using System.Data;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
 using ReferralStudio.Inbox;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
+using ReferralStudio.Storage;
 using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Privacy;
@@ -20,11 +21,17 @@ namespace ReferralStudio.Privacy;
 /// it (events parked without a conversation); the outbound deliveries that name the conversation; and the raw inbox bodies
 /// of the deliveries that carried their events.
 /// </summary>
+/// <remarks>
+/// On SQLite (<paramref name="database"/> registered) the erasure works on both files through a connection of its own and
+/// compacts them; on PostgreSQL (no <see cref="SqliteFiles"/>) it runs through EF in one transaction and then vacuums the
+/// tables it touched (see <c>ErasePostgresAsync</c>).
+/// </remarks>
 public sealed partial class PersonalData(
     IDbContextFactory<AppDbContext> contexts,
-    SqliteFiles database,
+    ICampaignRollupRemoval rollups,
     TimeProvider time,
-    ILogger<PersonalData> logger)
+    ILogger<PersonalData> logger,
+    SqliteFiles? database = null)
 {
     /// <summary>
     /// The person's events: those of the conversation, and those that name one of their ids ($ids, a JSON array) on its
@@ -46,9 +53,12 @@ public sealed partial class PersonalData(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
-        // One read snapshot for every table: a deferred transaction takes no write lock.
-        await using var snapshot = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
-        await db.Database.UseTransactionAsync(snapshot, cancellationToken);
+        var postgres = db.Database.IsNpgsql();
+        // One read snapshot for every table: on SQLite a deferred transaction takes no write lock; on PostgreSQL a
+        // repeatable-read transaction reads one snapshot and takes no lock a writer waits for.
+        await using IAsyncDisposable snapshot = postgres
+            ? await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
+            : await UseDeferredAsync(db, cancellationToken);
 
         var c = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == conversationId, cancellationToken);
         if (c is null)
@@ -63,15 +73,17 @@ public sealed partial class PersonalData(
 
         var touches = await db.ReferralTouches.AsNoTracking().Where(t => t.ConversationId == conversationId)
             .OrderBy(t => t.OccurredAt).ThenBy(t => t.Id).ToListAsync(cancellationToken);
-        var events = await db.WebhookEvents.FromSqlRaw($"SELECT * FROM WebhookEvents WHERE {EventsOfPerson}", parameters()).AsNoTracking()
-            .OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        var events = await (postgres ? PostgresEventsOf(db, c, ids) : db.WebhookEvents.FromSqlRaw($"SELECT * FROM WebhookEvents WHERE {EventsOfPerson}", parameters()))
+            .AsNoTracking().OrderBy(e => e.Id).ToListAsync(cancellationToken);
         var identity = await db.IdentityEvents.AsNoTracking().Where(i => i.ConversationId == conversationId).OrderBy(i => i.Id).ToListAsync(cancellationToken);
         var tags = await db.ConversationTags.AsNoTracking().Where(t => t.ConversationId == conversationId).OrderBy(t => t.AddedAt).ThenBy(t => t.Label).ToListAsync(cancellationToken);
         var firings = await db.TriggerFirings.AsNoTracking().Where(f => f.ConversationId == conversationId).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         var greetings = await db.OutgoingMessages.AsNoTracking().Where(m => m.ConversationId == conversationId).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         var conversions = await db.Conversions.AsNoTracking().Where(v => v.ConversationId == conversationId).OrderBy(v => v.Id).ToListAsync(cancellationToken);
-        var outbound = await db.OutboundDeliveries.FromSqlRaw($"SELECT * FROM OutboundDeliveries WHERE {OutboundOfConversation}", new SqliteParameter("$id", c.Id)).AsNoTracking()
-            .OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var outbound = postgres
+            ? (await PostgresOutboundCandidates(db, c.Id).AsNoTracking().OrderBy(d => d.Id).ToListAsync(cancellationToken)).FindAll(d => IsAbout(d.Payload, c.Id))
+            : await db.OutboundDeliveries.FromSqlRaw($"SELECT * FROM OutboundDeliveries WHERE {OutboundOfConversation}", new SqliteParameter("$id", c.Id)).AsNoTracking()
+                .OrderBy(d => d.Id).ToListAsync(cancellationToken);
         var deliveryIds = events.Select(e => e.DeliveryId).Distinct().ToList();
         var inbound = await db.InboundDeliveries.AsNoTracking().Where(d => deliveryIds.Contains(d.Id))
             .OrderBy(d => d.Id).Select(d => new { d.Id, d.ReceivedAt, d.ObjectType, d.Body }).ToListAsync(cancellationToken);
@@ -104,11 +116,12 @@ public sealed partial class PersonalData(
     /// both files; then compacts the main file so no freed page still holds their bytes. Null when there is no such
     /// conversation.
     /// </summary>
-    public Task<ErasureResult?> EraseAsync(long conversationId, CancellationToken cancellationToken) =>
+    public Task<ErasureResult?> EraseAsync(long conversationId, CancellationToken cancellationToken) => database is null
+        ? ErasePostgresAsync(conversationId, cancellationToken)
         // Off the caller's thread: the statements and the compaction are synchronous SQLite work.
-        Task.Run(() => Erase(conversationId, cancellationToken), cancellationToken);
+        : Task.Run(() => Erase(database, conversationId, cancellationToken), cancellationToken);
 
-    private async Task<ErasureResult?> Erase(long conversationId, CancellationToken cancellationToken)
+    private async Task<ErasureResult?> Erase(SqliteFiles database, long conversationId, CancellationToken cancellationToken)
     {
         // A connection of its own, not from the pool: the pool's may have the inbox attached read-only, and the settings
         // below are not for the processor's connections.
@@ -123,7 +136,7 @@ public sealed partial class PersonalData(
         await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
         {
             await db.Database.UseTransactionAsync(transaction, cancellationToken);
-            result = await EraseRowsAsync(db, connection, transaction, conversationId, cancellationToken);
+            result = await EraseRowsAsync(db, connection, transaction, rollups, conversationId, cancellationToken);
             if (result is null)
             {
                 return null;
@@ -138,7 +151,7 @@ public sealed partial class PersonalData(
     }
 
     private static async Task<ErasureResult?> EraseRowsAsync(
-        AppDbContext db, SqliteConnection connection, SqliteTransaction transaction, long conversationId, CancellationToken cancellationToken)
+        AppDbContext db, SqliteConnection connection, SqliteTransaction transaction, ICampaignRollupRemoval rollups, long conversationId, CancellationToken cancellationToken)
     {
         var c = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == conversationId, cancellationToken);
         if (c is null)
@@ -157,7 +170,7 @@ public sealed partial class PersonalData(
         var one = $"({conversationId.ToString(CultureInfo.InvariantCulture)})";
 
         // Campaign analytics first, while the rows it subtracts still exist: afterwards they equal a rebuild without the person.
-        await CampaignRollup.RemoveConversationsAsync(db, one, cancellationToken);
+        await rollups.RemoveConversationsAsync(db, one, cancellationToken);
         // The search index's own copy of the name, removed from its pages at once rather than marked deleted until a merge.
         Run("""INSERT INTO "ConversationSearch" ("ConversationSearch", rank) VALUES ('secure-delete', 1)""");
         Run(FeedSearchIndex.ForgetConversationsSql(one));
@@ -210,6 +223,13 @@ public sealed partial class PersonalData(
         {
             LogLogKept(logger, schema);
         }
+    }
+
+    private static async Task<SqliteTransaction> UseDeferredAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        return transaction;
     }
 
     /// <summary>Every id the person is known by on the conversation's platform and account.</summary>

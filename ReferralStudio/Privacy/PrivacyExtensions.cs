@@ -1,4 +1,3 @@
-using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 
 namespace ReferralStudio.Privacy;
@@ -9,13 +8,10 @@ public static class PrivacyExtensions
     public static WebApplicationBuilder AddPrivacy(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateRules(o => o.Rules());
+        // Both on either engine: each takes the SQLite files where they are registered, else works through EF on PostgreSQL.
         builder.Services.AddSingleton<PersonalData>();
-        // Both work on SQLite's files; their PostgreSQL versions are the next part of issue 16.
-        if (!DatabaseOptions.From(builder.Configuration).IsPostgres)
-        {
-            builder.Services.AddSingleton<MessageTextRetention>();
-            builder.Services.AddLeaderService<MessageTextRetention>();
-        }
+        builder.Services.AddSingleton<MessageTextRetention>();
+        builder.Services.AddLeaderService<MessageTextRetention>();
         return builder;
     }
 }

@@ -34,6 +34,9 @@ public static class PostgresStorage
         builder.Services.AddHostedService<PostgresNotifications>();
         builder.Services.AddSingleton<LiveTakeover>();
         builder.Services.AddLeaderService<LiveTakeover>();
+        builder.Services.AddSingleton<ICampaignRollupRemoval, PostgresCampaignRollupRemoval>();
+        builder.Services.AddSingleton<PostgresInboxRetention>();
+        builder.Services.AddLeaderService<PostgresInboxRetention>();
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
             (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
