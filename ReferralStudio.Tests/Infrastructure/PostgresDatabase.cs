@@ -19,8 +19,11 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public string Name { get; } = $"referralstudio_{Guid.NewGuid():N}";
 
-    /// <summary>This class's database, on the same server and account.</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Name }.ToString();
+    /// <summary>
+    /// This class's database, on the same server and account. Each app's pool is kept small: tests run side by side and
+    /// the server's default allows 100 connections in all.
+    /// </summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Name, MaxPoolSize = 12 }.ToString();
 
     /// <summary>The settings that start the app on this database (<see cref="TestApp.StartAsync"/>'s <c>settings</c>).</summary>
     public Dictionary<string, string?> AppSettings => new()

@@ -103,7 +103,7 @@ internal sealed class AttributionWriter : IAttributionWriter
         if (_lastDeliveryId > 0)
         {
             _advanceCursor.Bind(1, _lastDeliveryId);
-            _advanceCursor.Execute();
+            _advanceCursor.ExecuteDeferred();
         }
 
         _rollup.Flush();
@@ -180,7 +180,7 @@ internal sealed class AttributionWriter : IAttributionWriter
         mark.Bind(6, outcome.Rejected);
         mark.Bind(7, outcome.Ignored);
         mark.Bind(8, id);
-        mark.Execute();
+        mark.ExecuteDeferred();
         _lastDeliveryId = Math.Max(_lastDeliveryId, id);
     }
 
@@ -283,7 +283,7 @@ internal sealed class AttributionWriter : IAttributionWriter
         insert.BindNull(15);
         insert.Bind(16, rejected.RawJson);
         insert.BindNull(17);
-        insert.Execute();
+        insert.ExecuteDeferred();
     }
 
     private void InsertGroupMessage(ParsedDelivery delivery, GroupMessage group)
@@ -306,7 +306,7 @@ internal sealed class AttributionWriter : IAttributionWriter
         insert.BindNull(15);
         insert.Bind(16, group.RawJson);
         insert.BindNull(17);
-        insert.Execute();
+        insert.ExecuteDeferred();
     }
 
     private long InsertTouch(ConversationState conversation, long eventId, ParsedEvent parsed, TouchDecision touch, ParsedDelivery delivery)
@@ -336,7 +336,7 @@ internal sealed class AttributionWriter : IAttributionWriter
         {
             // The feed's search looks codes up among the distinct refs.
             _addRef.Bind(1, code);
-            _addRef.Execute();
+            _addRef.ExecuteDeferred();
         }
 
         return id;

@@ -73,7 +73,7 @@ internal sealed class AutomationWriter : IEventQueue
         _insertFiring.Bind(3, touch.TouchId);
         _insertFiring.Bind(4, captures);
         _insertFiring.Bind(5, now);
-        _insertFiring.Execute();
+        _insertFiring.ExecuteDeferred();
 
         var tags = new List<string>(trigger.Tags.Count);
         foreach (var template in trigger.Tags)
@@ -90,7 +90,7 @@ internal sealed class AutomationWriter : IEventQueue
             _insertTag.Bind(2, label);
             _insertTag.Bind(3, trigger.Id);
             _insertTag.Bind(4, touch.OccurredAt);
-            _insertTag.Execute();
+            _insertTag.ExecuteDeferred();
         }
 
         // Standby: another app owns the thread, and replying would take it over. Never send from there.
@@ -172,7 +172,7 @@ internal sealed class AutomationWriter : IEventQueue
             _insertOutbound.Bind(3, eventType);
             _insertOutbound.BindUtf8(4, _payload.WrittenSpan);
             _insertOutbound.Bind(5, now);
-            _insertOutbound.Execute();
+            _insertOutbound.ExecuteDeferred();
         }
 
         _queued.QueuedOutbound = true;

@@ -106,14 +106,14 @@ public sealed class CampaignRollupWriter : IDisposable
             Bind(upsert, model, start, keyId);
             upsert.Bind(4, conversations);
             upsert.Bind(5, converted);
-            upsert.Execute();
+            upsert.ExecuteDeferred();
             // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows
             // behind; only a bucket that lost something can have become empty.
             if (conversations < 0 || converted < 0)
             {
                 var delete = hour ? _deleteEmptyHour : _deleteEmptyDay;
                 Bind(delete, model, start, keyId);
-                delete.Execute();
+                delete.ExecuteDeferred();
             }
         }
 
@@ -122,7 +122,7 @@ public sealed class CampaignRollupWriter : IDisposable
             _addTouches.Bind(1, start);
             _addTouches.Bind(2, triggerId);
             _addTouches.Bind(3, touches);
-            _addTouches.Execute();
+            _addTouches.ExecuteDeferred();
         }
     }
 

@@ -83,7 +83,7 @@ internal sealed class ConversationRows : IDisposable
         insert.Bind(18, c.UserId);
         insert.Bind(19, c.ParentUserId);
         insert.Bind(20, c.Username);
-        insert.Execute();
+        insert.ExecuteDeferred();
         Index(_indexName, c.Id, c.ParticipantName, c.Username);
         (c.StoredName, c.StoredUsername) = (c.ParticipantName, c.Username);
         c.Unsaved = false;
@@ -117,7 +117,7 @@ internal sealed class ConversationRows : IDisposable
             update.Bind(8, c.Id);
         }
 
-        update.Execute();
+        update.ExecuteDeferred();
         Reindex(c);
         (c.StoredFirstReferralId, c.StoredLatestReferralId) = (c.FirstReferralId, c.LatestReferralId);
         c.Dirty = false;
@@ -131,7 +131,7 @@ internal sealed class ConversationRows : IDisposable
         _updateIdentity.Bind(3, conversation.ParentUserId);
         _updateIdentity.Bind(4, conversation.Username);
         _updateIdentity.Bind(5, conversation.Id);
-        _updateIdentity.Execute();
+        _updateIdentity.ExecuteDeferred();
         Reindex(conversation);
         conversation.IdentityDirty = false;
     }
@@ -146,7 +146,7 @@ internal sealed class ConversationRows : IDisposable
 
         Index(_unindexName, conversation.Id, conversation.StoredName, conversation.StoredUsername);
         _delete.Bind(1, conversation.Id);
-        _delete.Execute();
+        _delete.ExecuteDeferred();
     }
 
     /// <summary>Replaces the conversation's search entry when its name or username changed: most saves change neither.</summary>
@@ -172,7 +172,7 @@ internal sealed class ConversationRows : IDisposable
         statement.Bind(1, id);
         statement.Bind(2, name);
         statement.Bind(3, username);
-        statement.Execute();
+        statement.ExecuteDeferred();
     }
 
     public void Dispose()

@@ -32,6 +32,13 @@ public interface IStatement : IDisposable
     int Execute();
 
     /// <summary>
+    /// Runs a statement whose outcome the caller does not need, in order with every other: at once on SQLite; on
+    /// PostgreSQL queued (with its values as bound now) and sent with the next statement that returns something, or at
+    /// commit, so many cost one round trip.
+    /// </summary>
+    void ExecuteDeferred();
+
+    /// <summary>
     /// Runs an INSERT prepared with <see cref="IWriterSession.PrepareInsert"/> and returns the new row's id, or null when
     /// it inserted nothing (an ON CONFLICT DO NOTHING that hit the conflict).
     /// </summary>

@@ -46,7 +46,7 @@ public sealed class ParticipantIdentities(IWriterSession session) : IDisposable
         _insertAlias.Bind(2, conversation.Platform);
         _insertAlias.Bind(3, conversation.AccountId);
         _insertAlias.Bind(4, conversation.Id);
-        _insertAlias.Execute();
+        _insertAlias.ExecuteDeferred();
     }
 
     public void Record(long conversationId, DateTimeOffset at, string kind, string detail)
@@ -55,7 +55,7 @@ public sealed class ParticipantIdentities(IWriterSession session) : IDisposable
         _insertEvent.Bind(2, at);
         _insertEvent.Bind(3, kind);
         _insertEvent.Bind(4, detail);
-        _insertEvent.Execute();
+        _insertEvent.ExecuteDeferred();
     }
 
     /// <summary>
@@ -71,16 +71,16 @@ public sealed class ParticipantIdentities(IWriterSession session) : IDisposable
         _moveTouches.Bind(1, to.Id);
         _moveTouches.Bind(2, to.ParticipantId);
         _moveTouches.Bind(3, from.Id);
-        _moveTouches.Execute();
+        _moveTouches.ExecuteDeferred();
         foreach (var statement in _move)
         {
             statement.Bind(1, to.Id);
             statement.Bind(2, from.Id);
-            statement.Execute();
+            statement.ExecuteDeferred();
         }
 
         _deleteTags.Bind(1, from.Id);
-        _deleteTags.Execute();
+        _deleteTags.ExecuteDeferred();
 
         AddAlias(to, from.ParticipantId);
     }

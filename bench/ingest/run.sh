@@ -6,8 +6,9 @@
 #   LABEL=before bench/ingest/run.sh         # write the section named "before" instead
 #
 # Knobs (environment): RUNS=3 DURATION=10 (seconds per run) CONNS=256 BATCH_CONNS=8 THREADS=2
-# PACED_RATE=2000 PACED_CONNS=32 PORT=5391 LABEL=latest NOTE="free text for the results section".
-# Runs only against 127.0.0.1. Needs: dotnet, wrk, sqlite3, python3, curl.
+# PACED_RATE=2000 PACED_CONNS=32 PORT=5391 LABEL=latest NOTE="free text for the results section"
+# ENGINE=sqlite|postgres (postgres: a fresh database on the server scripts/services.sh starts, dropped after).
+# Runs only against 127.0.0.1. Needs: dotnet, wrk, sqlite3, python3, curl (and psql for postgres).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -22,6 +23,7 @@ PACED_CONNS=${PACED_CONNS:-32}
 PORT=${PORT:-5391}
 LABEL=${LABEL:-latest}
 NOTE=${NOTE:-}
+ENGINE=${ENGINE:-sqlite}
 SECRET=bench-app-secret-2c7d1e   # fixed bench secret: the bodies are signed with it and the app is given it
 base="http://127.0.0.1:${PORT}"
 
@@ -35,6 +37,9 @@ cleanup() {
   if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
     kill "$app_pid" 2>/dev/null || true
     wait "$app_pid" 2>/dev/null || true
+  fi
+  if [ "$ENGINE" = postgres ]; then
+    PGPASSWORD=referralstudio psql -q -h 127.0.0.1 -U referralstudio -d postgres -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }
@@ -51,9 +56,19 @@ done
 echo "== generate signed bodies"
 python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --single 200000 --batches 60 --batch-size 1000
 
-echo "== start app on $base (fresh database in $work)"
+echo "== start app on $base (fresh $ENGINE database)"
 db="$work/bench.db"
 inbox="$work/bench.inbox.db"   # the inbox file the app keeps beside the main one
+pgdb="ingest_bench_$$"
+engine_env=(ConnectionStrings__ReferralStudio="Data Source=$db")
+psql_bench() { PGPASSWORD=referralstudio psql -qtA -h 127.0.0.1 -U referralstudio -d "$pgdb" -c "$1"; }
+if [ "$ENGINE" = postgres ]; then
+  ./scripts/services.sh >/dev/null
+  PGPASSWORD=referralstudio psql -q -h 127.0.0.1 -U referralstudio -d postgres -c "CREATE DATABASE $pgdb" >/dev/null
+  engine_env=(Database__Provider=postgres
+    ConnectionStrings__ReferralStudio="Host=127.0.0.1;Port=5432;Username=referralstudio;Password=referralstudio;Database=$pgdb"
+    DataProtection__KeysPath="$work/keys")
+fi
 # Production settings; logging at Warning; the bare endpoint on; Urls as a plain key (ASPNETCORE_URLS
 # works as well now that appsettings.json names no URL). wrk sends everything from one loopback
 # address, and the per-client webhook rate limit would answer most of it with 429: lift it here, this
@@ -61,8 +76,7 @@ inbox="$work/bench.inbox.db"   # the inbox file the app keeps beside the main on
 ASPNETCORE_ENVIRONMENT=Production RateLimits__Webhooks__PermitsPerSecond=100000000 \
 Meta__AppSecret="$SECRET" Api__Key=bench-api-key \
 Admin__Email=bench@example.invalid Admin__Password=bench-admin-password \
-ConnectionStrings__ReferralStudio="Data Source=$db" \
-Bench__BareEndpoint=true Urls="$base" \
+env "${engine_env[@]}" Bench__BareEndpoint=true Urls="$base" \
   dotnet "$dll" --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning \
   >"$work/app.log" 2>&1 &
 app_pid=$!
@@ -89,7 +103,13 @@ wrk_run() {
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load1"]=float(sys.argv[2]); print(json.dumps(r))' "$line" "$load" >>"$results"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["load"]=sys.argv[2]; print("   {label:<16} {rps:>9.0f} req/s  p50 {p50_ms:7.2f}  p99 {p99_ms:7.2f}  p99.9 {p999_ms:7.2f}  max {max_ms:7.2f} ms  non-2xx {err_status}  timeouts {err_timeout}  load {load}".format(**r))' "$line" "$load"
 }
-pending() { sqlite3 "$db" "PRAGMA busy_timeout=5000; ATTACH '$inbox' AS inbox; SELECT COUNT(*) FROM inbox.InboundDeliveries WHERE Status = 0 AND Id > (SELECT LastDeliveryId FROM InboxCursors);" | tail -1; }
+pending() {
+  if [ "$ENGINE" = postgres ]; then
+    psql_bench "SELECT COUNT(*) FROM inbounddeliveries WHERE status = 0 AND id > (SELECT lastdeliveryid FROM inboxcursors)"
+  else
+    sqlite3 "$db" "PRAGMA busy_timeout=5000; ATTACH '$inbox' AS inbox; SELECT COUNT(*) FROM inbox.InboundDeliveries WHERE Status = 0 AND Id > (SELECT LastDeliveryId FROM InboxCursors);" | tail -1
+  fi
+}
 # Lets the background processor catch up (bounded) so one run's backlog does not bill the next.
 drain() {
   local limit=$1
@@ -120,7 +140,14 @@ done
 
 echo "== durability accounting"
 sleep 1   # requests wrk abandoned at its deadline may still be committing
-rows=$(sqlite3 "$inbox" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries;" | tail -1)
+if [ "$ENGINE" = postgres ]; then
+  rows=$(psql_bench "SELECT COUNT(*) FROM inbounddeliveries")
+  # Processing rate of the batch runs' backlog: events applied per second between the first and last outcome of
+  # deliveries holding more than one event.
+  psql_bench "SELECT 'processing: ' || SUM(eventcount) || ' events in ' || round((MAX(processedat) - MIN(processedat)) / 1000.0, 1) || ' s = ' || round(SUM(eventcount) * 1000.0 / NULLIF(MAX(processedat) - MIN(processedat), 0)) || ' events/s' FROM deliveryoutcomes WHERE eventcount > 1"
+else
+  rows=$(sqlite3 "$inbox" "PRAGMA busy_timeout=5000; SELECT COUNT(*) FROM InboundDeliveries;" | tail -1)
+fi
 pending_end=$(pending)
 
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""

@@ -15,10 +15,12 @@ internal sealed partial class NpgsqlStatement : IStatement
 {
     private readonly NpgsqlCommand _command;
     private readonly NpgsqlParameter[] _parameters;
+    private readonly DeferredStatements _deferred;
     private NpgsqlDataReader? _reader;
 
-    public NpgsqlStatement(NpgsqlConnection connection, string sql, string[] parameters, bool returnsId)
+    public NpgsqlStatement(NpgsqlConnection connection, DeferredStatements deferred, string sql, string[] parameters, bool returnsId)
     {
+        _deferred = deferred;
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Length; i++)
         {
@@ -61,20 +63,39 @@ internal sealed partial class NpgsqlStatement : IStatement
         parameter.Value = DBNull.Value;
     }
 
-    public int Execute() => _command.ExecuteNonQuery();
-
-    public long? ExecuteInsert() => _command.ExecuteScalar() is long id ? id : null;
-
-    public long? ExecuteScalarInt64() => _command.ExecuteScalar() switch
+    public int Execute()
     {
-        long value => value,
-        int value => value,
-        _ => null,
-    };
+        _deferred.Flush();
+        return _command.ExecuteNonQuery();
+    }
+
+    public void ExecuteDeferred() => _deferred.Add(_command.CommandText, _parameters);
+
+    public long? ExecuteInsert()
+    {
+        _deferred.Flush();
+        return _command.ExecuteScalar() is long id ? id : null;
+    }
+
+    public long? ExecuteScalarInt64()
+    {
+        _deferred.Flush();
+        return _command.ExecuteScalar() switch
+        {
+            long value => value,
+            int value => value,
+            _ => null,
+        };
+    }
 
     public bool Step()
     {
-        _reader ??= _command.ExecuteReader();
+        if (_reader is null)
+        {
+            _deferred.Flush();
+            _reader = _command.ExecuteReader();
+        }
+
         return _reader.Read();
     }
 
@@ -119,4 +140,44 @@ internal sealed partial class NpgsqlStatement : IStatement
 
     [GeneratedRegex(@"\$[A-Za-z_][A-Za-z0-9_]*")]
     private static partial Regex Parameter();
+}
+
+/// <summary>
+/// The statements a session queued (<see cref="IStatement.ExecuteDeferred"/>), sent in order as one batch, one round
+/// trip, before the next statement that returns something and before the commit.
+/// </summary>
+internal sealed class DeferredStatements(NpgsqlConnection connection)
+{
+    private NpgsqlBatch? _batch;
+
+    public void Add(string sql, NpgsqlParameter[] parameters)
+    {
+        _batch ??= new NpgsqlBatch(connection);
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
+        _batch.BatchCommands.Add(command);
+    }
+
+    public void Flush()
+    {
+        if (_batch is null)
+        {
+            return;
+        }
+
+        using var batch = _batch;
+        _batch = null;
+        batch.ExecuteNonQuery();
+    }
+
+    /// <summary>The transaction was rolled back: what it queued goes with it.</summary>
+    public void Clear()
+    {
+        _batch?.Dispose();
+        _batch = null;
+    }
 }

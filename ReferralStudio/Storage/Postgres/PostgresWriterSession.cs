@@ -9,19 +9,21 @@ namespace ReferralStudio.Storage.Postgres;
 internal sealed class PostgresWriterSession : IWriterSession
 {
     private readonly NpgsqlConnection _connection;
+    private readonly DeferredStatements _deferred;
     private readonly NpgsqlStatement _nextConversationId;
     private NpgsqlTransaction? _transaction;
 
     public PostgresWriterSession(NpgsqlConnection connection)
     {
         _connection = connection;
+        _deferred = new DeferredStatements(connection);
         // The identity column's own sequence: ids taken here are never handed out again, whoever inserts next.
-        _nextConversationId = new NpgsqlStatement(connection, "SELECT nextval(pg_get_serial_sequence('conversations', 'id'))", [], returnsId: false);
+        _nextConversationId = new NpgsqlStatement(connection, _deferred, "SELECT nextval(pg_get_serial_sequence('conversations', 'id'))", [], returnsId: false);
     }
 
-    public IStatement Prepare(string sql, params string[] parameters) => new NpgsqlStatement(_connection, sql, parameters, returnsId: false);
+    public IStatement Prepare(string sql, params string[] parameters) => new NpgsqlStatement(_connection, _deferred, sql, parameters, returnsId: false);
 
-    public IStatement PrepareInsert(string sql, params string[] parameters) => new NpgsqlStatement(_connection, sql, parameters, returnsId: true);
+    public IStatement PrepareInsert(string sql, params string[] parameters) => new NpgsqlStatement(_connection, _deferred, sql, parameters, returnsId: true);
 
     // The conversations' own trigram index serves the name search: nothing to keep beside the row.
     public IStatement? PrepareNameIndexAdd() => null;
@@ -41,12 +43,14 @@ internal sealed class PostgresWriterSession : IWriterSession
 
     public void Commit()
     {
+        _deferred.Flush();
         _transaction!.Commit();
         EndTransaction();
     }
 
     public void Rollback()
     {
+        _deferred.Clear();
         _transaction?.Rollback();
         EndTransaction();
     }

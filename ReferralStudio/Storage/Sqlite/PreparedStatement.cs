@@ -127,6 +127,9 @@ public sealed class PreparedStatement : IStatement
         }
     }
 
+    /// <summary>SQLite runs in-process: nothing is gained by waiting.</summary>
+    public void ExecuteDeferred() => Execute();
+
     /// <summary>
     /// Runs an INSERT and returns the new row's rowid, or null when it inserted nothing (an ON CONFLICT DO
     /// NOTHING that hit the conflict). Cheaper than <c>RETURNING</c>, which makes SQLite run the insert as a
