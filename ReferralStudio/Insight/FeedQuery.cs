@@ -171,9 +171,13 @@ public static class FeedQuery
     public static IQueryable<FeedRow> Rows(AppDbContext db, FeedFilter filter, string? sort)
     {
         var touches = Apply(db, filter);
+        var postgres = db.IsPostgres();
         touches = (sort ?? DefaultSort) switch
         {
             "OccurredAt asc" => touches.OrderBy(t => t.OccurredAt).ThenBy(t => t.Id),
+            // PostgreSQL in SQLite's NOCASE order: NULLs first, then lower(ref) by bytes (no NOCASE, and its collation may be a language's).
+            "Ref asc" when postgres => touches.OrderBy(t => t.Ref != null).ThenBy(t => EF.Functions.Collate(t.Ref!.ToLower(), "C")).ThenByDescending(t => t.Id),
+            "Ref desc" when postgres => touches.OrderByDescending(t => t.Ref != null).ThenByDescending(t => EF.Functions.Collate(t.Ref!.ToLower(), "C")).ThenByDescending(t => t.Id),
             "Ref asc" => touches.OrderBy(t => t.Ref).ThenByDescending(t => t.Id),
             "Ref desc" => touches.OrderByDescending(t => t.Ref).ThenByDescending(t => t.Id),
             "Platform asc" => touches.OrderBy(t => t.Platform).ThenByDescending(t => t.OccurredAt),
