@@ -10,15 +10,24 @@ using static ReferralStudio.Tests.Infrastructure.Payloads;
 namespace ReferralStudio.Tests.Conversions;
 
 /// <summary>Conversions are idempotent and credited to first and last touch; campaigns report both models.</summary>
-public sealed class ConversionsTests : IAsyncLifetime
+public class ConversionsTests : IAsyncLifetime
 {
+    private readonly TestEngine _engine;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-10T10:00:00Z");
     private TestApp _app = null!;
     private long _conversationId;
 
+    public ConversionsTests()
+        : this(new TestEngine())
+    {
+    }
+
+    /// <summary>The same tests on another engine (<see cref="PostgresConversionsTests"/>).</summary>
+    protected ConversionsTests(TestEngine engine) => _engine = engine;
+
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
+        _app = await _engine.StartAsync();
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Spring", pattern = "spring_*" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Alice", pattern = "collab_alice" });
         // One person: first a spring ad link, two days later Alice's collab link.
@@ -29,7 +38,11 @@ public sealed class ConversionsTests : IAsyncLifetime
         _conversationId = (await _app.ConversationOfAsync("instagram", "buyer")).GetProperty("id").GetInt64();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
 
     [Fact]
     public async Task Same_External_Id_Records_Once()
@@ -138,3 +151,6 @@ public sealed class ConversionsTests : IAsyncLifetime
         Assert.Empty(await ConversionCurrencies.InRangeAsync(db, T0.AddDays(5), T0.AddDays(6), default));
     }
 }
+
+/// <summary><see cref="ConversionsTests"/> on PostgreSQL: the same answers.</summary>
+public sealed class PostgresConversionsTests() : ConversionsTests(new PostgresEngine());
