@@ -97,6 +97,22 @@ public class ConversionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trigger_Stats_Count_Conversations_Fired_In_And_Conversions_Credited_Once_Under_Either_Model()
+    {
+        // The purchase credits Spring (first touch) and Alice (last touch); the signup, before Alice's touch, credits Spring twice over.
+        await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "purchase", value = 80, occurredAt = T0.AddDays(3), externalId = "stats-late" });
+        await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "signup", occurredAt = T0.AddDays(1), externalId = "stats-early" });
+
+        var triggers = (await _app.Api.GetJsonAsync("/api/triggers")).EnumerateArray().ToDictionary(t => t.Str("name")!);
+        static (int, int) Stats(System.Text.Json.JsonElement trigger) =>
+            (trigger.GetProperty("stats").GetProperty("conversations").GetInt32(), trigger.GetProperty("stats").GetProperty("conversions").GetInt32());
+        Assert.Equal((2, 2), Stats(triggers["Spring"]));
+        Assert.Equal((1, 1), Stats(triggers["Alice"]));
+        var alice = await _app.Api.GetJsonAsync($"/api/triggers/{triggers["Alice"].GetProperty("id").GetInt64()}");
+        Assert.Equal((1, 1), Stats(alice));
+    }
+
+    [Fact]
     public async Task Campaigns_Respect_The_Date_Range()
     {
         var since = Uri.EscapeDataString(T0.AddDays(1).ToString("O"));
