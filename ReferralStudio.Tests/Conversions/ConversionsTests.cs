@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
 using ReferralStudio.Tests.Infrastructure;
@@ -165,6 +166,21 @@ public class ConversionsTests : IAsyncLifetime
         Assert.Equal(["EUR", "USD"], await ConversionCurrencies.InRangeAsync(db, T0.AddDays(2), T0.AddDays(4), default));
         Assert.Equal(["GBP"], await ConversionCurrencies.InRangeAsync(db, T0, T0.AddDays(2), default));
         Assert.Empty(await ConversionCurrencies.InRangeAsync(db, T0.AddDays(5), T0.AddDays(6), default));
+    }
+
+    [Fact]
+    public async Task Taking_Every_Conversation_Out_Of_The_Rollup_Leaves_It_Empty()
+    {
+        // What an erasure does before it deletes the rows: every count and value the conversations put in comes out again.
+        await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "purchase", value = 80, occurredAt = T0.AddDays(3), externalId = "taken-out" });
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Assert.NotEqual(0, await db.CampaignHours.CountAsync());
+
+        await CampaignRollup.RemoveConversationsAsync(db, "(SELECT Id FROM Conversations)", default);
+
+        Assert.Equal((0, 0, 0), (await db.CampaignHours.CountAsync(), await db.CampaignDays.CountAsync(), await db.TouchQuarters.CountAsync()));
+        await transaction.RollbackAsync();
     }
 }
 
