@@ -5,14 +5,23 @@ using static ReferralStudio.Tests.Infrastructure.Payloads;
 namespace ReferralStudio.Tests.Api;
 
 /// <summary>What an integrating engineer gets from /api/conversations.</summary>
-public sealed class ConversationsApiTests : IAsyncLifetime
+public class ConversationsApiTests : IAsyncLifetime
 {
+    private readonly TestEngine _engine;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
     private TestApp _app = null!;
 
+    public ConversationsApiTests()
+        : this(new TestEngine())
+    {
+    }
+
+    /// <summary>The same tests on another engine (<see cref="PostgresConversationsApiTests"/>).</summary>
+    protected ConversationsApiTests(TestEngine engine) => _engine = engine;
+
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
+        _app = await _engine.StartAsync();
         // Five conversations: three Instagram (two from summer_sale), one Messenger, one WhatsApp.
         await _app.DeliverAsync(Instagram(
             Referral("ig-1", T0, "summer_sale"),
@@ -22,7 +31,11 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         await _app.DeliverAsync(WhatsApp(WhatsAppText("4915550001", T0.AddHours(4), "ref: summer_sale")));
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
 
     [Fact]
     public async Task Api_Without_Key_Gets_401_Problem()
@@ -151,3 +164,6 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         Assert.True(paths.TryGetProperty("/webhooks/meta", out _));
     }
 }
+
+/// <summary><see cref="ConversationsApiTests"/> on PostgreSQL: the same answers.</summary>
+public sealed class PostgresConversationsApiTests() : ConversationsApiTests(new PostgresEngine());

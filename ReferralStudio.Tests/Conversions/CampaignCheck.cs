@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,9 +60,15 @@ public static class CampaignCheck
     /// <summary>Every rollup row: (table, model, start, key id) with its figures, in key order.</summary>
     public static async Task<List<string>> RollupAsync(string databasePath)
     {
-        var rows = new List<string>();
         await using var connection = new SqliteConnection($"Data Source={databasePath}");
         await connection.OpenAsync();
+        return await RollupAsync(connection);
+    }
+
+    /// <summary>The same on an open connection of either engine (the SQL is unquoted: PostgreSQL folds it to its names).</summary>
+    public static async Task<List<string>> RollupAsync(DbConnection connection)
+    {
+        var rows = new List<string>();
         foreach (var table in new[] { "CampaignHours", "CampaignDays" })
         {
             await using var command = connection.CreateCommand();
@@ -99,5 +106,16 @@ public static class CampaignCheck
 
         var rebuilt = await RollupAsync(databasePath);
         Assert.Equal(rebuilt, maintained);
+    }
+
+    /// <summary>The same for <paramref name="app"/>'s database, on its engine.</summary>
+    public static async Task RollupEqualsRebuildAsync(TestApp app)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var maintained = await RollupAsync(connection);
+        await CampaignRollup.RebuildAsync(connection);
+        Assert.Equal(await RollupAsync(connection), maintained);
     }
 }

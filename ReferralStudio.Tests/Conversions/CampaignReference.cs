@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
@@ -8,6 +7,7 @@ namespace ReferralStudio.Tests.Conversions;
 /// <summary>
 /// The campaign analytics query as it was before the rollup, kept verbatim as the reference: it groups one
 /// row per conversation straight from the base tables. <see cref="CampaignReport"/> must return the same rows.
+/// On PostgreSQL the same query in its terms (<see cref="PostgresSql"/>).
 /// </summary>
 public static class CampaignReference
 {
@@ -44,6 +44,12 @@ public static class CampaignReference
             WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS cr.TriggerId AND p.Ref IS cr.Ref AND p.AdId IS cr.AdId)
             """;
 
+        var postgres = db.IsPostgres();
+        if (postgres)
+        {
+            sql = PostgresSql(conversationTouch, conversionTouch);
+        }
+
         var rows = new List<CampaignRowDto>();
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
@@ -54,8 +60,8 @@ public static class CampaignReference
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = sql;
-            AddParameter(command, "$since", UnixMs.From(since ?? DateTimeOffset.MinValue.AddYears(1)));
-            AddParameter(command, "$until", UnixMs.From(until ?? DateTimeOffset.MaxValue.AddYears(-1)));
+            command.AddParameter("$since", UnixMs.From(since ?? DateTimeOffset.MinValue.AddYears(1)));
+            command.AddParameter("$until", UnixMs.From(until ?? DateTimeOffset.MaxValue.AddYears(-1)));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -99,11 +105,38 @@ public static class CampaignReference
             conversations == 0 ? 0 : (double)converted / conversations);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
+    /// <summary>
+    /// The reference on PostgreSQL: a ref grouped as lower(ref) (SQLite's NOCASE), NULLs matched with IS NOT DISTINCT
+    /// FROM, counts as integers, and each part ordered as SQLite's GROUP BY lists it (NULLs first, the ref folded, by bytes).
+    /// </summary>
+    private static string PostgresSql(string conversationTouch, string conversionTouch) => $"""
+        WITH cohort AS (
+            SELECT t.Id AS TouchId, t.TriggerId, lower(t.Ref) AS Ref, t.AdId
+            FROM Conversations c JOIN ReferralTouches t ON t.Id = {conversationTouch}
+            WHERE t.OccurredAt >= @since AND t.OccurredAt < @until
+        ),
+        credited AS (
+            SELECT t.TriggerId, lower(t.Ref) AS Ref, t.AdId, COUNT(*)::int AS Conversions, COALESCE(SUM(v.Value), 0)::double precision AS Value
+            FROM Conversions v JOIN ReferralTouches t ON t.Id = {conversionTouch}
+            WHERE v.OccurredAt >= @since AND v.OccurredAt < @until
+            GROUP BY t.TriggerId, lower(t.Ref), t.AdId
+        ),
+        people AS (
+            SELECT k.TriggerId, k.Ref, k.AdId, COUNT(*)::int AS Conversations,
+                   SUM(CAST(EXISTS (SELECT 1 FROM Conversions v WHERE {conversionTouch} = k.TouchId) AS integer))::int AS Converted
+            FROM cohort k GROUP BY k.TriggerId, k.Ref, k.AdId
+        )
+        SELECT TriggerId, Name, Ref, AdId, Conversations, Converted, Conversions, Value FROM (
+            SELECT 0 AS Part, p.TriggerId, tr.Name, p.Ref, p.AdId, p.Conversations, p.Converted,
+                   COALESCE(cr.Conversions, 0) AS Conversions, COALESCE(cr.Value, 0) AS Value
+            FROM people p
+            LEFT JOIN credited cr ON cr.TriggerId IS NOT DISTINCT FROM p.TriggerId AND cr.Ref IS NOT DISTINCT FROM p.Ref AND cr.AdId IS NOT DISTINCT FROM p.AdId
+            LEFT JOIN Triggers tr ON tr.Id = p.TriggerId
+            UNION ALL
+            SELECT 1, cr.TriggerId, tr.Name, cr.Ref, cr.AdId, 0, 0, cr.Conversions, cr.Value
+            FROM credited cr LEFT JOIN Triggers tr ON tr.Id = cr.TriggerId
+            WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS NOT DISTINCT FROM cr.TriggerId AND p.Ref IS NOT DISTINCT FROM cr.Ref AND p.AdId IS NOT DISTINCT FROM cr.AdId)
+        ) AS rows
+        ORDER BY Part, TriggerId NULLS FIRST, Ref COLLATE "C" NULLS FIRST, AdId COLLATE "C" NULLS FIRST
+        """;
 }

@@ -10,21 +10,34 @@ namespace ReferralStudio.Tests.Conversions;
 /// people, touches out of order (a late earlier touch becomes the first touch), several triggers, codes in two
 /// spellings, ads, conversions before and after touches, times on and around day and hour boundaries.
 /// </summary>
-public sealed class CampaignRollupTests : IAsyncLifetime
+public class CampaignRollupTests : IAsyncLifetime
 {
+    private readonly TestEngine _engine;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-10T00:00:00Z");
     private const int Seed = 20261121;
     private TestApp _app = null!;
 
+    public CampaignRollupTests()
+        : this(new TestEngine())
+    {
+    }
+
+    /// <summary>The same tests on another engine (<see cref="PostgresCampaignRollupTests"/>).</summary>
+    protected CampaignRollupTests(TestEngine engine) => _engine = engine;
+
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
+        _app = await _engine.StartAsync();
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Spring", pattern = "spring_*" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Alice", pattern = "collab_alice" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Summer ads", pattern = "summer_ad", adIds = new[] { "120210000000001" } });
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
 
     [Fact]
     public async Task Rollup_Report_Equals_The_Base_Table_Query_For_Any_Range()
@@ -60,7 +73,7 @@ public sealed class CampaignRollupTests : IAsyncLifetime
             }
         }
 
-        await CampaignCheck.RollupEqualsRebuildAsync(_app.DatabasePath);
+        await CampaignCheck.RollupEqualsRebuildAsync(_app);
     }
 
     /// <summary>Random deliveries, conversions and report ranges over a week around <see cref="T0"/>.</summary>
@@ -174,3 +187,6 @@ public sealed class CampaignRollupTests : IAsyncLifetime
         };
     }
 }
+
+/// <summary><see cref="CampaignRollupTests"/> on PostgreSQL: the same answers.</summary>
+public sealed class PostgresCampaignRollupTests() : CampaignRollupTests(new PostgresEngine());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
 using ReferralStudio.Tests.Infrastructure;
@@ -10,15 +11,24 @@ using static ReferralStudio.Tests.Infrastructure.Payloads;
 namespace ReferralStudio.Tests.Conversions;
 
 /// <summary>Conversions are idempotent and credited to first and last touch; campaigns report both models.</summary>
-public sealed class ConversionsTests : IAsyncLifetime
+public class ConversionsTests : IAsyncLifetime
 {
+    private readonly TestEngine _engine;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-10T10:00:00Z");
     private TestApp _app = null!;
     private long _conversationId;
 
+    public ConversionsTests()
+        : this(new TestEngine())
+    {
+    }
+
+    /// <summary>The same tests on another engine (<see cref="PostgresConversionsTests"/>).</summary>
+    protected ConversionsTests(TestEngine engine) => _engine = engine;
+
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
+        _app = await _engine.StartAsync();
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Spring", pattern = "spring_*" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Alice", pattern = "collab_alice" });
         // One person: first a spring ad link, two days later Alice's collab link.
@@ -29,7 +39,11 @@ public sealed class ConversionsTests : IAsyncLifetime
         _conversationId = (await _app.ConversationOfAsync("instagram", "buyer")).GetProperty("id").GetInt64();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
 
     [Fact]
     public async Task Same_External_Id_Records_Once()
@@ -81,6 +95,22 @@ public sealed class ConversionsTests : IAsyncLifetime
 
         var byRef = first.GetProperty("byRef").EnumerateArray().Single(r => r.Str("ref") == "spring_feed");
         Assert.Equal(2, byRef.GetProperty("conversations").GetInt32());
+    }
+
+    [Fact]
+    public async Task Trigger_Stats_Count_Conversations_Fired_In_And_Conversions_Credited_Once_Under_Either_Model()
+    {
+        // The purchase credits Spring (first touch) and Alice (last touch); the signup, before Alice's touch, credits Spring twice over.
+        await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "purchase", value = 80, occurredAt = T0.AddDays(3), externalId = "stats-late" });
+        await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "signup", occurredAt = T0.AddDays(1), externalId = "stats-early" });
+
+        var triggers = (await _app.Api.GetJsonAsync("/api/triggers")).EnumerateArray().ToDictionary(t => t.Str("name")!);
+        static (int, int) Stats(System.Text.Json.JsonElement trigger) =>
+            (trigger.GetProperty("stats").GetProperty("conversations").GetInt32(), trigger.GetProperty("stats").GetProperty("conversions").GetInt32());
+        Assert.Equal((2, 2), Stats(triggers["Spring"]));
+        Assert.Equal((1, 1), Stats(triggers["Alice"]));
+        var alice = await _app.Api.GetJsonAsync($"/api/triggers/{triggers["Alice"].GetProperty("id").GetInt64()}");
+        Assert.Equal((1, 1), Stats(alice));
     }
 
     [Fact]
@@ -137,4 +167,22 @@ public sealed class ConversionsTests : IAsyncLifetime
         Assert.Equal(["GBP"], await ConversionCurrencies.InRangeAsync(db, T0, T0.AddDays(2), default));
         Assert.Empty(await ConversionCurrencies.InRangeAsync(db, T0.AddDays(5), T0.AddDays(6), default));
     }
+
+    [Fact]
+    public async Task Taking_Every_Conversation_Out_Of_The_Rollup_Leaves_It_Empty()
+    {
+        // What an erasure does before it deletes the rows: every count and value the conversations put in comes out again.
+        await _app.Api.PostJsonAsync("/api/conversions", new { conversationId = _conversationId, type = "purchase", value = 80, occurredAt = T0.AddDays(3), externalId = "taken-out" });
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Assert.NotEqual(0, await db.CampaignHours.CountAsync());
+
+        await CampaignRollup.RemoveConversationsAsync(db, "(SELECT Id FROM Conversations)", default);
+
+        Assert.Equal((0, 0, 0), (await db.CampaignHours.CountAsync(), await db.CampaignDays.CountAsync(), await db.TouchQuarters.CountAsync()));
+        await transaction.RollbackAsync();
+    }
 }
+
+/// <summary><see cref="ConversionsTests"/> on PostgreSQL: the same answers.</summary>
+public sealed class PostgresConversionsTests() : ConversionsTests(new PostgresEngine());

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Time.Testing;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
 using ReferralStudio.Live;
+using ReferralStudio.Storage.Postgres;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Insight;
@@ -10,23 +12,33 @@ namespace ReferralStudio.Tests.Insight;
 /// <summary>
 /// The overview's "attributed today", its chart's days and the live board's counts, on a real SQLite file, in the
 /// business's time zone: both count the same day, and the chart has one bar per day of the range, today's partial.
+/// <see cref="PostgresBusinessTodayTests"/> asks the same of PostgreSQL.
 /// </summary>
-public sealed class BusinessTodayTests : IAsyncLifetime
+public class BusinessTodayTests : IAsyncLifetime
 {
-    private readonly TempDatabase _database = new();
+    private TempDatabase? _database;
     private long _next;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        await using var db = new AppDbContext(_database.Options);
+        _database = new();
+        await using var db = Open();
         await db.Database.MigrateAsync();
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
-        _database.Dispose();
+        _database?.Dispose();
         return Task.CompletedTask;
     }
+
+    protected virtual AppDbContext Open() => new(_database!.Options);
+
+    /// <summary>Runs raw inserts with the foreign keys off (a touch and its conversation name each other).</summary>
+    protected virtual Task ExecuteAsync(string inserts) => _database!.ExecuteAsync("PRAGMA foreign_keys = OFF;" + inserts);
+
+    /// <summary>How the engine's SQL writes false and true.</summary>
+    protected virtual (string False, string True) Booleans => ("0", "1");
 
     private static BusinessDay In(string zone, string now) =>
         new(new FakeTimeProvider(DateTimeOffset.Parse(now)), TimeZoneInfo.FindSystemTimeZoneById(zone));
@@ -34,7 +46,8 @@ public sealed class BusinessTodayTests : IAsyncLifetime
     /// <summary>Conversations first attributed at each instant, by a campaign touch of ref <c>spring</c> at the same instant.</summary>
     private async Task AttributedAtAsync(params string[] instants)
     {
-        var sql = new System.Text.StringBuilder("PRAGMA foreign_keys = OFF;");
+        var (f, t) = Booleans;
+        var sql = new System.Text.StringBuilder();
         foreach (var instant in instants)
         {
             var id = ++_next;
@@ -42,13 +55,13 @@ public sealed class BusinessTodayTests : IAsyncLifetime
             sql.Append($"""
                 INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, CreatedAt, LastActivityAt, WindowExpiresAt, FirstReferralId, FirstReferralAt,
                     LatestReferralId, LastReferralAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
-                VALUES ({id}, 'instagram', 'acct', 'person-{id}', {at}, {at}, {at}, {id}, {at}, {id}, {at}, 1, 0, 0, 0);
+                VALUES ({id}, 'instagram', 'acct', 'person-{id}', {at}, {at}, {at}, {id}, {at}, {id}, {at}, 1, {f}, {f}, {f});
                 INSERT INTO ReferralTouches (Id, ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt, Platform, AccountId, ParticipantId, Simulated)
-                VALUES ({id}, {id}, {id}, 'spring', 'SHORTLINKS', 'OPEN_THREAD', 'standalone', 0, 1, {at}, {at}, 'instagram', 'acct', 'person-{id}', 0);
+                VALUES ({id}, {id}, {id}, 'spring', 'SHORTLINKS', 'OPEN_THREAD', 'standalone', {f}, {t}, {at}, {at}, 'instagram', 'acct', 'person-{id}', {f});
                 """);
         }
 
-        await _database.ExecuteAsync(sql.ToString());
+        await ExecuteAsync(sql.ToString());
     }
 
     private static DateOnly Day(int year, int month, int day) => new(year, month, day);
@@ -64,7 +77,7 @@ public sealed class BusinessTodayTests : IAsyncLifetime
             "2026-03-28T23:00:00Z", // 00:00 on the 29th, the 23-hour day
             "2026-03-29T21:59:00Z", // 23:59 on the 29th (CEST)
             "2026-03-29T22:00:00Z"); // 00:00 on the 30th, today
-        await using var db = new AppDbContext(_database.Options);
+        await using var db = Open();
 
         var perDay = await InsightQueries.AttributedPerDayAsync(db, days, Day(2026, 3, 27), Day(2026, 3, 31), default);
 
@@ -90,7 +103,7 @@ public sealed class BusinessTodayTests : IAsyncLifetime
             "2026-11-01T05:30:00Z", // 01:30 EDT
             "2026-11-01T06:30:00Z", // 01:30 EST
             "2026-11-02T04:29:00Z"); // 23:29 EST, a minute ago
-        await using var db = new AppDbContext(_database.Options);
+        await using var db = Open();
 
         var perDay = await InsightQueries.AttributedPerDayAsync(db, days, Day(2026, 10, 30), Day(2026, 11, 1), default);
 
@@ -103,7 +116,7 @@ public sealed class BusinessTodayTests : IAsyncLifetime
         // Kathmandu is UTC+05:45: its days start at 18:15 UTC.
         var days = In("Asia/Kathmandu", "2026-11-25T06:00:00Z");
         await AttributedAtAsync("2026-11-19T18:14:59Z", "2026-11-19T18:15:00Z", "2026-11-20T18:14:59Z", "2026-11-22T12:00:00Z");
-        await using var db = new AppDbContext(_database.Options);
+        await using var db = Open();
 
         var perDay = await InsightQueries.AttributedPerDayAsync(db, days, Day(2026, 11, 19), Day(2026, 11, 23), default);
 
@@ -116,7 +129,7 @@ public sealed class BusinessTodayTests : IAsyncLifetime
     {
         var days = In("America/Los_Angeles", "2026-11-20T12:00:00Z");
         await AttributedAtAsync("2026-11-10T20:00:00Z");
-        await using var db = new AppDbContext(_database.Options);
+        await using var db = Open();
 
         Assert.Empty(await InsightQueries.AttributedPerDayAsync(db, days, Day(2026, 11, 20), Day(2026, 11, 19), default));
         var quiet = await InsightQueries.AttributedPerDayAsync(db, days, Day(2026, 11, 18), Day(2026, 11, 20), default);
@@ -129,7 +142,7 @@ public sealed class BusinessTodayTests : IAsyncLifetime
         // 00:30 on 21 November in Berlin, still the 20th in UTC.
         var days = In("Europe/Berlin", "2026-11-20T23:30:00Z");
         await AttributedAtAsync("2026-11-20T22:50:00Z", "2026-11-20T23:10:00Z", "2026-11-20T23:20:00Z");
-        await using var db = new AppDbContext(_database.Options);
+        await using var db = Open();
 
         var overview = await InsightQueries.OverviewAsync(db, days, Day(2026, 11, 15), Day(2026, 11, 21), default);
         var live = await LiveQueries.CountsTodayAsync(db, days, default);
@@ -144,4 +157,32 @@ public sealed class BusinessTodayTests : IAsyncLifetime
         Assert.Equal("Campaign touches since 00:00 Europe/Berlin", today.Description);
         Assert.Equal((Day(2026, 11, 21), DateTimeOffset.Parse("2026-11-20T23:00:00Z"), DateTimeOffset.Parse("2026-11-21T23:00:00Z")), (today.Day, today.Start, today.End));
     }
+}
+
+/// <summary><see cref="BusinessTodayTests"/> on a PostgreSQL database of each test's own.</summary>
+public sealed class PostgresBusinessTodayTests : BusinessTodayTests
+{
+    private readonly PostgresDatabase _database = new();
+
+    public override async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await using var db = Open();
+        await db.Database.MigrateAsync();
+    }
+
+    public override Task DisposeAsync() => _database.DisposeAsync();
+
+    // Migrated as the app migrates (PostgresStorage): its foreign keys DEFERRABLE, which the inserts below need.
+    protected override AppDbContext Open() => new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>()
+        .UseNpgsql(_database.DataSource).ReplaceService<IMigrationsSqlGenerator, DeferrableForeignKeys>().Options);
+
+    // The foreign keys are DEFERRABLE: checked at the commit, when both rows are there.
+    protected override async Task ExecuteAsync(string inserts)
+    {
+        await using var command = _database.DataSource.CreateCommand($"BEGIN; SET CONSTRAINTS ALL DEFERRED; {inserts} COMMIT;");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected override (string False, string True) Booleans => ("false", "true");
 }

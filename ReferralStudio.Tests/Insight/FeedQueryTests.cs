@@ -1,7 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
+using ReferralStudio.Storage.Postgres;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -13,8 +16,9 @@ namespace ReferralStudio.Tests.Insight;
 /// times drawn from 2,000 minutes so most touches share their time with others. The 300 conversations have display
 /// names (in any case, some with umlauts or a '"', some sharing letters with refs, every tenth none) and usernames
 /// (Instagram ones, some WhatsApp ones); two of the three accounts are set up with a handle.
+/// <see cref="PostgresFeedDatabase"/> writes the same rows to PostgreSQL.
 /// </summary>
-public sealed class FeedDatabase : IAsyncLifetime
+public class FeedDatabase : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
     public static readonly string[] Platforms = ["instagram", "messenger", "whatsapp"];
@@ -35,14 +39,40 @@ public sealed class FeedDatabase : IAsyncLifetime
     private readonly string _path = TestApp.NewDatabasePath();
     private DbContextOptions<AppDbContext> _options = null!;
 
-    public AppDbContext Open() => new(_options);
+    public virtual AppDbContext Open() => new(_options);
 
     /// <summary>Every touch, read once after the data is written, for the in-memory definition of the feed.</summary>
     public List<ReferralTouch> Touches { get; private set; } = [];
 
     public Dictionary<long, string> TriggerNames { get; private set; } = [];
 
-    public async Task InitializeAsync()
+    protected static readonly string[] TriggerNamesInOrder = ["Popular", "Rare", "Loose"];
+
+    /// <summary>Each touch's values, in the order of the insert's columns: the same seeded draws on every engine.</summary>
+    protected static List<object?[]> TouchValues(long at)
+    {
+        var random = new Random(20261121);
+        var touches = new List<object?[]>(15_000);
+        for (var i = 0; i < 15_000; i++)
+        {
+            var (@ref, trigger) = Ref(i, random);
+            var c = 1 + random.Next(300);
+            var p = (c - 1) % 3;
+            touches.Add([c, i + 1, @ref, Arrivals[random.Next(Arrivals.Length)], at + (random.Next(2_000) * 60_000L), trigger, Platforms[p], $"account-{p}", $"participant-{c}"]);
+        }
+
+        return touches;
+    }
+
+    /// <summary>Reads back what was written, for <see cref="Touches"/> and <see cref="TriggerNames"/>.</summary>
+    protected async Task ReadBackAsync()
+    {
+        await using var read = Open();
+        Touches = await read.ReferralTouches.AsNoTracking().ToListAsync();
+        TriggerNames = await read.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name);
+    }
+
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         _options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={_path}").Options;
@@ -55,7 +85,7 @@ public sealed class FeedDatabase : IAsyncLifetime
         await connection.OpenAsync();
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
         var at = Start.ToUnixTimeMilliseconds();
-        foreach (var name in new[] { "Popular", "Rare", "Loose" })
+        foreach (var name in TriggerNamesInOrder)
         {
             await ExecAsync(connection, tx, """
                 INSERT INTO Triggers (Name, Pattern, Platforms, AdIds, Priority, Enabled, Tags, GreetingText, GreetingMode, CreatedAt, UpdatedAt)
@@ -80,7 +110,6 @@ public sealed class FeedDatabase : IAsyncLifetime
                 """, ("$platform", Platforms[int.Parse(account[^1..])]), ("$account", account), ("$handle", handle), ("$at", at));
         }
 
-        var random = new Random(20261121);
         await using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = """
@@ -93,12 +122,8 @@ public sealed class FeedDatabase : IAsyncLifetime
             insert.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        for (var i = 0; i < 15_000; i++)
+        foreach (var values in TouchValues(at))
         {
-            var (@ref, trigger) = Ref(i, random);
-            var c = 1 + random.Next(300);
-            var p = (c - 1) % 3;
-            object?[] values = [c, i + 1, @ref, Arrivals[random.Next(Arrivals.Length)], at + (random.Next(2_000) * 60_000L), trigger, Platforms[p], $"account-{p}", $"participant-{c}"];
             for (var v = 0; v < values.Length; v++)
             {
                 insert.Parameters[v].Value = values[v] ?? DBNull.Value;
@@ -110,9 +135,7 @@ public sealed class FeedDatabase : IAsyncLifetime
         await tx.CommitAsync();
         // Raw inserts, not the processor: the search's index is built from the rows, as after an upgrade.
         await FeedSearchIndex.RebuildAsync(connection);
-        await using var read = Open();
-        Touches = await read.ReferralTouches.AsNoTracking().ToListAsync();
-        TriggerNames = await read.Triggers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name);
+        await ReadBackAsync();
     }
 
     /// <summary>Every 200th touch is rare, every 500th has a '%' or a '_' look-alike, every 97th has no ref; the rest are popular or loose.</summary>
@@ -139,7 +162,7 @@ public sealed class FeedDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
@@ -152,11 +175,100 @@ public sealed class FeedDatabase : IAsyncLifetime
 }
 
 /// <summary>
+/// <see cref="FeedDatabase"/>'s rows in a PostgreSQL database of its own (one per test class): written with COPY, then
+/// <c>feedrefs</c> filled as the processor would have, the name search needing nothing more (a trigram index on the rows).
+/// </summary>
+public sealed class PostgresFeedDatabase : FeedDatabase
+{
+    private readonly PostgresDatabase _database = new();
+
+    public override AppDbContext Open() => new PostgresAppDbContext(_database.Options);
+
+    public override async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await _database.MigrateAsync();
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var at = Start.ToUnixTimeMilliseconds();
+        foreach (var name in TriggerNamesInOrder)
+        {
+            await ExecAsync(connection, """
+                INSERT INTO Triggers (Name, Pattern, Platforms, AdIds, Priority, Enabled, Tags, GreetingText, GreetingMode, CreatedAt, UpdatedAt, IsDemo)
+                VALUES ($1, $1, '{}', '{}', 0, true, '{}', NULL, 0, $2, $2, false)
+                """, name, at);
+        }
+
+        for (var c = 1; c <= 300; c++)
+        {
+            var p = (c - 1) % 3;
+            await ExecAsync(connection, """
+                INSERT INTO Conversations (Id, Platform, AccountId, ParticipantId, ParticipantName, ParticipantUsername, CreatedAt, LastActivityAt, WindowExpiresAt, MessageCount, HasInboundText, HasWaitingGreeting, Simulated)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7, 0, false, false, false)
+                """, (long)c, Platforms[p], $"account-{p}", $"participant-{c}", Name(c), Username(c), at);
+        }
+
+        foreach (var (account, handle) in Handles)
+        {
+            await ExecAsync(connection, "INSERT INTO BusinessAccounts (Platform, AccountId, Handle, CreatedAt, IsDemo) VALUES ($1, $2, $3, $4, false)",
+                Platforms[int.Parse(account[^1..])], account, handle, at);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("""
+            COPY referraltouches (conversationid, eventid, ref, source, type, arrival, passive, iscampaigntouch, occurredat, receivedat,
+                adid, triggerid, platform, accountid, participantid, simulated) FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            foreach (var values in TouchValues(at))
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync((long)(int)values[0]!, NpgsqlDbType.Bigint);
+                await copy.WriteAsync((long)(int)values[1]!, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(values[2] ?? DBNull.Value, NpgsqlDbType.Text);
+                await copy.WriteAsync("SHORTLINKS", NpgsqlDbType.Text);
+                await copy.WriteAsync("OPEN_THREAD", NpgsqlDbType.Text);
+                await copy.WriteAsync(values[3]!, NpgsqlDbType.Text);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+                await copy.WriteAsync(true, NpgsqlDbType.Boolean);
+                await copy.WriteAsync((long)values[4]!, NpgsqlDbType.Bigint);
+                await copy.WriteAsync((long)values[4]!, NpgsqlDbType.Bigint);
+                await copy.WriteNullAsync();
+                await copy.WriteAsync(values[5] ?? DBNull.Value, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(values[6]!, NpgsqlDbType.Text);
+                await copy.WriteAsync(values[7]!, NpgsqlDbType.Text);
+                await copy.WriteAsync(values[8]!, NpgsqlDbType.Text);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        await ExecAsync(connection, "INSERT INTO feedrefs (ref) SELECT DISTINCT ref FROM referraltouches WHERE ref IS NOT NULL ON CONFLICT DO NOTHING");
+        await tx.CommitAsync();
+        await ExecAsync(connection, "ANALYZE");
+        await ReadBackAsync();
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql, params object?[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+}
+
+/// <summary>
 /// The ref-prefix page reads either the prefix's index range or the time index newest first, by how many touches
 /// match; both must give exactly the feed's definition: case-insensitive literal prefix, the other filters,
 /// newest first with the id breaking ties, and the count capped at <see cref="FeedQuery.CountCap"/>.
 /// </summary>
-public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDatabase>
+public abstract class FeedQueryChecks(FeedDatabase data)
 {
     public static TheoryData<string, string?, long?, int?, int?, string?, string?> Filters() => new()
     {
@@ -359,6 +471,14 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
+        if (db.IsPostgres())
+        {
+            // lower(ref), as the queries compare it; text_pattern_ops so a prefix's LIKE can use it too.
+            command.CommandText = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_referraltouches_lowerref_occurredat'";
+            Assert.Equal("CREATE INDEX ix_referraltouches_lowerref_occurredat ON public.referraltouches USING btree (lower(ref) text_pattern_ops, occurredat DESC)", await command.ExecuteScalarAsync());
+            return;
+        }
+
         command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'IX_ReferralTouches_Ref_OccurredAt'";
         Assert.Equal("""CREATE INDEX "IX_ReferralTouches_Ref_OccurredAt" ON "ReferralTouches" ("Ref", "OccurredAt" DESC)""", await command.ExecuteScalarAsync());
     }
@@ -391,3 +511,9 @@ public sealed class FeedQueryTests(FeedDatabase data) : IClassFixture<FeedDataba
 
     private static bool Contains(string? value, string fragment) => value?.Contains(fragment, StringComparison.OrdinalIgnoreCase) ?? false;
 }
+
+/// <summary><see cref="FeedQueryChecks"/> on the SQLite file.</summary>
+public sealed class FeedQueryTests(FeedDatabase data) : FeedQueryChecks(data), IClassFixture<FeedDatabase>;
+
+/// <summary><see cref="FeedQueryChecks"/> on PostgreSQL: the same pages, counts and plans.</summary>
+public sealed class PostgresFeedQueryTests(PostgresFeedDatabase data) : FeedQueryChecks(data), IClassFixture<PostgresFeedDatabase>;

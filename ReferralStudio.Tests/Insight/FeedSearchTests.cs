@@ -2,10 +2,10 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
 using ReferralStudio.Tests.Infrastructure;
-using ReferralStudio.Tests.Reliability;
 using static ReferralStudio.Tests.Attribution.WhatsAppIdentityTests;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -13,21 +13,26 @@ namespace ReferralStudio.Tests.Insight;
 
 /// <summary>
 /// The feed's search on what the processor writes: names and usernames as Meta sends them and changes them, people
-/// merged into one conversation, codes, and a database from before the search, filled by its migration.
+/// merged into one conversation, and codes, on either engine (<see cref="FeedSearchTests"/>, <see cref="PostgresFeedSearchTests"/>).
 /// </summary>
-public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixture>
+public abstract class FeedSearchChecks(TestApp app)
 {
-    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T09:00:00Z");
-    private readonly TestApp _app = fixture.App;
+    protected static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T09:00:00Z");
+    private readonly TestApp _app = app;
 
     /// <summary>Eight letters no other test's names or codes contain.</summary>
     private static string Token() => string.Concat(Guid.NewGuid().ToString("N").Select(c => (char)('a' + (c % 26))).Take(8));
 
+    private AppDbContext Open() => _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+
     private async Task<List<FeedRow>> SearchAsync(string search)
     {
-        await using var db = TestDatabase.Open(_app.DatabasePath);
+        await using var db = Open();
         return (await FeedQuery.PageAsync(db, new FeedFilter(Search: search), null, 0, 50, default)).Rows;
     }
+
+    /// <summary>Whether the engine's name index still matches the conversations (SQLite's FTS5 table is kept apart from them).</summary>
+    protected virtual Task AssertSearchIndexMatchesConversationsAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_Person_Is_Found_By_Any_Piece_Of_The_Name_And_Username_Meta_Last_Sent()
@@ -48,7 +53,7 @@ public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal(row.TouchId, Assert.Single(await SearchAsync($"@jn_{token}")).TouchId);
         Assert.Empty(await SearchAsync($"vor{token}"));
         Assert.Empty(await SearchAsync($"@jv_{token}"));
-        await AssertSearchIndexMatchesConversationsAsync(_app.DatabasePath);
+        await AssertSearchIndexMatchesConversationsAsync();
     }
 
     [Fact]
@@ -66,7 +71,7 @@ public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal([$"late_{token}", $"early_{token}"], touches.Select(t => t.Ref));
         Assert.Single(touches.Select(t => t.ConversationId).Distinct());
         Assert.Empty(await SearchAsync($"device{token}"));
-        await AssertSearchIndexMatchesConversationsAsync(_app.DatabasePath);
+        await AssertSearchIndexMatchesConversationsAsync();
     }
 
     [Fact]
@@ -74,7 +79,7 @@ public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
     {
         var (phone, token) = (NewPhone(), Token());
         await _app.DeliverAsync(WhatsAppFrom(Contact(phone, null, $"Ex, {token}", $"@ex_{token}"), Text(phone, null, T0, $"Hi ref=export_{token}")));
-        await using var db = TestDatabase.Open(_app.DatabasePath);
+        await using var db = Open();
         db.BusinessAccounts.Add(new() { Platform = "whatsapp", AccountId = PhoneNumberId, Handle = "+15550783881", CreatedAt = T0 });
         await db.SaveChangesAsync();
 
@@ -87,6 +92,12 @@ public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.EndsWith($",\"Ex, {token}\",'@ex_{token},'+15550783881", lines[1]);
         Assert.StartsWith("2026-11-20T09:00:00.000Z,whatsapp,", lines[1]);
     }
+}
+
+/// <summary>The feed's search on the SQLite file, and what only SQLite has: its FTS5 index and the migration that filled it.</summary>
+public sealed class FeedSearchTests(AppFixture fixture) : FeedSearchChecks(fixture.App), IClassFixture<AppFixture>
+{
+    protected override Task AssertSearchIndexMatchesConversationsAsync() => AssertSearchIndexMatchesConversationsAsync(fixture.App.DatabasePath);
 
     [Fact]
     public void A_Search_Longer_Than_Any_Name_Or_Code_Is_Refused_With_The_Field_Named()
@@ -140,3 +151,6 @@ public sealed class FeedSearchTests(AppFixture fixture) : IClassFixture<AppFixtu
         await check.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The feed's search on PostgreSQL: names through the trigram index on the conversations themselves.</summary>
+public sealed class PostgresFeedSearchTests(PostgresAppFixture fixture) : FeedSearchChecks(fixture.App), IClassFixture<PostgresAppFixture>;

@@ -10,14 +10,23 @@ using static ReferralStudio.Tests.Infrastructure.Payloads;
 namespace ReferralStudio.Tests.Insight;
 
 /// <summary>The overview page's figures: campaigns by the shared name rule, affiliates from their tags, touches per day.</summary>
-public sealed class InsightQueriesTests : IAsyncLifetime
+public class InsightQueriesTests : IAsyncLifetime
 {
+    private readonly TestEngine _engine;
     private TestApp _app = null!;
     private DateTimeOffset _now;
 
+    public InsightQueriesTests()
+        : this(new TestEngine())
+    {
+    }
+
+    /// <summary>The same tests on another engine (<see cref="PostgresInsightQueriesTests"/>).</summary>
+    protected InsightQueriesTests(TestEngine engine) => _engine = engine;
+
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
+        _app = await _engine.StartAsync();
         _now = _app.Time.GetUtcNow();
         var (status, _) = await _app.Api.PostJsonAsync("/api/triggers", new { name = "Collabs", pattern = "collab_*", actions = new { tags = new[] { "affiliate:{1}" } } });
         Assert.Equal(HttpStatusCode.Created, status);
@@ -28,7 +37,11 @@ public sealed class InsightQueriesTests : IAsyncLifetime
             Referral(Unique("plain"), _now.AddMinutes(-5), "spring_flyer")));
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
 
     [Fact]
     public async Task Overview_Counts_Campaigns_And_Affiliates_In_The_Range()
@@ -87,3 +100,6 @@ public sealed class InsightQueriesTests : IAsyncLifetime
             touches);
     }
 }
+
+/// <summary><see cref="InsightQueriesTests"/> on PostgreSQL: the same answers.</summary>
+public sealed class PostgresInsightQueriesTests() : InsightQueriesTests(new PostgresEngine());

@@ -5,13 +5,26 @@ using ReferralStudio.Triggers;
 namespace ReferralStudio.Tests.Triggers;
 
 /// <summary>Defining codes and patterns through /api/triggers, and asking which one would fire.</summary>
-public sealed class TriggersApiTests : IAsyncLifetime
+public class TriggersApiTests : IAsyncLifetime
 {
+    private readonly TestEngine _engine;
     private TestApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+    public TriggersApiTests()
+        : this(new TestEngine())
+    {
+    }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    /// <summary>The same tests on another engine (<see cref="PostgresTriggersApiTests"/>).</summary>
+    protected TriggersApiTests(TestEngine engine) => _engine = engine;
+
+    public async Task InitializeAsync() => _app = await _engine.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
 
     private Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> CreateAsync(string name, string pattern, int priority = 0, object? actions = null, string[]? platforms = null) =>
         _app.Api.PostJsonAsync("/api/triggers", new { name, pattern, priority, platforms, actions = actions ?? new { tags = Array.Empty<string>() } });
@@ -193,3 +206,6 @@ public sealed class TriggersApiTests : IAsyncLifetime
         Assert.Equal(["Spaces aren't allowed in codes. Use letters A–Z, digits and _ - =, and * as a wildcard. Try summer_sale."], problem.ErrorsFor("pattern"));
     }
 }
+
+/// <summary><see cref="TriggersApiTests"/> on PostgreSQL: the same answers.</summary>
+public sealed class PostgresTriggersApiTests() : TriggersApiTests(new PostgresEngine());

@@ -76,7 +76,13 @@ public static class ConversationsApi
                 || db.ParticipantAliases.Where(a => a.Alias == participant).Select(a => a.ConversationId).Contains(c.Id));
         }
 
-        if (refFilter is not null)
+        if (refFilter is not null && db.IsPostgres())
+        {
+            // No NOCASE on PostgreSQL: lower(ref), as its ref index is.
+            var lowered = refFilter.ToLowerInvariant();
+            query = query.Where(c => db.ReferralTouches.Any(t => t.ConversationId == c.Id && t.Ref!.ToLower() == lowered));
+        }
+        else if (refFilter is not null)
         {
             query = query.Where(c => db.ReferralTouches.Any(t => t.ConversationId == c.Id && t.Ref == refFilter));
         }

@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using ReferralStudio.Data;
 
 namespace ReferralStudio.Conversions;
 
@@ -85,15 +86,17 @@ public sealed class CampaignKeyCache
     }
 
     /// <summary>The keys as of <paramref name="transaction"/>'s snapshot or later.</summary>
-    internal async Task<Snapshot> RefreshAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    internal async Task<Snapshot> RefreshAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _current);
         var added = new List<(int Id, long? TriggerId, string? Ref, string? AdId)>();
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = "SELECT Id, TriggerId, Ref, AdId FROM CampaignKeys WHERE Id > $after ORDER BY Id";
-            command.Parameters.AddWithValue("$after", current.MaxId);
+            command.CommandText = connection.IsPostgres()
+                ? "SELECT Id, TriggerId, Ref, AdId FROM CampaignKeys WHERE Id > @after ORDER BY Id"
+                : "SELECT Id, TriggerId, Ref, AdId FROM CampaignKeys WHERE Id > $after ORDER BY Id";
+            command.AddParameter("$after", current.MaxId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

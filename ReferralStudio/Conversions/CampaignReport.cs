@@ -1,4 +1,8 @@
+using System.Data;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
 using SQLitePCL;
@@ -10,7 +14,8 @@ namespace ReferralStudio.Conversions;
 /// conversation by its credited touch, read instead from the rollup (<see cref="CampaignRollup"/>). A range
 /// is whole days, the whole hours around them and at most two partial hours at its ends, which come from
 /// the base tables through their time indexes (or as the whole hour minus the rest of it). The range is cut by
-/// <see cref="CampaignRange"/> and summed into rows by <see cref="CampaignTotals"/>.
+/// <see cref="CampaignRange"/> and summed into rows by <see cref="CampaignTotals"/>. On PostgreSQL the same reads
+/// run in a REPEATABLE READ transaction (one snapshot) through Npgsql's reader; the SQL differs only where the engines do.
 /// </summary>
 public static class CampaignReport
 {
@@ -23,11 +28,18 @@ public static class CampaignReport
         var model = firstTouch ? AttributionModel.First : AttributionModel.Last;
         var from = UnixMs.From(since ?? DateTimeOffset.MinValue.AddYears(1));
         var to = UnixMs.From(until ?? DateTimeOffset.MaxValue.AddYears(-1));
-        var connection = await SqliteRaw.OpenConnectionAsync(db, cancellationToken);
+        var postgres = db.IsPostgres();
+        DbConnection connection = postgres ? db.Database.GetDbConnection() : await SqliteRaw.OpenConnectionAsync(db, cancellationToken);
+        if (connection.State != ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
 
         // One read transaction: keys, rollup and base rows all come from the same snapshot, so a commit
         // landing between two of the reads is counted in none or in all of them.
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = postgres
+            ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
+            : ((SqliteConnection)connection).BeginTransaction(deferred: true);
         var keys = await keyCache.RefreshAsync(connection, transaction, cancellationToken);
         var totals = new CampaignTotals(keys.Length);
         try
@@ -52,9 +64,13 @@ public static class CampaignReport
                 {
                     await ReadTouchesAsync(connection, transaction, model, slice, totals, cancellationToken);
                 }
+                else if (postgres)
+                {
+                    await ReadRollupAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, model, slice, totals, cancellationToken);
+                }
                 else
                 {
-                    ReadRollup(connection, model, slice, totals);
+                    ReadRollup((SqliteConnection)connection, model, slice, totals);
                 }
             }
 
@@ -69,16 +85,21 @@ public static class CampaignReport
     }
 
     /// <summary>How many touches and conversions a base-table slice would read, up to <see cref="EdgeCountCap"/> of each.</summary>
-    private static async Task<int> CountAsync(SqliteConnection connection, SqliteTransaction transaction, CampaignSlice slice, CancellationToken cancellationToken)
+    private static async Task<int> CountAsync(DbConnection connection, DbTransaction transaction, CampaignSlice slice, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"""
-            SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM ReferralTouches WHERE OccurredAt >= $from AND OccurredAt < $to LIMIT {EdgeCountCap}))
-                 + (SELECT COUNT(*) FROM (SELECT 1 FROM Conversions WHERE OccurredAt >= $from AND OccurredAt < $to LIMIT {EdgeCountCap}))
-            """;
-        CampaignRollup.Add(command, "$from", slice.From);
-        CampaignRollup.Add(command, "$to", slice.To);
+        command.CommandText = connection.IsPostgres()
+            ? $"""
+                SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM ReferralTouches WHERE OccurredAt >= @from AND OccurredAt < @to LIMIT {EdgeCountCap}) AS t)
+                     + (SELECT COUNT(*) FROM (SELECT 1 FROM Conversions WHERE OccurredAt >= @from AND OccurredAt < @to LIMIT {EdgeCountCap}) AS v)
+                """
+            : $"""
+                SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM ReferralTouches WHERE OccurredAt >= $from AND OccurredAt < $to LIMIT {EdgeCountCap}))
+                     + (SELECT COUNT(*) FROM (SELECT 1 FROM Conversions WHERE OccurredAt >= $from AND OccurredAt < $to LIMIT {EdgeCountCap}))
+                """;
+        command.AddParameter("$from", slice.From);
+        command.AddParameter("$to", slice.To);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
     }
 
@@ -123,27 +144,66 @@ public static class CampaignReport
         }
     }
 
+    /// <summary><see cref="ReadRollup"/> on PostgreSQL: the columns as they are, through Npgsql's reader.</summary>
+    private static async Task ReadRollupAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, AttributionModel model, CampaignSlice slice, CampaignTotals totals, CancellationToken cancellationToken)
+    {
+        var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
+        await using var command = new NpgsqlCommand(
+            $"SELECT KeyId, Conversations, Converted, Conversions, Value FROM {table} WHERE Model = $1 AND Start >= $2 AND Start < $3", connection, transaction);
+        command.Parameters.Add(new() { Value = (int)model });
+        command.Parameters.Add(new() { Value = slice.From });
+        command.Parameters.Add(new() { Value = slice.To });
+        var sign = slice.Sign;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ref var total = ref totals.At(reader.GetInt64(0));
+            total.Conversations += sign * reader.GetInt32(1);
+            total.Converted += sign * reader.GetInt32(2);
+            var conversions = reader.GetInt32(3);
+            if (conversions != 0)
+            {
+                total.Conversions += sign * conversions;
+                total.Value += sign * reader.GetDouble(4);
+            }
+        }
+    }
+
     /// <summary>Conversations whose credited touch, and conversions, that happened in a slice, from the base tables.</summary>
     private static async Task ReadTouchesAsync(
-        SqliteConnection connection, SqliteTransaction transaction, AttributionModel model, CampaignSlice slice, CampaignTotals totals, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignSlice slice, CampaignTotals totals, CancellationToken cancellationToken)
     {
         var (conversationTouch, conversionTouch) = CampaignRollup.Columns(model);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"""
-            SELECT k.Id, 1, EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id), 0, NULL
-            FROM ReferralTouches t
-            JOIN Conversations c ON c.{conversationTouch} = t.Id
-            LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
-            WHERE t.OccurredAt >= $from AND t.OccurredAt < $to;
-            SELECT k.Id, 0, 0, 1, v.Value
-            FROM Conversions v
-            JOIN ReferralTouches t ON t.Id = v.{conversionTouch}
-            LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
-            WHERE v.OccurredAt >= $from AND v.OccurredAt < $to;
-            """;
-        CampaignRollup.Add(command, "$from", slice.From);
-        CampaignRollup.Add(command, "$to", slice.To);
+        command.CommandText = connection.IsPostgres()
+            ? $"""
+                SELECT k.Id, 1, CAST(EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id) AS integer), 0, CAST(NULL AS double precision)
+                FROM ReferralTouches t
+                JOIN Conversations c ON c.{conversationTouch} = t.Id
+                LEFT JOIN CampaignKeys k ON {PostgresCampaignRollup.SameKey("k", "t")}
+                WHERE t.OccurredAt >= @from AND t.OccurredAt < @to;
+                SELECT k.Id, 0, 0, 1, v.Value
+                FROM Conversions v
+                JOIN ReferralTouches t ON t.Id = v.{conversionTouch}
+                LEFT JOIN CampaignKeys k ON {PostgresCampaignRollup.SameKey("k", "t")}
+                WHERE v.OccurredAt >= @from AND v.OccurredAt < @to;
+                """
+            : $"""
+                SELECT k.Id, 1, EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id), 0, NULL
+                FROM ReferralTouches t
+                JOIN Conversations c ON c.{conversationTouch} = t.Id
+                LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
+                WHERE t.OccurredAt >= $from AND t.OccurredAt < $to;
+                SELECT k.Id, 0, 0, 1, v.Value
+                FROM Conversions v
+                JOIN ReferralTouches t ON t.Id = v.{conversionTouch}
+                LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
+                WHERE v.OccurredAt >= $from AND v.OccurredAt < $to;
+                """;
+        command.AddParameter("$from", slice.From);
+        command.AddParameter("$to", slice.To);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         do
         {
@@ -165,7 +225,7 @@ public static class CampaignReport
         while (await reader.NextResultAsync(cancellationToken));
     }
 
-    private static async Task<Dictionary<long, string>> TriggerNamesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, string>> TriggerNamesAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var names = new Dictionary<long, string>();
         await using var command = connection.CreateCommand();

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 
@@ -14,7 +13,8 @@ namespace ReferralStudio.Conversions;
 /// trigger. Every writer changes it in the transaction that changes the base rows:
 /// the attribution processor (<see cref="Storage.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
-/// those paths (raw inserts) needs <see cref="RebuildAsync"/>.
+/// those paths (raw inserts) needs <see cref="RebuildAsync"/>. The SQL here is SQLite's; PostgreSQL's is
+/// <see cref="PostgresCampaignRollup"/>'s, the same statements in its terms.
 /// </summary>
 public static class CampaignRollup
 {
@@ -113,13 +113,13 @@ public static class CampaignRollup
         INSERT INTO TouchQuarters (Start, TriggerId, Touches) {TouchQuartersFrom(null)};
         """;
 
-    public static async Task RebuildAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    public static async Task RebuildAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = RebuildSql;
+            command.CommandText = connection.IsPostgres() ? PostgresCampaignRollup.RebuildSql : RebuildSql;
             command.CommandTimeout = 0;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -133,6 +133,12 @@ public static class CampaignRollup
     /// </summary>
     public static async Task RemoveConversationsAsync(AppDbContext db, string conversationIds, CancellationToken cancellationToken)
     {
+        if (db.IsPostgres())
+        {
+            await db.Database.ExecuteSqlRawAsync(PostgresCampaignRollup.RemoveConversationsSql(conversationIds), cancellationToken);
+            return;
+        }
+
         var statements = new List<string>();
         foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
         {
@@ -170,49 +176,47 @@ public static class CampaignRollup
                 continue;
             }
 
-            var (conversationTouch, conversionTouch) = Columns(model);
             var at = UnixMs.From(conversion.OccurredAt);
-            var sql = $"""
-                INSERT INTO CampaignKeys (TriggerId, Ref, AdId)
-                SELECT t.TriggerId, t.Ref, t.AdId FROM ReferralTouches t
-                WHERE t.Id = $touch AND NOT EXISTS (SELECT 1 FROM CampaignKeys k WHERE {SameKey});
-                """;
-            foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
-            {
-                sql += $"""
-
-                    INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-                    SELECT $model, {BucketStart(at, size)}, k.Id, 0, 0, 1, COALESCE($value, 0.0)
-                    FROM ReferralTouches t JOIN CampaignKeys k ON {SameKey} WHERE t.Id = $touch
-                    ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversions = Conversions + 1, Value = Value + excluded.Value;
-                    INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-                    SELECT $model, {BucketSql("t.OccurredAt", size)}, k.Id, 0, 1, 0, 0.0
-                    FROM ReferralTouches t JOIN CampaignKeys k ON {SameKey}
-                    WHERE t.Id = $touch
-                      AND EXISTS (SELECT 1 FROM Conversations c WHERE c.{conversationTouch} = t.Id)
-                      AND NOT EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id AND v.Id <> $conversion)
-                    ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Converted = Converted + 1;
-                    """;
-            }
-
+            var sql = db.IsPostgres() ? PostgresCampaignRollup.AddConversionSql(model, at) : AddConversionSql(model, at);
             await db.Database.ExecuteSqlRawAsync(
                 sql,
                 [
-                    new SqliteParameter("$touch", touch.Value),
-                    new SqliteParameter("$model", (int)model),
-                    new SqliteParameter("$value", (object?)conversion.Value ?? DBNull.Value),
-                    new SqliteParameter("$conversion", conversion.Id),
+                    db.Parameter("$touch", touch.Value),
+                    db.Parameter("$model", (int)model),
+                    db.Parameter("$value", conversion.Value),
+                    db.Parameter("$conversion", conversion.Id),
                 ],
                 cancellationToken);
         }
     }
 
-    /// <summary>Adds a parameter to a command of hand-written SQL.</summary>
-    internal static void Add(DbCommand command, string name, object? value)
+    /// <summary><see cref="AddConversionAsync"/>'s statements for one model ($touch, $model, $value, $conversion).</summary>
+    private static string AddConversionSql(AttributionModel model, long at)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
+        var (conversationTouch, conversionTouch) = Columns(model);
+        var sql = $"""
+            INSERT INTO CampaignKeys (TriggerId, Ref, AdId)
+            SELECT t.TriggerId, t.Ref, t.AdId FROM ReferralTouches t
+            WHERE t.Id = $touch AND NOT EXISTS (SELECT 1 FROM CampaignKeys k WHERE {SameKey});
+            """;
+        foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
+        {
+            sql += $"""
+
+                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+                SELECT $model, {BucketStart(at, size)}, k.Id, 0, 0, 1, COALESCE($value, 0.0)
+                FROM ReferralTouches t JOIN CampaignKeys k ON {SameKey} WHERE t.Id = $touch
+                ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversions = Conversions + 1, Value = Value + excluded.Value;
+                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+                SELECT $model, {BucketSql("t.OccurredAt", size)}, k.Id, 0, 1, 0, 0.0
+                FROM ReferralTouches t JOIN CampaignKeys k ON {SameKey}
+                WHERE t.Id = $touch
+                  AND EXISTS (SELECT 1 FROM Conversations c WHERE c.{conversationTouch} = t.Id)
+                  AND NOT EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id AND v.Id <> $conversion)
+                ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Converted = Converted + 1;
+                """;
+        }
+
+        return sql;
     }
 }

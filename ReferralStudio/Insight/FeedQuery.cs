@@ -111,14 +111,15 @@ public static class FeedQuery
     /// <summary>The touches <paramref name="filter"/> selects, in no particular order (the CSV export's and the other sorts' query).</summary>
     public static IQueryable<ReferralTouch> Apply(AppDbContext db, FeedFilter filter) =>
         FeedSearch.Fragment(filter) is { } search
-            ? Filters(FeedSearch.Matching(db, search, index: null), filter)
-            : Filters(db.ReferralTouches.AsNoTracking(), filter);
+            ? Filters(FeedSearch.Matching(db, search, index: null), filter, db.IsPostgres())
+            : Filters(db.ReferralTouches.AsNoTracking(), filter, db.IsPostgres());
 
     /// <summary>
     /// Every filter but a search fragment, which the caller's <paramref name="touches"/> must already apply
-    /// (<see cref="FeedSearch.Matching"/>); a search too short for a fragment is a ref prefix.
+    /// (<see cref="FeedSearch.Matching"/>); a search too short for a fragment is a ref prefix. On PostgreSQL
+    /// (<paramref name="postgres"/>) a prefix is <c>lower(ref) LIKE 'prefix%'</c>, which its <c>lower(ref) text_pattern_ops</c> index serves.
     /// </summary>
-    internal static IQueryable<ReferralTouch> Filters(IQueryable<ReferralTouch> touches, FeedFilter f)
+    internal static IQueryable<ReferralTouch> Filters(IQueryable<ReferralTouch> touches, FeedFilter f, bool postgres)
     {
         if (f.Platform is { } platform)
         {
@@ -132,7 +133,12 @@ public static class FeedQuery
 
         foreach (var prefix in (string?[])[f.RefPrefix, FeedSearch.ShortSearch(f)])
         {
-            if (prefix is not null)
+            if (prefix is not null && postgres)
+            {
+                var pattern = EscapeLike(prefix.ToLowerInvariant()) + "%";
+                touches = touches.Where(t => EF.Functions.Like(t.Ref!.ToLower(), pattern, "\\"));
+            }
+            else if (prefix is not null)
             {
                 // A range on the NOCASE-collated column, so the index serves the prefix search ('_' is no wildcard here).
                 var end = prefix + "~";
@@ -158,12 +164,20 @@ public static class FeedQuery
         return touches;
     }
 
+    /// <summary><paramref name="text"/> matching itself in a LIKE with '\' as the escape character.</summary>
+    internal static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
     public static IQueryable<FeedRow> Rows(AppDbContext db, FeedFilter filter, string? sort)
     {
         var touches = Apply(db, filter);
+        var postgres = db.IsPostgres();
         touches = (sort ?? DefaultSort) switch
         {
             "OccurredAt asc" => touches.OrderBy(t => t.OccurredAt).ThenBy(t => t.Id),
+            // PostgreSQL in SQLite's NOCASE order: NULLs first, then lower(ref) by bytes (no NOCASE, and its collation may be a language's).
+            "Ref asc" when postgres => touches.OrderBy(t => t.Ref != null).ThenBy(t => EF.Functions.Collate(t.Ref!.ToLower(), "C")).ThenByDescending(t => t.Id),
+            "Ref desc" when postgres => touches.OrderByDescending(t => t.Ref != null).ThenByDescending(t => EF.Functions.Collate(t.Ref!.ToLower(), "C")).ThenByDescending(t => t.Id),
             "Ref asc" => touches.OrderBy(t => t.Ref).ThenByDescending(t => t.Id),
             "Ref desc" => touches.OrderByDescending(t => t.Ref).ThenByDescending(t => t.Id),
             "Platform asc" => touches.OrderBy(t => t.Platform).ThenByDescending(t => t.OccurredAt),
@@ -215,11 +229,11 @@ public static class FeedQuery
         {
             // Few touches in the date range: walking all of them is cheaper than reading every index entry of a
             // popular prefix, for the count as for the page.
-            return (await CountUpToAsync(Filters(Through(db, ThroughOccurredAtIndex), filter), CountCap + 1, cancellationToken), PrefixPlan.NewestFirst);
+            return (await CountUpToAsync(Filters(Through(db, ThroughOccurredAtIndex), filter, db.IsPostgres()), CountCap + 1, cancellationToken), PrefixPlan.NewestFirst);
         }
 
         var cap = PrefixCountCap(filter, skip, take);
-        var matches = await CountUpToAsync(Filters(Through(db, ThroughRefIndex), filter), cap + 1, cancellationToken);
+        var matches = await CountUpToAsync(Filters(Through(db, ThroughRefIndex), filter, db.IsPostgres()), cap + 1, cancellationToken);
         return (matches, matches > cap ? PrefixPlan.NewestFirst : PrefixPlan.ByRef);
     }
 
@@ -234,7 +248,10 @@ public static class FeedQuery
     internal static async Task<int> CountUpToAsync(IQueryable<ReferralTouch> touches, int limit, CancellationToken cancellationToken)
     {
         await using var command = touches.Select(t => 1).CreateDbCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM ({command.CommandText} LIMIT {limit})";
+        // PostgreSQL 15 wants the subquery named; SQLite's text stays as measured.
+        command.CommandText = command.IsPostgres()
+            ? $"SELECT COUNT(*) FROM ({command.CommandText} LIMIT {limit}) AS c"
+            : $"SELECT COUNT(*) FROM ({command.CommandText} LIMIT {limit})";
         var connection = command.Connection!;
         var open = connection.State == System.Data.ConnectionState.Open;
         if (!open)
@@ -312,7 +329,7 @@ public static class FeedQuery
     /// <summary>Whether the filter has a date range with at most <see cref="SmallWindow"/> touches (counted on the time index alone).</summary>
     private static async Task<bool> IsSmallWindowAsync(AppDbContext db, FeedFilter filter, CancellationToken cancellationToken) =>
         (filter.Since is not null || filter.Until is not null)
-        && await CountUpToAsync(Filters(db.ReferralTouches.AsNoTracking(), new FeedFilter(Since: filter.Since, Until: filter.Until)), SmallWindow + 1, cancellationToken) <= SmallWindow;
+        && await CountUpToAsync(Filters(db.ReferralTouches.AsNoTracking(), new FeedFilter(Since: filter.Since, Until: filter.Until), db.IsPostgres()), SmallWindow + 1, cancellationToken) <= SmallWindow;
 
     /// <summary>The rows of one newest-first page of a ref-prefix filter, read with <paramref name="plan"/>.</summary>
     internal static async Task<List<FeedRow>> PrefixPageAsync(AppDbContext db, FeedFilter filter, PrefixPlan plan, int skip, int take, CancellationToken cancellationToken = default)
@@ -324,10 +341,10 @@ public static class FeedQuery
 
         if (plan == PrefixPlan.NewestFirst)
         {
-            return await Project(db, Newest(Filters(Through(db, ThroughOccurredAtIndex), filter))).Skip(skip).Take(take).ToListAsync(cancellationToken);
+            return await Project(db, Newest(Filters(Through(db, ThroughOccurredAtIndex), filter, db.IsPostgres()))).Skip(skip).Take(take).ToListAsync(cancellationToken);
         }
 
-        var ids = await Newest(Filters(Through(db, ThroughRefIndex), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken);
+        var ids = await Newest(Filters(Through(db, ThroughRefIndex), filter, db.IsPostgres())).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken);
         return await RowsOfAsync(db, ids, cancellationToken);
     }
 
@@ -342,8 +359,11 @@ public static class FeedQuery
     /// The touches read through one index (SQLite's <c>INDEXED BY</c>: the statement fails if the index is
     /// missing, rather than silently changing plan). EF wraps it as a subquery that SQLite flattens.
     /// </summary>
+    /// On PostgreSQL, which has no such hint, the index constants here read the table as its planner likes.
     internal static IQueryable<ReferralTouch> Through(AppDbContext db, string sql, params object[] parameters) =>
-        db.ReferralTouches.FromSqlRaw(sql, parameters).AsNoTracking();
+        db.IsPostgres() && sql is ThroughRefIndex or ThroughOccurredAtIndex
+            ? db.ReferralTouches.AsNoTracking()
+            : db.ReferralTouches.FromSqlRaw(sql, parameters).AsNoTracking();
 
     /// <summary>The feed's default order; the id breaks ties in time, so a page boundary never moves.</summary>
     internal static IQueryable<ReferralTouch> Newest(IQueryable<ReferralTouch> touches) =>

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 
@@ -17,6 +16,8 @@ namespace ReferralStudio.Insight;
 /// ASCII, which is all LIKE folds). The writers of Conversations and ReferralTouches keep both current
 /// (<see cref="Storage.Sqlite.FeedSearchIndex"/>). A fragment can match a handful of touches or most of them, so the newest-first page
 /// picks its plan by how many match, as the ref prefix does (<see cref="SearchPlan"/>).
+/// On PostgreSQL (<see cref="Postgres"/>) names are matched with <c>ILIKE '%...%'</c> on the conversations' trigram GIN index and refs
+/// with ILIKE over <c>feedrefs</c>, then looked up on the <c>lower(ref)</c> index; the plans and their thresholds are the same.
 /// </remarks>
 internal static class FeedSearch
 {
@@ -81,17 +82,49 @@ internal static class FeedSearch
     ];
 
     /// <summary>The ways for a filter: with a platform, the name matches already narrowed to it.</summary>
-    private static IEnumerable<string> WaysFor(FeedFilter filter) =>
-        filter.Platform is null ? Ways : Ways.Select(way => way == ConversationMatches ? PlatformConversationMatches : way);
+    private static IEnumerable<string> WaysFor(FeedFilter filter, bool postgres) => (postgres, filter.Platform is null) switch
+    {
+        (false, true) => Ways,
+        (false, false) => Ways.Select(way => way == ConversationMatches ? PlatformConversationMatches : way),
+        (true, true) => Postgres.Ways,
+        (true, false) => Postgres.Ways.Select(way => way == Postgres.ConversationMatches ? Postgres.PlatformConversationMatches : way),
+    };
 
     private static readonly string MatchesSql = "(" + string.Join(" OR ", Ways) + ")";
 
     /// <summary>
-    /// The touches matching <paramref name="search"/> (no other filter), read through <paramref name="index"/>
-    /// (<c>INDEXED BY</c>) or, when null, as SQLite's planner likes.
+    /// The same ways on PostgreSQL: names through the trigram index (<c>ILIKE</c>, '\' escaping), refs as
+    /// <c>lower(ref)</c> (the touches' ref index) of the distinct refs containing the text ignoring case.
     /// </summary>
-    public static IQueryable<ReferralTouch> Matching(AppDbContext db, string search, string? index) =>
-        FeedQuery.Through(db, $"""SELECT * FROM "ReferralTouches"{(index is null ? "" : $" INDEXED BY \"{index}\"")} WHERE {MatchesSql}""", Parameters(search));
+    private static class Postgres
+    {
+        public const string ConversationMatches = """
+            conversationid IN (SELECT id FROM conversations WHERE participantname ILIKE @like OR participantusername ILIKE @like)
+            """;
+
+        public const string PlatformConversationMatches = """
+            conversationid IN (SELECT id FROM conversations WHERE (participantname ILIKE @like OR participantusername ILIKE @like) AND platform = @platform)
+            """;
+
+        public static readonly string[] Ways =
+        [
+            ConversationMatches,
+            "lower(ref) IN (SELECT lower(ref) FROM feedrefs WHERE ref ILIKE @like)",
+            "participantid = @search",
+            "adid = @search",
+            "accountid = @search",
+        ];
+
+        public static readonly string MatchesSql = "(" + string.Join(" OR ", Ways) + ")";
+    }
+
+    /// <summary>
+    /// The touches matching <paramref name="search"/> (no other filter), read through <paramref name="index"/>
+    /// (<c>INDEXED BY</c>) or, when null, as SQLite's planner likes. PostgreSQL has no such hint: its planner chooses.
+    /// </summary>
+    public static IQueryable<ReferralTouch> Matching(AppDbContext db, string search, string? index) => db.IsPostgres()
+        ? FeedQuery.Through(db, $"SELECT * FROM referraltouches WHERE {Postgres.MatchesSql}", Parameters(db, search))
+        : FeedQuery.Through(db, $"""SELECT * FROM "ReferralTouches"{(index is null ? "" : $" INDEXED BY \"{index}\"")} WHERE {MatchesSql}""", Parameters(db, search));
 
     /// <summary>
     /// With a platform, trigger, ref prefix or arrival filter, a search listing at most this many touches is read by match
@@ -109,9 +142,13 @@ internal static class FeedSearch
         if (!HasRowFilters(filter))
         {
             // Each touch once: a DISTINCT that stops at the cap, so it never holds more than the cap's ids.
-            total = await Query<int>(db, $"""
-                SELECT COUNT(*) AS "Value" FROM (SELECT DISTINCT "Id" FROM ({Branches(filter, "\"Id\"", " UNION ALL ")}) LIMIT $limit)
-                """, search, filter, ("$limit", FeedQuery.CountCap + 1)).SingleAsync(cancellationToken);
+            total = await Query<int>(db, db.IsPostgres()
+                ? $"""
+                    SELECT COUNT(*)::int AS "Value" FROM (SELECT DISTINCT id FROM ({Branches(db, filter, "id", " UNION ALL ")}) AS m LIMIT @limit) AS d
+                    """
+                : $"""
+                    SELECT COUNT(*) AS "Value" FROM (SELECT DISTINCT "Id" FROM ({Branches(db, filter, "\"Id\"", " UNION ALL ")}) LIMIT $limit)
+                    """, search, filter, ("$limit", FeedQuery.CountCap + 1)).SingleAsync(cancellationToken);
         }
         else
         {
@@ -121,7 +158,7 @@ internal static class FeedSearch
             // a platform or arrival many: walk the trigger's index, or the matches.
             var walkFilter = plan == SearchPlan.NewestFirst && (filter.TriggerId is not null || filter.RefPrefix is not null);
             var touches = walkFilter ? Dense(db, filter, search) : Candidates(db, filter, search);
-            total = await FeedQuery.CountUpToAsync(FeedQuery.Filters(touches, filter), FeedQuery.CountCap + 1, cancellationToken);
+            total = await FeedQuery.CountUpToAsync(FeedQuery.Filters(touches, filter, db.IsPostgres()), FeedQuery.CountCap + 1, cancellationToken);
         }
 
         return (rows, Math.Min(total, FeedQuery.CountCap), total > FeedQuery.CountCap);
@@ -138,9 +175,13 @@ internal static class FeedSearch
         var cap = HasRowFilters(filter)
             ? CandidateCap
             : (int)Math.Clamp(FeedQuery.DenseFactor * ((long)skip + take), FeedQuery.CountCap, int.MaxValue - 1);
-        var listed = await Query<int>(db, $"""
-            SELECT COUNT(*) AS "Value" FROM (SELECT 1 FROM ({Branches(filter, "1", " UNION ALL ")}) LIMIT $limit)
-            """, search, filter, ("$limit", cap + 1)).SingleAsync(cancellationToken);
+        var listed = await Query<int>(db, db.IsPostgres()
+            ? $"""
+                SELECT COUNT(*)::int AS "Value" FROM (SELECT 1 FROM ({Branches(db, filter, "1", " UNION ALL ")}) AS m LIMIT @limit) AS d
+                """
+            : $"""
+                SELECT COUNT(*) AS "Value" FROM (SELECT 1 FROM ({Branches(db, filter, "1", " UNION ALL ")}) LIMIT $limit)
+                """, search, filter, ("$limit", cap + 1)).SingleAsync(cancellationToken);
         return (listed, listed > cap ? SearchPlan.NewestFirst : SearchPlan.ByMatch);
     }
 
@@ -149,11 +190,11 @@ internal static class FeedSearch
     {
         if (plan == SearchPlan.NewestFirst)
         {
-            return await FeedQuery.Project(db, FeedQuery.Newest(FeedQuery.Filters(Dense(db, filter, search), filter))).Skip(skip).Take(take).ToListAsync(cancellationToken);
+            return await FeedQuery.Project(db, FeedQuery.Newest(FeedQuery.Filters(Dense(db, filter, search), filter, db.IsPostgres()))).Skip(skip).Take(take).ToListAsync(cancellationToken);
         }
 
         var ids = HasRowFilters(filter)
-            ? await FeedQuery.Newest(FeedQuery.Filters(Candidates(db, filter, search), filter)).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken)
+            ? await FeedQuery.Newest(FeedQuery.Filters(Candidates(db, filter, search), filter, db.IsPostgres())).Skip(skip).Take(take).Select(t => t.Id).ToListAsync(cancellationToken)
             : await NewestIdsAsync(db, filter, search, skip, take, cancellationToken);
         return await FeedQuery.RowsOfAsync(db, ids, cancellationToken);
     }
@@ -165,10 +206,15 @@ internal static class FeedSearch
     /// </summary>
     private static async Task<List<long>> NewestIdsAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
-        var sql = $"""
-            SELECT "Id", "OccurredAt" FROM ({Branches(filter, "\"Id\", \"OccurredAt\"", " UNION ALL ")})
-            ORDER BY "OccurredAt" DESC, "Id" DESC LIMIT $limit
-            """;
+        var sql = db.IsPostgres()
+            ? $"""
+                SELECT id AS "Id", occurredat AS "OccurredAt" FROM ({Branches(db, filter, "id, occurredat", " UNION ALL ")}) AS m
+                ORDER BY occurredat DESC, id DESC LIMIT @limit
+                """
+            : $"""
+                SELECT "Id", "OccurredAt" FROM ({Branches(db, filter, "\"Id\", \"OccurredAt\"", " UNION ALL ")})
+                ORDER BY "OccurredAt" DESC, "Id" DESC LIMIT $limit
+                """;
         for (var limit = skip + take; ; limit *= 2)
         {
             var listed = await Query<Listed>(db, sql, search, filter, ("$limit", limit)).ToListAsync(cancellationToken);
@@ -193,11 +239,15 @@ internal static class FeedSearch
     /// The matching touches in the date range, each looked up by id as the ways list it (the CROSS JOIN keeps that order),
     /// so a count that stops at the cap stops reading too: the by-match plan's candidates.
     /// </summary>
-    private static IQueryable<ReferralTouch> Candidates(AppDbContext db, FeedFilter filter, string search) =>
-        FeedQuery.Through(db, $"""
-            SELECT t.* FROM (SELECT DISTINCT "Id" FROM ({Branches(filter, "\"Id\"", " UNION ALL ")})) AS m
+    private static IQueryable<ReferralTouch> Candidates(AppDbContext db, FeedFilter filter, string search) => db.IsPostgres()
+        ? FeedQuery.Through(db, $"""
+            SELECT t.* FROM (SELECT DISTINCT id FROM ({Branches(db, filter, "id", " UNION ALL ")}) AS b) AS m
+            JOIN referraltouches AS t ON t.id = m.id
+            """, Parameters(db, search, filter))
+        : FeedQuery.Through(db, $"""
+            SELECT t.* FROM (SELECT DISTINCT "Id" FROM ({Branches(db, filter, "\"Id\"", " UNION ALL ")})) AS m
             CROSS JOIN "ReferralTouches" AS t WHERE t."Id" = m."Id"
-            """, Parameters(search, filter));
+            """, Parameters(db, search, filter));
 
     /// <summary>
     /// The matching touches through the index a newest-first walk of the filter uses: the trigger's or the platform's
@@ -208,38 +258,49 @@ internal static class FeedSearch
         Matching(db, search, filter.TriggerId is not null ? FeedQuery.TriggerIndex : filter.Platform is not null ? FeedQuery.PlatformIndex : FeedQuery.OccurredAtIndex);
 
     /// <summary>Each way to match as its own SELECT of <paramref name="columns"/>, restricted to the date range, joined by <paramref name="compound"/>.</summary>
-    private static string Branches(FeedFilter filter, string columns, string compound)
+    private static string Branches(AppDbContext db, FeedFilter filter, string columns, string compound)
     {
+        if (db.IsPostgres())
+        {
+            var since = filter.Since is null ? "" : " AND occurredat >= @since";
+            var until = filter.Until is null ? "" : " AND occurredat < @until";
+            return string.Join(compound, WaysFor(filter, postgres: true).Select(way => $"SELECT {columns} FROM referraltouches WHERE {way}{since}{until}"));
+        }
+
         var range = (filter.Since is null ? "" : " AND \"OccurredAt\" >= $since") + (filter.Until is null ? "" : " AND \"OccurredAt\" < $until");
-        return string.Join(compound, WaysFor(filter).Select(way => $"""SELECT {columns} FROM "ReferralTouches" WHERE {way}{range}"""));
+        return string.Join(compound, WaysFor(filter, postgres: false).Select(way => $"""SELECT {columns} FROM "ReferralTouches" WHERE {way}{range}"""));
     }
 
     private static IQueryable<T> Query<T>(AppDbContext db, string sql, string search, FeedFilter filter, (string Name, int Value) extra) =>
-        db.Database.SqlQueryRaw<T>(sql, [.. Parameters(search, filter), new SqliteParameter(extra.Name, extra.Value)]);
+        db.Database.SqlQueryRaw<T>(sql, [.. Parameters(db, search, filter), db.Parameter(extra.Name, extra.Value)]);
 
     /// <summary>The search's parameters (new objects per query: a parameter belongs to one command), the platform's and the date range's.</summary>
-    private static object[] Parameters(string search, FeedFilter? filter = null)
+    private static object[] Parameters(AppDbContext db, string search, FeedFilter? filter = null)
     {
         List<object> parameters =
         [
-            // A phrase of the fragment's trigrams, each '"' doubled: a substring match whatever the text holds.
-            new SqliteParameter("$phrase", "\"" + search.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""),
-            new SqliteParameter("$like", "%" + EscapeLike(search) + "%"),
-            new SqliteParameter("$search", search),
+            db.Parameter("$like", "%" + EscapeLike(search) + "%"),
+            db.Parameter("$search", search),
         ];
+        if (!db.IsPostgres())
+        {
+            // A phrase of the fragment's trigrams, each '"' doubled: a substring match whatever the text holds.
+            parameters.Insert(0, db.Parameter("$phrase", "\"" + search.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        }
+
         if (filter?.Platform is { } platform)
         {
-            parameters.Add(new SqliteParameter("$platform", platform));
+            parameters.Add(db.Parameter("$platform", platform));
         }
 
         if (filter?.Since is { } since)
         {
-            parameters.Add(new SqliteParameter("$since", UnixMs.From(since)));
+            parameters.Add(db.Parameter("$since", UnixMs.From(since)));
         }
 
         if (filter?.Until is { } until)
         {
-            parameters.Add(new SqliteParameter("$until", UnixMs.From(until)));
+            parameters.Add(db.Parameter("$until", UnixMs.From(until)));
         }
 
         return [.. parameters];

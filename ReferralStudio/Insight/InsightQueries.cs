@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
@@ -33,12 +34,20 @@ public static class InsightQueries
 
         // One range of the (FirstReferralAt, FirstReferralId) index counted per day: a zone's days do not start at
         // multiples of 86,400,000 ms and last 23 or 25 hours when clocks change, and grouping every conversation by
-        // its slice of a day sorted them all in a temporary b-tree first.
-        var counts = await db.Database.SqlQueryRaw<DayIndexCount>("""
+        // its slice of a day sorted them all in a temporary b-tree first. PostgreSQL gets the windows as two arrays.
+        var counts = await (db.IsPostgres()
+            ? db.Database.SqlQueryRaw<DayIndexCount>("""
+                SELECT (d.i - 1)::int AS "DayIndex", (SELECT COUNT(*)::int FROM conversations
+                    WHERE firstreferralat >= d.since AND firstreferralat < d.until AND firstreferralid IS NOT NULL) AS "Count"
+                FROM unnest(@since, @until) WITH ORDINALITY AS d(since, until, i)
+                """,
+                db.Parameter("$since", windows.ConvertAll(w => UnixMs.From(w.Start)).ToArray()),
+                db.Parameter("$until", windows.ConvertAll(w => UnixMs.From(w.End)).ToArray()))
+            : db.Database.SqlQueryRaw<DayIndexCount>("""
             SELECT d.key AS DayIndex, (SELECT COUNT(*) FROM Conversations
                 WHERE FirstReferralAt >= d.value ->> 0 AND FirstReferralAt < d.value ->> 1 AND FirstReferralId IS NOT NULL) AS Count
             FROM json_each($windows) d
-            """, new SqliteParameter("$windows", Bounds(windows))).ToDictionaryAsync(r => r.DayIndex, r => r.Count, cancellationToken);
+            """, new SqliteParameter("$windows", Bounds(windows)))).ToDictionaryAsync(r => r.DayIndex, r => r.Count, cancellationToken);
         var today = days.Today;
         return windows.Select((w, i) => new DayCount(w.Day, counts.GetValueOrDefault(i), w.Day == today)).ToList();
     }
@@ -57,8 +66,31 @@ public static class InsightQueries
             return [];
         }
 
-        var connection = await SqliteRaw.OpenConnectionAsync(db, cancellationToken);
+        var perTrigger = db.IsPostgres()
+            ? await QuartersAsync((NpgsqlConnection)db.Database.GetDbConnection(), db, windows, cancellationToken)
+            : Quarters(await SqliteRaw.OpenConnectionAsync(db, cancellationToken), windows);
 
+        var names = await db.Triggers.Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        var rows = new List<DailyCount>();
+        foreach (var series in perTrigger.GroupBy(t => names.GetValueOrDefault(t.Key) ?? "other", t => t.Value))
+        {
+            for (var i = 0; i < windows.Count; i++)
+            {
+                var count = series.Sum(counts => counts[i]);
+                if (count > 0)
+                {
+                    rows.Add(new DailyCount(windows[i].Day.ToDateTime(TimeOnly.MinValue), series.Key, count));
+                }
+            }
+        }
+
+        rows.Sort((a, b) => a.Day != b.Day ? a.Day.CompareTo(b.Day) : string.CompareOrdinal(a.Series, b.Series));
+        return rows;
+    }
+
+    /// <summary>The touches per trigger and day window, from the quarters from the first window's start to the last's end.</summary>
+    private static Dictionary<long, int[]> Quarters(SqliteConnection connection, List<(DateOnly Day, long Start, long End)> windows)
+    {
         var perTrigger = new Dictionary<long, int[]>();
         // Stepped through SQLite's C API: 110,000 rows a month, and each call through ADO.NET costs more than the sum.
         var handle = connection.Handle!;
@@ -90,22 +122,45 @@ public static class InsightQueries
             SqliteRaw.Check(handle, rc);
         }
 
-        var names = await db.Triggers.Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
-        var rows = new List<DailyCount>();
-        foreach (var series in perTrigger.GroupBy(t => names.GetValueOrDefault(t.Key) ?? "other", t => t.Value))
+        return perTrigger;
+    }
+
+    /// <summary>The same on PostgreSQL, through Npgsql's reader in the key's order (the primary key's index on (start, triggerid)).</summary>
+    private static async Task<Dictionary<long, int[]>> QuartersAsync(
+        NpgsqlConnection connection, AppDbContext db, List<(DateOnly Day, long Start, long End)> windows, CancellationToken cancellationToken)
+    {
+        var perTrigger = new Dictionary<long, int[]>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            for (var i = 0; i < windows.Count; i++)
+            await using var command = new NpgsqlCommand("SELECT start, triggerid, touches FROM touchquarters WHERE start >= $1 AND start < $2 ORDER BY start", connection);
+            command.Parameters.Add(new() { Value = windows[0].Start });
+            command.Parameters.Add(new() { Value = windows[^1].End });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var day = 0;
+            while (await reader.ReadAsync(cancellationToken))
             {
-                var count = series.Sum(counts => counts[i]);
-                if (count > 0)
+                var start = reader.GetInt64(0);
+                while (start >= windows[day].End)
                 {
-                    rows.Add(new DailyCount(windows[i].Day.ToDateTime(TimeOnly.MinValue), series.Key, count));
+                    day++;
                 }
+
+                var trigger = reader.GetInt64(1);
+                if (!perTrigger.TryGetValue(trigger, out var counts))
+                {
+                    perTrigger[trigger] = counts = new int[windows.Count];
+                }
+
+                counts[day] += reader.GetInt32(2);
             }
         }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
 
-        rows.Sort((a, b) => a.Day != b.Day ? a.Day.CompareTo(b.Day) : string.CompareOrdinal(a.Series, b.Series));
-        return rows;
+        return perTrigger;
     }
 
     /// <summary>The days' windows as a JSON array of [start, end) in Unix milliseconds, for <c>json_each</c>.</summary>
@@ -134,17 +189,24 @@ public static class InsightQueries
             .Where(c => c.FirstReferralAt >= since && c.FirstReferralAt < until)
             .CountAsync(c => db.Conversions.Select(v => v.ConversationId).Contains(c.Id), cancellationToken);
 
-        var affiliates = await db.Database.SqlQueryRaw<NamedCount>("""
-            SELECT substr(Label, 11) AS Name, COUNT(*) AS Count FROM ConversationTags
-            WHERE Label LIKE 'affiliate:%' AND AddedAt >= $since AND AddedAt < $until
-            GROUP BY Label ORDER BY Count DESC LIMIT 8
-            """, Range(since, until)).ToListAsync(cancellationToken);
+        // Labels compare ignoring case (NOCASE on SQLite, lower(label) on PostgreSQL).
+        var affiliates = await db.Database.SqlQueryRaw<NamedCount>(db.IsPostgres()
+            ? """
+                SELECT substr(min(label), 11) AS "Name", COUNT(*)::int AS "Count" FROM conversationtags
+                WHERE label ILIKE 'affiliate:%' AND addedat >= @since AND addedat < @until
+                GROUP BY lower(label) ORDER BY 2 DESC LIMIT 8
+                """
+            : """
+                SELECT substr(Label, 11) AS Name, COUNT(*) AS Count FROM ConversationTags
+                WHERE Label LIKE 'affiliate:%' AND AddedAt >= $since AND AddedAt < $until
+                GROUP BY Label ORDER BY Count DESC LIMIT 8
+                """, Range(db, since, until)).ToListAsync(cancellationToken);
 
         return new OverviewStats(todayCount, week, month, inRange, converted, affiliates.ConvertAll(a => (a.Name, a.Count)));
     }
 
-    private static object[] Range(DateTimeOffset since, DateTimeOffset until) =>
-        [new SqliteParameter("$since", UnixMs.From(since)), new SqliteParameter("$until", UnixMs.From(until))];
+    private static object[] Range(AppDbContext db, DateTimeOffset since, DateTimeOffset until) =>
+        [db.Parameter("$since", UnixMs.From(since)), db.Parameter("$until", UnixMs.From(until))];
 
     private sealed record DayIndexCount(int DayIndex, int Count);
 

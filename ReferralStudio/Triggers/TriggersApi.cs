@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
 using ReferralStudio.Audit;
@@ -347,16 +347,29 @@ public static class TriggerStats
     /// <summary>The stats of one trigger, or of every trigger when <paramref name="triggerId"/> is null.</summary>
     public static Task<Dictionary<long, TriggerStatsDto>> LoadAsync(AppDbContext db, long? triggerId, CancellationToken cancellationToken) =>
         triggerId is { } id
-            ? QueryAsync(db, "TriggerId = $trigger", [new SqliteParameter("$trigger", id)], cancellationToken)
+            ? QueryAsync(db, db.IsPostgres() ? "TriggerId = @trigger" : "TriggerId = $trigger", [db.Parameter("$trigger", id)], cancellationToken)
             : QueryAsync(db, "true", [], cancellationToken);
 
-    private static async Task<Dictionary<long, TriggerStatsDto>> QueryAsync(AppDbContext db, string filter, SqliteParameter[] parameters, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, TriggerStatsDto>> QueryAsync(AppDbContext db, string filter, DbParameter[] parameters, CancellationToken cancellationToken)
     {
         // The filter is one of the constants above; only the parameters carry input. Firings are counted on their
         // (TriggerId, ConversationId) index alone. Conversions are far fewer than touches: CROSS JOIN keeps them the outer
         // loop, each looking up its two credited touches by key ('+' keeps the planner off the touches' trigger index).
         var touchFilter = filter.Replace("TriggerId", "+t.TriggerId", StringComparison.Ordinal);
-        var sql = $"""
+        var sql = db.IsPostgres() ? $"""
+            SELECT TriggerId AS "TriggerId", SUM(Conversations)::int AS "Conversations", SUM(Conversions)::int AS "Conversions" FROM (
+                SELECT TriggerId, COUNT(DISTINCT ConversationId) AS Conversations, 0 AS Conversions
+                FROM TriggerFirings WHERE {filter} GROUP BY TriggerId
+                UNION ALL
+                SELECT TriggerId, 0, COUNT(*) FROM (
+                    SELECT v.Id, t.TriggerId FROM Conversions v JOIN ReferralTouches t ON t.Id = v.FirstTouchId
+                    WHERE t.TriggerId IS NOT NULL AND ({touchFilter})
+                    UNION
+                    SELECT v.Id, t.TriggerId FROM Conversions v JOIN ReferralTouches t ON t.Id = v.LastTouchId
+                    WHERE t.TriggerId IS NOT NULL AND ({touchFilter})) AS credited
+                GROUP BY TriggerId) AS counts
+            GROUP BY TriggerId
+            """ : $"""
             SELECT TriggerId, SUM(Conversations) AS Conversations, SUM(Conversions) AS Conversions FROM (
                 SELECT TriggerId, COUNT(DISTINCT ConversationId) AS Conversations, 0 AS Conversions
                 FROM TriggerFirings WHERE {filter} GROUP BY TriggerId
