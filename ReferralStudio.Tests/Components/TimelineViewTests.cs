@@ -9,7 +9,6 @@ using ReferralStudio.Components.Pages.Insight;
 using ReferralStudio.Data;
 using ReferralStudio.Insight;
 using ReferralStudio.Privacy;
-using ReferralStudio.Storage;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -151,7 +150,7 @@ public sealed class TimelineViewTests : MudTestContext
     /// <summary>The page's privacy actions need the export and erasure service, over the same file.</summary>
     private void AddPersonalData(TempDatabase database, TimeProvider clock) =>
         Services.AddSingleton(new PersonalData(
-            new Factory(database.Options), new SqliteCampaignRollupRemoval(), clock, NullLogger<PersonalData>.Instance, new SqliteFiles(database.ConnectionString, "/")));
+            new Factory(database.Options), clock, NullLogger<PersonalData>.Instance, new SqliteFiles(database.ConnectionString, "/")));
 
     private sealed class Factory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
     {

@@ -34,8 +34,16 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public NpgsqlDataSource DataSource => _dataSource ??= NpgsqlDataSource.Create(ConnectionString);
 
-    public DbContextOptions<PostgresAppDbContext> Options =>
-        new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(DataSource).Options;
+    /// <summary>As the app configures its contexts (its migrations make the foreign keys deferrable).</summary>
+    public DbContextOptions<PostgresAppDbContext> Options
+    {
+        get
+        {
+            var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
+            options.UsePostgres(DataSource);
+            return options.Options;
+        }
+    }
 
     public async Task MigrateAsync()
     {

@@ -7,7 +7,6 @@ using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
 using ReferralStudio.Outbound;
-using ReferralStudio.Storage;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 
@@ -30,7 +29,6 @@ public sealed class DemoLoader(
     OutboundQueue outbound,
     IOptions<DemoOptions> options,
     AuditLog audit,
-    ICampaignRollupRemoval rollups,
     TimeProvider time)
 {
     /// <summary>Conversions per transaction: one commit for many, yet short enough that the processor never waits long for the write lock.</summary>
@@ -307,7 +305,7 @@ public sealed class DemoLoader(
         ];
         var deliveryIds = await db.Database.SqlQueryRaw<long>(DemoQueries.DemoDeliveryIdsSql).ToListAsync(cancellationToken);
         // Campaign analytics first, while the rows it subtracts still exist.
-        await rollups.RemoveConversationsAsync(db, demo, cancellationToken);
+        await CampaignRollup.RemoveConversationsAsync(db, demo, cancellationToken);
         report(DemoStage.Clearing, 2, Steps);
         foreach (var sql in statements)
         {

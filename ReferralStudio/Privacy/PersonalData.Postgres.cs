@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
 using ReferralStudio.Outbound;
@@ -77,7 +78,7 @@ public sealed partial class PersonalData
             object[] id = [conversationId];
 
             // Campaign analytics first, while the rows it subtracts still exist.
-            await rollups.RemoveConversationsAsync(db, one, cancellationToken);
+            await CampaignRollup.RemoveConversationsAsync(db, one, cancellationToken);
             await db.Database.ExecuteSqlRawAsync("UPDATE Conversations SET FirstReferralId = NULL, LatestReferralId = NULL WHERE Id = {0}", id, cancellationToken);
 
             var tables = DemoLoader.ConversationTables(db).ToList();

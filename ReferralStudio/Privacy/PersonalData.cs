@@ -10,7 +10,7 @@ using ReferralStudio.Inbox;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
-using ReferralStudio.Storage;
+using ReferralStudio.Conversions;
 using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Privacy;
@@ -28,7 +28,6 @@ namespace ReferralStudio.Privacy;
 /// </remarks>
 public sealed partial class PersonalData(
     IDbContextFactory<AppDbContext> contexts,
-    ICampaignRollupRemoval rollups,
     TimeProvider time,
     ILogger<PersonalData> logger,
     SqliteFiles? database = null)
@@ -136,7 +135,7 @@ public sealed partial class PersonalData(
         await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
         {
             await db.Database.UseTransactionAsync(transaction, cancellationToken);
-            result = await EraseRowsAsync(db, connection, transaction, rollups, conversationId, cancellationToken);
+            result = await EraseRowsAsync(db, connection, transaction, conversationId, cancellationToken);
             if (result is null)
             {
                 return null;
@@ -151,7 +150,7 @@ public sealed partial class PersonalData(
     }
 
     private static async Task<ErasureResult?> EraseRowsAsync(
-        AppDbContext db, SqliteConnection connection, SqliteTransaction transaction, ICampaignRollupRemoval rollups, long conversationId, CancellationToken cancellationToken)
+        AppDbContext db, SqliteConnection connection, SqliteTransaction transaction, long conversationId, CancellationToken cancellationToken)
     {
         var c = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == conversationId, cancellationToken);
         if (c is null)
@@ -170,7 +169,7 @@ public sealed partial class PersonalData(
         var one = $"({conversationId.ToString(CultureInfo.InvariantCulture)})";
 
         // Campaign analytics first, while the rows it subtracts still exist: afterwards they equal a rebuild without the person.
-        await rollups.RemoveConversationsAsync(db, one, cancellationToken);
+        await CampaignRollup.RemoveConversationsAsync(db, one, cancellationToken);
         // The search index's own copy of the name, removed from its pages at once rather than marked deleted until a merge.
         Run("""INSERT INTO "ConversationSearch" ("ConversationSearch", rank) VALUES ('secure-delete', 1)""");
         Run(FeedSearchIndex.ForgetConversationsSql(one));

@@ -34,7 +34,6 @@ public static class PostgresStorage
         builder.Services.AddHostedService<PostgresNotifications>();
         builder.Services.AddSingleton<LiveTakeover>();
         builder.Services.AddLeaderService<LiveTakeover>();
-        builder.Services.AddSingleton<ICampaignRollupRemoval, PostgresCampaignRollupRemoval>();
         builder.Services.AddSingleton<PostgresInboxRetention>();
         builder.Services.AddLeaderService<PostgresInboxRetention>();
         builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));

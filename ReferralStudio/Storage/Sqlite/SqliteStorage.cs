@@ -22,7 +22,6 @@ public static class SqliteStorage
         builder.Services.AddSingleton<IInbox, SqliteInbox>();
         builder.Services.AddSingleton<IAttributionStorage, SqliteAttributionStorage>();
         builder.Services.AddSingleton<IStorageProbe, SqliteStorageProbe>();
-        builder.Services.AddSingleton<ICampaignRollupRemoval, SqliteCampaignRollupRemoval>();
         builder.Services.AddSingleton<InboxRetention>();
         builder.Services.AddLeaderService<InboxRetention>();
         builder.Services.AddSingleton<ILeadership, SingleProcessLeadership>();
