@@ -57,15 +57,7 @@ public sealed class SignInService(UserManager<StudioUser> users, SignInThrottle 
             return await users.IsLockedOutAsync(user) ? new(SignInOutcome.Disabled) : new(SignInOutcome.SecondStepNeeded, user);
         }
 
-        throttle.Succeeded(attempt);
-        if (await users.IsLockedOutAsync(user))
-        {
-            return new(SignInOutcome.Disabled);
-        }
-
-        user.LastSignInAt = time.GetUtcNow();
-        await users.UpdateAsync(user);
-        return new(SignInOutcome.Success, user);
+        return await SucceededAsync(user, attempt);
     }
 
     /// <summary>
@@ -92,6 +84,12 @@ public sealed class SignInService(UserManager<StudioUser> users, SignInThrottle 
             return new(SignInOutcome.WrongCredentials);
         }
 
+        return await SucceededAsync(user, attempt);
+    }
+
+    /// <summary>The last step passed: the failures are forgiven, and a disabled account is still refused.</summary>
+    private async Task<SignInCheck> SucceededAsync(StudioUser user, SignInThrottle.Attempt attempt)
+    {
         throttle.Succeeded(attempt);
         if (await users.IsLockedOutAsync(user))
         {

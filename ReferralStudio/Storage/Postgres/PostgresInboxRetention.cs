@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ReferralStudio.Data;
-using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Storage.Postgres;
@@ -17,40 +16,15 @@ public sealed partial class PostgresInboxRetention(
     NpgsqlDataSource dataSource,
     IOptions<InboxOptions> options,
     TimeProvider time,
-    ILogger<PostgresInboxRetention> logger) : ScheduledWorker(new WakeSignal(), time, logger)
+    ILogger<PostgresInboxRetention> logger) : InboxBodyRetention(options, time, logger)
 {
     private const int RowsPerTransaction = 256;
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     private long _clearedThrough;
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when a pass that begins after this call has finished.</summary>
-    public Task NextPassAsync() => Volatile.Read(ref _next).Task;
-
-    protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
+    public override async Task<int> DropDueBodiesAsync(CancellationToken cancellationToken)
     {
-        var pass = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            if (options.Value.RetainProcessedBodiesFor is not { } retain)
-            {
-                return null;
-            }
-
-            await DropDueBodiesAsync(cancellationToken);
-            return retain < Interval ? retain : Interval;
-        }
-        finally
-        {
-            pass.TrySetResult();
-        }
-    }
-
-    /// <summary>One pass: empties every due body; returns how many.</summary>
-    public async Task<int> DropDueBodiesAsync(CancellationToken cancellationToken)
-    {
-        if (options.Value.RetainProcessedBodiesFor is not { } retain)
+        if (Options.Value.RetainProcessedBodiesFor is not { } retain)
         {
             return 0;
         }

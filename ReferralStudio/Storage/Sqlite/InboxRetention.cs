@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
-using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
 
 namespace ReferralStudio.Storage.Sqlite;
@@ -18,43 +17,17 @@ public sealed partial class InboxRetention(
     SqliteFiles database,
     IOptions<InboxOptions> options,
     TimeProvider time,
-    ILogger<InboxRetention> logger) : ScheduledWorker(new WakeSignal(), time, logger)
+    ILogger<InboxRetention> logger) : InboxBodyRetention(options, time, logger)
 {
     // Short write transactions: the inbox writer, whose acknowledgements wait for its commits, shares the lock.
     private const int RowsPerTransaction = 256;
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     // Every due body at or below this id was dropped by an earlier pass: the next one starts after it.
     private long _clearedThrough;
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when a pass that begins after this call has finished.</summary>
-    public Task NextPassAsync() => Volatile.Read(ref _next).Task;
-
-    protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
+    public override Task<int> DropDueBodiesAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
-        var pass = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            if (options.Value.RetainProcessedBodiesFor is not { } retain)
-            {
-                // Off: sleep until stopped.
-                return null;
-            }
-
-            await DropDueBodiesAsync(cancellationToken);
-            return retain < Interval ? retain : Interval;
-        }
-        finally
-        {
-            pass.TrySetResult();
-        }
-    }
-
-    /// <summary>One pass: empties every due body; returns how many.</summary>
-    public Task<int> DropDueBodiesAsync(CancellationToken cancellationToken) => Task.Run(() =>
-    {
-        if (options.Value.RetainProcessedBodiesFor is not { } retain)
+        if (Options.Value.RetainProcessedBodiesFor is not { } retain)
         {
             return 0;
         }
