@@ -63,6 +63,8 @@ BEGIN
   END IF;
 END
 $$;
+-- A test drops its database WITH (FORCE): that ends the sessions on it, an autovacuum worker's among them.
+GRANT pg_signal_backend TO referralstudio;
 SQL
 if [ "$(as_postgres psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'referralstudio_test'")" != "1" ]; then
   as_postgres createdb -O referralstudio referralstudio_test || fail "could not create the database referralstudio_test"

@@ -7,21 +7,21 @@ namespace ReferralStudio.Tests.Api;
 /// <summary>What an integrating engineer gets from /api/conversations.</summary>
 public class ConversationsApiTests : IAsyncLifetime
 {
-    private readonly TestEngine _engine;
+    private readonly TestStore _store;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
     private TestApp _app = null!;
 
     public ConversationsApiTests()
-        : this(new TestEngine())
+        : this(TestStore.Sqlite())
     {
     }
 
     /// <summary>The same tests on another engine (<see cref="PostgresConversationsApiTests"/>).</summary>
-    protected ConversationsApiTests(TestEngine engine) => _engine = engine;
+    protected ConversationsApiTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _app = await _engine.StartAsync();
+        _app = await _store.StartAppAsync();
         // Five conversations: three Instagram (two from summer_sale), one Messenger, one WhatsApp.
         await _app.DeliverAsync(Instagram(
             Referral("ig-1", T0, "summer_sale"),
@@ -34,7 +34,7 @@ public class ConversationsApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
-        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     [Fact]
@@ -166,4 +166,4 @@ public class ConversationsApiTests : IAsyncLifetime
 }
 
 /// <summary><see cref="ConversationsApiTests"/> on PostgreSQL: the same answers.</summary>
-public sealed class PostgresConversationsApiTests() : ConversationsApiTests(new PostgresEngine());
+public sealed class PostgresConversationsApiTests() : ConversationsApiTests(TestStore.Postgres());

@@ -12,22 +12,22 @@ namespace ReferralStudio.Tests.Conversions;
 /// </summary>
 public class CampaignRollupTests : IAsyncLifetime
 {
-    private readonly TestEngine _engine;
+    private readonly TestStore _store;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-10T00:00:00Z");
     private const int Seed = 20261121;
     private TestApp _app = null!;
 
     public CampaignRollupTests()
-        : this(new TestEngine())
+        : this(TestStore.Sqlite())
     {
     }
 
     /// <summary>The same tests on another engine (<see cref="PostgresCampaignRollupTests"/>).</summary>
-    protected CampaignRollupTests(TestEngine engine) => _engine = engine;
+    protected CampaignRollupTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _app = await _engine.StartAsync();
+        _app = await _store.StartAppAsync();
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Spring", pattern = "spring_*" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Alice", pattern = "collab_alice" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Summer ads", pattern = "summer_ad", adIds = new[] { "120210000000001" } });
@@ -36,7 +36,7 @@ public class CampaignRollupTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
-        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     [Fact]
@@ -189,4 +189,4 @@ public class CampaignRollupTests : IAsyncLifetime
 }
 
 /// <summary><see cref="CampaignRollupTests"/> on PostgreSQL: the same answers.</summary>
-public sealed class PostgresCampaignRollupTests() : CampaignRollupTests(new PostgresEngine());
+public sealed class PostgresCampaignRollupTests() : CampaignRollupTests(TestStore.Postgres());

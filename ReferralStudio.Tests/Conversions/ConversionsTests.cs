@@ -13,22 +13,22 @@ namespace ReferralStudio.Tests.Conversions;
 /// <summary>Conversions are idempotent and credited to first and last touch; campaigns report both models.</summary>
 public class ConversionsTests : IAsyncLifetime
 {
-    private readonly TestEngine _engine;
+    private readonly TestStore _store;
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-10T10:00:00Z");
     private TestApp _app = null!;
     private long _conversationId;
 
     public ConversionsTests()
-        : this(new TestEngine())
+        : this(TestStore.Sqlite())
     {
     }
 
     /// <summary>The same tests on another engine (<see cref="PostgresConversionsTests"/>).</summary>
-    protected ConversionsTests(TestEngine engine) => _engine = engine;
+    protected ConversionsTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _app = await _engine.StartAsync();
+        _app = await _store.StartAppAsync();
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Spring", pattern = "spring_*" });
         await _app.Api.PostJsonAsync("/api/triggers", new { name = "Alice", pattern = "collab_alice" });
         // One person: first a spring ad link, two days later Alice's collab link.
@@ -42,7 +42,7 @@ public class ConversionsTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
-        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     [Fact]
@@ -185,4 +185,4 @@ public class ConversionsTests : IAsyncLifetime
 }
 
 /// <summary><see cref="ConversionsTests"/> on PostgreSQL: the same answers.</summary>
-public sealed class PostgresConversionsTests() : ConversionsTests(new PostgresEngine());
+public sealed class PostgresConversionsTests() : ConversionsTests(TestStore.Postgres());

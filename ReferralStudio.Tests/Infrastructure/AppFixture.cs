@@ -13,15 +13,15 @@ public sealed class AppFixture : IAsyncLifetime
 /// <summary>One running app per test class on a PostgreSQL database of its own.</summary>
 public sealed class PostgresAppFixture : IAsyncLifetime
 {
-    private readonly PostgresEngine _engine = new();
+    private readonly TestStore _store = TestStore.Postgres();
 
     public TestApp App { get; private set; } = null!;
 
-    public async Task InitializeAsync() => App = await _engine.StartAsync();
+    public async Task InitializeAsync() => App = await _store.StartAppAsync();
 
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
-        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
     }
 }

@@ -66,7 +66,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
             await _dataSource.DisposeAsync();
         }
 
-        // FORCE: an app or appender a failed test left behind still holds connections.
+        // FORCE: an app or appender a failed test left behind still holds connections (and autovacuum may be at work
+        // on it: scripts/services.sh lets the role end those sessions too).
         await OnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
 

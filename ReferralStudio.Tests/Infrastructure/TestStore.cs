@@ -5,8 +5,10 @@ using ReferralStudio.Tests.Reliability;
 namespace ReferralStudio.Tests.Infrastructure;
 
 /// <summary>
-/// Where a test's app keeps its data, so one scenario runs on either engine: a fresh SQLite file pair, or a fresh
-/// PostgreSQL database. Restarts of the app within a test find the same data.
+/// Where a test's app keeps its data, so one suite runs on either engine: a fresh SQLite file pair, or a fresh
+/// PostgreSQL database. A suite takes one in a protected constructor, and a one-line subclass runs the same tests, with
+/// the same answers expected, on PostgreSQL. xunit makes a test class instance per test, so every test gets a store of
+/// its own; restarts of the app within a test find the same data.
 /// </summary>
 public abstract class TestStore : IAsyncDisposable
 {
@@ -22,6 +24,16 @@ public abstract class TestStore : IAsyncDisposable
     /// <summary>The engine's own soundness checks after a crash (SQLite: integrity and foreign keys of both files).</summary>
     public abstract void AssertSound();
 
+    /// <summary>Creates what the store needs on a server (nothing for SQLite); before the first app starts.</summary>
+    public virtual Task PrepareAsync() => Task.CompletedTask;
+
+    /// <summary>Starts the app on this store (the suites that need nothing else of <see cref="TestApp.StartAsync"/>).</summary>
+    public async Task<TestApp> StartAppAsync()
+    {
+        await PrepareAsync();
+        return await TestApp.StartAsync(Path, settings: With(new Dictionary<string, string?>()));
+    }
+
     public Dictionary<string, string?> With(IDictionary<string, string?> settings)
     {
         var all = new Dictionary<string, string?>(settings);
@@ -35,14 +47,9 @@ public abstract class TestStore : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    public static Task<TestStore> SqliteAsync() => Task.FromResult<TestStore>(new SqliteStore());
+    public static TestStore Sqlite() => new SqliteStore();
 
-    public static async Task<TestStore> PostgresAsync()
-    {
-        var database = new PostgresDatabase();
-        await database.InitializeAsync();
-        return new PostgresStore(database);
-    }
+    public static TestStore Postgres() => new PostgresStore(new PostgresDatabase());
 
     private sealed class SqliteStore : TestStore
     {
@@ -63,7 +70,18 @@ public abstract class TestStore : IAsyncDisposable
 
     private sealed class PostgresStore(PostgresDatabase database) : TestStore
     {
+        private bool _created;
+
         public override IReadOnlyDictionary<string, string?> Settings => database.AppSettings;
+
+        public override async Task PrepareAsync()
+        {
+            if (!_created)
+            {
+                await database.InitializeAsync();
+                _created = true;
+            }
+        }
 
         public override AppDbContext Open() => new PostgresAppDbContext(database.Options);
 
@@ -72,6 +90,12 @@ public abstract class TestStore : IAsyncDisposable
         {
         }
 
-        public override async ValueTask DisposeAsync() => await database.DisposeAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            if (_created)
+            {
+                await database.DisposeAsync();
+            }
+        }
     }
 }

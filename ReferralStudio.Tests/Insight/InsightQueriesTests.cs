@@ -12,21 +12,21 @@ namespace ReferralStudio.Tests.Insight;
 /// <summary>The overview page's figures: campaigns by the shared name rule, affiliates from their tags, touches per day.</summary>
 public class InsightQueriesTests : IAsyncLifetime
 {
-    private readonly TestEngine _engine;
+    private readonly TestStore _store;
     private TestApp _app = null!;
     private DateTimeOffset _now;
 
     public InsightQueriesTests()
-        : this(new TestEngine())
+        : this(TestStore.Sqlite())
     {
     }
 
     /// <summary>The same tests on another engine (<see cref="PostgresInsightQueriesTests"/>).</summary>
-    protected InsightQueriesTests(TestEngine engine) => _engine = engine;
+    protected InsightQueriesTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _app = await _engine.StartAsync();
+        _app = await _store.StartAppAsync();
         _now = _app.Time.GetUtcNow();
         var (status, _) = await _app.Api.PostJsonAsync("/api/triggers", new { name = "Collabs", pattern = "collab_*", actions = new { tags = new[] { "affiliate:{1}" } } });
         Assert.Equal(HttpStatusCode.Created, status);
@@ -40,7 +40,7 @@ public class InsightQueriesTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
-        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     [Fact]
@@ -102,4 +102,4 @@ public class InsightQueriesTests : IAsyncLifetime
 }
 
 /// <summary><see cref="InsightQueriesTests"/> on PostgreSQL: the same answers.</summary>
-public sealed class PostgresInsightQueriesTests() : InsightQueriesTests(new PostgresEngine());
+public sealed class PostgresInsightQueriesTests() : InsightQueriesTests(TestStore.Postgres());

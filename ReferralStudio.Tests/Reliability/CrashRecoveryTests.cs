@@ -18,7 +18,7 @@ namespace ReferralStudio.Tests.Reliability;
 /// </summary>
 public abstract class CrashRecoveryScenarios(ITestOutputHelper output)
 {
-    protected abstract Task<TestStore> NewStoreAsync();
+    protected abstract TestStore NewStore();
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(5);
@@ -32,7 +32,8 @@ public abstract class CrashRecoveryScenarios(ITestOutputHelper output)
         var random = new Random(seed);
         var run = seed.ToString(CultureInfo.InvariantCulture);
         var deliveries = Enumerable.Range(0, 30 * (cycles + 1)).Select(i => Delivery.Create(run, i)).ToArray();
-        await using var store = await NewStoreAsync();
+        await using var store = NewStore();
+        await store.PrepareAsync();
         var path = store.Path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var port = AppProcess.FreePort();
@@ -269,10 +270,10 @@ public abstract class CrashRecoveryScenarios(ITestOutputHelper output)
 
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : CrashRecoveryScenarios(output)
 {
-    protected override Task<TestStore> NewStoreAsync() => TestStore.SqliteAsync();
+    protected override TestStore NewStore() => TestStore.Sqlite();
 }
 
 public sealed class PostgresCrashRecoveryTests(ITestOutputHelper output) : CrashRecoveryScenarios(output)
 {
-    protected override Task<TestStore> NewStoreAsync() => TestStore.PostgresAsync();
+    protected override TestStore NewStore() => TestStore.Postgres();
 }

@@ -18,11 +18,12 @@ public abstract class DuplicateDeliveryScenarios : IAsyncLifetime
     private TestStore _store = null!;
     private LoopbackServer _receiver = null!;
 
-    protected abstract Task<TestStore> NewStoreAsync();
+    protected abstract TestStore NewStore();
 
     public async Task InitializeAsync()
     {
-        _store = await NewStoreAsync();
+        _store = NewStore();
+        await _store.PrepareAsync();
         _receiver = await LoopbackServer.StartAsync();
     }
 
@@ -111,10 +112,10 @@ public abstract class DuplicateDeliveryScenarios : IAsyncLifetime
 
 public sealed class DuplicateDeliveryTests : DuplicateDeliveryScenarios
 {
-    protected override Task<TestStore> NewStoreAsync() => TestStore.SqliteAsync();
+    protected override TestStore NewStore() => TestStore.Sqlite();
 }
 
 public sealed class PostgresDuplicateDeliveryTests : DuplicateDeliveryScenarios
 {
-    protected override Task<TestStore> NewStoreAsync() => TestStore.PostgresAsync();
+    protected override TestStore NewStore() => TestStore.Postgres();
 }

@@ -16,11 +16,12 @@ public abstract class OutboundReliabilityScenarios : IAsyncLifetime
     private TestStore _store = null!;
     private LoopbackServer _receiver = null!;
 
-    protected abstract Task<TestStore> NewStoreAsync();
+    protected abstract TestStore NewStore();
 
     public async Task InitializeAsync()
     {
-        _store = await NewStoreAsync();
+        _store = NewStore();
+        await _store.PrepareAsync();
         _receiver = await LoopbackServer.StartAsync();
     }
 
@@ -185,10 +186,10 @@ public abstract class OutboundReliabilityScenarios : IAsyncLifetime
 
 public sealed class OutboundReliabilityTests : OutboundReliabilityScenarios
 {
-    protected override Task<TestStore> NewStoreAsync() => TestStore.SqliteAsync();
+    protected override TestStore NewStore() => TestStore.Sqlite();
 }
 
 public sealed class PostgresOutboundReliabilityTests : OutboundReliabilityScenarios
 {
-    protected override Task<TestStore> NewStoreAsync() => TestStore.PostgresAsync();
+    protected override TestStore NewStore() => TestStore.Postgres();
 }

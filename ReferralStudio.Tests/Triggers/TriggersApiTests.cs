@@ -7,23 +7,23 @@ namespace ReferralStudio.Tests.Triggers;
 /// <summary>Defining codes and patterns through /api/triggers, and asking which one would fire.</summary>
 public class TriggersApiTests : IAsyncLifetime
 {
-    private readonly TestEngine _engine;
+    private readonly TestStore _store;
     private TestApp _app = null!;
 
     public TriggersApiTests()
-        : this(new TestEngine())
+        : this(TestStore.Sqlite())
     {
     }
 
     /// <summary>The same tests on another engine (<see cref="PostgresTriggersApiTests"/>).</summary>
-    protected TriggersApiTests(TestEngine engine) => _engine = engine;
+    protected TriggersApiTests(TestStore store) => _store = store;
 
-    public async Task InitializeAsync() => _app = await _engine.StartAsync();
+    public async Task InitializeAsync() => _app = await _store.StartAppAsync();
 
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
-        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     private Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> CreateAsync(string name, string pattern, int priority = 0, object? actions = null, string[]? platforms = null) =>
@@ -208,4 +208,4 @@ public class TriggersApiTests : IAsyncLifetime
 }
 
 /// <summary><see cref="TriggersApiTests"/> on PostgreSQL: the same answers.</summary>
-public sealed class PostgresTriggersApiTests() : TriggersApiTests(new PostgresEngine());
+public sealed class PostgresTriggersApiTests() : TriggersApiTests(TestStore.Postgres());
