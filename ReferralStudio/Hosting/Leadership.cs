@@ -14,8 +14,8 @@ public interface ILeadership
     /// </summary>
     Task<ILeaderTerm?> TryAcquireAsync(CancellationToken cancellationToken);
 
-    /// <summary>Whether some process (this one or another) leads now, for readiness.</summary>
-    Task<bool> IsHeldByAnyoneAsync(CancellationToken cancellationToken);
+    /// <summary>Whether another process leads now, for readiness (this process's own processor answers for itself).</summary>
+    Task<bool> IsHeldElsewhereAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One spell of leadership; disposing it hands leadership back.</summary>
@@ -28,23 +28,13 @@ public interface ILeaderTerm : IAsyncDisposable
 /// <summary>SQLite: the process that holds the files leads from its start to its stop.</summary>
 public sealed class SingleProcessLeadership : ILeadership, ILeaderTerm
 {
-    private volatile bool _held;
-
     public CancellationToken Lost => CancellationToken.None;
 
-    public Task<ILeaderTerm?> TryAcquireAsync(CancellationToken cancellationToken)
-    {
-        _held = true;
-        return Task.FromResult<ILeaderTerm?>(this);
-    }
+    public Task<ILeaderTerm?> TryAcquireAsync(CancellationToken cancellationToken) => Task.FromResult<ILeaderTerm?>(this);
 
-    public Task<bool> IsHeldByAnyoneAsync(CancellationToken cancellationToken) => Task.FromResult(_held);
+    public Task<bool> IsHeldElsewhereAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
-    public ValueTask DisposeAsync()
-    {
-        _held = false;
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
 /// <summary>What several instances share besides the database: the catalogs each keeps in memory.</summary>

@@ -66,8 +66,7 @@ internal sealed class ProcessorReadiness(ProcessorLease lease, ILeadership leade
             return HealthCheckResult.Healthy("the processor holds the lease");
         }
 
-        // On SQLite leadership is this process's own: without its processor running, nobody processes.
-        return await leadership.IsHeldByAnyoneAsync(cancellationToken) && leadership is not SingleProcessLeadership
+        return await leadership.IsHeldElsewhereAsync(cancellationToken)
             ? HealthCheckResult.Healthy("another instance's processor holds the lease")
             : HealthCheckResult.Unhealthy("no processor holds the lease");
     }

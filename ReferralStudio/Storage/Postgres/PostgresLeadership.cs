@@ -17,6 +17,9 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
 
     public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
 
+    // While this process holds a term, the lock in pg_locks is its own.
+    private volatile bool _holding;
+
     public async Task<ILeaderTerm?> TryAcquireAsync(CancellationToken cancellationToken)
     {
         var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -25,7 +28,8 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
             await using var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKey})", connection);
             if (await take.ExecuteScalarAsync(cancellationToken) is true)
             {
-                return new Term(connection, logger);
+                _holding = true;
+                return new Term(connection, logger, () => _holding = false);
             }
         }
         catch
@@ -39,8 +43,13 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
         return null;
     }
 
-    public async Task<bool> IsHeldByAnyoneAsync(CancellationToken cancellationToken)
+    public async Task<bool> IsHeldElsewhereAsync(CancellationToken cancellationToken)
     {
+        if (_holding)
+        {
+            return false;
+        }
+
         await using var command = database.CreateCommand($"""
             SELECT EXISTS (SELECT 1 FROM pg_locks
                            WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = {LockKey} AND objsubid = 1
@@ -56,11 +65,13 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _ending = new();
         private readonly Task _watch;
+        private readonly Action _ended;
 
-        public Term(NpgsqlConnection connection, ILogger logger)
+        public Term(NpgsqlConnection connection, ILogger logger, Action ended)
         {
             _connection = connection;
             _logger = logger;
+            _ended = ended;
             _watch = WatchAsync();
         }
 
@@ -105,6 +116,7 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
             }
 
             await _connection.DisposeAsync();
+            _ended();
             _lost.Dispose();
             _ending.Dispose();
         }
