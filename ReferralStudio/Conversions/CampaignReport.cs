@@ -74,6 +74,11 @@ public static class CampaignReport
                 }
             }
 
+            if (totals.Seen.Where(id => !keys.Knows(id)).ToList() is { Count: > 0 } unknown)
+            {
+                keys = await keyCache.CompleteAsync(connection, transaction, unknown, cancellationToken);
+            }
+
             var names = await TriggerNamesAsync(connection, transaction, cancellationToken);
             var byRef = totals.Rows(keys, names);
             return new CampaignReportDto(firstTouch ? "first" : "last", since, until, CampaignTotals.ByTrigger(byRef), byRef);

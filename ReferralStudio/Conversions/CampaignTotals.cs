@@ -8,8 +8,12 @@ namespace ReferralStudio.Conversions;
 /// </summary>
 internal sealed class CampaignTotals(int length) : IDisposable
 {
-    private readonly Total[] _totals = Rent(length);
+    private Total[] _totals = Rent(length);
+    private int _length = length;
     private readonly List<int> _seen = [];
+
+    /// <summary>The key ids with sums, in order of appearance.</summary>
+    public IReadOnlyList<int> Seen => _seen;
 
     private static Total[] Rent(int length)
     {
@@ -20,9 +24,15 @@ internal sealed class CampaignTotals(int length) : IDisposable
 
     public ref Total At(long keyId)
     {
-        if (keyId <= 0 || keyId >= length)
+        if (keyId <= 0 || keyId > int.MaxValue)
         {
-            throw new InvalidOperationException($"Campaign key {keyId} is not in the key cache.");
+            throw new InvalidOperationException($"Campaign key {keyId} is not a key id.");
+        }
+
+        if (keyId >= _length)
+        {
+            // A key committed after the cache was read (ids are taken before their transactions commit).
+            Grow((int)keyId + 1);
         }
 
         ref var total = ref _totals[keyId];
@@ -103,6 +113,15 @@ internal sealed class CampaignTotals(int length) : IDisposable
         }
 
         return rows;
+    }
+
+    private void Grow(int length)
+    {
+        var grown = Rent(Math.Max(length, _length * 2));
+        Array.Copy(_totals, grown, _length);
+        ArrayPool<Total>.Shared.Return(_totals);
+        _totals = grown;
+        _length = Math.Max(length, _length * 2);
     }
 
     public void Dispose() => ArrayPool<Total>.Shared.Return(_totals);

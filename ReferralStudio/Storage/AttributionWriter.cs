@@ -30,6 +30,8 @@ internal sealed class AttributionWriter : IAttributionWriter
     private readonly ConversationCache _conversations;
     private readonly ConversationEvents _events;
     private readonly IStatement _insertEvent;
+    private readonly IStatement _keepEvent;
+    private readonly RecordedEvents? _recorded;
     private readonly IStatement _insertTouch;
     private readonly IStatement _addRef;
     private readonly IStatement _markDelivery;
@@ -54,14 +56,21 @@ internal sealed class AttributionWriter : IAttributionWriter
         _rollup = new CampaignRollupWriter(session, _lookup);
         _conversations = new ConversationCache(session, _lookup, _rollup);
         _events = new ConversationEvents(_automations);
-        _insertEvent = session.PrepareInsert("""
+        const string InsertEvent = """
             INSERT INTO WebhookEvents (DeliveryId, DedupKey, Status, Reason, Platform, Kind, Passive, AccountId, ParticipantId,
                 OccurredAt, ReceivedAt, MessageId, Text, Ref, RefRejection, RawJson, ConversationId)
             VALUES ($deliveryId, $dedupKey, $status, $reason, $platform, $kind, $passive, $account, $participant,
                 $occurredAt, $receivedAt, $messageId, $text, $ref, $refRejection, $rawJson, $conversationId)
-            ON CONFLICT (DedupKey) DO NOTHING
-            """, "$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
-            "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId");
+            """;
+        const string KeptOnce = " ON CONFLICT (DedupKey) DO NOTHING";
+        string[] eventParameters = ["$deliveryId", "$dedupKey", "$status", "$reason", "$platform", "$kind", "$passive", "$account", "$participant",
+            "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId"];
+        // A redelivered event: SQLite's insert tells by inserting nothing; where inserts are deferred it was found ahead
+        // (RecordedEvents), and one that slipped past that fails the transaction instead of being applied twice.
+        _insertEvent = session.PrepareInsert(session.DefersInserts ? InsertEvent : InsertEvent + KeptOnce, eventParameters);
+        // Rejected and group events are kept once whatever their effects, which are none.
+        _keepEvent = session.Prepare(InsertEvent + KeptOnce, eventParameters);
+        _recorded = session.DefersInserts ? new RecordedEvents(session) : null;
         _insertTouch = session.PrepareInsert($"""
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, TriggerId, Platform, AccountId, ParticipantId, Simulated, {ReferralDetailsColumns.Names})
@@ -120,7 +129,11 @@ internal sealed class AttributionWriter : IAttributionWriter
     }
 
     /// <summary>Reads the conversations a batch of deliveries is about before it is applied (see <see cref="ConversationCache.Prefetch"/>).</summary>
-    public void Prefetch(IReadOnlyList<ParsedDelivery> deliveries) => _conversations.Prefetch(deliveries);
+    public void Prefetch(IReadOnlyList<ParsedDelivery> deliveries)
+    {
+        _recorded?.ReadAhead(deliveries);
+        _conversations.Prefetch(deliveries);
+    }
 
     public DeliveryCounts Apply(ParsedDelivery delivery, DateTimeOffset processedAt)
     {
@@ -240,6 +253,16 @@ internal sealed class AttributionWriter : IAttributionWriter
     /// <returns>The event's id, or null when it was already recorded.</returns>
     private long? InsertEvent(ParsedDelivery delivery, ParsedEvent parsed, string platform, ParsedReferral? referral, ConversationState conversation)
     {
+        if (_recorded is not null)
+        {
+            if (_recorded.IsRecorded(parsed.DedupKey))
+            {
+                return null;
+            }
+
+            _recorded.Recorded(parsed.DedupKey);
+        }
+
         var insert = _insertEvent;
         insert.Bind(1, delivery.Id);
         insert.Bind(2, parsed.DedupKey);
@@ -265,7 +288,7 @@ internal sealed class AttributionWriter : IAttributionWriter
     {
         // Keyed by content so a redelivered bad event is kept once, like a good one.
         var key = "rejected:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rejected.RawJson)));
-        var insert = _insertEvent;
+        var insert = _keepEvent;
         insert.Bind(1, delivery.Id);
         insert.Bind(2, key);
         insert.Bind(3, (int)EventStatus.Rejected);
@@ -288,7 +311,7 @@ internal sealed class AttributionWriter : IAttributionWriter
 
     private void InsertGroupMessage(ParsedDelivery delivery, GroupMessage group)
     {
-        var insert = _insertEvent;
+        var insert = _keepEvent;
         insert.Bind(1, delivery.Id);
         insert.Bind(2, group.DedupKey);
         insert.Bind(3, (int)EventStatus.GroupContext);
@@ -346,9 +369,10 @@ internal sealed class AttributionWriter : IAttributionWriter
     {
         _lastDeliveryId = 0;
         _conversations.Clear();
+        _recorded?.Clear();
     }
 
-    private IDisposable[] Statements => [_lookup, _conversations, _insertEvent, _insertTouch, _addRef, _markDelivery, _advanceCursor, _cursor];
+    private IDisposable?[] Statements => [_lookup, _conversations, _recorded, _insertEvent, _keepEvent, _insertTouch, _addRef, _markDelivery, _advanceCursor, _cursor];
 
     private static string KindName(EventKind kind) => kind switch
     {
@@ -361,7 +385,7 @@ internal sealed class AttributionWriter : IAttributionWriter
     {
         foreach (var statement in Statements.Concat(_automations.Statements))
         {
-            statement.Dispose();
+            statement?.Dispose();
         }
 
         _rollup.Dispose();

@@ -48,7 +48,6 @@ internal sealed class AutomationWriter : IEventQueue
         _insertGreeting = session.Prepare("""
             INSERT INTO OutgoingMessages (ConversationId, TriggerId, ReferralTouchId, Platform, AccountId, RecipientId, Text, Status, Attempts, CreatedAt, NextAttemptAt)
             VALUES ($conversation, $trigger, $touch, $platform, $account, $recipient, $text, $status, 0, $at, $at)
-            ON CONFLICT DO NOTHING
             """, "$conversation", "$trigger", "$touch", "$platform", "$account", "$recipient", "$text", "$status", "$at");
         // "+Status" keeps SQLite on the ConversationId index: without statistics it would otherwise pick the
         // (Status, NextAttemptAt) one and scan every waiting greeting on each message.
@@ -111,17 +110,16 @@ internal sealed class AutomationWriter : IEventQueue
             insert.Bind(7, text);
             insert.Bind(8, (int)(ready ? OutgoingStatus.Pending : OutgoingStatus.WaitingForMessage));
             insert.Bind(9, now);
-            if (insert.Execute() > 0)
+            // One greeting per touch, and this touch was recorded just now: the row is new (sent with the next batch).
+            insert.ExecuteDeferred();
+            if (ready)
             {
-                if (ready)
-                {
-                    _queued.QueuedGreeting = true;
-                }
-                else
-                {
-                    conversation.HasWaitingGreeting = true;
-                    conversation.Dirty = true;
-                }
+                _queued.QueuedGreeting = true;
+            }
+            else
+            {
+                conversation.HasWaitingGreeting = true;
+                conversation.Dirty = true;
             }
         }
 
@@ -140,10 +138,9 @@ internal sealed class AutomationWriter : IEventQueue
         _releaseGreetings.Bind(2, now);
         _releaseGreetings.Bind(3, conversation.Id);
         _releaseGreetings.Bind(4, (int)OutgoingStatus.WaitingForMessage);
-        if (_releaseGreetings.Execute() > 0)
-        {
-            _queued.QueuedGreeting = true;
-        }
+        // The flag says a greeting waits: waking the sender for it is right (and harmless if it was withdrawn meanwhile).
+        _releaseGreetings.ExecuteDeferred();
+        _queued.QueuedGreeting = true;
 
         conversation.HasWaitingGreeting = false;
         conversation.Dirty = true;

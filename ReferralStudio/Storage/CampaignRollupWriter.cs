@@ -18,18 +18,21 @@ public sealed class CampaignRollupWriter : IDisposable
     // Committed keys and their ids; keys are never deleted, so an entry stays true. Bounded, refilled on demand.
     private const int KeyCacheLimit = 100_000;
     private readonly Dictionary<TouchKey, long> _keyIds = [];
-    // Keys this transaction inserted (rolled back with it), by key and by id.
-    private readonly Dictionary<TouchKey, long> _newKeyIds = [];
+    // Keys this transaction inserted (rolled back with it), by key (as the database compares them) and by id.
+    private readonly Dictionary<TouchKey, long> _newKeyIds = new(TouchKey.AsStored);
     private readonly HashSet<long> _insertedKeys = [];
     private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
-    private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, long KeyId), (int Conversations, int Converted)> _deltas = [];
+    private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, TouchKey Key), (int Conversations, int Converted)> _deltas = [];
     private readonly Dictionary<(long Start, long TriggerId), int> _touchQuarters = [];
     // Committed touches a flush moves conversations from or to, read ahead in id order.
     private readonly Dictionary<long, CreditedTouch> _loaded = [];
     private readonly List<long> _toLoad = [];
+    // Keys a flush needs whose ids are not known yet, by which of their parts are null (each shape its own query).
+    private readonly List<TouchKey>[] _toFind = [.. Enumerable.Range(0, KeyShapes.Count).Select(_ => new List<TouchKey>())];
+    private readonly HashSet<TouchKey> _finding = [];
     private readonly ConversationLookup _lookup;
-    private readonly IStatement _findKey;
+    private readonly KeyShapes _findKey;
     private readonly IStatement _insertKey;
     private readonly IStatement _upsertHour;
     private readonly IStatement _upsertDay;
@@ -40,10 +43,7 @@ public sealed class CampaignRollupWriter : IDisposable
     public CampaignRollupWriter(IWriterSession session, ConversationLookup lookup)
     {
         _lookup = lookup;
-        _findKey = session.Prepare($"""
-            SELECT Id FROM CampaignKeys
-            WHERE TriggerId IS NOT DISTINCT FROM $trigger AND {session.IgnoringCase("Ref")} IS NOT DISTINCT FROM {session.IgnoringCase("$ref")} AND AdId IS NOT DISTINCT FROM $ad
-            """, "$trigger", "$ref", "$ad");
+        _findKey = new KeyShapes(session);
         _insertKey = session.PrepareInsert("INSERT INTO CampaignKeys (TriggerId, Ref, AdId) VALUES ($trigger, $ref, $ad)", "$trigger", "$ref", "$ad");
         _upsertHour = Upsert(session, "CampaignHours");
         _upsertDay = Upsert(session, "CampaignDays");
@@ -55,7 +55,7 @@ public sealed class CampaignRollupWriter : IDisposable
             """, "$start", "$trigger", "$touches");
     }
 
-    private IEnumerable<IStatement> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches];
+    private IEnumerable<IDisposable> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches];
 
     /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
     public void Begin()
@@ -95,13 +95,15 @@ public sealed class CampaignRollupWriter : IDisposable
             Move(AttributionModel.Last, before.Latest, conversation.LatestReferralId);
         }
 
-        foreach (var ((hour, model, start, keyId), (conversations, converted)) in _deltas)
+        ResolveKeys();
+        foreach (var ((hour, model, start, key), (conversations, converted)) in _deltas)
         {
             if (conversations == 0 && converted == 0)
             {
                 continue;
             }
 
+            var keyId = KeyId(key);
             var upsert = hour ? _upsertHour : _upsertDay;
             Bind(upsert, model, start, keyId);
             upsert.Bind(4, conversations);
@@ -139,14 +141,8 @@ public sealed class CampaignRollupWriter : IDisposable
         }
 
         _toLoad.Sort();
-        foreach (var id in _toLoad)
-        {
-            if (!_loaded.ContainsKey(id))
-            {
-                _loaded[id] = _lookup.LoadTouch(id);
-            }
-        }
-
+        _toLoad.RemoveAll(id => _loaded.ContainsKey(id));
+        _lookup.LoadTouches(_toLoad.Distinct().ToList(), _loaded);
         _toLoad.Clear();
 
         void Need(long? from, long? to)
@@ -199,55 +195,96 @@ public sealed class CampaignRollupWriter : IDisposable
 
     private void Add(AttributionModel model, TouchKey key, long at, int conversations, int converted)
     {
-        var keyId = KeyId(key);
-        AddTo((true, model, CampaignRollup.BucketStart(at, CampaignRollup.HourMs), keyId), conversations, converted);
-        AddTo((false, model, CampaignRollup.BucketStart(at, CampaignRollup.DayMs), keyId), conversations, converted);
+        AddTo((true, model, CampaignRollup.BucketStart(at, CampaignRollup.HourMs), key), conversations, converted);
+        AddTo((false, model, CampaignRollup.BucketStart(at, CampaignRollup.DayMs), key), conversations, converted);
     }
 
-    private void AddTo((bool Hour, AttributionModel Model, long Start, long KeyId) bucket, int conversations, int converted)
+    private void AddTo((bool Hour, AttributionModel Model, long Start, TouchKey Key) bucket, int conversations, int converted)
     {
         ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_deltas, bucket, out _);
         sum = (sum.Conversations + conversations, sum.Converted + converted);
     }
 
-    private long KeyId(TouchKey key)
+    /// <summary>
+    /// Finds the ids of every key the flush's moves name that is not known yet, in one read per shape of key, and adds
+    /// the keys no row has yet.
+    /// </summary>
+    private void ResolveKeys()
     {
-        if (_keyIds.TryGetValue(key, out var id) || _newKeyIds.TryGetValue(key, out id))
+        // Room for every key this flush may add, so none it needs is forgotten before its upserts are written.
+        if (_keyIds.Count + _deltas.Count > KeyCacheLimit)
         {
-            return id;
+            _keyIds.Clear();
         }
 
-        if (Find(key) is { } found)
+        foreach (var (_, _, _, key) in _deltas.Keys)
         {
-            // Found but inserted by this very transaction (the same ref in another case): not committed yet.
-            if (_insertedKeys.Contains(found))
+            if (!Known(key, out _) && _finding.Add(key))
             {
-                _newKeyIds[key] = found;
+                _toFind[KeyShapes.Of(key)].Add(key);
             }
-            else
+        }
+
+        _finding.Clear();
+
+        for (var shape = 0; shape < _toFind.Length; shape++)
+        {
+            _findKey[shape].ReadEach(_toFind[shape], KeyShapes.Bind, (found, key) =>
             {
-                if (_keyIds.Count >= KeyCacheLimit)
+                if (found.Step())
                 {
-                    _keyIds.Clear();
+                    Remember(key, found.GetInt64(0));
                 }
+            });
+        }
 
-                _keyIds[key] = found;
+        foreach (var shape in _toFind)
+        {
+            foreach (var key in shape)
+            {
+                if (!Known(key, out _))
+                {
+                    Insert(key);
+                }
             }
 
-            return found;
+            shape.Clear();
+        }
+    }
+
+    private long KeyId(TouchKey key) => Known(key, out var id) ? id : throw new InvalidOperationException($"Campaign key {key} was not resolved.");
+
+    private bool Known(TouchKey key, out long id) => _keyIds.TryGetValue(key, out id) || _newKeyIds.TryGetValue(key, out id);
+
+    private void Remember(TouchKey key, long id)
+    {
+        // Found but inserted by this very transaction (the same ref in another case): not committed yet.
+        if (_insertedKeys.Contains(id))
+        {
+            _newKeyIds[key] = id;
+        }
+        else
+        {
+            _keyIds[key] = id;
+        }
+    }
+
+    /// <summary>
+    /// A key the database has no row for. Another key this transaction added may match it (a ref in another case):
+    /// <see cref="TouchKey.AsStored"/> tells for ASCII refs; for others only the database's own comparison can.
+    /// </summary>
+    private void Insert(TouchKey key)
+    {
+        if (!TouchKey.IsAscii(key.Ref) && _findKey.Find(key) is { } found)
+        {
+            _newKeyIds[key] = found;
+            return;
         }
 
         BindKey(_insertKey, key);
-        id = _insertKey.ExecuteInsert()!.Value;
+        var id = _insertKey.ExecuteInsert()!.Value;
         _insertedKeys.Add(id);
         _newKeyIds[key] = id;
-        return id;
-    }
-
-    private long? Find(TouchKey key)
-    {
-        BindKey(_findKey, key);
-        return _findKey.ExecuteScalarInt64();
     }
 
     private static void BindKey(IStatement statement, TouchKey key)
@@ -285,7 +322,97 @@ public sealed class CampaignRollupWriter : IDisposable
 }
 
 /// <summary>What the analytics group a touch by (compared exactly here; the SQL lookup ignores the ref's case).</summary>
-public readonly record struct TouchKey(long? TriggerId, string? Ref, string? AdId);
+public readonly record struct TouchKey(long? TriggerId, string? Ref, string? AdId)
+{
+    /// <summary>
+    /// Keys as the campaign keys' unique index compares them where C# can tell: refs ignoring ASCII case (SQLite's
+    /// NOCASE, PostgreSQL's lower() on ASCII); a ref with other letters compared exactly.
+    /// </summary>
+    public static IEqualityComparer<TouchKey> AsStored { get; } = new StoredComparer();
+
+    public static bool IsAscii(string? text) => text is null || System.Text.Ascii.IsValid(text);
+
+    private sealed class StoredComparer : IEqualityComparer<TouchKey>
+    {
+        public bool Equals(TouchKey a, TouchKey b) =>
+            a.TriggerId == b.TriggerId && string.Equals(a.AdId, b.AdId, StringComparison.Ordinal)
+            && string.Equals(a.Ref, b.Ref, IsAscii(a.Ref) && IsAscii(b.Ref) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+        public int GetHashCode(TouchKey key) => HashCode.Combine(key.TriggerId, key.AdId,
+            key.Ref is null ? 0 : IsAscii(key.Ref) ? StringComparer.OrdinalIgnoreCase.GetHashCode(key.Ref) : StringComparer.Ordinal.GetHashCode(key.Ref));
+    }
+}
+
+/// <summary>
+/// The campaign key lookup, one query per shape of key (which of trigger, ref and ad are null): <c>= $value</c> or
+/// <c>IS NULL</c> per part, which the unique index serves on both engines, where one query with
+/// <c>IS NOT DISTINCT FROM</c> is a scan of the table on PostgreSQL.
+/// </summary>
+internal sealed class KeyShapes(IWriterSession session) : IDisposable
+{
+    public const int Count = 8;
+    private readonly IStatement?[] _shapes = new IStatement?[Count];
+
+    public IStatement this[int shape] => _shapes[shape] ??= Prepare(shape);
+
+    public static int Of(TouchKey key) => (key.TriggerId is null ? 1 : 0) | (key.Ref is null ? 2 : 0) | (key.AdId is null ? 4 : 0);
+
+    /// <summary>Binds the key's parts that are not null, in the order its shape's query names them.</summary>
+    public static void Bind(IStatement statement, TouchKey key)
+    {
+        var position = 1;
+        if (key.TriggerId is { } trigger)
+        {
+            statement.Bind(position++, trigger);
+        }
+
+        if (key.Ref is { } @ref)
+        {
+            statement.Bind(position++, @ref);
+        }
+
+        if (key.AdId is { } ad)
+        {
+            statement.Bind(position, ad);
+        }
+    }
+
+    public long? Find(TouchKey key)
+    {
+        var statement = this[Of(key)];
+        Bind(statement, key);
+        return statement.ExecuteScalarInt64();
+    }
+
+    private IStatement Prepare(int shape)
+    {
+        var parameters = new List<string>(3);
+        string Part(int bit, string column, string parameter, string compared)
+        {
+            if ((shape & bit) != 0)
+            {
+                return column + " IS NULL";
+            }
+
+            parameters.Add(parameter);
+            return compared;
+        }
+
+        var where = string.Join(" AND ",
+            Part(1, "TriggerId", "$trigger", "TriggerId = $trigger"),
+            Part(2, "Ref", "$ref", $"{session.IgnoringCase("Ref")} = {session.IgnoringCase("$ref")}"),
+            Part(4, "AdId", "$ad", "AdId = $ad"));
+        return session.Prepare($"SELECT Id FROM CampaignKeys WHERE {where}", [.. parameters]);
+    }
+
+    public void Dispose()
+    {
+        foreach (var statement in _shapes)
+        {
+            statement?.Dispose();
+        }
+    }
+}
 
 /// <summary>A committed touch a conversation credits: its key, time, and whether a conversion credits it (first / last touch).</summary>
 public readonly record struct CreditedTouch(TouchKey Key, long At, bool ConvertedFirst, bool ConvertedLast);

@@ -24,6 +24,7 @@ internal sealed class ConversationCache : IDisposable
     private readonly List<ConversationKey> _prefetch = [];
     private readonly List<ConversationState> _writeBack = [];
     private readonly ConversationRows _rows;
+    private readonly Action<ConversationKey, ConversationState?> _found;
 
     /// <summary>
     /// Works in <paramref name="session"/>; <paramref name="lookup"/> finds stored conversations (shared with the
@@ -35,6 +36,7 @@ internal sealed class ConversationCache : IDisposable
         _rollup = rollup;
         _identities = new ParticipantIdentities(session);
         _rows = new ConversationRows(session);
+        _found = Found;
     }
 
     /// <summary>
@@ -57,28 +59,36 @@ internal sealed class ConversationCache : IDisposable
         }
 
         _prefetch.Sort(ConversationKey.IndexOrder);
+        // The same key twice in a batch is read once.
+        var distinct = 0;
+        for (var i = 0; i < _prefetch.Count; i++)
+        {
+            if (distinct == 0 || _prefetch[i] != _prefetch[distinct - 1])
+            {
+                _prefetch[distinct++] = _prefetch[i];
+            }
+        }
+
+        _prefetch.RemoveRange(distinct, _prefetch.Count - distinct);
         try
         {
-            foreach (var key in _prefetch)
-            {
-                if (_conversations.ContainsKey(key) || _absent.Contains(key))
-                {
-                    continue;
-                }
-
-                if (_lookup.Find(key) is { } found)
-                {
-                    Remember(key, found);
-                }
-                else
-                {
-                    _absent.Add(key);
-                }
-            }
+            _lookup.FindEach(_prefetch, _found);
         }
         finally
         {
             _prefetch.Clear();
+        }
+    }
+
+    private void Found(ConversationKey key, ConversationState? state)
+    {
+        if (state is not null)
+        {
+            Remember(key, state);
+        }
+        else
+        {
+            _absent.Add(key);
         }
     }
 

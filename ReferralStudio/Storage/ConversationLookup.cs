@@ -53,9 +53,7 @@ public sealed class ConversationLookup : IDisposable
 
     public ConversationState? Find(ConversationKey key)
     {
-        _select.Bind(1, key.Platform);
-        _select.Bind(2, key.Account);
-        _select.Bind(3, key.Participant);
+        BindKey(_select, key);
         try
         {
             return _select.Step() ? Read(_select, key) : null;
@@ -82,23 +80,27 @@ public sealed class ConversationLookup : IDisposable
         }
     }
 
-    public CreditedTouch LoadTouch(long touchId)
-    {
-        _touch.Bind(1, touchId);
-        try
+    /// <summary>Looks up each of <paramref name="keys"/> (in one round trip where the engine batches) and tells <paramref name="found"/> what it found.</summary>
+    public void FindEach(IReadOnlyList<ConversationKey> keys, Action<ConversationKey, ConversationState?> found) =>
+        _select.ReadEach(keys, BindKey, (r, key) => found(key, r.Step() ? Read(r, key) : null));
+
+    /// <summary>Reads the credited touches <paramref name="touchIds"/> into <paramref name="loaded"/> (in one round trip where the engine batches).</summary>
+    public void LoadTouches(IReadOnlyList<long> touchIds, Dictionary<long, CreditedTouch> loaded) =>
+        _touch.ReadEach(touchIds, static (r, id) => r.Bind(1, id), (r, id) =>
         {
-            if (!_touch.Step())
+            if (!r.Step())
             {
-                throw new InvalidOperationException($"Referral touch {touchId} is a conversation's credited touch but does not exist.");
+                throw new InvalidOperationException($"Referral touch {id} is a conversation's credited touch but does not exist.");
             }
 
-            return new CreditedTouch(new TouchKey(_touch.GetInt64OrNull(0), _touch.GetString(1), _touch.GetString(2)),
-                _touch.GetInt64(3), _touch.GetBoolean(4), _touch.GetBoolean(5));
-        }
-        finally
-        {
-            _touch.Reset();
-        }
+            loaded[id] = new CreditedTouch(new TouchKey(r.GetInt64OrNull(0), r.GetString(1), r.GetString(2)), r.GetInt64(3), r.GetBoolean(4), r.GetBoolean(5));
+        });
+
+    private static void BindKey(IStatement statement, ConversationKey key)
+    {
+        statement.Bind(1, key.Platform);
+        statement.Bind(2, key.Account);
+        statement.Bind(3, key.Participant);
     }
 
     private static ConversationState Read(IStatement r, ConversationKey key) => new()

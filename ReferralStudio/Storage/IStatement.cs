@@ -40,7 +40,9 @@ public interface IStatement : IDisposable
 
     /// <summary>
     /// Runs an INSERT prepared with <see cref="IWriterSession.PrepareInsert"/> and returns the new row's id, or null when
-    /// it inserted nothing (an ON CONFLICT DO NOTHING that hit the conflict).
+    /// it inserted nothing (an ON CONFLICT DO NOTHING that hit the conflict). Where the session
+    /// <see cref="IWriterSession.DefersInserts"/>, the id is taken ahead from the table's sequence and the row is sent like
+    /// <see cref="ExecuteDeferred"/>: the caller has ruled out conflicts, and a conflict fails the transaction.
     /// </summary>
     long? ExecuteInsert();
 
@@ -55,6 +57,13 @@ public interface IStatement : IDisposable
 
     /// <summary>Ends this run so the statement can run again; bindings are replaced on the next run.</summary>
     void Reset();
+
+    /// <summary>
+    /// Runs this query once for each of <paramref name="items"/>, bound by <paramref name="bind"/>, and hands each run's
+    /// rows to <paramref name="read"/>, which advances with <see cref="Step"/> (no <see cref="Reset"/>: this method ends
+    /// each run). On PostgreSQL every run goes in one round trip; on SQLite they run one after another.
+    /// </summary>
+    void ReadEach<T>(IReadOnlyList<T> items, Action<IStatement, T> bind, Action<IStatement, T> read);
 
     bool IsNull(int column);
 
@@ -84,6 +93,13 @@ public interface IStatement : IDisposable
 public interface IWriterSession : IDisposable
 {
     IStatement Prepare(string sql, params string[] parameters);
+
+    /// <summary>
+    /// True where statements are sent in batches, each read costing a round trip (PostgreSQL): inserts take their ids ahead
+    /// and never answer a conflict, so callers read what might conflict ahead, a batch at a time. False where each
+    /// statement runs at once in the process (SQLite).
+    /// </summary>
+    bool DefersInserts { get; }
 
     /// <summary>An INSERT whose <see cref="IStatement.ExecuteInsert"/> returns the new row's <c>Id</c>.</summary>
     IStatement PrepareInsert(string sql, params string[] parameters);

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,7 +13,6 @@ using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Operations;
 using ReferralStudio.Outbound;
-using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
 using ReferralStudio.Webhooks;
 
@@ -28,36 +25,24 @@ var eventsPerDelivery = Arg("--events-per-delivery", 10);
 var seed = Arg("--seed", 20261121);
 // Keeps the database (moved to this path) for a look at its tables and indexes with sqlite3's dbstat.
 var keepAt = Array.IndexOf(args, "--keep-db") is var k and >= 0 && k + 1 < args.Length ? args[k + 1] : null;
+// --engine postgres: a fresh database on the server scripts/services.sh starts (REFERRALSTUDIO_BENCH_POSTGRES names
+// another), dropped afterwards.
+var engine = Array.IndexOf(args, "--engine") is var en and >= 0 && en + 1 < args.Length ? args[en + 1] : "sqlite";
 
-var dir = Path.Combine(Path.GetTempPath(), $"rs-processing-{Environment.ProcessId}");
-Directory.CreateDirectory(dir);
-var dbPath = Path.Combine(dir, "bench.db");
-try
+await using var store = engine switch
 {
-    await RunAsync();
-}
-finally
-{
-    SqliteConnection.ClearAllPools();
-    if (keepAt is not null)
-    {
-        File.Move(dbPath, keepAt, overwrite: true);
-    }
-
-    Directory.Delete(dir, recursive: true);
-}
+    "sqlite" => (BenchStore)new SqliteBenchStore(keepAt),
+    "postgres" => new PostgresBenchStore(),
+    _ => throw new ArgumentException($"--engine is sqlite or postgres, not '{engine}'."),
+};
+await RunAsync();
 
 async Task RunAsync()
 {
-    Console.WriteLine($"processing benchmark: {deliveries:N0} deliveries x {eventsPerDelivery} events, seed {seed}");
+    Console.WriteLine($"processing benchmark ({store.Name}): {deliveries:N0} deliveries x {eventsPerDelivery} events, seed {seed}");
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()}, load {File.ReadAllText("/proc/loadavg").Trim()}");
-    var database = new SqliteFiles($"Data Source={dbPath}", dir);
-    var services = new ServiceCollection();
-    services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
-    await using var provider = services.BuildServiceProvider();
-    var contexts = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
-
-    await SqliteStorage.MigrateAsync(database);
+    await store.MigrateAsync();
+    var contexts = store.Contexts;
     await using (var db = await contexts.CreateDbContextAsync())
     {
         db.Triggers.AddRange(Workload.Triggers());
@@ -72,7 +57,8 @@ async Task RunAsync()
     }
 
     var sw = Stopwatch.StartNew();
-    var (events, bytes) = Workload.InsertBacklog(database, deliveries, eventsPerDelivery, seed);
+    long events = 0, bytes = 0;
+    store.InsertBacklog(Workload.Backlog(deliveries, eventsPerDelivery, seed, (e, b) => (events, bytes) = (events + e, bytes + b)));
     Console.WriteLine($"backlog: {deliveries:N0} deliveries, {events:N0} events, {bytes / 1048576.0:N1} MiB of bodies inserted in {sw.Elapsed.TotalSeconds:N1} s");
 
     var time = TimeProvider.System;
@@ -84,13 +70,12 @@ async Task RunAsync()
     var live = new AttributionFeed();
     // Only its wake signal is used by the processor; the sender itself is not started.
     using var meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    var metrics = new StudioMetrics(meterServices.GetRequiredService<IMeterFactory>(), new InboxSignals(progress, new SqliteStorageProbe(database), time));
+    var metrics = new StudioMetrics(meterServices.GetRequiredService<IMeterFactory>(), new InboxSignals(progress, store.Probe, time));
     var greetings = new GreetingSender(contexts, null!, null!, Options.Create(new SendApiOptions()), metrics, time, NullLogger<GreetingSender>.Instance);
     var outbound = new OutboundQueue(subscriptions, new OutboundDeliveryStore(time));
-    var storage = new SqliteAttributionStorage(database, Options.Create(new WhatsAppOptions()), triggers, outbound, time,
-        NullLogger<SqliteAttributionStorage>.Instance);
+    var storage = store.AttributionStorage(triggers, outbound, time);
     var pressure = new IngestPressure(TimeProvider.System);
-    var inboxStorage = new SqliteInbox(database, NullLogger<SqliteInbox>.Instance);
+    var inboxStorage = store.Inbox;
     var processor = new AttributionProcessor(storage, inboxStorage, progress, pressure, Options.Create(new MetaOptions()), outbound, greetings, live, new ProcessorLease(), time,
         NullLogger<AttributionProcessor>.Instance);
 
@@ -119,6 +104,7 @@ async Task RunAsync()
     using var self = Process.GetCurrentProcess();
     var cpuBefore = self.TotalProcessorTime;
     var sysBefore = self.PrivilegedProcessorTime;
+    var serverBefore = store.ServerCpu();
     sw.Restart();
     var allocatedBefore = GC.GetTotalAllocatedBytes();
     var pauseBefore = GC.GetTotalPauseDuration();
@@ -128,6 +114,7 @@ async Task RunAsync()
     self.Refresh();
     var cpu = self.TotalProcessorTime - cpuBefore;
     var sys = self.PrivilegedProcessorTime - sysBefore;
+    var serverCpu = store.ServerCpu() - serverBefore;
     var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
     var paused = GC.GetTotalPauseDuration() - pauseBefore;
     stop.Cancel();
@@ -138,29 +125,26 @@ async Task RunAsync()
     await inbox.StopAsync(CancellationToken.None);
     await drainLive;
 
-    using var check = database.Open();
-    long Count(string sql)
-    {
-        using var c = check.CreateCommand();
-        c.CommandText = sql;
-        return (long)c.ExecuteScalar()!;
-    }
-
-    var processed = Count("SELECT COUNT(*) FROM DeliveryOutcomes WHERE Status = 1") - waits.Count;
-    var pending = Count("SELECT COUNT(*) FROM inbox.InboundDeliveries WHERE Status = 0 AND Id > (SELECT LastDeliveryId FROM InboxCursors)");
-    var stored = Count("SELECT COUNT(*) FROM WebhookEvents WHERE Status = 0") - waits.Count;
+    var processed = store.Count("SELECT COUNT(*) FROM DeliveryOutcomes WHERE Status = 1") - waits.Count;
+    var pending = store.Count($"SELECT COUNT(*) FROM {store.InboxTable} WHERE Status = 0 AND Id > (SELECT LastDeliveryId FROM InboxCursors)");
+    var stored = store.Count("SELECT COUNT(*) FROM WebhookEvents WHERE Status = 0") - waits.Count;
     Console.WriteLine();
     Console.WriteLine($"processed {processed:N0} deliveries (pending {pending:N0}, last id {last:N0}) in {elapsed.TotalSeconds:N2} s");
     Console.WriteLine($"events/s: {events / elapsed.TotalSeconds:N0}   deliveries/s: {deliveries / elapsed.TotalSeconds:N0}");
     // CPU time is less sensitive than wall time to other work on a shared machine.
     Console.WriteLine($"process CPU {cpu.TotalSeconds:N1} s = {events / cpu.TotalSeconds:N0} events per CPU-second ({cpu.TotalSeconds / elapsed.TotalSeconds:N2} cores busy on average; kernel {sys.TotalSeconds:N1} s)");
-    Console.WriteLine($"rows: events {stored:N0}, conversations {Count("SELECT COUNT(*) FROM Conversations"):N0}, touches {Count("SELECT COUNT(*) FROM ReferralTouches"):N0}, " +
-        $"firings {Count("SELECT COUNT(*) FROM TriggerFirings"):N0}, tags {Count("SELECT COUNT(*) FROM ConversationTags"):N0}, greetings {Count("SELECT COUNT(*) FROM OutgoingMessages"):N0}, " +
-        $"outbound {Count("SELECT COUNT(*) FROM OutboundDeliveries"):N0}");
+    if (serverCpu > TimeSpan.Zero)
+    {
+        Console.WriteLine($"database server CPU {serverCpu.TotalSeconds:N1} s ({serverCpu.TotalSeconds / elapsed.TotalSeconds:N2} cores busy on average)");
+    }
+
+    Console.WriteLine($"rows: events {stored:N0}, conversations {store.Count("SELECT COUNT(*) FROM Conversations"):N0}, touches {store.Count("SELECT COUNT(*) FROM ReferralTouches"):N0}, " +
+        $"firings {store.Count("SELECT COUNT(*) FROM TriggerFirings"):N0}, tags {store.Count("SELECT COUNT(*) FROM ConversationTags"):N0}, greetings {store.Count("SELECT COUNT(*) FROM OutgoingMessages"):N0}, " +
+        $"outbound {store.Count("SELECT COUNT(*) FROM OutboundDeliveries"):N0}");
     Console.WriteLine($"allocated {allocated / 1048576.0:N0} MiB ({allocated / (double)events:N0} B/event); GCs gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}, paused {paused.TotalSeconds:N2} s");
     Sampler.Report(samples);
-    InboxProbe.Report(waits);
-    Console.WriteLine($"database file {new FileInfo(dbPath).Length / 1048576.0:N0} MiB; load after {File.ReadAllText("/proc/loadavg").Trim()}");
+    InboxProbe.Report(waits, store.Durability);
+    Console.WriteLine($"{store.Size()}; load after {File.ReadAllText("/proc/loadavg").Trim()}");
     if (processed != deliveries || pending != 0 || stored != events)
     {
         Console.WriteLine("MISMATCH: not every delivery or event was applied exactly once");
@@ -210,35 +194,17 @@ internal static class Workload
     private static Trigger Pattern(string name, string pattern, List<string> tags, string? greeting, DateTimeOffset at) =>
         new() { Name = name, Pattern = pattern, Tags = tags, GreetingText = greeting, CreatedAt = at, UpdatedAt = at };
 
-    /// <summary>Raw prepared inserts in large transactions: the fastest way to stage a big inbox.</summary>
-    public static (long Events, long Bytes) InsertBacklog(SqliteFiles database, int deliveries, int eventsPerDelivery, int seed)
+    /// <summary>The pending deliveries, in id order: when each was received, its object type and its body.</summary>
+    public static IEnumerable<BacklogDelivery> Backlog(int deliveries, int eventsPerDelivery, int seed, Action<int, int> counted)
     {
         var random = new Random(seed);
-        using var connection = database.OpenInbox();
-        using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA synchronous = OFF;";
-            pragma.ExecuteNonQuery();
-        }
-
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO InboundDeliveries (ReceivedAt, Status, ObjectType, Body, Simulated)
-            VALUES ($at, 0, $object, $body, 0)
-            """;
-        var pAt = insert.Parameters.Add("$at", SqliteType.Integer);
-        var pObject = insert.Parameters.Add("$object", SqliteType.Text);
-        var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
-
         // Whole hours, so the event times (and WhatsApp's whole seconds) are the same in every run.
         var start = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
         var span = 30L * 24 * 3600 * 1000;
         // Participants per platform; about half the events start a conversation, the rest return to one.
         var participants = new int[3];
-        long events = 0, bytes = 0, mid = 0;
+        long mid = 0;
         var json = new StringBuilder(8192);
-        var transaction = connection.BeginTransaction();
-        insert.Transaction = transaction;
         for (var d = 0; d < deliveries; d++)
         {
             var platform = random.Next(10) switch { < 5 => 0, < 8 => 1, _ => 2 };
@@ -273,29 +239,13 @@ internal static class Workload
                 {
                     Messaging(json, random, platform, participant, eventAt, mid);
                 }
-
-                events++;
             }
 
             json.Append("]}]}");
             var body = Encoding.UTF8.GetBytes(json.ToString());
-            bytes += body.Length;
-            pAt.Value = at + 500;
-            pObject.Value = platform switch { 0 => "instagram", 1 => "page", _ => "whatsapp_business_account" };
-            pBody.Value = body;
-            insert.ExecuteNonQuery();
-            if (d % 20_000 == 19_999)
-            {
-                transaction.Commit();
-                transaction.Dispose();
-                transaction = connection.BeginTransaction();
-                insert.Transaction = transaction;
-            }
+            counted(eventsPerDelivery, body.Length);
+            yield return new BacklogDelivery(at + 500, platform switch { 0 => "instagram", 1 => "page", _ => "whatsapp_business_account" }, body);
         }
-
-        transaction.Commit();
-        transaction.Dispose();
-        return (events, bytes);
     }
 
     private static string Ref(Random random) => random.Next(100) switch
@@ -454,7 +404,7 @@ internal static class InboxProbe
         return latencies;
     }
 
-    public static void Report(List<double> latencies)
+    public static void Report(List<double> latencies, string durability)
     {
         if (latencies.Count == 0)
         {
@@ -463,6 +413,6 @@ internal static class InboxProbe
 
         latencies.Sort();
         double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
-        Console.WriteLine($"inbox commits by a probe every 5 ms while processing ({latencies.Count:N0}, synchronous=FULL): p50 {P(0.5):N2} ms, p95 {P(0.95):N2} ms, p99 {P(0.99):N2} ms, max {latencies[^1]:N2} ms");
+        Console.WriteLine($"inbox commits by a probe every 5 ms while processing ({latencies.Count:N0}, {durability}): p50 {P(0.5):N2} ms, p95 {P(0.95):N2} ms, p99 {P(0.99):N2} ms, max {latencies[^1]:N2} ms");
     }
 }

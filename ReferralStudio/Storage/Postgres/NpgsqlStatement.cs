@@ -10,17 +10,37 @@ namespace ReferralStudio.Storage.Postgres;
 /// A writer statement on PostgreSQL: the shared SQL's <c>$name</c> parameters become positional (<c>$1</c>, ...) in the
 /// order given, each bound with its PostgreSQL type so a NULL never leaves the server guessing. Npgsql prepares the
 /// statement on the server after its first runs (the connection's auto-prepare), so each later run sends only values.
+/// An insert that returns its id is given one taken ahead (<see cref="IdBlocks"/>) and sent with the deferred
+/// statements, so recording a row never waits for the server.
 /// </summary>
 internal sealed partial class NpgsqlStatement : IStatement
 {
+    private readonly NpgsqlConnection _connection;
     private readonly NpgsqlCommand _command;
     private readonly NpgsqlParameter[] _parameters;
     private readonly DeferredStatements _deferred;
+    // The table's ids, for an insert that returns its id; null for other statements.
+    private readonly IdBlocks.Table? _ids;
     private NpgsqlDataReader? _reader;
+    // A reader of ReadEach's batch, which ends it (Reset leaves it alone).
+    private bool _readingEach;
 
-    public NpgsqlStatement(NpgsqlConnection connection, DeferredStatements deferred, string sql, string[] parameters, bool returnsId)
+    /// <summary>Prepares <paramref name="sql"/>, whose <paramref name="parameters"/> are listed in the order they are bound.</summary>
+    /// <param name="connection">The writer's connection.</param>
+    /// <param name="deferred">Where the session's deferred statements wait for their batch.</param>
+    /// <param name="sql">The statement, in the SQL both engines share.</param>
+    /// <param name="parameters">Its <c>$name</c> parameters, in binding order.</param>
+    /// <param name="ids">The ids of the table an INSERT INTO ... (...) VALUES (...) adds to; null for any other statement.</param>
+    public NpgsqlStatement(NpgsqlConnection connection, DeferredStatements deferred, string sql, string[] parameters, IdBlocks.Table? ids = null)
     {
+        _connection = connection;
         _deferred = deferred;
+        _ids = ids;
+        if (ids is not null)
+        {
+            (sql, parameters) = WithId(sql, parameters);
+        }
+
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Length; i++)
         {
@@ -30,7 +50,7 @@ internal sealed partial class NpgsqlStatement : IStatement
         var text = Parameter().Replace(sql, match => positions.TryGetValue(match.Value, out var position)
             ? "$" + position
             : throw new ArgumentException($"Parameter {match.Value} is not listed.", nameof(parameters)));
-        _command = new NpgsqlCommand(returnsId ? text + " RETURNING Id" : text, connection);
+        _command = new NpgsqlCommand(text, connection);
         _parameters = new NpgsqlParameter[parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
         {
@@ -73,8 +93,10 @@ internal sealed partial class NpgsqlStatement : IStatement
 
     public long? ExecuteInsert()
     {
-        _deferred.Flush();
-        return _command.ExecuteScalar() is long id ? id : null;
+        var id = (_ids ?? throw new InvalidOperationException("Not prepared as an insert that returns its id.")).Next();
+        Bind(_parameters.Length, id);
+        ExecuteDeferred();
+        return id;
     }
 
     public long? ExecuteScalarInt64()
@@ -101,8 +123,48 @@ internal sealed partial class NpgsqlStatement : IStatement
 
     public void Reset()
     {
-        _reader?.Dispose();
-        _reader = null;
+        if (!_readingEach)
+        {
+            _reader?.Dispose();
+            _reader = null;
+        }
+    }
+
+    public void ReadEach<T>(IReadOnlyList<T> items, Action<IStatement, T> bind, Action<IStatement, T> read)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        _deferred.Flush();
+        using var batch = new NpgsqlBatch(_connection);
+        foreach (var item in items)
+        {
+            bind(this, item);
+            batch.BatchCommands.Add(DeferredStatements.Command(_command.CommandText, _parameters));
+        }
+
+        using var reader = batch.ExecuteReader();
+        _reader = reader;
+        _readingEach = true;
+        try
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (i > 0 && !reader.NextResult())
+                {
+                    throw new InvalidOperationException($"The batch returned {i} results for {items.Count} runs.");
+                }
+
+                read(this, items[i]);
+            }
+        }
+        finally
+        {
+            _readingEach = false;
+            _reader = null;
+        }
     }
 
     public bool IsNull(int column) => _reader!.IsDBNull(column);
@@ -138,8 +200,32 @@ internal sealed partial class NpgsqlStatement : IStatement
         _command.Dispose();
     }
 
+    /// <summary>The INSERT with its table's Id as the first column, bound last (<c>$id</c>).</summary>
+    private static (string Sql, string[] Parameters) WithId(string sql, string[] parameters)
+    {
+        var insert = InsertColumns().Match(sql);
+        var values = sql.IndexOf("VALUES (", insert.Index + insert.Length, StringComparison.Ordinal);
+        if (!insert.Success || values < 0)
+        {
+            throw new ArgumentException("An insert that returns its id is an INSERT INTO table (columns) VALUES (...).", nameof(sql));
+        }
+
+        const string Id = "$id";
+        var columns = insert.Index + insert.Length;
+        var end = values + "VALUES (".Length;
+        return ($"{sql[..columns]}Id, {sql[columns..end]}{Id}, {sql[end..]}", [.. parameters, Id]);
+    }
+
     [GeneratedRegex(@"\$[A-Za-z_][A-Za-z0-9_]*")]
     private static partial Regex Parameter();
+
+    /// <summary>The table an INSERT INTO table (columns) VALUES (...) adds to.</summary>
+    public static string InsertedTable(string sql) => InsertColumns().Match(sql) is { Success: true } insert
+        ? insert.Groups[1].Value
+        : throw new ArgumentException("Not an INSERT INTO table (columns) statement.", nameof(sql));
+
+    [GeneratedRegex(@"INSERT INTO (\w+) \(")]
+    private static partial Regex InsertColumns();
 }
 
 /// <summary>
@@ -153,13 +239,19 @@ internal sealed class DeferredStatements(NpgsqlConnection connection)
     public void Add(string sql, NpgsqlParameter[] parameters)
     {
         _batch ??= new NpgsqlBatch(connection);
+        _batch.BatchCommands.Add(Command(sql, parameters));
+    }
+
+    /// <summary>A batch's command for one run of a statement, with its parameters' values as bound now.</summary>
+    public static NpgsqlBatchCommand Command(string sql, NpgsqlParameter[] parameters)
+    {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(parameter.Clone());
         }
 
-        _batch.BatchCommands.Add(command);
+        return command;
     }
 
     public void Flush()

@@ -10,20 +10,24 @@ internal sealed class PostgresWriterSession : IWriterSession
 {
     private readonly NpgsqlConnection _connection;
     private readonly DeferredStatements _deferred;
-    private readonly NpgsqlStatement _nextConversationId;
+    private readonly IdBlocks _ids;
+    private readonly IdBlocks.Table _conversationIds;
     private NpgsqlTransaction? _transaction;
 
     public PostgresWriterSession(NpgsqlConnection connection)
     {
         _connection = connection;
         _deferred = new DeferredStatements(connection);
-        // The identity column's own sequence: ids taken here are never handed out again, whoever inserts next.
-        _nextConversationId = new NpgsqlStatement(connection, _deferred, "SELECT nextval(pg_get_serial_sequence('conversations', 'id'))", [], returnsId: false);
+        _ids = new IdBlocks(connection);
+        _conversationIds = _ids.For("conversations");
     }
 
-    public IStatement Prepare(string sql, params string[] parameters) => new NpgsqlStatement(_connection, _deferred, sql, parameters, returnsId: false);
+    public bool DefersInserts => true;
 
-    public IStatement PrepareInsert(string sql, params string[] parameters) => new NpgsqlStatement(_connection, _deferred, sql, parameters, returnsId: true);
+    public IStatement Prepare(string sql, params string[] parameters) => new NpgsqlStatement(_connection, _deferred, sql, parameters);
+
+    public IStatement PrepareInsert(string sql, params string[] parameters) =>
+        new NpgsqlStatement(_connection, _deferred, sql, parameters, _ids.For(NpgsqlStatement.InsertedTable(sql)));
 
     // The conversations' own trigram index serves the name search: nothing to keep beside the row.
     public IStatement? PrepareNameIndexAdd() => null;
@@ -32,7 +36,7 @@ internal sealed class PostgresWriterSession : IWriterSession
 
     public string IgnoringCase(string expression) => $"lower({expression})";
 
-    public long NextConversationId() => _nextConversationId.ExecuteScalarInt64()!.Value;
+    public long NextConversationId() => _conversationIds.Next();
 
     public void Begin()
     {
@@ -67,7 +71,7 @@ internal sealed class PostgresWriterSession : IWriterSession
 
     public void Dispose()
     {
-        _nextConversationId.Dispose();
+        _ids.Dispose();
         _transaction?.Dispose();
         _connection.Dispose();
     }

@@ -166,6 +166,22 @@ public sealed class PreparedStatement : IStatement
     }
 
     /// <summary>Ends this run (releasing its read position) so the statement can run again; bindings are replaced on the next run.</summary>
+    public void ReadEach<T>(IReadOnlyList<T> items, Action<IStatement, T> bind, Action<IStatement, T> read)
+    {
+        foreach (var item in items)
+        {
+            bind(this, item);
+            try
+            {
+                read(this, item);
+            }
+            finally
+            {
+                Reset();
+            }
+        }
+    }
+
     public void Reset() => raw.sqlite3_reset(_statement);
 
     public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;

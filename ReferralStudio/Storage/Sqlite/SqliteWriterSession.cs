@@ -27,6 +27,8 @@ internal sealed class SqliteWriterSession : IWriterSession
             """);
     }
 
+    public bool DefersInserts => false;
+
     public IStatement Prepare(string sql, params string[] parameters) => new PreparedStatement(_connection, sql, parameters);
 
     // SQLite's last_insert_rowid() gives the id: RETURNING would run each insert with a statement journal.

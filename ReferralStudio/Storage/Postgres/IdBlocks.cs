@@ -1,0 +1,62 @@
+using Npgsql;
+
+namespace ReferralStudio.Storage.Postgres;
+
+/// <summary>
+/// Ids for the writer's new rows, taken from each table's identity sequence a block at a time: one round trip gives
+/// the ids of thousands of rows, which can then be sent in batches without waiting for <c>RETURNING</c>. Ids taken
+/// are never handed out again, whoever inserts next; those a rolled-back transaction or a stopped writer did not use
+/// are gaps, as with any sequence.
+/// </summary>
+internal sealed class IdBlocks(NpgsqlConnection connection) : IDisposable
+{
+    private const int BlockSize = 4096;
+    private readonly Dictionary<string, Table> _tables = new(StringComparer.OrdinalIgnoreCase);
+
+    public Table For(string table)
+    {
+        if (!_tables.TryGetValue(table, out var ids))
+        {
+            ids = new Table(connection, table.ToLowerInvariant());
+            _tables.Add(table, ids);
+        }
+
+        return ids;
+    }
+
+    public void Dispose()
+    {
+        foreach (var table in _tables.Values)
+        {
+            table.Dispose();
+        }
+    }
+
+    /// <summary>One table's ids taken ahead.</summary>
+    public sealed class Table : IDisposable
+    {
+        private readonly NpgsqlCommand _take;
+        private readonly Queue<long> _ahead = new(BlockSize);
+
+        public Table(NpgsqlConnection connection, string table)
+        {
+            _take = new NpgsqlCommand($"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {BlockSize})", connection);
+        }
+
+        public long Next()
+        {
+            if (_ahead.Count == 0)
+            {
+                using var reader = _take.ExecuteReader();
+                while (reader.Read())
+                {
+                    _ahead.Enqueue(reader.GetInt64(0));
+                }
+            }
+
+            return _ahead.Dequeue();
+        }
+
+        public void Dispose() => _take.Dispose();
+    }
+}
