@@ -132,8 +132,7 @@ public sealed class AttributionProcessor(
                 parser.Start(next);
             }
 
-            transaction.Prefetch(parsed);
-            foreach (var delivery in parsed)
+            for (var i = 0; i < parsed.Count; i++)
             {
                 // Between deliveries: one of 1,000 events can be a few milliseconds of work, a batch of them seconds.
                 if (pressure.Due())
@@ -143,6 +142,17 @@ public sealed class AttributionProcessor(
                     pressure.StepAsideAsync(cancellationToken).GetAwaiter().GetResult();
                 }
 
+                // What was read ahead lasts one transaction: one begun inside the batch reads ahead the rest of it.
+                if (i == 0)
+                {
+                    transaction.Prefetch(parsed);
+                }
+                else if (!transaction.IsOpen)
+                {
+                    transaction.Prefetch(parsed.GetRange(i, parsed.Count - i));
+                }
+
+                var delivery = parsed[i];
                 transaction.Apply(delivery);
                 if (transaction.Spent || cancellationToken.IsCancellationRequested)
                 {

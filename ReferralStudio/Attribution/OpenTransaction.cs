@@ -28,6 +28,8 @@ internal sealed partial class OpenTransaction(
     private long _began;
     private int _events;
 
+    public bool IsOpen => _open;
+
     public bool Spent => _deliveries.Count > 0
         && (_events >= EventsPerTransaction || time.GetElapsedTime(_began) >= Budget);
 

@@ -31,6 +31,10 @@ public sealed class ConversationLookup : IDisposable
         """;
 
     private readonly IStatement _select;
+    // Where each read is a round trip: a batch's conversations in one query, by participant.
+    private readonly IStatement? _selectAny;
+    private readonly List<string> _participants = [];
+    private readonly HashSet<ConversationKey> _wanted = [];
     private readonly IStatement _selectByAlias;
     private readonly IStatement _touch;
 
@@ -40,6 +44,9 @@ public sealed class ConversationLookup : IDisposable
             SELECT {Columns}
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
+        _selectAny = session.DefersInserts
+            ? session.Prepare($"SELECT {Columns}, Platform, AccountId FROM Conversations WHERE ParticipantId {session.AnyOf("$participants")}", "$participants")
+            : null;
         _selectByAlias = session.Prepare($"""
             SELECT {Columns} FROM Conversations WHERE Id =
                 (SELECT ConversationId FROM ParticipantAliases WHERE Alias = $alias AND Platform = $platform AND AccountId = $account)
@@ -80,9 +87,49 @@ public sealed class ConversationLookup : IDisposable
         }
     }
 
-    /// <summary>Looks up each of <paramref name="keys"/> (in one round trip where the engine batches) and tells <paramref name="found"/> what it found.</summary>
-    public void FindEach(IReadOnlyList<ConversationKey> keys, Action<ConversationKey, ConversationState?> found) =>
-        _select.ReadEach(keys, BindKey, (r, key) => found(key, r.Step() ? Read(r, key) : null));
+    /// <summary>Looks up each of <paramref name="keys"/> (in one query where each read is a round trip) and tells <paramref name="found"/> what it found.</summary>
+    public void FindEach(IReadOnlyList<ConversationKey> keys, Action<ConversationKey, ConversationState?> found)
+    {
+        if (_selectAny is null)
+        {
+            _select.ReadEach(keys, BindKey, (r, key) => found(key, r.Step() ? Read(r, key) : null));
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            if (_wanted.Add(key))
+            {
+                _participants.Add(key.Participant);
+            }
+        }
+
+        try
+        {
+            _selectAny.Bind(1, _participants);
+            while (_selectAny.Step())
+            {
+                // The same participant id may have conversations with other accounts than the ones asked for.
+                var participant = _selectAny.GetString(16)!;
+                var key = new ConversationKey(_selectAny.GetString(17)!, _selectAny.GetString(18)!, participant);
+                if (_wanted.Remove(key))
+                {
+                    found(key, Read(_selectAny, key));
+                }
+            }
+
+            foreach (var key in _wanted)
+            {
+                found(key, null);
+            }
+        }
+        finally
+        {
+            _selectAny.Reset();
+            _participants.Clear();
+            _wanted.Clear();
+        }
+    }
 
     /// <summary>Reads the credited touches <paramref name="touchIds"/> into <paramref name="loaded"/> (in one round trip where the engine batches).</summary>
     public void LoadTouches(IReadOnlyList<long> touchIds, Dictionary<long, CreditedTouch> loaded) =>
@@ -134,6 +181,7 @@ public sealed class ConversationLookup : IDisposable
     public void Dispose()
     {
         _select.Dispose();
+        _selectAny?.Dispose();
         _selectByAlias.Dispose();
         _touch.Dispose();
     }

@@ -116,6 +116,13 @@ public interface IWriterSession : IDisposable
     /// </summary>
     string IgnoringCase(string expression);
 
+    /// <summary>
+    /// The condition "is one of the list bound to <paramref name="parameter"/>" (bound with
+    /// <see cref="IStatement.Bind(int, IReadOnlyList{string})"/>), to follow an expression: <c>IN (SELECT value FROM
+    /// json_each(...))</c> on SQLite, <c>= ANY(...)</c> on PostgreSQL.
+    /// </summary>
+    string AnyOf(string parameter);
+
     /// <summary>The id the next new conversation of the open transaction gets (its row is inserted at commit).</summary>
     long NextConversationId();
 

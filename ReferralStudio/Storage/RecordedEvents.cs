@@ -4,16 +4,17 @@ namespace ReferralStudio.Storage;
 
 /// <summary>
 /// Which events are recorded already, for a session whose inserts do not answer (<see cref="IWriterSession.DefersInserts"/>):
-/// a batch's keys are read ahead in one round trip, and the events this transaction records are added as it goes. Only
+/// a batch's keys are read ahead in one query, and the events this transaction records are added as it goes. Only
 /// the processor that leads records events, so what it read stays true until its transaction ends.
 /// </summary>
 internal sealed class RecordedEvents(IWriterSession session) : IDisposable
 {
     private readonly IStatement _select = session.Prepare("SELECT 1 FROM WebhookEvents WHERE DedupKey = $key", "$key");
+    private readonly IStatement _selectAny = session.Prepare($"SELECT DedupKey FROM WebhookEvents WHERE DedupKey {session.AnyOf("$keys")}", "$keys");
     private readonly Dictionary<string, bool> _known = new(StringComparer.Ordinal);
     private readonly List<string> _toRead = [];
 
-    /// <summary>Reads whether each event of <paramref name="deliveries"/> is recorded, in one round trip.</summary>
+    /// <summary>Reads whether each event of <paramref name="deliveries"/> is recorded, in one query.</summary>
     public void ReadAhead(IReadOnlyList<ParsedDelivery> deliveries)
     {
         foreach (var delivery in deliveries)
@@ -27,9 +28,18 @@ internal sealed class RecordedEvents(IWriterSession session) : IDisposable
             }
         }
 
+        if (_toRead.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            _select.ReadEach(_toRead, static (s, key) => s.Bind(1, key), (s, key) => _known[key] = s.Step());
+            _selectAny.Bind(1, _toRead);
+            while (_selectAny.Step())
+            {
+                _known[_selectAny.GetString(0)!] = true;
+            }
         }
         catch
         {
@@ -43,6 +53,7 @@ internal sealed class RecordedEvents(IWriterSession session) : IDisposable
         }
         finally
         {
+            _selectAny.Reset();
             _toRead.Clear();
         }
     }
@@ -72,5 +83,9 @@ internal sealed class RecordedEvents(IWriterSession session) : IDisposable
     /// <summary>The transaction ended: what it recorded is the database's to tell again.</summary>
     public void Clear() => _known.Clear();
 
-    public void Dispose() => _select.Dispose();
+    public void Dispose()
+    {
+        _select.Dispose();
+        _selectAny.Dispose();
+    }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Attribution;
@@ -76,8 +77,10 @@ async Task RunAsync()
     var storage = store.AttributionStorage(triggers, outbound, time);
     var pressure = new IngestPressure(TimeProvider.System);
     var inboxStorage = store.Inbox;
+    // Its warnings are printed: a batch retried one by one or a failed read ahead changes what is measured.
+    using var logging = LoggerFactory.Create(logs => logs.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
     var processor = new AttributionProcessor(storage, inboxStorage, progress, pressure, Options.Create(new MetaOptions()), outbound, greetings, live, new ProcessorLease(), time,
-        NullLogger<AttributionProcessor>.Instance);
+        logging.CreateLogger<AttributionProcessor>());
 
     GC.Collect();
     GC.WaitForPendingFinalizers();

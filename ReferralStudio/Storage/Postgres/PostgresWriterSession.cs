@@ -36,6 +36,8 @@ internal sealed class PostgresWriterSession : IWriterSession
 
     public string IgnoringCase(string expression) => $"lower({expression})";
 
+    public string AnyOf(string parameter) => $"= ANY({parameter})";
+
     public long NextConversationId() => _conversationIds.Next();
 
     public void Begin()

@@ -40,6 +40,8 @@ internal sealed class SqliteWriterSession : IWriterSession
 
     public string IgnoringCase(string expression) => expression;
 
+    public string AnyOf(string parameter) => $"IN (SELECT value FROM json_each({parameter}))";
+
     public long NextConversationId()
     {
         if (_nextConversationId == 0)
