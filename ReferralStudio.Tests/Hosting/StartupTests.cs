@@ -77,6 +77,10 @@ public sealed class StartupTests
     [InlineData("Studio:TimeZone", "Mars/Olympus_Mons")]
     [InlineData("Studio:TimeZone", "")]
     [InlineData("Redis:ChannelPrefix", "")]
+    [InlineData("Leadership:RetryEvery", "00:00:00")]
+    [InlineData("Leadership:RetryEvery", "00:00:11")]
+    [InlineData("Leadership:CheckEvery", "-00:00:01")]
+    [InlineData("Leadership:CheckEvery", "00:01:00")]
     public async Task App_Refuses_To_Start_With_A_Setting_That_Would_Misbehave(string key, string value)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>

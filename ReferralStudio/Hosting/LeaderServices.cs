@@ -1,20 +1,22 @@
+using Microsoft.Extensions.Options;
+
 namespace ReferralStudio.Hosting;
 
 /// <summary>
 /// Runs the hosted services only the leader runs (<see cref="LeaderServicesExtensions.AddLeaderService{T}"/>): started,
 /// in the order they were added, when this process becomes the leader, stopped when it loses leadership or stops, and
 /// started again when it leads again. A process that leads from the start (SQLite, or the first instance on PostgreSQL)
-/// starts them within the host's start, as any hosted service; the others try again every <see cref="RetryEvery"/> of
-/// real time (not the app's clock, which tests move by hand), so a leader that dies is replaced within that time and the
+/// starts them within the host's start, as any hosted service; the others try again every
+/// <see cref="LeadershipOptions.RetryEvery"/> of real time (not the app's clock, which tests move by hand), so a leader that dies is replaced within that time and the
 /// database's own detection of it.
 /// </summary>
 public sealed partial class LeaderServices(
     ILeadership leadership,
     IEnumerable<LeaderService> registrations,
     IServiceProvider services,
+    IOptions<LeadershipOptions> options,
     ILogger<LeaderServices> logger) : IHostedService, IDisposable
 {
-    public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _stopping = new();
     private IHostedService[] _services = [];
@@ -50,7 +52,7 @@ public sealed partial class LeaderServices(
         {
             if (term is null)
             {
-                await Task.Delay(RetryEvery, TimeProvider.System, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(options.Value.RetryEvery, TimeProvider.System, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (stopping.IsCancellationRequested)
                 {
                     return;
@@ -135,6 +137,7 @@ public static class LeaderServicesExtensions
     /// <summary>After every other hosted service: the leader's work starts once the receiver and the board are up.</summary>
     public static WebApplicationBuilder AddLeadership(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<LeadershipOptions>().BindConfiguration(LeadershipOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddHostedService<LeaderServices>();
         return builder;
     }

@@ -31,6 +31,9 @@ public static class OptionsRules
     public static string? Positive(TimeSpan value, string key) =>
         value > TimeSpan.Zero ? null : $"{key} must be a positive time span (it is {value}).";
 
+    public static string? PositiveUpTo(TimeSpan value, TimeSpan maximum, string key) =>
+        value > TimeSpan.Zero && value <= maximum ? null : $"{key} must be a positive time span of at most {maximum} (it is {value}).";
+
     public static string? NotNegative(TimeSpan value, string key) =>
         value >= TimeSpan.Zero ? null : $"{key} must not be negative (it is {value}).";
 

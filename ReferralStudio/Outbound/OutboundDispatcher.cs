@@ -8,7 +8,6 @@ using ReferralStudio.Operations;
 using ReferralStudio.Outbound.Retry;
 using ReferralStudio.Outbound.Safety;
 using ReferralStudio.Outbound.Signing;
-using ReferralStudio.Security;
 
 namespace ReferralStudio.Outbound;
 
@@ -24,7 +23,7 @@ public sealed partial class OutboundDispatcher(
     OutboundDeliveryStore deliveries,
     SubscriptionCatalog catalog,
     IOptions<OutboundOptions> options,
-    StoredSecrets storedSecrets,
+    SigningSecrets signingSecrets,
     StudioMetrics metrics,
     TimeProvider time,
     ILogger<OutboundDispatcher> logger) : ScheduledWorker(queue.Signal, time, logger)
@@ -121,13 +120,10 @@ public sealed partial class OutboundDispatcher(
         var now = Time.GetUtcNow();
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         var timestamp = now.ToUnixTimeSeconds();
-        if (!storedSecrets.TryUnprotect(subscription.Secret, out var current)
-            || !storedSecrets.TryUnprotect(subscription.PreviousSecretExpiresAt > now ? subscription.PreviousSecret : null, out var previous))
+        if (!signingSecrets.TryGet(subscription, now, out var secrets))
         {
             return new AttemptResult(now, null, TimeSpan.Zero, "Not sent: the signing secret cannot be read (the data-protection keys changed); rotate the secret.", null);
         }
-
-        var secrets = previous is not null ? new[] { current!, previous } : [current!];
 
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");

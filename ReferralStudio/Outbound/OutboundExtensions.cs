@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Safety;
+using ReferralStudio.Outbound.Signing;
 
 namespace ReferralStudio.Outbound;
 
@@ -12,6 +13,7 @@ public static class OutboundExtensions
         builder.Services.AddSingleton<SubscriptionCatalog>();
         builder.Services.AddSingleton<OutboundDeliveryStore>();
         builder.Services.AddSingleton<OutboundQueue>();
+        builder.Services.AddSingleton<SigningSecrets>();
         builder.Services.AddSingleton<OutboundSubscriptions>();
         builder.Services.AddSingleton(_ => new OutboundUrlPolicy());
         builder.Services.AddHttpClient(OutboundDispatcher.HttpClientName)

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
-using ReferralStudio.Demo;
 using ReferralStudio.Outbound;
 
 namespace ReferralStudio.Privacy;
@@ -57,7 +56,7 @@ public sealed partial class PersonalData
     private async Task<ErasureResult?> ErasePostgresAsync(long conversationId, CancellationToken cancellationToken)
     {
         ErasureResult? result;
-        List<string> touched;
+        IReadOnlyList<string> touched;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -81,10 +80,9 @@ public sealed partial class PersonalData
             await CampaignRollup.RemoveConversationsAsync(db, one, cancellationToken);
             await db.Database.ExecuteSqlRawAsync("UPDATE Conversations SET FirstReferralId = NULL, LatestReferralId = NULL WHERE Id = {0}", id, cancellationToken);
 
-            var tables = DemoLoader.ConversationTables(db).ToList();
-            var events = db.Model.FindEntityType(typeof(WebhookEvent))!.GetTableName()!;
-            var removed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            foreach (var table in tables.Where(t => t != events))
+            var tables = new PersonalTables(db);
+            var removed = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var table in tables.KeyedToConversation)
             {
                 var delete = $"DELETE FROM \"{table}\" WHERE ConversationId = {{0}}";
                 removed[table] = await db.Database.ExecuteSqlRawAsync(delete, id, cancellationToken);
@@ -99,13 +97,8 @@ public sealed partial class PersonalData
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Body, Array.Empty<byte>()), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
 
-            result = new ErasureResult(
-                conversationId, conversations,
-                removed.GetValueOrDefault("ParticipantAliases"), removed.GetValueOrDefault("ReferralTouches"), eventCount,
-                removed.GetValueOrDefault("IdentityEvents"), removed.GetValueOrDefault("ConversationTags"), removed.GetValueOrDefault("TriggerFirings"),
-                removed.GetValueOrDefault("OutgoingMessages"), removed.GetValueOrDefault("Conversions"), outbound, bodies);
-            touched = [.. tables, .. new[] { typeof(Conversation), typeof(OutboundDelivery), typeof(OutboundAttempt), typeof(StoredDelivery) }
-                .Select(t => db.Model.FindEntityType(t)!.GetTableName()!)];
+            result = tables.Result(conversationId, conversations, removed, eventCount, outbound, bodies);
+            touched = tables.All;
         }
 
         await VacuumAsync(touched, cancellationToken);

@@ -5,8 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
-using ReferralStudio.Demo;
-using ReferralStudio.Inbox;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
@@ -176,26 +174,18 @@ public sealed partial class PersonalData(
         Run("""INSERT INTO "ConversationSearch" ("ConversationSearch", rank) VALUES ('secure-delete', 0)""");
         Run("UPDATE Conversations SET FirstReferralId = NULL, LatestReferralId = NULL WHERE Id = $id");
 
-        var removed = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var table in DemoLoader.ConversationTables(db).Where(t => t != "WebhookEvents"))
-        {
-            removed[table] = Run($"DELETE FROM \"{table}\" WHERE ConversationId = $id");
-        }
-
-        var events = Run($"DELETE FROM WebhookEvents WHERE {EventsOfPerson}");
-        Run($"DELETE FROM OutboundAttempts WHERE DeliveryId IN (SELECT Id FROM OutboundDeliveries WHERE {OutboundOfConversation})");
-        var outbound = Run($"DELETE FROM OutboundDeliveries WHERE {OutboundOfConversation}");
-        var conversations = Run("DELETE FROM Conversations WHERE Id = $id");
+        var tables = new PersonalTables(db);
+        var removed = tables.KeyedToConversation.ToDictionary(t => t, t => Run($"DELETE FROM \"{t}\" WHERE ConversationId = $id"));
+        var events = Run($"DELETE FROM \"{tables.Events}\" WHERE {EventsOfPerson}");
+        Run($"DELETE FROM \"{tables.OutboundAttempts}\" WHERE DeliveryId IN (SELECT Id FROM \"{tables.OutboundDeliveries}\" WHERE {OutboundOfConversation})");
+        var outbound = Run($"DELETE FROM \"{tables.OutboundDeliveries}\" WHERE {OutboundOfConversation}");
+        var conversations = Run($"DELETE FROM \"{tables.Conversations}\" WHERE Id = $id");
         // The body may hold other people's events of the same batch too: they were applied long ago, and the inbox already
         // keeps emptied bodies (Inbox:RetainProcessedBodiesFor), so the delivery's row and outcome stay, its bytes go.
         var bodies = deliveryIds.Length == 0 ? 0
-            : Run($"UPDATE inbox.{InboxDbContext.DeliveriesTable} SET Body = x'' WHERE Id IN ({deliveryIds}) AND length(Body) > 0");
+            : Run($"UPDATE inbox.\"{tables.InboundDeliveries}\" SET Body = x'' WHERE Id IN ({deliveryIds}) AND length(Body) > 0");
 
-        return new ErasureResult(
-            conversationId, conversations,
-            removed.GetValueOrDefault("ParticipantAliases"), removed.GetValueOrDefault("ReferralTouches"), events,
-            removed.GetValueOrDefault("IdentityEvents"), removed.GetValueOrDefault("ConversationTags"), removed.GetValueOrDefault("TriggerFirings"),
-            removed.GetValueOrDefault("OutgoingMessages"), removed.GetValueOrDefault("Conversions"), outbound, bodies);
+        return tables.Result(conversationId, conversations, removed, events, outbound, bodies);
     }
 
     /// <summary>

@@ -5,6 +5,11 @@ using ReferralStudio.Data;
 namespace ReferralStudio.Webhooks;
 
 /// <summary>One delivery Meta made to <c>/webhooks/meta</c> and what became of it (no body: bodies can be megabytes).</summary>
+/// <remarks>
+/// The API's view of <see cref="InboundDeliveryRow"/>, kept apart because the two differ in one field: the contract
+/// names the status as a lowercase string (schema <c>string</c>, as every status in the API), while the dashboard works
+/// with the enum (what may be replayed).
+/// </remarks>
 public sealed record InboundDeliveryDto(
     long Id,
     DateTimeOffset ReceivedAt,
@@ -16,7 +21,11 @@ public sealed record InboundDeliveryDto(
     int DuplicateCount,
     int RejectedEventCount,
     int IgnoredEventCount,
-    bool Simulated);
+    bool Simulated)
+{
+    public static InboundDeliveryDto From(InboundDeliveryRow r) => new(r.Id, r.ReceivedAt, InboundDeliveriesApi.Name(r.Status), r.ObjectType, r.Reason,
+        r.ProcessedAt, r.EventCount, r.DuplicateCount, r.RejectedEventCount, r.IgnoredEventCount, r.Simulated);
+}
 
 /// <summary>The delivery a replay stored: it is processed like any other, and its own outcome is in the list.</summary>
 public sealed record InboundReplayDto(long ReplayedDeliveryId, long NewDeliveryId);
@@ -40,6 +49,7 @@ public static class InboundDeliveriesApi
         return api;
     }
 
+    /// <summary>A status as the API and the dashboard name it.</summary>
     public static string Name(DeliveryStatus status) => status.ToString().ToLowerInvariant();
 
     internal static async Task<Results<Ok<PageDto<InboundDeliveryDto>>, ValidationProblem>> ListAsync(
@@ -65,9 +75,7 @@ public static class InboundDeliveriesApi
         }
 
         var (rows, total) = await deliveries.PageAsync(statusFilter, pageNumber - 1, size, cancellationToken);
-        var items = rows.Select(r => new InboundDeliveryDto(r.Id, r.ReceivedAt, Name(r.Status), r.ObjectType, r.Reason, r.ProcessedAt,
-            r.EventCount, r.DuplicateCount, r.RejectedEventCount, r.IgnoredEventCount, r.Simulated)).ToList();
-        return TypedResults.Ok(new PageDto<InboundDeliveryDto>(items, total, pageNumber, size));
+        return TypedResults.Ok(new PageDto<InboundDeliveryDto>(rows.ConvertAll(InboundDeliveryDto.From), total, pageNumber, size));
     }
 
     internal static async Task<Results<Accepted<InboundReplayDto>, ProblemHttpResult>> ReplayAsync(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ReferralStudio.Hosting;
 
@@ -6,16 +7,15 @@ namespace ReferralStudio.Storage.Postgres;
 /// <summary>
 /// Leadership among instances on one database: a session-level advisory lock, held by one connection for as long as
 /// its process leads. When that process dies its session ends and PostgreSQL frees the lock, so another instance's next
-/// attempt (<see cref="LeaderServices.RetryEvery"/>) wins it. The holder checks its session every
-/// <see cref="CheckEvery"/>; a session that stops answering ends the term, so the old leader stops its work by about the
+/// attempt (<see cref="LeadershipOptions.RetryEvery"/>) wins it. The holder checks its session every
+/// <see cref="LeadershipOptions.CheckEvery"/>; a session that stops answering ends the term, so the old leader stops its work by about the
 /// time another may start.
 /// </summary>
-internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILogger<PostgresLeadership> logger) : ILeadership
+internal sealed partial class PostgresLeadership(
+    NpgsqlDataSource database, IOptions<LeadershipOptions> options, ILogger<PostgresLeadership> logger) : ILeadership
 {
     /// <summary>"RSld" as a number: below 2^31, so <c>pg_locks</c> shows it as objid with classid 0.</summary>
     internal const long LockKey = 0x52536C64;
-
-    public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
 
     // While this process holds a term, the lock in pg_locks is its own.
     private volatile bool _holding;
@@ -29,7 +29,7 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
             if (await take.ExecuteScalarAsync(cancellationToken) is true)
             {
                 _holding = true;
-                return new Term(connection, logger, () => _holding = false);
+                return new Term(connection, options.Value.CheckEvery, logger, () => _holding = false);
             }
         }
         catch
@@ -61,15 +61,17 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
     private sealed partial class Term : ILeaderTerm
     {
         private readonly NpgsqlConnection _connection;
+        private readonly TimeSpan _checkEvery;
         private readonly ILogger _logger;
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _ending = new();
         private readonly Task _watch;
         private readonly Action _ended;
 
-        public Term(NpgsqlConnection connection, ILogger logger, Action ended)
+        public Term(NpgsqlConnection connection, TimeSpan checkEvery, ILogger logger, Action ended)
         {
             _connection = connection;
+            _checkEvery = checkEvery;
             _logger = logger;
             _ended = ended;
             _watch = WatchAsync();
@@ -83,8 +85,9 @@ internal sealed partial class PostgresLeadership(NpgsqlDataSource database, ILog
             {
                 while (!_ending.IsCancellationRequested)
                 {
-                    await Task.Delay(CheckEvery, TimeProvider.System, _ending.Token);
-                    await using var ping = new NpgsqlCommand("SELECT 1", _connection) { CommandTimeout = (int)(CheckEvery * 2).TotalSeconds };
+                    await Task.Delay(_checkEvery, TimeProvider.System, _ending.Token);
+                    // Whole seconds, and never 0 (which would mean no timeout at all).
+                    await using var ping = new NpgsqlCommand("SELECT 1", _connection) { CommandTimeout = (int)Math.Ceiling((_checkEvery * 2).TotalSeconds) };
                     await ping.ExecuteScalarAsync(_ending.Token);
                 }
             }

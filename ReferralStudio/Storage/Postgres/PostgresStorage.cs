@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using ReferralStudio.Attribution;
@@ -69,9 +70,29 @@ public static class PostgresStorage
     {
         var contexts = app.Services.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
+        await CreateHistoryTableAsync(db, app.Services.GetRequiredService<NpgsqlDataSource>());
         await db.Database.MigrateAsync();
         var connection = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
         app.Logger.LogInformation("Database ready: PostgreSQL database {Database} on {Host}:{Port}", connection.Database, connection.Host, connection.Port);
+    }
+
+    /// <summary>
+    /// EF's PostgreSQL provider learns that its history table is missing by reading it, which logs a failed command
+    /// (<c>fail:</c>) on every fresh install although the migration goes on. Created first with EF's own script, the table
+    /// is there to be read. Run outside EF so that a second instance starting at the same moment, whose create loses the
+    /// race, logs nothing either.
+    /// </summary>
+    private static async Task CreateHistoryTableAsync(PostgresAppDbContext db, NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript());
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // IF NOT EXISTS does not cover a concurrent create: another instance made the table, which is all this wanted.
+        }
     }
 
     private static string? ConnectionStringRule(string? connectionString)
