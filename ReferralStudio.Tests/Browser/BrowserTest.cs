@@ -3,24 +3,40 @@ using ReferralStudio.Tests.Infrastructure;
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>
-/// A browser test: its own app, pages from the one shared Chromium, and every browser context it opened closed when
-/// it ends (see <see cref="BrowserFixture.CloseContextsAsync"/>).
+/// A browser test: its own app on a store of its own (SQLite unless a class passes another <see cref="TestStore"/>),
+/// pages from the one shared Chromium, and every browser context it opened closed when it ends (see
+/// <see cref="BrowserFixture.CloseContextsAsync"/>).
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
+public abstract class BrowserTest(BrowserFixture browser, TestStore store) : IAsyncLifetime
 {
+    protected BrowserTest(BrowserFixture browser)
+        : this(browser, TestStore.Sqlite())
+    {
+    }
+
     protected BrowserFixture Browser { get; } = browser;
+
+    /// <summary>Where <see cref="App"/> keeps its data.</summary>
+    protected TestStore Store { get; } = store;
 
     protected TestApp App { get; private set; } = null!;
 
     /// <summary>
     /// An integrator's webhook receiver, started before the app so the app can allow its port
-    /// (<c>Outbound:AllowedPorts</c>); <see cref="StartAppAsync"/> passes it as <c>receivers</c>.
+    /// (<c>Outbound:AllowedPorts</c>); <see cref="StartAppAsync(IDictionary{string, string})"/> passes it as <c>receivers</c>.
     /// </summary>
     protected LoopbackServer Receiver { get; private set; } = null!;
 
-    /// <summary>The app each test gets; a class that needs settings overrides it (passing <see cref="Receiver"/> on).</summary>
-    protected virtual Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true, receivers: [Receiver]);
+    /// <summary>The app each test gets; a class that needs settings overrides it with <see cref="StartAppAsync(IDictionary{string, string})"/>.</summary>
+    protected virtual Task<TestApp> StartAppAsync() => StartAppAsync(new Dictionary<string, string?>());
+
+    /// <summary>The app on <see cref="Store"/> and the system clock, allowing <see cref="Receiver"/>, with <paramref name="settings"/>.</summary>
+    protected async Task<TestApp> StartAppAsync(IDictionary<string, string?> settings)
+    {
+        await Store.PrepareAsync();
+        return await TestApp.StartAsync(Store.Path, systemClock: true, settings: Store.With(settings), receivers: [Receiver]);
+    }
 
     /// <summary>What a class stores before each test, once the app runs.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
@@ -36,6 +52,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     {
         await Browser.CloseContextsAsync();
         await App.DisposeAsync();
+        await Store.DisposeAsync();
         await Receiver.DisposeAsync();
     }
 }

@@ -11,7 +11,7 @@ namespace ReferralStudio.Tests.Browser;
 public sealed class InsightBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    protected override Task<TestApp> StartAppAsync() => TestApp.StartAsync(systemClock: true, receivers: [Receiver], settings: new Dictionary<string, string?>
+    protected override Task<TestApp> StartAppAsync() => StartAppAsync(new Dictionary<string, string?>
     {
         ["Outbound:Retry:MaxAttempts"] = "1",
         ["Demo:Conversations"] = "300",
