@@ -67,16 +67,18 @@ internal sealed class AttributionWriter : IAttributionWriter
             "$occurredAt", "$receivedAt", "$messageId", "$text", "$ref", "$refRejection", "$rawJson", "$conversationId"];
         // A redelivered event: SQLite's insert tells by inserting nothing; where inserts are deferred it was found ahead
         // (RecordedEvents), and one that slipped past that fails the transaction instead of being applied twice.
-        _insertEvent = session.PrepareInsert(session.DefersInserts ? InsertEvent : InsertEvent + KeptOnce, eventParameters);
+        _insertEvent = session.DefersInserts
+            ? session.PrepareAppend(InsertEvent, returnsId: true, eventParameters)
+            : session.PrepareInsert(InsertEvent + KeptOnce, eventParameters);
         // Rejected and group events are kept once whatever their effects, which are none.
         _keepEvent = session.Prepare(InsertEvent + KeptOnce, eventParameters);
         _recorded = session.DefersInserts ? new RecordedEvents(session) : null;
-        _insertTouch = session.PrepareInsert($"""
+        _insertTouch = session.PrepareAppend($"""
             INSERT INTO ReferralTouches (ConversationId, EventId, Ref, Source, Type, Arrival, Passive, IsCampaignTouch, OccurredAt, ReceivedAt,
                 AdId, TriggerId, Platform, AccountId, ParticipantId, Simulated, {ReferralDetailsColumns.Names})
             VALUES ($conversationId, $eventId, $ref, $source, $type, $arrival, $passive, $campaign, $occurredAt, $receivedAt,
                 $adId, $triggerId, $platform, $account, $participant, $simulated, {string.Join(", ", ReferralDetailsColumns.Parameters)})
-            """, [
+            """, returnsId: true, [
                 "$conversationId", "$eventId", "$ref", "$source", "$type", "$arrival", "$passive", "$campaign", "$occurredAt", "$receivedAt",
                 "$adId", "$triggerId", "$platform", "$account", "$participant", "$simulated", .. ReferralDetailsColumns.Parameters]);
         // The feed's search looks codes up among the distinct refs: one row per ref, ignoring case (the table's unique key).

@@ -37,10 +37,10 @@ internal sealed class AutomationWriter : IEventQueue
         _outbound = outbound;
         _queued = queued;
         _json = new Utf8JsonWriter(_payload, OutboundEvent.WriterOptions);
-        _insertFiring = session.Prepare("""
+        _insertFiring = session.PrepareAppend("""
             INSERT INTO TriggerFirings (TriggerId, ConversationId, ReferralTouchId, Captures, FiredAt)
             VALUES ($trigger, $conversation, $touch, $captures, $at)
-            """, "$trigger", "$conversation", "$touch", "$captures", "$at");
+            """, returnsId: false, "$trigger", "$conversation", "$touch", "$captures", "$at");
         _insertTag = session.Prepare("""
             INSERT INTO ConversationTags (ConversationId, Label, TriggerId, AddedAt) VALUES ($conversation, $label, $trigger, $at)
             ON CONFLICT DO NOTHING
@@ -54,7 +54,7 @@ internal sealed class AutomationWriter : IEventQueue
         _releaseGreetings = session.Prepare("""
             UPDATE OutgoingMessages SET Status = $pending, NextAttemptAt = $at WHERE ConversationId = $conversation AND +Status = $waiting
             """, "$pending", "$at", "$conversation", "$waiting");
-        _insertOutbound = session.Prepare(OutboundDeliveryStore.InsertPendingSql, "$subscription", "$messageId", "$type", "$payload", "$at");
+        _insertOutbound = session.PrepareAppend(OutboundDeliveryStore.InsertPendingSql, returnsId: false, "$subscription", "$messageId", "$type", "$payload", "$at");
         _selectTouch = session.Prepare($"""
             SELECT Ref, Source, Type, Arrival, ReceivedAt, OccurredAt, Passive, IsCampaignTouch, AdId, TriggerId, {ReferralDetailsColumns.Names}
             FROM ReferralTouches WHERE Id = $id

@@ -21,10 +21,14 @@ internal sealed class ConversationCache : IDisposable
     private readonly Dictionary<long, ConversationState> _byId = [];
     // Keys a prefetch found no row for: their first event creates the conversation without looking again.
     private readonly HashSet<ConversationKey> _absent = [];
+    // Absent keys a prefetch found no alias for either: their first event creates the conversation without asking again.
+    private readonly HashSet<ConversationKey> _noAlias = [];
+    private readonly List<ConversationKey> _aliasPrefetch = [];
     private readonly List<ConversationKey> _prefetch = [];
     private readonly List<ConversationState> _writeBack = [];
     private readonly ConversationRows _rows;
     private readonly Action<ConversationKey, ConversationState?> _found;
+    private readonly Action<ConversationKey, ConversationState?> _foundByAlias;
 
     /// <summary>
     /// Works in <paramref name="session"/>; <paramref name="lookup"/> finds stored conversations (shared with the
@@ -37,6 +41,7 @@ internal sealed class ConversationCache : IDisposable
         _identities = new ParticipantIdentities(session);
         _rows = new ConversationRows(session);
         _found = Found;
+        _foundByAlias = FoundByAlias;
     }
 
     /// <summary>
@@ -54,6 +59,10 @@ internal sealed class ConversationCache : IDisposable
                 if (!_conversations.ContainsKey(key) && !_absent.Contains(key))
                 {
                     _prefetch.Add(key);
+                    if (parsed.Identity is not null)
+                    {
+                        _aliasPrefetch.Add(key);
+                    }
                 }
             }
         }
@@ -73,10 +82,26 @@ internal sealed class ConversationCache : IDisposable
         try
         {
             _lookup.FindEach(_prefetch, _found);
+            // A WhatsApp participant no conversation is keyed by may be one's alias (GetOrCreate asks the same).
+            _aliasPrefetch.RemoveAll(key => !_absent.Contains(key) || _noAlias.Contains(key));
+            _lookup.FindEachByAlias(_aliasPrefetch, _foundByAlias);
         }
         finally
         {
             _prefetch.Clear();
+            _aliasPrefetch.Clear();
+        }
+    }
+
+    private void FoundByAlias(ConversationKey key, ConversationState? state)
+    {
+        if (state is not null)
+        {
+            Remember(key, state);
+        }
+        else
+        {
+            _noAlias.Add(key);
         }
     }
 
@@ -145,6 +170,7 @@ internal sealed class ConversationCache : IDisposable
         _conversations.Clear();
         _byId.Clear();
         _absent.Clear();
+        _noAlias.Clear();
         _writeBack.Clear();
     }
 
@@ -159,7 +185,7 @@ internal sealed class ConversationCache : IDisposable
         var state = _absent.Contains(key) ? null : _lookup.Find(key);
         if (state is null && parsed.Identity is { } identity)
         {
-            state = _lookup.FindByAlias(key);
+            state = _noAlias.Contains(key) ? null : _lookup.FindByAlias(key);
             if (state is null && identity.Phone is not null && identity.UserId is { } userId
                 && FindLinked(key with { Participant = userId }) is { } linked)
             {
@@ -213,7 +239,7 @@ internal sealed class ConversationCache : IDisposable
             return cached;
         }
 
-        var found = (_absent.Contains(key) ? null : _lookup.Find(key)) ?? _lookup.FindByAlias(key);
+        var found = (_absent.Contains(key) ? null : _lookup.Find(key)) ?? (_noAlias.Contains(key) ? null : _lookup.FindByAlias(key));
         return found is null ? null : Remember(key, found);
     }
 

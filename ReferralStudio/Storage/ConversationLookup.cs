@@ -36,6 +36,7 @@ public sealed class ConversationLookup : IDisposable
     private readonly List<string> _participants = [];
     private readonly HashSet<ConversationKey> _wanted = [];
     private readonly IStatement _selectByAlias;
+    private readonly IStatement? _selectAnyAlias;
     private readonly IStatement _touch;
 
     public ConversationLookup(IWriterSession session)
@@ -46,6 +47,12 @@ public sealed class ConversationLookup : IDisposable
             """, "$platform", "$account", "$participant");
         _selectAny = session.DefersInserts
             ? session.Prepare($"SELECT {Columns}, Platform, AccountId FROM Conversations WHERE ParticipantId {session.AnyOf("$participants")}", "$participants")
+            : null;
+        _selectAnyAlias = session.DefersInserts
+            ? session.Prepare($"""
+                SELECT {string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries).Select(c => "c." + c))}, a.Alias, a.Platform, a.AccountId
+                FROM ParticipantAliases a JOIN Conversations c ON c.Id = a.ConversationId WHERE a.Alias {session.AnyOf("$aliases")}
+                """, "$aliases")
             : null;
         _selectByAlias = session.Prepare($"""
             SELECT {Columns} FROM Conversations WHERE Id =
@@ -131,6 +138,55 @@ public sealed class ConversationLookup : IDisposable
         }
     }
 
+    /// <summary>
+    /// Looks up the conversations whose participants also go by each of <paramref name="keys"/>' participants (aliases),
+    /// in one query where each read is a round trip, and tells <paramref name="found"/> what it found.
+    /// </summary>
+    public void FindEachByAlias(IReadOnlyList<ConversationKey> keys, Action<ConversationKey, ConversationState?> found)
+    {
+        if (_selectAnyAlias is null)
+        {
+            foreach (var key in keys)
+            {
+                found(key, FindByAlias(key));
+            }
+
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            if (_wanted.Add(key))
+            {
+                _participants.Add(key.Participant);
+            }
+        }
+
+        try
+        {
+            _selectAnyAlias.Bind(1, _participants);
+            while (_selectAnyAlias.Step())
+            {
+                var key = new ConversationKey(_selectAnyAlias.GetString(18)!, _selectAnyAlias.GetString(19)!, _selectAnyAlias.GetString(17)!);
+                if (_wanted.Remove(key))
+                {
+                    found(key, Read(_selectAnyAlias, key with { Participant = _selectAnyAlias.GetString(16)! }));
+                }
+            }
+
+            foreach (var key in _wanted)
+            {
+                found(key, null);
+            }
+        }
+        finally
+        {
+            _selectAnyAlias.Reset();
+            _participants.Clear();
+            _wanted.Clear();
+        }
+    }
+
     /// <summary>Reads the credited touches <paramref name="touchIds"/> into <paramref name="loaded"/> (in one round trip where the engine batches).</summary>
     public void LoadTouches(IReadOnlyList<long> touchIds, Dictionary<long, CreditedTouch> loaded) =>
         _touch.ReadEach(touchIds, static (r, id) => r.Bind(1, id), (r, id) =>
@@ -182,6 +238,7 @@ public sealed class ConversationLookup : IDisposable
     {
         _select.Dispose();
         _selectAny?.Dispose();
+        _selectAnyAlias?.Dispose();
         _selectByAlias.Dispose();
         _touch.Dispose();
     }

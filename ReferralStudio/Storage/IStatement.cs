@@ -104,6 +104,14 @@ public interface IWriterSession : IDisposable
     /// <summary>An INSERT whose <see cref="IStatement.ExecuteInsert"/> returns the new row's <c>Id</c>.</summary>
     IStatement PrepareInsert(string sql, params string[] parameters);
 
+    /// <summary>
+    /// An INSERT INTO table (columns) VALUES (parameters or constants) of rows that are always new and that no later write
+    /// of the transaction depends on not being there yet: the engine may write them in bulk ahead of its other deferred
+    /// statements (PostgreSQL: binary COPY). Run with <see cref="IStatement.ExecuteDeferred"/>, or with
+    /// <see cref="IStatement.ExecuteInsert"/> when <paramref name="returnsId"/>.
+    /// </summary>
+    IStatement PrepareAppend(string sql, bool returnsId, params string[] parameters);
+
     /// <summary>Indexes a conversation's name and username for the feed's search ($id, $name, $username); null when the engine indexes the row itself.</summary>
     IStatement? PrepareNameIndexAdd();
 

@@ -1,4 +1,5 @@
 using ReferralStudio.Tests.Infrastructure;
+using static ReferralStudio.Tests.Attribution.WhatsAppIdentityTests;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
 namespace ReferralStudio.Tests.Storage.Postgres;
@@ -24,5 +25,29 @@ public sealed class PostgresSpineTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(5, page.GetProperty("total").GetInt32());
         var participants = page.GetProperty("items").EnumerateArray().Select(i => i.Str("participantId")!).ToArray();
         Assert.Equal(["4915550001", "psid-1", "ig-3", "ig-2", "ig-1"], participants);
+    }
+
+    [Fact]
+    public async Task A_WhatsApp_Participant_Known_By_Alias_Continues_The_Same_Conversation()
+    {
+        await using var app = await TestApp.StartAsync(settings: database.AppSettings);
+        var (phone, bsuid) = (NewPhone(), NewBsuid());
+        await app.DeliverAsync(WhatsAppFrom(Contact(phone, null), Text(phone, null, T0, "Hi ref=by_phone")));
+        // The BSUID arrives beside the phone: it becomes the conversation's alias.
+        await app.DeliverAsync(WhatsAppFrom(Contact(phone, bsuid), Text(phone, bsuid, T0.AddMinutes(1), "still me")));
+
+        // Then under the BSUID alone, and a newcomer: read ahead by key, then by alias, found for one and not the other.
+        var stranger = NewBsuid();
+        await app.DeliverAsync(WhatsAppFrom(Contact(null, bsuid), Text(null, bsuid, T0.AddMinutes(2), "and again")));
+        await app.DeliverAsync(WhatsAppFrom(Contact(null, stranger), Text(null, stranger, T0.AddMinutes(3), "first time ref=newcomer")));
+
+        // Found by either identifier, one conversation.
+        Assert.Equal(1, await app.ConversationCountAsync("whatsapp", phone));
+        Assert.Equal(1, await app.ConversationCountAsync("whatsapp", bsuid));
+        var conversation = await app.ConversationOfAsync("whatsapp", phone);
+        Assert.Equal(conversation.GetProperty("id").GetInt64(), (await app.ConversationOfAsync("whatsapp", bsuid)).GetProperty("id").GetInt64());
+        Assert.Equal(bsuid, conversation.GetProperty("participant").Str("userId"));
+        Assert.Equal("by_phone", conversation.GetProperty("firstReferral").Str("ref"));
+        Assert.Equal("newcomer", (await app.ConversationOfAsync("whatsapp", stranger)).GetProperty("firstReferral").Str("ref"));
     }
 }

@@ -21,6 +21,7 @@ internal sealed partial class NpgsqlStatement : IStatement
     private readonly DeferredStatements _deferred;
     // The table's ids, for an insert that returns its id; null for other statements.
     private readonly IdBlocks.Table? _ids;
+    private readonly BulkAppends.Table? _append;
     private NpgsqlDataReader? _reader;
     // A reader of ReadEach's batch, which ends it (Reset leaves it alone).
     private bool _readingEach;
@@ -31,7 +32,9 @@ internal sealed partial class NpgsqlStatement : IStatement
     /// <param name="sql">The statement, in the SQL both engines share.</param>
     /// <param name="parameters">Its <c>$name</c> parameters, in binding order.</param>
     /// <param name="ids">The ids of the table an INSERT INTO ... (...) VALUES (...) adds to; null for any other statement.</param>
-    public NpgsqlStatement(NpgsqlConnection connection, DeferredStatements deferred, string sql, string[] parameters, IdBlocks.Table? ids = null)
+    /// <param name="appends">For an append (<see cref="IWriterSession.PrepareAppend"/>): where its rows wait for their COPY.</param>
+    public NpgsqlStatement(NpgsqlConnection connection, DeferredStatements deferred, string sql, string[] parameters, IdBlocks.Table? ids = null,
+        BulkAppends? appends = null)
     {
         _connection = connection;
         _deferred = deferred;
@@ -40,6 +43,8 @@ internal sealed partial class NpgsqlStatement : IStatement
         {
             (sql, parameters) = WithId(sql, parameters);
         }
+
+        _append = appends?.For(sql, parameters);
 
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Length; i++)
@@ -89,7 +94,22 @@ internal sealed partial class NpgsqlStatement : IStatement
         return _command.ExecuteNonQuery();
     }
 
-    public void ExecuteDeferred() => _deferred.Add(_command.CommandText, _parameters);
+    public void ExecuteDeferred()
+    {
+        if (_append is null)
+        {
+            _deferred.Add(_command.CommandText, _parameters);
+            return;
+        }
+
+        var row = new object[_parameters.Length];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = _parameters[i].Value ?? DBNull.Value;
+        }
+
+        _append.Rows.Add(row);
+    }
 
     public long? ExecuteInsert()
     {
@@ -236,6 +256,9 @@ internal sealed class DeferredStatements(NpgsqlConnection connection)
 {
     private NpgsqlBatch? _batch;
 
+    /// <summary>The appends' rows, written before the batch (see <see cref="IWriterSession.PrepareAppend"/>).</summary>
+    public BulkAppends Appends { get; } = new(connection);
+
     public void Add(string sql, NpgsqlParameter[] parameters)
     {
         _batch ??= new NpgsqlBatch(connection);
@@ -256,6 +279,7 @@ internal sealed class DeferredStatements(NpgsqlConnection connection)
 
     public void Flush()
     {
+        Appends.Flush();
         if (_batch is null)
         {
             return;
@@ -269,6 +293,7 @@ internal sealed class DeferredStatements(NpgsqlConnection connection)
     /// <summary>The transaction was rolled back: what it queued goes with it.</summary>
     public void Clear()
     {
+        Appends.Clear();
         _batch?.Dispose();
         _batch = null;
     }

@@ -30,6 +30,9 @@ internal sealed class PostgresWriterSession : IWriterSession
         new NpgsqlStatement(_connection, _deferred, sql, parameters, _ids.For(NpgsqlStatement.InsertedTable(sql)));
 
     // The conversations' own trigram index serves the name search: nothing to keep beside the row.
+    public IStatement PrepareAppend(string sql, bool returnsId, params string[] parameters) =>
+        new NpgsqlStatement(_connection, _deferred, sql, parameters, returnsId ? _ids.For(NpgsqlStatement.InsertedTable(sql)) : null, _deferred.Appends);
+
     public IStatement? PrepareNameIndexAdd() => null;
 
     public IStatement? PrepareNameIndexRemove() => null;

@@ -34,6 +34,8 @@ internal sealed class SqliteWriterSession : IWriterSession
     // SQLite's last_insert_rowid() gives the id: RETURNING would run each insert with a statement journal.
     public IStatement PrepareInsert(string sql, params string[] parameters) => new PreparedStatement(_connection, sql, parameters);
 
+    public IStatement PrepareAppend(string sql, bool returnsId, params string[] parameters) => new PreparedStatement(_connection, sql, parameters);
+
     public IStatement? PrepareNameIndexAdd() => new PreparedStatement(_connection, FeedSearchIndex.AddConversationSql, "$id", "$name", "$username");
 
     public IStatement? PrepareNameIndexRemove() => new PreparedStatement(_connection, FeedSearchIndex.RemoveConversationSql, "$id", "$name", "$username");
