@@ -38,6 +38,7 @@ internal sealed class AttributionWriter : IAttributionWriter
     private readonly IStatement _advanceCursor;
     private readonly IStatement _cursor;
     private long _lastDeliveryId;
+    private readonly HashSet<string> _refsAdded = new(StringComparer.Ordinal);
 
     public AttributionWriter(
         IWriterSession session,
@@ -357,9 +358,9 @@ internal sealed class AttributionWriter : IAttributionWriter
         insert.Bind(16, delivery.Simulated);
         ReferralDetailsColumns.Bind(insert, 17, r);
         var id = insert.ExecuteInsert()!.Value;
-        if (r.Ref is { } code)
+        // The feed's search looks codes up among the distinct refs; a code is added once per transaction.
+        if (r.Ref is { } code && _refsAdded.Add(code))
         {
-            // The feed's search looks codes up among the distinct refs.
             _addRef.Bind(1, code);
             _addRef.ExecuteDeferred();
         }
@@ -372,6 +373,7 @@ internal sealed class AttributionWriter : IAttributionWriter
         _lastDeliveryId = 0;
         _conversations.Clear();
         _recorded?.Clear();
+        _refsAdded.Clear();
     }
 
     private IDisposable?[] Statements => [_lookup, _conversations, _recorded, _insertEvent, _keepEvent, _insertTouch, _addRef, _markDelivery, _advanceCursor, _cursor];
