@@ -4,7 +4,10 @@
 
 namespace ReferralStudio.Storage.Postgres.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// The touches' time indexes end with the id (PostgresAppDbContext says why): the feed's newest-first pages read
+    /// (OccurredAt, Id) order from an index instead of sorting.
+    /// </summary>
     public partial class DashboardIndexes : Migration
     {
         /// <inheritdoc />
@@ -63,11 +66,22 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                 name: "ix_referraltouches_triggerid_occurredat_id",
                 table: "referraltouches",
                 columns: new[] { "triggerid", "occurredat", "id" });
+
+            // The ref index (written by hand: an expression) ends with the id too, newest first like the time.
+            migrationBuilder.Sql("""
+                DROP INDEX ix_referraltouches_lowerref_occurredat;
+                CREATE INDEX ix_referraltouches_lowerref_occurredat_id ON referraltouches (lower(ref) text_pattern_ops, occurredat DESC, id DESC);
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""
+                DROP INDEX ix_referraltouches_lowerref_occurredat_id;
+                CREATE INDEX ix_referraltouches_lowerref_occurredat ON referraltouches (lower(ref) text_pattern_ops, occurredat DESC);
+                """);
+
             migrationBuilder.DropIndex(
                 name: "ix_referraltouches_accountid_occurredat_id",
                 table: "referraltouches");
