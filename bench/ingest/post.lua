@@ -9,6 +9,9 @@
 --               per-thread schedule of evenly spaced slots, so the achieved rate does not drift with latency.
 -- BENCH_OFFSET  where in its slice each thread starts (successive runs send different bodies first).
 -- BENCH_LABEL   copied into the result line.
+-- BENCH_PORTS   comma-separated ports of app instances on the URL's host (absent: the URL's own): thread i sends to
+--               the (i mod n)-th, so each instance gets the same number of threads and connections, and wrk itself
+--               costs what it costs against one instance.
 -- done() prints one line: "RESULT {json}" with the request rate, p50/p99/p99.9/max latency (ms) and errors.
 local ffi = require("ffi")
 ffi.cdef [[
@@ -23,8 +26,14 @@ end
 
 local counter = 0
 
+local ports = {}
+for port in (os.getenv("BENCH_PORTS") or ""):gmatch("%d+") do ports[#ports + 1] = port end
+
 function setup(thread)
   thread:set("tid", counter)
+  if #ports > 0 then
+    thread.addr = wrk.lookup(wrk.host, ports[(counter % #ports) + 1])[1]
+  end
   counter = counter + 1
 end
 

@@ -8,6 +8,8 @@
 # Knobs (environment): RUNS=3 DURATION=10 (seconds per run) CONNS=256 BATCH_CONNS=8 THREADS=2
 # PACED_RATE=2000 PACED_CONNS=32 PORT=5391 LABEL=latest NOTE="free text for the results section"
 # ENGINE=sqlite|postgres (postgres: a fresh database on the server scripts/services.sh starts, dropped after).
+# INSTANCES=1 (postgres only: more starts that many app processes on PORT, PORT+1, ... against the one database, as
+# README "Several instances on PostgreSQL" describes, without Redis; wrk's threads are spread over them, see post.lua).
 # Runs only against 127.0.0.1. Needs: dotnet, wrk, sqlite3, python3, curl (and psql for postgres).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,20 +26,34 @@ PORT=${PORT:-5391}
 LABEL=${LABEL:-latest}
 NOTE=${NOTE:-}
 ENGINE=${ENGINE:-sqlite}
+INSTANCES=${INSTANCES:-1}
 SECRET=bench-app-secret-2c7d1e   # fixed bench secret: the bodies are signed with it and the app is given it
 base="http://127.0.0.1:${PORT}"
+ports=$(seq -s, "$PORT" $((PORT + INSTANCES - 1)))
+if [ "$INSTANCES" -gt 1 ] && [ "$ENGINE" != postgres ]; then
+  echo "run.sh: INSTANCES > 1 needs ENGINE=postgres (SQLite files belong to one process)" >&2; exit 1
+fi
+if [ "$INSTANCES" -gt "$THREADS" ] || [ $((THREADS % INSTANCES)) -ne 0 ]; then
+  echo "run.sh: THREADS ($THREADS) must be a multiple of INSTANCES ($INSTANCES): each wrk thread drives one instance" >&2; exit 1
+fi
 
 for tool in dotnet wrk sqlite3 python3 curl; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/ingest-bench.XXXXXX)
-app_pid=""
+app_pids=()
+stop_apps() {
+  for pid in "${app_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  app_pids=()
+}
 cleanup() {
-  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
-    kill "$app_pid" 2>/dev/null || true
-    wait "$app_pid" 2>/dev/null || true
-  fi
+  stop_apps
   if [ "$ENGINE" = postgres ]; then
     PGPASSWORD=referralstudio psql -q -h 127.0.0.1 -U referralstudio -d postgres -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1 || true
   fi
@@ -56,7 +72,7 @@ done
 echo "== generate signed bodies"
 python3 bench/ingest/gen_bodies.py --secret "$SECRET" --out "$work/data" --single 200000 --batches 60 --batch-size 1000
 
-echo "== start app on $base (fresh $ENGINE database)"
+echo "== start $INSTANCES app instance(s) on 127.0.0.1 port(s) $ports (fresh $ENGINE database)"
 db="$work/bench.db"
 inbox="$work/bench.inbox.db"   # the inbox file the app keeps beside the main one
 pgdb="ingest_bench_$$"
@@ -73,19 +89,23 @@ fi
 # works as well now that appsettings.json names no URL). wrk sends everything from one loopback
 # address, and the per-client webhook rate limit would answer most of it with 429: lift it here, this
 # measures ingest, not the limiter.
-ASPNETCORE_ENVIRONMENT=Production RateLimits__Webhooks__PermitsPerSecond=100000000 \
-Meta__AppSecret="$SECRET" Api__Key=bench-api-key \
-Admin__Email=bench@example.invalid Admin__Password=bench-admin-password \
-env "${engine_env[@]}" Bench__BareEndpoint=true Urls="$base" \
-  dotnet "$dll" --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning \
-  >"$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 120); do
-  if curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$base/bench/bare" 2>/dev/null | grep -q 200; then break; fi
-  kill -0 "$app_pid" 2>/dev/null || { echo "app exited:"; cat "$work/app.log"; exit 1; }
-  sleep 0.5
+# One after the other: the first creates the schema (the second finds it migrated), as a rolling start would.
+for port in ${ports//,/ }; do
+  url="http://127.0.0.1:$port"
+  ASPNETCORE_ENVIRONMENT=Production RateLimits__Webhooks__PermitsPerSecond=100000000 \
+  Meta__AppSecret="$SECRET" Api__Key=bench-api-key \
+  Admin__Email=bench@example.invalid Admin__Password=bench-admin-password \
+  env "${engine_env[@]}" Bench__BareEndpoint=true Urls="$url" \
+    dotnet "$dll" --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning \
+    >"$work/app-$port.log" 2>&1 &
+  app_pids+=($!)
+  for _ in $(seq 1 120); do
+    if curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$url/bench/bare" 2>/dev/null | grep -q 200; then break; fi
+    kill -0 "${app_pids[-1]}" 2>/dev/null || { echo "app on $port exited:"; cat "$work/app-$port.log"; exit 1; }
+    sleep 0.5
+  done
+  curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$url/bench/bare" | grep -q 200 || { echo "app on $port did not start"; cat "$work/app-$port.log"; exit 1; }
 done
-curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$base/bench/bare" | grep -q 200 || { echo "app did not start"; cat "$work/app.log"; exit 1; }
 
 results="$work/results.jsonl"
 : >"$results"
@@ -95,7 +115,7 @@ wrk_run() {
   local label=$1 path=$2 file=$3 conns=$4 secs=$5 rate=${6:-0}
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   local out
-  out=$(BENCH_FILE="$file" BENCH_THREADS="$THREADS" BENCH_RATE="$rate" BENCH_OFFSET="$offset" BENCH_LABEL="$label" \
+  out=$(BENCH_FILE="$file" BENCH_THREADS="$THREADS" BENCH_RATE="$rate" BENCH_OFFSET="$offset" BENCH_LABEL="$label" BENCH_PORTS="$ports" \
     wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 5s -s bench/ingest/post.lua "$base$path") || { echo "$out"; exit 1; }
   offset=$((offset + 7919))
   local line; line=$(grep '^RESULT ' <<<"$out" | sed 's/^RESULT //')
@@ -150,11 +170,11 @@ else
 fi
 pending_end=$(pending)
 
-kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
-grep -E 'fail|crit|error' -i "$work/app.log" | head -5 || true
+stop_apps
+grep -E 'fail|crit|error' -i "$work"/app-*.log | head -5 || true
 
 machine_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 CONNS="$CONNS" python3 bench/ingest/report.py --results "$results" --rows "$rows" --pending "$pending_end" --label "$LABEL" \
-  --cmd "$(printf '%q ' "$0" | sed 's/ $//')" --env "RUNS=$RUNS DURATION=${DURATION}s CONNS=$CONNS BATCH_CONNS=$BATCH_CONNS THREADS=$THREADS PACED_RATE=$PACED_RATE PACED_CONNS=$PACED_CONNS" \
+  --cmd "$(printf '%q ' "$0" | sed 's/ $//')" --env "ENGINE=$ENGINE INSTANCES=$INSTANCES RUNS=$RUNS DURATION=${DURATION}s CONNS=$CONNS BATCH_CONNS=$BATCH_CONNS THREADS=$THREADS PACED_RATE=$PACED_RATE PACED_CONNS=$PACED_CONNS" \
   --nproc "$(nproc)" --cpu "$machine_cpu" --kernel "$(uname -r)" --dotnet "$(dotnet --version)" \
   --uptime "$(uptime)" --note "$NOTE" --out bench/RESULTS.md

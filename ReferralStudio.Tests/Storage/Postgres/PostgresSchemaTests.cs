@@ -65,7 +65,7 @@ public sealed class PostgresSchemaTests(PostgresDatabase database) : IClassFixtu
     [Fact]
     public async Task What_Sqlite_Does_With_Nocase_Fts5_And_A_Temp_View_Exists_In_Postgres_Terms()
     {
-        Assert.Contains("lower(ref) text_pattern_ops, occurredat DESC", await IndexDefinition("ix_referraltouches_lowerref_occurredat"));
+        Assert.Contains("lower(ref) text_pattern_ops, occurredat DESC, id DESC", await IndexDefinition("ix_referraltouches_lowerref_occurredat_id"));
         Assert.Contains("(triggerid, lower(ref), adid)", await IndexDefinition("ix_campaignkeys_triggerid_lowerref_adid"));
         Assert.Contains("(conversationid, lower(label))", await IndexDefinition("ix_conversationtags_conversationid_lowerlabel"));
         Assert.Contains("gin (participantname gin_trgm_ops, participantusername gin_trgm_ops)", await IndexDefinition("ix_conversations_participant_trgm"));
@@ -81,12 +81,12 @@ public sealed class PostgresSchemaTests(PostgresDatabase database) : IClassFixtu
 
     [Theory]
     // The feed's by-ref plan: one ref, newest first; and a ref prefix (a bytewise range, whatever the collation).
-    [InlineData("SELECT id FROM referraltouches WHERE lower(ref) = 'summer' ORDER BY occurredat DESC LIMIT 50", "ix_referraltouches_lowerref_occurredat")]
-    [InlineData("SELECT id FROM referraltouches WHERE lower(ref) LIKE 'summ%'", "ix_referraltouches_lowerref_occurredat")]
+    [InlineData("SELECT id FROM referraltouches WHERE lower(ref) = 'summer' ORDER BY occurredat DESC, id DESC LIMIT 50", "ix_referraltouches_lowerref_occurredat_id")]
+    [InlineData("SELECT id FROM referraltouches WHERE lower(ref) LIKE 'summ%'", "ix_referraltouches_lowerref_occurredat_id")]
     // Name search anywhere in the name or the username, ignoring case.
     [InlineData("SELECT id FROM conversations WHERE participantname ILIKE '%anna%' OR participantusername ILIKE '%anna%'", "ix_conversations_participant_trgm")]
-    // One of the modelled indexes EF carries over (the feed's platform filter).
-    [InlineData("SELECT id FROM referraltouches WHERE platform = 'instagram' ORDER BY occurredat DESC LIMIT 50", "ix_referraltouches_platform_occurredat")]
+    // The feed's newest-first page in its full order (time, then id) with a platform filter, read from its index.
+    [InlineData("SELECT id FROM referraltouches WHERE platform = 'instagram' ORDER BY occurredat DESC, id DESC LIMIT 50", "ix_referraltouches_platform_occurredat_id")]
     public async Task The_Dashboards_Searches_Can_Use_Their_Indexes(string query, string index)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();

@@ -54,6 +54,24 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
         // Case-insensitive on SQLite through NOCASE; here expression indexes on lower(ref), created by the migration.
         RemoveIndex<ReferralTouch>(modelBuilder, nameof(ReferralTouch.Ref), nameof(ReferralTouch.OccurredAt));
         RemoveIndex<CampaignKey>(modelBuilder, nameof(CampaignKey.TriggerId), nameof(CampaignKey.Ref), nameof(CampaignKey.AdId));
+
+        // The feed reads touches newest first by (OccurredAt, Id). SQLite ends every index with the rowid, so its (X, OccurredAt)
+        // indexes give that order whole; here the id is a column of its own, and without it the planner sorts every touch of
+        // a time range (or all of them) to find a page. The touches' time indexes end with Id (migration DashboardIndexes).
+        string[][] timeIndexes =
+        [
+            [nameof(ReferralTouch.OccurredAt)],
+            [nameof(ReferralTouch.Platform), nameof(ReferralTouch.OccurredAt)],
+            [nameof(ReferralTouch.TriggerId), nameof(ReferralTouch.OccurredAt)],
+            [nameof(ReferralTouch.ParticipantId), nameof(ReferralTouch.OccurredAt)],
+            [nameof(ReferralTouch.AdId), nameof(ReferralTouch.OccurredAt)],
+            [nameof(ReferralTouch.AccountId), nameof(ReferralTouch.OccurredAt)],
+        ];
+        foreach (var columns in timeIndexes)
+        {
+            RemoveIndex<ReferralTouch>(modelBuilder, columns);
+            modelBuilder.Entity<ReferralTouch>().HasIndex([.. columns, nameof(ReferralTouch.Id)]);
+        }
     }
 
     private static void RemoveIndex<TEntity>(ModelBuilder modelBuilder, params string[] properties)

@@ -1158,26 +1158,26 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_referraltouches");
 
-                    b.HasIndex("OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_occurredat");
-
-                    b.HasIndex("AccountId", "OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_accountid_occurredat");
-
-                    b.HasIndex("AdId", "OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_adid_occurredat");
-
                     b.HasIndex("ConversationId", "OccurredAt")
                         .HasDatabaseName("ix_referraltouches_conversationid_occurredat");
 
-                    b.HasIndex("ParticipantId", "OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_participantid_occurredat");
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_occurredat_id");
 
-                    b.HasIndex("Platform", "OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_platform_occurredat");
+                    b.HasIndex("AccountId", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_accountid_occurredat_id");
 
-                    b.HasIndex("TriggerId", "OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_triggerid_occurredat");
+                    b.HasIndex("AdId", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_adid_occurredat_id");
+
+                    b.HasIndex("ParticipantId", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_participantid_occurredat_id");
+
+                    b.HasIndex("Platform", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_platform_occurredat_id");
+
+                    b.HasIndex("TriggerId", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_triggerid_occurredat_id");
 
                     b.ToTable("referraltouches");
                 });
