@@ -20,6 +20,10 @@ internal sealed class PostgresWriterSession : IWriterSession
         _deferred = new DeferredStatements(connection);
         _ids = new IdBlocks(connection);
         _conversationIds = _ids.For("conversations");
+        // Planned for each run's values: a generic plan made while the tables were small (a fresh database, or before
+        // autovacuum's next ANALYZE) scans them for a batch's read ahead (= ANY of thousands of keys) long after they grew.
+        using var plans = new NpgsqlCommand("SET plan_cache_mode = force_custom_plan", connection);
+        plans.ExecuteNonQuery();
     }
 
     public bool DefersInserts => true;
