@@ -30,6 +30,11 @@ public sealed class ConversationLookup : IDisposable
         ParticipantPhone, ParticipantUserId, ParticipantParentUserId, ParticipantUsername, ParticipantId
         """;
 
+    // Columns' positions: the conversation's own participant (the last of Columns), and where FindAny's queries
+    // name the participant, platform and account a row was found by.
+    private const int ParticipantColumn = 16;
+    private const int FoundBy = ParticipantColumn + 1;
+
     private readonly IStatement _select;
     // Where each read is a round trip: a batch's conversations in one query, by participant.
     private readonly IStatement? _selectAny;
@@ -46,7 +51,7 @@ public sealed class ConversationLookup : IDisposable
             FROM Conversations WHERE Platform = $platform AND AccountId = $account AND ParticipantId = $participant
             """, "$platform", "$account", "$participant");
         _selectAny = session.DefersInserts
-            ? session.Prepare($"SELECT {Columns}, Platform, AccountId FROM Conversations WHERE ParticipantId {session.AnyOf("$participants")}", "$participants")
+            ? session.Prepare($"SELECT {Columns}, ParticipantId, Platform, AccountId FROM Conversations WHERE ParticipantId {session.AnyOf("$participants")}", "$participants")
             : null;
         _selectAnyAlias = session.DefersInserts
             ? session.Prepare($"""
@@ -86,7 +91,7 @@ public sealed class ConversationLookup : IDisposable
         _selectByAlias.Bind(3, key.Account);
         try
         {
-            return _selectByAlias.Step() ? Read(_selectByAlias, key with { Participant = _selectByAlias.GetString(16)! }) : null;
+            return _selectByAlias.Step() ? Read(_selectByAlias, key with { Participant = _selectByAlias.GetString(ParticipantColumn)! }) : null;
         }
         finally
         {
@@ -100,41 +105,10 @@ public sealed class ConversationLookup : IDisposable
         if (_selectAny is null)
         {
             _select.ReadEach(keys, BindKey, (r, key) => found(key, r.Step() ? Read(r, key) : null));
-            return;
         }
-
-        foreach (var key in keys)
+        else
         {
-            if (_wanted.Add(key))
-            {
-                _participants.Add(key.Participant);
-            }
-        }
-
-        try
-        {
-            _selectAny.Bind(1, _participants);
-            while (_selectAny.Step())
-            {
-                // The same participant id may have conversations with other accounts than the ones asked for.
-                var participant = _selectAny.GetString(16)!;
-                var key = new ConversationKey(_selectAny.GetString(17)!, _selectAny.GetString(18)!, participant);
-                if (_wanted.Remove(key))
-                {
-                    found(key, Read(_selectAny, key));
-                }
-            }
-
-            foreach (var key in _wanted)
-            {
-                found(key, null);
-            }
-        }
-        finally
-        {
-            _selectAny.Reset();
-            _participants.Clear();
-            _wanted.Clear();
+            FindAny(_selectAny, keys, found);
         }
     }
 
@@ -150,10 +124,20 @@ public sealed class ConversationLookup : IDisposable
             {
                 found(key, FindByAlias(key));
             }
-
-            return;
         }
+        else
+        {
+            FindAny(_selectAnyAlias, keys, found);
+        }
+    }
 
+    /// <summary>
+    /// Runs a query for the conversations of any of <paramref name="keys"/>' participants: its rows are the conversation's
+    /// columns, then the participant it was found by, its platform and account. Rows for other keys (the same participant
+    /// id with another account) are passed over.
+    /// </summary>
+    private void FindAny(IStatement query, IReadOnlyList<ConversationKey> keys, Action<ConversationKey, ConversationState?> found)
+    {
         foreach (var key in keys)
         {
             if (_wanted.Add(key))
@@ -164,13 +148,14 @@ public sealed class ConversationLookup : IDisposable
 
         try
         {
-            _selectAnyAlias.Bind(1, _participants);
-            while (_selectAnyAlias.Step())
+            query.Bind(1, _participants);
+            while (query.Step())
             {
-                var key = new ConversationKey(_selectAnyAlias.GetString(18)!, _selectAnyAlias.GetString(19)!, _selectAnyAlias.GetString(17)!);
+                var key = new ConversationKey(query.GetString(FoundBy + 1)!, query.GetString(FoundBy + 2)!, query.GetString(FoundBy)!);
                 if (_wanted.Remove(key))
                 {
-                    found(key, Read(_selectAnyAlias, key with { Participant = _selectAnyAlias.GetString(16)! }));
+                    // The conversation's own participant: the key itself, or the one an alias leads to.
+                    found(key, Read(query, key with { Participant = query.GetString(ParticipantColumn, key.Participant)! }));
                 }
             }
 
@@ -181,7 +166,7 @@ public sealed class ConversationLookup : IDisposable
         }
         finally
         {
-            _selectAnyAlias.Reset();
+            query.Reset();
             _participants.Clear();
             _wanted.Clear();
         }
