@@ -387,6 +387,7 @@ internal sealed class KeyShapes(IWriterSession session) : IDisposable
     private IStatement Prepare(int shape)
     {
         var parameters = new List<string>(3);
+        // Each part as the unique index names its column (the ref as lower(Ref) on PostgreSQL), also when it is null.
         string Part(int bit, string column, string parameter, string compared)
         {
             if ((shape & bit) != 0)
@@ -400,7 +401,7 @@ internal sealed class KeyShapes(IWriterSession session) : IDisposable
 
         var where = string.Join(" AND ",
             Part(1, "TriggerId", "$trigger", "TriggerId = $trigger"),
-            Part(2, "Ref", "$ref", $"{session.IgnoringCase("Ref")} = {session.IgnoringCase("$ref")}"),
+            Part(2, session.IgnoringCase("Ref"), "$ref", $"{session.IgnoringCase("Ref")} = {session.IgnoringCase("$ref")}"),
             Part(4, "AdId", "$ad", "AdId = $ad"));
         return session.Prepare($"SELECT Id FROM CampaignKeys WHERE {where}", [.. parameters]);
     }
