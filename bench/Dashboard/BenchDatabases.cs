@@ -99,56 +99,25 @@ internal sealed class SqliteBench : IBenchDatabase
     }
 }
 
-/// <summary>
-/// A database of its own on a PostgreSQL server (created and migrated fresh unless reused, dropped afterwards unless kept),
-/// reached through the app's own data source and context options.
-/// </summary>
-internal sealed class PostgresBench : IBenchDatabase
+/// <summary>A database of its own on a PostgreSQL server (<see cref="BenchPostgresDatabase"/>), filled and read as the app does.</summary>
+internal sealed class PostgresBench(BenchPostgresDatabase database) : IBenchDatabase
 {
-    private readonly string _server;
-    private readonly string _name;
-    private readonly bool _keep;
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly DbContextOptions<PostgresAppDbContext> _options;
-
-    private PostgresBench(string server, string name, bool keep)
-    {
-        (_server, _name, _keep) = (server, name, keep);
-        _dataSource = PostgresStorage.DataSource(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
-        var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
-        options.UsePostgres(_dataSource);
-        _options = options.Options;
-    }
+    private readonly NpgsqlDataSource _dataSource = database.DataSource;
 
     public string Engine => "postgres";
 
-    public string Where => $"database {_name}";
+    public string Where => $"database {database.Name}";
 
-    /// <summary>Creates <paramref name="name"/> on <paramref name="server"/> unless <paramref name="reuse"/>, then migrates it.</summary>
-    public static async Task<PostgresBench> StartAsync(string server, string name, bool reuse, bool keep)
-    {
-        if (!reuse)
-        {
-            await OnServerAsync(server, $"CREATE DATABASE \"{name}\"");
-        }
+    public static async Task<PostgresBench> StartAsync(string server, string name, bool reuse, bool keep) =>
+        new(await BenchPostgresDatabase.StartAsync(server, name, reuse, keep));
 
-        var bench = new PostgresBench(server, name, keep);
-        await using var db = new PostgresAppDbContext(bench._options);
-        await db.Database.MigrateAsync();
-        return bench;
-    }
-
-    public string Size()
-    {
-        using var command = _dataSource.CreateCommand("SELECT pg_database_size(current_database())");
-        return $"database {(long)command.ExecuteScalar()! / 1048576.0:N0} MiB";
-    }
+    public string Size() => database.Size();
 
     public IRowWriter Rows() => new PostgresRows(_dataSource);
 
     public DbConnection Open() => _dataSource.OpenConnection();
 
-    public Task<AppDbContext> ContextAsync() => Task.FromResult<AppDbContext>(new PostgresAppDbContext(_options));
+    public Task<AppDbContext> ContextAsync() => Task.FromResult<AppDbContext>(new PostgresAppDbContext(database.Options));
 
     public async Task AfterLoadAsync()
     {
@@ -167,29 +136,11 @@ internal sealed class PostgresBench : IBenchDatabase
         Console.WriteLine($"VACUUM (ANALYZE) in {sw.Elapsed.TotalSeconds:N1} s");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _dataSource.DisposeAsync();
-        if (!_keep)
-        {
-            await OnServerAsync(_server, $"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
-        }
-        else
-        {
-            Console.WriteLine($"kept PostgreSQL database {_name}");
-        }
-    }
+    public ValueTask DisposeAsync() => database.DisposeAsync();
 
     private static async Task ExecAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task OnServerAsync(string server, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await ExecAsync(connection, sql);
     }
 }

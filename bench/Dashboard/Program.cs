@@ -25,9 +25,7 @@ var engines = (Text("--engine") ?? "sqlite") switch
     var other => throw new ArgumentException($"--engine must be sqlite, postgres or both (it is '{other}')."),
 };
 // The PostgreSQL server and role; each run creates a database of its own there through the app's migrations.
-var server = Text("--server") ?? (Environment.GetEnvironmentVariable("REFERRALSTUDIO_BENCH_POSTGRES") is { Length: > 0 } configured
-    ? configured
-    : "Host=127.0.0.1;Port=5432;Username=referralstudio;Password=referralstudio;Database=referralstudio_test");
+var server = Text("--server") ?? BenchPostgresDatabase.DefaultServer;
 
 // --generate-only TARGET: build the database and keep it (for EXPLAIN QUERY PLAN in sqlite3, or EXPLAIN in psql).
 // --reuse TARGET: run the cases on a database --generate-only built (migrated to this build's schema first), without

@@ -16,7 +16,7 @@ using ReferralStudio.Triggers;
 /// <summary>A pending delivery of the backlog: when it was received, its object type, its body.</summary>
 internal sealed record BacklogDelivery(long ReceivedAt, string ObjectType, byte[] Body);
 
-/// <summary>The engine a run measures: a fresh database migrated by the app, the backlog staged in bulk, the app's own storage over it.</summary>
+/// <summary>The engine a run measures: a fresh database migrated by the app when started, the backlog staged in bulk, the app's own storage over it.</summary>
 internal abstract class BenchStore : IAsyncDisposable
 {
     public abstract string Name { get; }
@@ -32,8 +32,6 @@ internal abstract class BenchStore : IAsyncDisposable
     public abstract IInbox Inbox { get; }
 
     public abstract IStorageProbe Probe { get; }
-
-    public abstract Task MigrateAsync();
 
     /// <summary>Stores the backlog as pending deliveries, as fast as the engine allows (not through the inbox writer).</summary>
     public abstract void InsertBacklog(IEnumerable<BacklogDelivery> backlog);
@@ -59,7 +57,7 @@ internal sealed class SqliteBenchStore : BenchStore
     private readonly ServiceProvider _services;
 
     /// <param name="keepAt">Where the database is moved afterwards (for a look with sqlite3's dbstat); null: deleted.</param>
-    public SqliteBenchStore(string? keepAt)
+    private SqliteBenchStore(string? keepAt)
     {
         Directory.CreateDirectory(_dir);
         _path = Path.Combine(_dir, "bench.db");
@@ -83,7 +81,13 @@ internal sealed class SqliteBenchStore : BenchStore
 
     public override IStorageProbe Probe { get; }
 
-    public override Task MigrateAsync() => SqliteStorage.MigrateAsync(_files);
+    /// <summary>Creates and migrates the database (the app's migrations).</summary>
+    public static async Task<SqliteBenchStore> StartAsync(string? keepAt)
+    {
+        var store = new SqliteBenchStore(keepAt);
+        await SqliteStorage.MigrateAsync(store._files);
+        return store;
+    }
 
     /// <summary>Raw prepared inserts in large transactions: the fastest way to stage a big inbox.</summary>
     public override void InsertBacklog(IEnumerable<BacklogDelivery> backlog)
@@ -151,24 +155,26 @@ internal sealed class SqliteBenchStore : BenchStore
     }
 }
 
-/// <summary>A fresh database on a PostgreSQL server, dropped afterwards; the app's own data source settings (auto-prepare).</summary>
+/// <summary>A fresh database on a PostgreSQL server (<see cref="BenchPostgresDatabase"/>); the app's own data source settings (auto-prepare).</summary>
 internal sealed class PostgresBenchStore : BenchStore
 {
-    private const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=referralstudio;Password=referralstudio;Database=referralstudio_test";
-    private readonly string _server = Environment.GetEnvironmentVariable("REFERRALSTUDIO_BENCH_POSTGRES") is { Length: > 0 } configured ? configured : DefaultServer;
-    private readonly string _database = $"rs_processing_{Environment.ProcessId}";
+    private readonly BenchPostgresDatabase _database;
     private readonly NpgsqlDataSource _dataSource;
     private readonly ServiceProvider _services;
 
-    public PostgresBenchStore()
+    private PostgresBenchStore(BenchPostgresDatabase database)
     {
-        OnServer($"CREATE DATABASE {_database}");
-        _dataSource = PostgresStorage.DataSource(new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ToString());
+        _database = database;
+        _dataSource = database.DataSource;
         _services = new ServiceCollection().AddDbContextFactory<PostgresAppDbContext>(o => o.UsePostgres(_dataSource)).BuildServiceProvider();
         Contexts = new BaseContexts(_services.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>());
         Inbox = new PostgresInbox(_dataSource);
         Probe = new PostgresStorageProbe(_dataSource);
     }
+
+    /// <summary>Creates and migrates the database (the app's migrations).</summary>
+    public static async Task<PostgresBenchStore> StartAsync() =>
+        new(await BenchPostgresDatabase.StartAsync(BenchPostgresDatabase.DefaultServer, $"rs_processing_{Environment.ProcessId}"));
 
     public override string Name => "PostgreSQL " + Version();
 
@@ -181,12 +187,6 @@ internal sealed class PostgresBenchStore : BenchStore
     public override IInbox Inbox { get; }
 
     public override IStorageProbe Probe { get; }
-
-    public override async Task MigrateAsync()
-    {
-        await using var db = await Contexts.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
-    }
 
     /// <summary>Binary COPY: the fastest way to stage a big inbox on PostgreSQL.</summary>
     public override void InsertBacklog(IEnumerable<BacklogDelivery> backlog)
@@ -248,24 +248,15 @@ internal sealed class PostgresBenchStore : BenchStore
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
-    public override string Size() => $"database {Count("SELECT pg_database_size(current_database())") / 1048576.0:N0} MiB";
+    public override string Size() => _database.Size();
 
     public override async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        await _dataSource.DisposeAsync();
-        OnServer($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        await _database.DisposeAsync();
     }
 
     private string Version() => Count("SHOW server_version_num") is var v ? $"{v / 10000}.{v % 10000}" : "";
-
-    private void OnServer(string sql)
-    {
-        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Pooling = false }.ToString());
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
 
     private sealed class BaseContexts(IDbContextFactory<PostgresAppDbContext> contexts) : IDbContextFactory<AppDbContext>
     {

@@ -32,8 +32,8 @@ var engine = Array.IndexOf(args, "--engine") is var en and >= 0 && en + 1 < args
 
 await using var store = engine switch
 {
-    "sqlite" => (BenchStore)new SqliteBenchStore(keepAt),
-    "postgres" => new PostgresBenchStore(),
+    "sqlite" => (BenchStore)await SqliteBenchStore.StartAsync(keepAt),
+    "postgres" => await PostgresBenchStore.StartAsync(),
     _ => throw new ArgumentException($"--engine is sqlite or postgres, not '{engine}'."),
 };
 await RunAsync();
@@ -42,7 +42,6 @@ async Task RunAsync()
 {
     Console.WriteLine($"processing benchmark ({store.Name}): {deliveries:N0} deliveries x {eventsPerDelivery} events, seed {seed}");
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim()}, load {File.ReadAllText("/proc/loadavg").Trim()}");
-    await store.MigrateAsync();
     var contexts = store.Contexts;
     await using (var db = await contexts.CreateDbContextAsync())
     {
