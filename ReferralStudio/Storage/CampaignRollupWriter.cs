@@ -109,12 +109,16 @@ public sealed class CampaignRollupWriter : IDisposable
             upsert.Bind(4, conversations);
             upsert.Bind(5, converted);
             upsert.ExecuteDeferred();
-            // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows
-            // behind; only a bucket that lost something can have become empty.
+        }
+
+        // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows behind; only a
+        // bucket that lost something can have become empty. After every upsert, which the engine may then send as one.
+        foreach (var ((hour, model, start, key), (conversations, converted)) in _deltas)
+        {
             if (conversations < 0 || converted < 0)
             {
                 var delete = hour ? _deleteEmptyHour : _deleteEmptyDay;
-                Bind(delete, model, start, keyId);
+                Bind(delete, model, start, KeyId(key));
                 delete.ExecuteDeferred();
             }
         }

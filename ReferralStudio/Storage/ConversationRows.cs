@@ -42,6 +42,7 @@ internal sealed class ConversationRows : IDisposable
             "$firstReferralId", "$firstReferralAt", "$latestReferralId", "$lastReferralAt", "$id");
         // The same without the referral columns: SQLite checks foreign keys on an UPDATE that sets them, and runs
         // it with a statement journal (a copy of every page it touches), which costs more than the update itself.
+        // PostgreSQL checks a foreign key only when its value changes, and sends a batch's runs of one statement as one.
         _updateActivity = session.Prepare("""
             UPDATE Conversations SET ParticipantName = $name, CreatedAt = $createdAt, LastActivityAt = $lastActivityAt,
                 WindowExpiresAt = $windowExpiresAt, MessageCount = $messageCount, HasInboundText = $hasInboundText,
@@ -96,7 +97,7 @@ internal sealed class ConversationRows : IDisposable
     {
         // The referral ids and times only ever move together.
         var referralsMoved = c.FirstReferralId != c.StoredFirstReferralId || c.LatestReferralId != c.StoredLatestReferralId;
-        var update = referralsMoved ? _update : _updateActivity;
+        var update = referralsMoved || _session.DefersInserts ? _update : _updateActivity;
         update.Bind(1, c.ParticipantName);
         update.Bind(2, c.CreatedAt);
         update.Bind(3, c.LastActivityAt);
@@ -104,7 +105,7 @@ internal sealed class ConversationRows : IDisposable
         update.Bind(5, c.MessageCount);
         update.Bind(6, c.HasInboundText);
         update.Bind(7, c.HasWaitingGreeting);
-        if (referralsMoved)
+        if (update == _update)
         {
             update.Bind(8, c.FirstReferralId);
             update.Bind(9, c.FirstReferralAt);

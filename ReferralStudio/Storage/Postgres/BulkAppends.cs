@@ -10,7 +10,7 @@ namespace ReferralStudio.Storage.Postgres;
 /// with one binary COPY per table, ahead of the flush's other statements: a COPY row costs the server a fraction of an
 /// INSERT's execution. Binary COPY converts nothing, so each value is written as its column's own type.
 /// </summary>
-internal sealed partial class BulkAppends(NpgsqlConnection connection)
+internal sealed partial class BulkAppends(NpgsqlConnection connection, ColumnTypes columnTypes)
 {
     private readonly List<Table> _tables = [];
 
@@ -30,7 +30,7 @@ internal sealed partial class BulkAppends(NpgsqlConnection connection)
             throw new ArgumentException($"{columns.Length} columns but {values.Length} values.", nameof(sql));
         }
 
-        var types = ColumnTypes(insert.Groups["table"].Value);
+        var types = columnTypes.Of(insert.Groups["table"].Value);
         var sources = new Source[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
@@ -134,23 +134,6 @@ internal sealed partial class BulkAppends(NpgsqlConnection connection)
             ? number
             : throw new ArgumentException($"Only parameters, integers, TRUE, FALSE and NULL can be appended, not {literal}.", nameof(literal)),
     };
-
-    private Dictionary<string, string> ColumnTypes(string table)
-    {
-        using var command = new NpgsqlCommand("""
-            SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-            WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped
-            """, connection);
-        command.Parameters.AddWithValue("table", table.ToLowerInvariant());
-        using var reader = command.ExecuteReader();
-        var types = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            types[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return types.Count > 0 ? types : throw new ArgumentException($"No table {table}.", nameof(table));
-    }
 
     [GeneratedRegex(@"^\s*INSERT INTO (?<table>\w+) \((?<columns>[^)]*)\)\s*VALUES \((?<values>[^)]*)\)\s*$")]
     private static partial Regex Insert();

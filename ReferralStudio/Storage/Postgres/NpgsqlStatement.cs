@@ -22,6 +22,9 @@ internal sealed partial class NpgsqlStatement : IStatement
     // The table's ids, for an insert that returns its id; null for other statements.
     private readonly IdBlocks.Table? _ids;
     private readonly BulkAppends.Table? _append;
+    // The statement over arrays, for runs queued one after another (null when it has no such form), and the table it writes.
+    private readonly RowSet? _set;
+    private readonly string? _writes;
     private NpgsqlDataReader? _reader;
     // A reader of ReadEach's batch, which ends it (Reset leaves it alone).
     private bool _readingEach;
@@ -55,6 +58,12 @@ internal sealed partial class NpgsqlStatement : IStatement
         var text = Parameter().Replace(sql, match => positions.TryGetValue(match.Value, out var position)
             ? "$" + position
             : throw new ArgumentException($"Parameter {match.Value} is not listed.", nameof(parameters)));
+        if (_append is null)
+        {
+            _set = RowSet.For(text, parameters.Length, deferred.Columns.Of);
+            _writes = Written().Match(text) is { Success: true } written ? written.Groups["table"].Value : null;
+        }
+
         _command = new NpgsqlCommand(text, connection);
         _parameters = new NpgsqlParameter[parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
@@ -98,7 +107,7 @@ internal sealed partial class NpgsqlStatement : IStatement
     {
         if (_append is null)
         {
-            _deferred.Add(_command.CommandText, _parameters);
+            _deferred.Add(_command.CommandText, _parameters, _set, _writes);
             return;
         }
 
@@ -246,23 +255,63 @@ internal sealed partial class NpgsqlStatement : IStatement
 
     [GeneratedRegex(@"INSERT INTO (\w+) \(")]
     private static partial Regex InsertColumns();
+
+    // The table an INSERT or UPDATE writes (a DELETE may cascade to others, so it names none).
+    [GeneratedRegex(@"^\s*(?:INSERT INTO|UPDATE) (?<table>\w+)", RegexOptions.IgnoreCase)]
+    private static partial Regex Written();
 }
 
 /// <summary>
 /// The statements a session queued (<see cref="IStatement.ExecuteDeferred"/>), sent in order as one batch, one round
-/// trip, before the next statement that returns something and before the commit.
+/// trip, before the next statement that returns something and before the commit. Consecutive runs of a statement with a
+/// set form (<see cref="RowSet"/>) join one run of it, which the batch sends as one statement at the place of its first
+/// row, as long as nothing else queued since wrote its table: rows of other tables do not see each other before the
+/// commit (the foreign keys are checked there), and a DELETE, which may cascade, ends every run.
 /// </summary>
-internal sealed class DeferredStatements(NpgsqlConnection connection)
+internal sealed class DeferredStatements
 {
-    private NpgsqlBatch? _batch;
+    private readonly NpgsqlConnection _connection;
+    // In order: an NpgsqlBatchCommand, or a RowSet.Run whose rows are still coming.
+    private readonly List<object> _queued = [];
+    private readonly List<RowSet.Run> _open = [];
+
+    public DeferredStatements(NpgsqlConnection connection)
+    {
+        _connection = connection;
+        Columns = new ColumnTypes(connection);
+        Appends = new BulkAppends(connection, Columns);
+    }
+
+    public ColumnTypes Columns { get; }
 
     /// <summary>The appends' rows, written before the batch (see <see cref="IWriterSession.PrepareAppend"/>).</summary>
-    public BulkAppends Appends { get; } = new(connection);
+    public BulkAppends Appends { get; }
 
-    public void Add(string sql, NpgsqlParameter[] parameters)
+    /// <summary>Queues a run of <paramref name="sql"/> with its parameters' values as bound now.</summary>
+    /// <param name="sql">The statement.</param>
+    /// <param name="parameters">Its parameters.</param>
+    /// <param name="set">Its set form, or null.</param>
+    /// <param name="table">The table it writes; null for a DELETE or a statement that writes none.</param>
+    public void Add(string sql, NpgsqlParameter[] parameters, RowSet? set, string? table)
     {
-        _batch ??= new NpgsqlBatch(connection);
-        _batch.BatchCommands.Add(Command(sql, parameters));
+        if (set is null)
+        {
+            End(table);
+            _queued.Add(Command(sql, parameters));
+            return;
+        }
+
+        var run = _open.Find(r => r.Set == set);
+        if (run is not null && run.TryAdd(parameters))
+        {
+            return;
+        }
+
+        End(set.Table);
+        run = set.Start();
+        run.TryAdd(parameters);
+        _open.Add(run);
+        _queued.Add(run);
     }
 
     /// <summary>A batch's command for one run of a statement, with its parameters' values as bound now.</summary>
@@ -280,13 +329,18 @@ internal sealed class DeferredStatements(NpgsqlConnection connection)
     public void Flush()
     {
         Appends.Flush();
-        if (_batch is null)
+        if (_queued.Count == 0)
         {
             return;
         }
 
-        using var batch = _batch;
-        _batch = null;
+        using var batch = new NpgsqlBatch(_connection);
+        foreach (var queued in _queued)
+        {
+            batch.BatchCommands.Add(queued as NpgsqlBatchCommand ?? ((RowSet.Run)queued).ToCommand());
+        }
+
+        Clear();
         batch.ExecuteNonQuery();
     }
 
@@ -294,7 +348,11 @@ internal sealed class DeferredStatements(NpgsqlConnection connection)
     public void Clear()
     {
         Appends.Clear();
-        _batch?.Dispose();
-        _batch = null;
+        _queued.Clear();
+        _open.Clear();
     }
+
+    // Rows queued from now on must come after what is queued for the table (or, for null, after everything queued).
+    private void End(string? table) =>
+        _open.RemoveAll(run => table is null || string.Equals(run.Set.Table, table, StringComparison.OrdinalIgnoreCase));
 }
