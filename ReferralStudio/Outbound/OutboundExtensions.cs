@@ -13,7 +13,12 @@ public static class OutboundExtensions
         builder.Services.AddSingleton<SubscriptionCatalog>();
         builder.Services.AddSingleton<OutboundDeliveryStore>();
         builder.Services.AddSingleton<OutboundQueue>();
-        builder.Services.AddSingleton<SigningSecrets>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var secrets = ActivatorUtilities.CreateInstance<SigningSecrets>(sp);
+            sp.GetRequiredService<SubscriptionCatalog>().Reloaded += secrets.KeepOnly;
+            return secrets;
+        });
         builder.Services.AddSingleton<OutboundSubscriptions>();
         builder.Services.AddSingleton(_ => new OutboundUrlPolicy());
         builder.Services.AddHttpClient(OutboundDispatcher.HttpClientName)

@@ -18,6 +18,9 @@ public sealed class SubscriptionCatalog(IDbContextFactory<AppDbContext> contexts
 
     public bool HasSubscribers(string eventType) => _byEvent.ContainsKey(eventType);
 
+    /// <summary>After each reload, with the ids of the enabled subscriptions.</summary>
+    public event Action<IReadOnlySet<long>>? Reloaded;
+
     /// <summary>After a change to the subscriptions: reloads, and has every other instance reload.</summary>
     public async Task ChangedAsync(CancellationToken cancellationToken = default)
     {
@@ -33,5 +36,6 @@ public sealed class SubscriptionCatalog(IDbContextFactory<AppDbContext> contexts
             .Select(type => (type, ids: enabled.Where(s => s.Events.Contains(type)).Select(s => s.Id).ToArray()))
             .Where(x => x.ids.Length > 0)
             .ToFrozenDictionary(x => x.type, x => x.ids);
+        Reloaded?.Invoke(enabled.Select(s => s.Id).ToHashSet());
     }
 }

@@ -62,6 +62,24 @@ public sealed class SigningSecretsTests
         Assert.Equal(["whsec_rotated"], secrets);
     }
 
+    [Fact]
+    public void A_Deleted_Or_Disabled_Subscriptions_Secret_Leaves_Memory_At_The_Next_Reload()
+    {
+        var kept = new WebhookSubscription { Id = 7, Secret = _stored.Protect("whsec_kept") };
+        var deleted = new WebhookSubscription { Id = 8, Secret = _stored.Protect("whsec_deleted") };
+        Assert.True(_secrets.TryGet(kept, Now, out _));
+        Assert.True(_secrets.TryGet(deleted, Now, out _));
+
+        _secrets.KeepOnly(new HashSet<long> { 7 });
+
+        // The kept one is still known (no decryption); the other is decrypted again, as it was no longer held.
+        Assert.True(_secrets.TryGet(kept, Now, out _));
+        Assert.Equal(2, _keys.Unprotects);
+        Assert.True(_secrets.TryGet(deleted, Now, out var again));
+        Assert.Equal(["whsec_deleted"], again);
+        Assert.Equal(3, _keys.Unprotects);
+    }
+
     /// <summary>Real encryption (ephemeral keys), counting how often a stored value is decrypted.</summary>
     private sealed class CountingProvider : IDataProtectionProvider
     {

@@ -7,7 +7,9 @@ namespace ReferralStudio.Outbound.Signing;
 /// The subscriptions' signing secrets in plain form for the dispatcher, decrypted once per stored version rather than on
 /// every send (Data Protection's unprotect costs far more than the signature). Each of a subscription's two secrets is
 /// kept with the stored value it was read from: a rotation stores new values, which are read afresh and replace the old.
-/// Kept in memory only, never logged; a value that cannot be decrypted is not kept, so it is tried again on the next send.
+/// Kept in memory only, never logged, and only for the enabled subscriptions (<see cref="KeepOnly"/>): a deleted or disabled
+/// one's secrets leave memory at the next reload of the subscriptions. A value that cannot be decrypted is not kept, so it
+/// is tried again on the next send.
 /// </summary>
 public sealed class SigningSecrets(StoredSecrets storedSecrets)
 {
@@ -38,6 +40,18 @@ public sealed class SigningSecrets(StoredSecrets storedSecrets)
 
         secrets = [current, previous];
         return true;
+    }
+
+    /// <summary>Forgets the secrets of every subscription not in <paramref name="subscriptions"/> (the enabled ones).</summary>
+    public void KeepOnly(IReadOnlySet<long> subscriptions)
+    {
+        foreach (var key in _read.Keys)
+        {
+            if (!subscriptions.Contains(key.Subscription))
+            {
+                _read.TryRemove(key, out _);
+            }
+        }
     }
 
     private bool TryRead(long subscription, bool previous, string stored, out string plain)
