@@ -473,9 +473,10 @@ public abstract class FeedQueryChecks(FeedDatabase data)
         await using var command = connection.CreateCommand();
         if (db.IsPostgres())
         {
-            // lower(ref), as the queries compare it; text_pattern_ops so a prefix's LIKE can use it too; the id last, as SQLite's rowid.
+            // lower(ref), as the queries compare it; text_pattern_ops so a prefix's LIKE can use it too; the id last, as SQLite's rowid;
+            // the ref itself carried, so a prefix's count and page are read from the index alone.
             command.CommandText = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_referraltouches_lowerref_occurredat_id'";
-            Assert.Equal("CREATE INDEX ix_referraltouches_lowerref_occurredat_id ON public.referraltouches USING btree (lower(ref) text_pattern_ops, occurredat DESC, id DESC)", await command.ExecuteScalarAsync());
+            Assert.Equal("CREATE INDEX ix_referraltouches_lowerref_occurredat_id ON public.referraltouches USING btree (lower(ref) text_pattern_ops, occurredat DESC, id DESC) INCLUDE (ref)", await command.ExecuteScalarAsync());
             return;
         }
 

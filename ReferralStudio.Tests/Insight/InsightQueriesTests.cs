@@ -99,6 +99,34 @@ public class InsightQueriesTests : IAsyncLifetime
             [new DailyCount(yesterday.AddDays(-1).ToDateTime(TimeOnly.MinValue), "Collabs", 1), new DailyCount(yesterday.ToDateTime(TimeOnly.MinValue), "Collabs", 1)],
             touches);
     }
+
+    [Fact]
+    public async Task Each_Day_Counts_Its_Own_Touches_Whatever_Order_They_Were_Written_In()
+    {
+        // PostgreSQL reads the quarters in no particular order: each must still land on the day whose window holds it,
+        // a touch at midnight on the day it starts.
+        var kolkata = new BusinessDay(_app.Time, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+        var first = kolkata.Today.AddDays(-4);
+        DateTimeOffset At(int day, int minutes) => kolkata.Window(first.AddDays(day)).Start.AddMinutes(minutes);
+        await _app.DeliverAsync(Instagram(
+            Referral(Unique("d2-late"), At(2, 1_439), "collab_d2"),
+            Referral(Unique("d0-noon"), At(0, 720), "collab_d0"),
+            Referral(Unique("d2-midnight"), At(2, 0), "collab_d2"),
+            Referral(Unique("d1-early"), At(1, 15), "collab_d1"),
+            Referral(Unique("d2-noon"), At(2, 720), "collab_d2"),
+            Referral(Unique("d1-midnight"), At(1, 0), "collab_d1")));
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+        var touches = await InsightQueries.TouchesPerDayAsync(db, kolkata, first, first.AddDays(2), default);
+
+        Assert.Equal(
+            [
+                new DailyCount(first.ToDateTime(TimeOnly.MinValue), "Collabs", 1),
+                new DailyCount(first.AddDays(1).ToDateTime(TimeOnly.MinValue), "Collabs", 2),
+                new DailyCount(first.AddDays(2).ToDateTime(TimeOnly.MinValue), "Collabs", 3),
+            ],
+            touches);
+    }
 }
 
 /// <summary><see cref="InsightQueriesTests"/> on PostgreSQL: the same answers.</summary>

@@ -13,7 +13,8 @@ internal static class PostgresCampaignRollup
     /// <summary>
     /// Two keys are the same when all three parts are, NULLs equal and the ref ignoring case: written as equalities
     /// (each NULL folded to a value no id or code takes, and its NULL-ness compared too) so a join over many keys can
-    /// hash them; <c>IS NOT DISTINCT FROM</c> cannot, and would compare every pair. <paramref name="lowered"/>: the
+    /// hash them; <c>IS NOT DISTINCT FROM</c> cannot, and would compare every pair. The COALESCEs are indexed on the keys
+    /// (<c>ix_campaignkeys_samekey</c>), so a join from a few touches looks each key up instead. <paramref name="lowered"/>: the
     /// right side's ref is already <c>lower(...)</c>.
     /// </summary>
     internal static string SameKey(string k, string t, bool lowered = false)

@@ -136,19 +136,17 @@ internal static class FeedSearch
     /// <summary>A newest-first page of touches matching the search and the filter's other filters.</summary>
     public static async Task<(List<FeedRow> Rows, int Total, bool More)> PageAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
+        if (db.IsPostgres() && !HasRowFilters(filter))
+        {
+            return await ListedPageAsync(db, filter, search, skip, take, cancellationToken);
+        }
+
         var (_, plan) = await ChoosePlanAsync(db, filter, search, skip, take, cancellationToken);
         var rows = await PageAsync(db, filter, search, plan, skip, take, cancellationToken);
         int total;
         if (!HasRowFilters(filter))
         {
-            // Each touch once: a DISTINCT that stops at the cap, so it never holds more than the cap's ids.
-            total = await Query<int>(db, db.IsPostgres()
-                ? $"""
-                    SELECT COUNT(*)::int AS "Value" FROM (SELECT DISTINCT id FROM ({Branches(db, filter, "id", " UNION ALL ")}) AS m LIMIT @limit) AS d
-                    """
-                : $"""
-                    SELECT COUNT(*) AS "Value" FROM (SELECT DISTINCT "Id" FROM ({Branches(db, filter, "\"Id\"", " UNION ALL ")}) LIMIT $limit)
-                    """, search, filter, ("$limit", FeedQuery.CountCap + 1)).SingleAsync(cancellationToken);
+            total = await CountOnceAsync(db, filter, search, cancellationToken);
         }
         else
         {
@@ -172,9 +170,7 @@ internal static class FeedSearch
     /// </summary>
     internal static async Task<(int Listed, SearchPlan Plan)> ChoosePlanAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
-        var cap = HasRowFilters(filter)
-            ? CandidateCap
-            : (int)Math.Clamp(FeedQuery.DenseFactor * ((long)skip + take), FeedQuery.CountCap, int.MaxValue - 1);
+        var cap = PlanCap(filter, skip, take);
         var listed = await Query<int>(db, db.IsPostgres()
             ? $"""
                 SELECT COUNT(*)::int AS "Value" FROM (SELECT 1 FROM ({Branches(db, filter, "1", " UNION ALL ")}) AS m LIMIT @limit) AS d
@@ -184,6 +180,64 @@ internal static class FeedSearch
                 """, search, filter, ("$limit", cap + 1)).SingleAsync(cancellationToken);
         return (listed, listed > cap ? SearchPlan.NewestFirst : SearchPlan.ByMatch);
     }
+
+    /// <summary>The most touches the ways may list for the by-match plan (<see cref="ChoosePlanAsync"/>).</summary>
+    private static int PlanCap(FeedFilter filter, int skip, int take) => HasRowFilters(filter)
+        ? CandidateCap
+        : (int)Math.Clamp(FeedQuery.DenseFactor * ((long)skip + take), FeedQuery.CountCap, int.MaxValue - 1);
+
+    /// <summary>How many touches match, each once, up to <see cref="FeedQuery.CountCap"/> + 1 (no row filters).</summary>
+    private static Task<int> CountOnceAsync(AppDbContext db, FeedFilter filter, string search, CancellationToken cancellationToken) =>
+        // SQLite's DISTINCT stops at the cap, so it never holds more than the cap's ids; PostgreSQL's hashes every match
+        // before the LIMIT sees one (seconds for a code fragment in most refs), so there each way lists only the touches
+        // no earlier way does, and the count stops at the cap.
+        Query<int>(db, db.IsPostgres()
+            ? $"""
+                SELECT COUNT(*)::int AS "Value" FROM (SELECT 1 FROM ({Branches(db, filter, "1", " UNION ALL ", disjoint: true)}) AS m LIMIT @limit) AS d
+                """
+            : $"""
+                SELECT COUNT(*) AS "Value" FROM (SELECT DISTINCT "Id" FROM ({Branches(db, filter, "\"Id\"", " UNION ALL ")}) LIMIT $limit)
+                """, search, filter, ("$limit", FeedQuery.CountCap + 1)).SingleAsync(cancellationToken);
+
+    /// <summary>
+    /// The newest-first page on PostgreSQL without row filters. Listing the matches (a name's conversations' touches
+    /// looked up one conversation at a time) is most of a page's cost, and the plan choice, the count and the by-match
+    /// page each listed them again; here one statement lists them once, up to the plan threshold, and answers all three
+    /// from that list (<c>MATERIALIZED</c>): how many were listed, how many distinct touches (up to the count cap), and
+    /// the newest skip + take of the list. Only past the threshold is the page read newest first and counted on its own.
+    /// </summary>
+    private static async Task<(List<FeedRow> Rows, int Total, bool More)> ListedPageAsync(
+        AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
+    {
+        var cap = PlanCap(filter, skip, take);
+        var listing = await Query<ListedPage>(db, $"""
+            WITH m AS MATERIALIZED (SELECT id, occurredat FROM ({Branches(db, filter, "id, occurredat", " UNION ALL ")}) AS b LIMIT @limit),
+                 n AS (SELECT COUNT(*)::int AS listed FROM m)
+            SELECT n.listed AS "Listed", d.total AS "Total", p.id AS "Id", p.occurredat AS "OccurredAt"
+            FROM n
+            CROSS JOIN LATERAL (SELECT COUNT(*)::int AS total FROM (SELECT DISTINCT id FROM m WHERE n.listed <= @cap LIMIT @countlimit) AS u) AS d
+            LEFT JOIN LATERAL (SELECT id, occurredat FROM m WHERE n.listed <= @cap ORDER BY occurredat DESC, id DESC LIMIT @pageend) AS p ON true
+            """, search, filter, ("$limit", cap + 1), ("$cap", cap), ("$countlimit", FeedQuery.CountCap + 1), ("$pageend", skip + take)).ToListAsync(cancellationToken);
+        var listed = listing[0].Listed;
+        if (listed > cap)
+        {
+            var newest = await PageAsync(db, filter, search, SearchPlan.NewestFirst, skip, take, cancellationToken);
+            var counted = await CountOnceAsync(db, filter, search, cancellationToken);
+            return (newest, Math.Min(counted, FeedQuery.CountCap), counted > FeedQuery.CountCap);
+        }
+
+        // A touch two ways list comes twice, side by side: dropped here. Only when that leaves the page short of a full
+        // list is a longer one read.
+        var page = listing.Where(l => l.Id is not null).ToList();
+        var ids = page.OrderByDescending(l => l.OccurredAt).ThenByDescending(l => l.Id).Select(l => l.Id!.Value).Distinct().ToList();
+        ids = ids.Count < skip + take && page.Count == skip + take
+            ? await NewestIdsAsync(db, filter, search, skip, take, cancellationToken)
+            : [.. ids.Skip(skip).Take(take)];
+        var total = listing[0].Total;
+        return (await FeedQuery.RowsOfAsync(db, ids, cancellationToken), Math.Min(total, FeedQuery.CountCap), total > FeedQuery.CountCap);
+    }
+
+    private sealed record ListedPage(int Listed, int Total, long? Id, long? OccurredAt);
 
     /// <summary>The rows of one newest-first page of a search, read with <paramref name="plan"/>.</summary>
     internal static async Task<List<FeedRow>> PageAsync(AppDbContext db, FeedFilter filter, string search, SearchPlan plan, int skip, int take, CancellationToken cancellationToken = default)
@@ -237,11 +291,12 @@ internal static class FeedSearch
 
     /// <summary>
     /// The matching touches in the date range, each looked up by id as the ways list it (the CROSS JOIN keeps that order),
-    /// so a count that stops at the cap stops reading too: the by-match plan's candidates.
+    /// so a count that stops at the cap stops reading too: the by-match plan's candidates. On PostgreSQL the ways are
+    /// disjoint instead of DISTINCT, which would hash every match first.
     /// </summary>
     private static IQueryable<ReferralTouch> Candidates(AppDbContext db, FeedFilter filter, string search) => db.IsPostgres()
         ? FeedQuery.Through(db, $"""
-            SELECT t.* FROM (SELECT DISTINCT id FROM ({Branches(db, filter, "id", " UNION ALL ")}) AS b) AS m
+            SELECT t.* FROM ({Branches(db, filter, "id", " UNION ALL ", disjoint: true)}) AS m
             JOIN referraltouches AS t ON t.id = m.id
             """, Parameters(db, search, filter))
         : FeedQuery.Through(db, $"""
@@ -257,22 +312,28 @@ internal static class FeedSearch
     private static IQueryable<ReferralTouch> Dense(AppDbContext db, FeedFilter filter, string search) =>
         Matching(db, search, filter.TriggerId is not null ? FeedQuery.TriggerIndex : filter.Platform is not null ? FeedQuery.PlatformIndex : FeedQuery.OccurredAtIndex);
 
-    /// <summary>Each way to match as its own SELECT of <paramref name="columns"/>, restricted to the date range, joined by <paramref name="compound"/>.</summary>
-    private static string Branches(AppDbContext db, FeedFilter filter, string columns, string compound)
+    /// <summary>
+    /// Each way to match as its own SELECT of <paramref name="columns"/>, restricted to the date range, joined by <paramref name="compound"/>.
+    /// <paramref name="disjoint"/> (PostgreSQL): each way without the touches an earlier way lists, so every match is listed once
+    /// (<c>IS NOT TRUE</c>: a touch without a ref is no match of the refs' way, not an unknown).
+    /// </summary>
+    private static string Branches(AppDbContext db, FeedFilter filter, string columns, string compound, bool disjoint = false)
     {
         if (db.IsPostgres())
         {
             var since = filter.Since is null ? "" : " AND occurredat >= @since";
             var until = filter.Until is null ? "" : " AND occurredat < @until";
-            return string.Join(compound, WaysFor(filter, postgres: true).Select(way => $"SELECT {columns} FROM referraltouches WHERE {way}{since}{until}"));
+            var ways = WaysFor(filter, postgres: true).ToList();
+            string Earlier(int i) => disjoint && i > 0 ? $" AND ({string.Join(" OR ", ways.Take(i))}) IS NOT TRUE" : "";
+            return string.Join(compound, ways.Select((way, i) => $"SELECT {columns} FROM referraltouches WHERE {way}{Earlier(i)}{since}{until}"));
         }
 
         var range = (filter.Since is null ? "" : " AND \"OccurredAt\" >= $since") + (filter.Until is null ? "" : " AND \"OccurredAt\" < $until");
         return string.Join(compound, WaysFor(filter, postgres: false).Select(way => $"""SELECT {columns} FROM "ReferralTouches" WHERE {way}{range}"""));
     }
 
-    private static IQueryable<T> Query<T>(AppDbContext db, string sql, string search, FeedFilter filter, (string Name, int Value) extra) =>
-        db.Database.SqlQueryRaw<T>(sql, [.. Parameters(db, search, filter), db.Parameter(extra.Name, extra.Value)]);
+    private static IQueryable<T> Query<T>(AppDbContext db, string sql, string search, FeedFilter filter, params (string Name, int Value)[] extra) =>
+        db.Database.SqlQueryRaw<T>(sql, [.. Parameters(db, search, filter), .. extra.Select(e => db.Parameter(e.Name, e.Value))]);
 
     /// <summary>The search's parameters (new objects per query: a parameter belongs to one command), the platform's and the date range's.</summary>
     private static object[] Parameters(AppDbContext db, string search, FeedFilter? filter = null)

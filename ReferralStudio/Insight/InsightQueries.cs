@@ -125,27 +125,28 @@ public static class InsightQueries
         return perTrigger;
     }
 
-    /// <summary>The same on PostgreSQL, through Npgsql's reader in the key's order (the primary key's index on (start, triggerid)).</summary>
+    /// <summary>
+    /// The same on PostgreSQL, through Npgsql's reader in no particular order, so the planner may read the table's pages in
+    /// order: the key's order comes from the primary key's index, a table page per row (quarters are written in no time
+    /// order). Each quarter's day is found by its window's end instead.
+    /// </summary>
     private static async Task<Dictionary<long, int[]>> QuartersAsync(
         NpgsqlConnection connection, AppDbContext db, List<(DateOnly Day, long Start, long End)> windows, CancellationToken cancellationToken)
     {
         var perTrigger = new Dictionary<long, int[]>();
+        var ends = windows.ConvertAll(w => w.End).ToArray();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand("SELECT start, triggerid, touches FROM touchquarters WHERE start >= $1 AND start < $2 ORDER BY start", connection);
+            await using var command = new NpgsqlCommand("SELECT start, triggerid, touches FROM touchquarters WHERE start >= $1 AND start < $2", connection);
             command.Parameters.Add(new() { Value = windows[0].Start });
             command.Parameters.Add(new() { Value = windows[^1].End });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var day = 0;
             while (await reader.ReadAsync(cancellationToken))
             {
-                var start = reader.GetInt64(0);
-                while (start >= windows[day].End)
-                {
-                    day++;
-                }
-
+                // Windows are consecutive: a quarter is in the first window ending after it starts.
+                var day = Array.BinarySearch(ends, reader.GetInt64(0));
+                day = day < 0 ? ~day : day + 1;
                 var trigger = reader.GetInt64(1);
                 if (!perTrigger.TryGetValue(trigger, out var counts))
                 {

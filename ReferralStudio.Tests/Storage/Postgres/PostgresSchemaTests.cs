@@ -83,6 +83,14 @@ public sealed class PostgresSchemaTests(PostgresDatabase database) : IClassFixtu
     // The feed's by-ref plan: one ref, newest first; and a ref prefix (a bytewise range, whatever the collation).
     [InlineData("SELECT id FROM referraltouches WHERE lower(ref) = 'summer' ORDER BY occurredat DESC, id DESC LIMIT 50", "ix_referraltouches_lowerref_occurredat_id")]
     [InlineData("SELECT id FROM referraltouches WHERE lower(ref) LIKE 'summ%'", "ix_referraltouches_lowerref_occurredat_id")]
+    // A prefix's count from the ref index alone (it carries the ref: PostgreSQL reads no expression index alone without the column).
+    [InlineData("SELECT COUNT(*) FROM referraltouches WHERE lower(ref) LIKE 'summ%'", "Index Only Scan using ix_referraltouches_lowerref_occurredat_id")]
+    // A name search's touches by conversation, with their ids, from the index alone.
+    [InlineData("SELECT id, occurredat FROM referraltouches WHERE conversationid = 7", "Index Only Scan using ix_referraltouches_conversationid_occurredat_id")]
+    // The campaign report's partial hours look each touch's key up by the expressions PostgresCampaignRollup.SameKey compares.
+    [InlineData("SELECT k.id FROM referraltouches t JOIN campaignkeys k ON " +
+        "COALESCE(k.triggerid, 0) = COALESCE(t.triggerid, 0) AND COALESCE(lower(k.ref), '') = COALESCE(lower(t.ref), '') AND COALESCE(k.adid, '') = COALESCE(t.adid, '') " +
+        "WHERE t.id = 7", "ix_campaignkeys_samekey")]
     // Name search anywhere in the name or the username, ignoring case.
     [InlineData("SELECT id FROM conversations WHERE participantname ILIKE '%anna%' OR participantusername ILIKE '%anna%'", "ix_conversations_participant_trgm")]
     // The feed's newest-first page in its full order (time, then id) with a platform filter, read from its index.

@@ -57,10 +57,12 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
 
         // The feed reads touches newest first by (OccurredAt, Id). SQLite ends every index with the rowid, so its (X, OccurredAt)
         // indexes give that order whole; here the id is a column of its own, and without it the planner sorts every touch of
-        // a time range (or all of them) to find a page. The touches' time indexes end with Id (migration DashboardIndexes).
+        // a time range (or all of them) to find a page. The touches' time indexes end with Id (migration DashboardIndexes; the
+        // conversation's since FeedSearchIndexes, so a name search lists its touches' ids from the index alone).
         string[][] timeIndexes =
         [
             [nameof(ReferralTouch.OccurredAt)],
+            [nameof(ReferralTouch.ConversationId), nameof(ReferralTouch.OccurredAt)],
             [nameof(ReferralTouch.Platform), nameof(ReferralTouch.OccurredAt)],
             [nameof(ReferralTouch.TriggerId), nameof(ReferralTouch.OccurredAt)],
             [nameof(ReferralTouch.ParticipantId), nameof(ReferralTouch.OccurredAt)],

@@ -1158,9 +1158,6 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_referraltouches");
 
-                    b.HasIndex("ConversationId", "OccurredAt")
-                        .HasDatabaseName("ix_referraltouches_conversationid_occurredat");
-
                     b.HasIndex("OccurredAt", "Id")
                         .HasDatabaseName("ix_referraltouches_occurredat_id");
 
@@ -1169,6 +1166,9 @@ namespace ReferralStudio.Storage.Postgres.Migrations
 
                     b.HasIndex("AdId", "OccurredAt", "Id")
                         .HasDatabaseName("ix_referraltouches_adid_occurredat_id");
+
+                    b.HasIndex("ConversationId", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_referraltouches_conversationid_occurredat_id");
 
                     b.HasIndex("ParticipantId", "OccurredAt", "Id")
                         .HasDatabaseName("ix_referraltouches_participantid_occurredat_id");
