@@ -15,7 +15,7 @@ public enum MetaConversionStatus
 }
 
 /// <summary>
-/// A conversion on its way to Meta's Conversions API (the persisted outbox of <c>MetaConversionSender</c>): queued
+/// A conversion on its way to Meta's Conversions API (the persisted outbox of <see cref="MetaConversionSender"/>): queued
 /// in the transaction that records the conversion, one per conversion.
 /// </summary>
 public sealed class MetaConversionEvent

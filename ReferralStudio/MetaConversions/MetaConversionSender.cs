@@ -1,0 +1,156 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReferralStudio.Data;
+using ReferralStudio.Hosting;
+using ReferralStudio.Outbound.Retry;
+using ReferralStudio.Security;
+
+namespace ReferralStudio.MetaConversions;
+
+/// <summary>
+/// Sends the Conversions API outbox. Each row is claimed (<see cref="MetaConversionStatus.Sending"/>, only if still pending)
+/// before its call, so no two senders post the same conversion; every attempt is logged; 5xx, 429 and network failures are
+/// retried with backoff, Meta's refusals are recorded as failed; an account without a token or dataset makes a dry run.
+/// Unlike a greeting, a send interrupted by a crash is sent again: it carries the same <c>event_id</c>, which Meta
+/// de-duplicates, whereas a conversion Meta never heard of would be lost.
+/// </summary>
+public sealed partial class MetaConversionSender(
+    IDbContextFactory<AppDbContext> contexts,
+    MetaConversionQueue queue,
+    ConversionsApiClient client,
+    StoredSecrets secrets,
+    IOptions<MetaConversionsOptions> options,
+    TimeProvider time,
+    ILogger<MetaConversionSender> logger) : ScheduledWorker(queue.Signal, time, logger)
+{
+    private const int BatchSize = 32;
+
+    private bool _interruptedSendsReleased;
+
+    /// <summary>Signals a conversion's id each time an outcome of its event is saved: an attempt rescheduled, sent, failed or a dry run.</summary>
+    public Settlements Recorded { get; } = new();
+
+    protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
+    {
+        if (!_interruptedSendsReleased)
+        {
+            await ReleaseInterruptedSendsAsync(cancellationToken);
+            _interruptedSendsReleased = true;
+        }
+
+        while (true)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var now = Time.GetUtcNow();
+            var due = await db.MetaConversionEvents.AsNoTracking()
+                .Where(m => m.Status == MetaConversionStatus.Pending && m.NextAttemptAt <= now)
+                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(BatchSize)
+                .Select(m => m.Id)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                var next = await db.MetaConversionEvents.Where(m => m.Status == MetaConversionStatus.Pending)
+                    .OrderBy(m => m.NextAttemptAt).Select(m => (DateTimeOffset?)m.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+                return next is { } at ? at - now : null;
+            }
+
+            foreach (var id in due)
+            {
+                await SendOneAsync(db, id, cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task SendOneAsync(AppDbContext db, long id, CancellationToken cancellationToken)
+    {
+        // The claim: one UPDATE that only a pending row passes. Whoever changed it first sends it; the other finds 0 rows.
+        var claimed = await db.MetaConversionEvents
+            .Where(m => m.Id == id && m.Status == MetaConversionStatus.Pending)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Sending), cancellationToken);
+        if (claimed == 0)
+        {
+            return;
+        }
+
+        var row = await db.MetaConversionEvents.SingleAsync(m => m.Id == id, cancellationToken);
+        var account = await db.BusinessAccounts.AsNoTracking()
+            .Where(a => a.Platform == row.Platform && a.AccountId == row.AccountId)
+            .Select(a => new { a.ConversionsDatasetId, a.ConversionsToken })
+            .FirstOrDefaultAsync(cancellationToken);
+        var readable = secrets.TryUnprotect(account?.ConversionsToken, out var token);
+        var dryRun = account is null ? "Dry run: no business account with this Meta id is set up, so there is no Conversions API token."
+            : !readable ? "Dry run: the Conversions API token cannot be read (the data-protection keys changed); enter it again."
+            : string.IsNullOrWhiteSpace(token) ? "Dry run: the account has no Conversions API token."
+            : string.IsNullOrWhiteSpace(account.ConversionsDatasetId) ? "Dry run: the account has no dataset id."
+            : null;
+        if (dryRun is not null)
+        {
+            Complete(row, MetaConversionStatus.DryRun, Time.GetUtcNow(), dryRun);
+            await db.SaveChangesAsync(cancellationToken);
+            Recorded.Settled(row.ConversionId);
+            return;
+        }
+
+        var attemptedAt = Time.GetUtcNow();
+        var result = await client.SendAsync(account!.ConversionsDatasetId!, token!, row.Payload, cancellationToken);
+        row.Attempts++;
+        row.LastStatusCode = result.StatusCode;
+        row.LastError = result.Error;
+        db.MetaConversionAttempts.Add(new MetaConversionAttempt
+        {
+            MetaConversionEventId = row.Id,
+            ConversationId = row.ConversationId,
+            AttemptedAt = attemptedAt,
+            StatusCode = result.StatusCode,
+            Error = result.Error,
+        });
+
+        var now = Time.GetUtcNow();
+        if (result.Sent)
+        {
+            Complete(row, MetaConversionStatus.Sent, now, null);
+        }
+        else if (result.Retryable && RetrySchedule.NextDelay(options.Value.Retry, row.Attempts, result.RetryAfter, Random.Shared.NextDouble()) is { } delay)
+        {
+            row.Status = MetaConversionStatus.Pending;
+            row.NextAttemptAt = now + delay;
+        }
+        else
+        {
+            Complete(row, MetaConversionStatus.Failed, now, result.Error);
+            LogFailed(logger, row.ConversionId, result.StatusCode, result.Error);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        Recorded.Settled(row.ConversionId);
+    }
+
+    /// <summary>
+    /// Rows a previous run left in <see cref="MetaConversionStatus.Sending"/> go back to pending: sending again is safe
+    /// because Meta de-duplicates by <c>event_id</c>. Only the leader sends, and this runs before its first send.
+    /// </summary>
+    private async Task ReleaseInterruptedSendsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var released = await db.MetaConversionEvents.Where(m => m.Status == MetaConversionStatus.Sending)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Pending), cancellationToken);
+        if (released > 0)
+        {
+            LogReleased(logger, released);
+        }
+    }
+
+    private static void Complete(MetaConversionEvent row, MetaConversionStatus status, DateTimeOffset at, string? error)
+    {
+        row.Status = status;
+        row.CompletedAt = at;
+        row.LastError = error;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} Conversions API events were being sent when the app last stopped; sending them again (Meta de-duplicates by event_id)")]
+    private static partial void LogReleased(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversions API event of conversion {ConversionId} failed: {StatusCode} {Error}")]
+    private static partial void LogFailed(ILogger logger, long conversionId, int? statusCode, string? error);
+}
