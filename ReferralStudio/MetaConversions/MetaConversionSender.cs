@@ -64,11 +64,7 @@ public sealed partial class MetaConversionSender(
 
     private async Task SendOneAsync(AppDbContext db, long id, CancellationToken cancellationToken)
     {
-        // The claim: one UPDATE that only a pending row passes. Whoever changed it first sends it; the other finds 0 rows.
-        var claimed = await db.MetaConversionEvents
-            .Where(m => m.Id == id && m.Status == MetaConversionStatus.Pending)
-            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Sending), cancellationToken);
-        if (claimed == 0)
+        if (!await TryClaimAsync(db, id, cancellationToken))
         {
             return;
         }
@@ -125,6 +121,15 @@ public sealed partial class MetaConversionSender(
         await db.SaveChangesAsync(cancellationToken);
         Recorded.Settled(row.ConversionId);
     }
+
+    /// <summary>
+    /// Takes a pending row for one attempt: a single UPDATE that only a row still pending passes, so of two senders
+    /// (or a pass racing a manual change) exactly one gets it; the other is told false and leaves it alone.
+    /// </summary>
+    public static async Task<bool> TryClaimAsync(AppDbContext db, long id, CancellationToken cancellationToken) =>
+        await db.MetaConversionEvents
+            .Where(m => m.Id == id && m.Status == MetaConversionStatus.Pending)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Sending), cancellationToken) == 1;
 
     /// <summary>
     /// Rows a previous run left in <see cref="MetaConversionStatus.Sending"/> go back to pending: sending again is safe
