@@ -18,14 +18,23 @@ namespace ReferralStudio.Tests.MetaConversions;
 /// Conversions of ad-started conversations reach Meta's Conversions API for Business Messaging, here a fake Graph API on
 /// loopback that records each request; the app runs on the hand-moved clock, so retries happen when the test moves it.
 /// </summary>
-public sealed class MetaConversionsTests : IAsyncLifetime
+public class MetaConversionsTests : IAsyncLifetime
 {
     private const string WhatsAppDataset = "900000000000001";
     private const string MessengerDataset = "900000000000002";
     private const string InstagramDataset = "900000000000003";
     private const string CapiToken = "EAAG-capi-token";
+    private readonly TestStore _store;
     private LoopbackServer _graph = null!;
     private TestApp _app = null!;
+
+    public MetaConversionsTests()
+        : this(TestStore.Sqlite())
+    {
+    }
+
+    /// <summary>The same tests on another engine (<see cref="PostgresMetaConversionsTests"/>): the claim and the ad touch lookup are SQL.</summary>
+    protected MetaConversionsTests(TestStore store) => _store = store;
 
     private DateTimeOffset Now => _app.Time.GetUtcNow();
 
@@ -33,13 +42,14 @@ public sealed class MetaConversionsTests : IAsyncLifetime
     {
         _graph = await LoopbackServer.StartAsync();
         _graph.Default = new ScriptedResponse(200, """{"events_received":1,"messages":[],"fbtrace_id":"A1"}""");
-        _app = await TestApp.StartAsync(settings: new Dictionary<string, string?>
+        await _store.PrepareAsync();
+        _app = await TestApp.StartAsync(_store.Path, settings: _store.With(new Dictionary<string, string?>
         {
             ["ConversionsApi:GraphApiBaseUrl"] = _graph.BaseAddress.ToString().TrimEnd('/'),
             ["ConversionsApi:GraphApiVersion"] = "v25.0",
             ["ConversionsApi:Retry:BaseDelay"] = "00:01:00",
             ["ConversionsApi:Retry:JitterFraction"] = "0",
-        });
+        }));
         var accounts = _app.Services.GetRequiredService<BusinessAccounts>();
         await accounts.SaveAsync(AuditActor.System, null, "whatsapp", "+15550783881", PhoneNumberId, null, new ConversionsApiSettings(WhatsAppDataset, CapiToken));
         await accounts.SaveAsync(AuditActor.System, null, "messenger", "acme.page", PageId, null, new ConversionsApiSettings(MessengerDataset, CapiToken));
@@ -50,6 +60,7 @@ public sealed class MetaConversionsTests : IAsyncLifetime
     {
         await _app.DisposeAsync();
         await _graph.DisposeAsync();
+        await _store.DisposeAsync();
     }
 
     private MetaConversionSender Sender => _app.Services.GetRequiredService<MetaConversionSender>();
@@ -322,3 +333,6 @@ public sealed class MetaConversionsTests : IAsyncLifetime
         Assert.Equal(MetaConversionStatus.Sending, (await other.MetaConversionEvents.AsNoTracking().SingleAsync(m => m.Id == row.Id)).Status);
     }
 }
+
+/// <summary><see cref="MetaConversionsTests"/> on PostgreSQL.</summary>
+public sealed class PostgresMetaConversionsTests() : MetaConversionsTests(TestStore.Postgres());
