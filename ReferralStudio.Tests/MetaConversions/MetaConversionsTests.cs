@@ -49,6 +49,8 @@ public class MetaConversionsTests : IAsyncLifetime
             ["ConversionsApi:GraphApiVersion"] = "v25.0",
             ["ConversionsApi:Retry:BaseDelay"] = "00:01:00",
             ["ConversionsApi:Retry:JitterFraction"] = "0",
+            // Added to the defaults (purchase, lead, ...), which stay.
+            ["ConversionsApi:EventNames:booking"] = "LeadSubmitted",
         }));
         var accounts = _app.Services.GetRequiredService<BusinessAccounts>();
         await accounts.SaveAsync(AuditActor.System, null, "whatsapp", "+15550783881", PhoneNumberId, null, new ConversionsApiSettings(WhatsAppDataset, CapiToken));
@@ -151,7 +153,7 @@ public class MetaConversionsTests : IAsyncLifetime
         var psid = Unique("psid");
         await _app.DeliverAsync(Messenger(Message(psid, Now.AddHours(-1), "hi", AdReferral("120200000000002"), account: PageId)));
 
-        var conversion = await RecordAsync(new { platform = "messenger", participantId = psid, type = "lead", externalId = "lead-m-1" });
+        var conversion = await RecordAsync(new { platform = "messenger", participantId = psid, type = "Booking", externalId = "lead-m-1" });
         var sent = EventOf(await _graph.NextRequestAsync());
 
         Assert.Equal("LeadSubmitted", sent.Str("event_name"));
