@@ -30,6 +30,13 @@ public sealed partial class MetaConversionSender(
     /// <summary>Signals a conversion's id each time an outcome of its event is saved: an attempt rescheduled, sent, failed or a dry run.</summary>
     public Settlements Recorded { get; } = new();
 
+    /// <summary>Each time this process starts leading: what a previous leader left mid-send is released before the first send.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _interruptedSendsReleased = false;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
     {
         if (!_interruptedSendsReleased)
@@ -69,6 +76,22 @@ public sealed partial class MetaConversionSender(
             return;
         }
 
+        try
+        {
+            await SendClaimedAsync(db, id, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The pass fails and is retried shortly; the claimed row must not wait in Sending for the next start.
+            var retryAt = Time.GetUtcNow() + options.Value.Retry.BaseDelay;
+            await db.MetaConversionEvents.Where(m => m.Id == id && m.Status == MetaConversionStatus.Sending)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Pending).SetProperty(m => m.NextAttemptAt, retryAt), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task SendClaimedAsync(AppDbContext db, long id, CancellationToken cancellationToken)
+    {
         var row = await db.MetaConversionEvents.SingleAsync(m => m.Id == id, cancellationToken);
         var account = await db.BusinessAccounts.AsNoTracking()
             .Where(a => a.Platform == row.Platform && a.AccountId == row.AccountId)
