@@ -43,20 +43,23 @@ public class MetaConversionsTests : IAsyncLifetime
         _graph = await LoopbackServer.StartAsync();
         _graph.Default = new ScriptedResponse(200, """{"events_received":1,"messages":[],"fbtrace_id":"A1"}""");
         await _store.PrepareAsync();
-        _app = await TestApp.StartAsync(_store.Path, settings: _store.With(new Dictionary<string, string?>
-        {
-            ["ConversionsApi:GraphApiBaseUrl"] = _graph.BaseAddress.ToString().TrimEnd('/'),
-            ["ConversionsApi:GraphApiVersion"] = "v25.0",
-            ["ConversionsApi:Retry:BaseDelay"] = "00:01:00",
-            ["ConversionsApi:Retry:JitterFraction"] = "0",
-            // Added to the defaults (purchase, lead, ...), which stay.
-            ["ConversionsApi:EventNames:booking"] = "LeadSubmitted",
-        }));
+        _app = await StartAppAsync();
         var accounts = _app.Services.GetRequiredService<BusinessAccounts>();
         await accounts.SaveAsync(AuditActor.System, null, "whatsapp", "+15550783881", PhoneNumberId, null, new ConversionsApiSettings(WhatsAppDataset, CapiToken));
         await accounts.SaveAsync(AuditActor.System, null, "messenger", "acme.page", PageId, null, new ConversionsApiSettings(MessengerDataset, CapiToken));
         await accounts.SaveAsync(AuditActor.System, null, "instagram", "acme.shop", InstagramAccount, null, new ConversionsApiSettings(InstagramDataset, CapiToken));
     }
+
+    /// <summary>The app on the hand-moved clock, its Conversions API pointed at the fake; again on the same store after a "crash".</summary>
+    private Task<TestApp> StartAppAsync() => TestApp.StartAsync(_store.Path, settings: _store.With(new Dictionary<string, string?>
+    {
+        ["ConversionsApi:GraphApiBaseUrl"] = _graph.BaseAddress.ToString().TrimEnd('/'),
+        ["ConversionsApi:GraphApiVersion"] = "v25.0",
+        ["ConversionsApi:Retry:BaseDelay"] = "00:01:00",
+        ["ConversionsApi:Retry:JitterFraction"] = "0",
+        // Added to the defaults (purchase, lead, ...), which stay.
+        ["ConversionsApi:EventNames:booking"] = "LeadSubmitted",
+    }));
 
     public async Task DisposeAsync()
     {
@@ -306,6 +309,30 @@ public class MetaConversionsTests : IAsyncLifetime
         Assert.Contains("'newsletter'", status.Str("lastError"));
         Assert.Contains("ConversionsApi:EventNames", status.Str("lastError"));
         Assert.Empty(_graph.Requests);
+    }
+
+    [Fact]
+    public async Task A_Send_Cut_Short_By_A_Crash_Is_Sent_Again_After_The_Restart_With_The_Same_Event_Id()
+    {
+        var igsid = Unique("igsid");
+        await _app.DeliverAsync(Instagram(Message(igsid, Now.AddHours(-1), "hi", AdReferral("120200000000011"))));
+        var conversion = await RecordAsync(new { platform = "instagram", participantId = igsid, type = "purchase", value = 8, currency = "EUR", externalId = "order-crash-1" });
+        var first = EventOf(await _graph.NextRequestAsync());
+        await SettledAsync(conversion);
+        // As if the process had died between claiming the row and saving Meta's answer.
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            await db.MetaConversionEvents.Where(m => m.EventId == "order-crash-1")
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Sending).SetProperty(m => m.CompletedAt, (DateTimeOffset?)null));
+        }
+
+        await _app.DisposeAsync();
+        _app = await StartAppAsync();
+        var again = EventOf(await _graph.NextRequestAsync());
+        var status = await MetaStatusAsync(conversion, s => s.Str("status") == "sent" && s.GetProperty("attempts").GetInt32() == 2);
+
+        Assert.Equal(first.GetRawText(), again.GetRawText());
+        Assert.Equal(2, status.GetProperty("attemptLog").GetArrayLength());
     }
 
     [Fact]
