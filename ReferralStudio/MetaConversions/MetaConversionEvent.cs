@@ -12,6 +12,11 @@ public enum MetaConversionStatus
     Failed = 4,
     /// <summary>Never sendable (no Meta event for the conversion's type, a WhatsApp ad without a click id); the reason says why.</summary>
     Skipped = 5,
+    /// <summary>
+    /// The app stopped while sending, so whether Meta recorded it is unknown; not sent again, because Meta does not
+    /// de-duplicate business messaging events and a doubled purchase misleads more than a missing one.
+    /// </summary>
+    Uncertain = 6,
 }
 
 /// <summary>
@@ -27,7 +32,7 @@ public sealed class MetaConversionEvent
     /// <summary>The business account it is sent for: its dataset and token are read when sending.</summary>
     public string AccountId { get; set; } = "";
     public string EventName { get; set; } = "";
-    /// <summary>The conversion's external id, sent as <c>event_id</c> on every attempt so Meta de-duplicates retries.</summary>
+    /// <summary>The conversion's external id, sent as <c>event_id</c> on every attempt: the event's identity wherever Meta shows it.</summary>
     public string EventId { get; set; } = "";
     /// <summary>The event as sent in <c>data[]</c> (JSON); for a dry run, what would have been sent.</summary>
     public string Payload { get; set; } = "";

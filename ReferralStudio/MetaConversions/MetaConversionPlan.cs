@@ -63,7 +63,7 @@ public static class MetaConversionPlanner
             json.WriteString("action_source", ActionSource);
             // The channel names are the platform names: whatsapp, messenger, instagram.
             json.WriteString("messaging_channel", platform);
-            // The conversion's external id: the same on every retry, so Meta counts the event once.
+            // The conversion's external id, the same on every retry (Meta's guide leaves de-duplication to the sender: see the sender).
             json.WriteString("event_id", externalId);
             json.WriteStartObject("user_data");
             switch (platform)
@@ -76,7 +76,7 @@ public static class MetaConversionPlanner
                     json.WriteString("page_scoped_user_id", participantId);
                     break;
                 default:
-                    json.WriteString("ig_account_id", accountId);
+                    json.WriteString("instagram_business_account_id", accountId);
                     json.WriteString("ig_sid", participantId);
                     break;
             }

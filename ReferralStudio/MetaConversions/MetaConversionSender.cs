@@ -10,9 +10,9 @@ namespace ReferralStudio.MetaConversions;
 /// <summary>
 /// Sends the Conversions API outbox. Each row is claimed (<see cref="MetaConversionStatus.Sending"/>, only if still pending)
 /// before its call, so no two senders post the same conversion; every attempt is logged; 5xx, 429 and network failures are
-/// retried with backoff, Meta's refusals are recorded as failed; an account without a token or dataset makes a dry run.
-/// Unlike a greeting, a send interrupted by a crash is sent again: it carries the same <c>event_id</c>, which Meta
-/// de-duplicates, whereas a conversion Meta never heard of would be lost.
+/// retried with backoff (with the same <c>event_id</c>), Meta's refusals are recorded as failed; an account without a token
+/// or dataset makes a dry run. A send interrupted by a crash is not sent again but recorded as uncertain: Meta's guide says
+/// it does not de-duplicate business messaging events, so the sender must not risk counting a purchase twice.
 /// </summary>
 public sealed partial class MetaConversionSender(
     IDbContextFactory<AppDbContext> contexts,
@@ -25,24 +25,27 @@ public sealed partial class MetaConversionSender(
 {
     private const int BatchSize = 32;
 
-    private bool _interruptedSendsReleased;
+    private const string InterruptedSend =
+        "The app stopped while this conversion was being sent, so whether Meta counted it is unknown. It is not sent again, so Meta never counts it twice.";
+
+    private bool _interruptedSendsSettled;
 
     /// <summary>Signals a conversion's id each time an outcome of its event is saved: an attempt rescheduled, sent, failed or a dry run.</summary>
     public Settlements Recorded { get; } = new();
 
-    /// <summary>Each time this process starts leading: what a previous leader left mid-send is released before the first send.</summary>
+    /// <summary>Each time this process starts leading: what a previous leader left mid-send is settled before the first send.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _interruptedSendsReleased = false;
+        _interruptedSendsSettled = false;
         return base.StartAsync(cancellationToken);
     }
 
     protected override async Task<TimeSpan?> RunDueAsync(CancellationToken cancellationToken)
     {
-        if (!_interruptedSendsReleased)
+        if (!_interruptedSendsSettled)
         {
-            await ReleaseInterruptedSendsAsync(cancellationToken);
-            _interruptedSendsReleased = true;
+            await SettleInterruptedSendsAsync(cancellationToken);
+            _interruptedSendsSettled = true;
         }
 
         while (true)
@@ -155,17 +158,21 @@ public sealed partial class MetaConversionSender(
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Sending), cancellationToken) == 1;
 
     /// <summary>
-    /// Rows a previous run left in <see cref="MetaConversionStatus.Sending"/> go back to pending: sending again is safe
-    /// because Meta de-duplicates by <c>event_id</c>. Only the leader sends, and this runs before its first send.
+    /// Rows a previous run left in <see cref="MetaConversionStatus.Sending"/>: it stopped between claiming them and saving
+    /// Meta's answer, so they may have been counted. Only the leader sends, and this runs before its first send.
     /// </summary>
-    private async Task ReleaseInterruptedSendsAsync(CancellationToken cancellationToken)
+    private async Task SettleInterruptedSendsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var released = await db.MetaConversionEvents.Where(m => m.Status == MetaConversionStatus.Sending)
-            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, MetaConversionStatus.Pending), cancellationToken);
-        if (released > 0)
+        var now = Time.GetUtcNow();
+        var settled = await db.MetaConversionEvents.Where(m => m.Status == MetaConversionStatus.Sending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.Status, MetaConversionStatus.Uncertain)
+                .SetProperty(m => m.CompletedAt, now)
+                .SetProperty(m => m.LastError, InterruptedSend), cancellationToken);
+        if (settled > 0)
         {
-            LogReleased(logger, released);
+            LogInterruptedSends(logger, settled);
         }
     }
 
@@ -176,8 +183,8 @@ public sealed partial class MetaConversionSender(
         row.LastError = error;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} Conversions API events were being sent when the app last stopped; sending them again (Meta de-duplicates by event_id)")]
-    private static partial void LogReleased(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} Conversions API events were being sent when the app last stopped; recorded as uncertain, not sent again")]
+    private static partial void LogInterruptedSends(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversions API event of conversion {ConversionId} failed: {StatusCode} {Error}")]
     private static partial void LogFailed(ILogger logger, long conversionId, int? statusCode, string? error);

@@ -29,6 +29,7 @@ public sealed record MetaConversionStatusDto(
         "dry_run" => $"dry run, not sent to Meta{Reason}",
         "failed" => $"failed: {LastError}",
         "skipped" => LastError ?? "not sent to Meta",
+        "uncertain" => $"uncertain: {LastError}",
         _ => Attempts == 0 ? "queued for Meta" : $"Meta retry pending after {Attempts} attempts (last: {LastError})",
     };
 
