@@ -101,7 +101,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
             {
                 var saved = await Accounts.SaveAsync(Ana, null, "instagram", "acme.shop", "17841400000000001", "EAAG-first");
                 return account = saved.Account!.Id;
-            }, AuditActions.AccountCreated, Ana, null, """{"platform":"instagram","handle":"acme.shop","accountId":"17841400000000001","conversionsDatasetId":null,"accessToken":"set","conversionsToken":null}"""),
+            }, AuditActions.AccountCreated, Ana, null, """{"platform":"instagram","handle":"acme.shop","accountId":"17841400000000001","conversionsDatasetId":null,"whatsAppBusinessAccountId":null,"accessToken":"set","conversionsToken":null}"""),
             new("account token set", async () =>
             {
                 Assert.Null((await Accounts.SaveAsync(Ana, account, "instagram", "acme.shop", "17841400000000001", "EAAG-second")).Error);
@@ -131,7 +131,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
             {
                 Assert.True(await Accounts.DeleteAsync(Ana, account));
                 return account;
-            }, AuditActions.AccountDeleted, Ana, """{"platform":"instagram","handle":"acme.store","accountId":"17841400000000001","conversionsDatasetId":"900000000000001","accessToken":null,"conversionsToken":null}""", null),
+            }, AuditActions.AccountDeleted, Ana, """{"platform":"instagram","handle":"acme.store","accountId":"17841400000000001","conversionsDatasetId":"900000000000001","whatsAppBusinessAccountId":null,"accessToken":null,"conversionsToken":null}""", null),
         ];
 
         foreach (var change in changes)

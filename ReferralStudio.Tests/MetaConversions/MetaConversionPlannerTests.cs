@@ -10,7 +10,7 @@ public sealed class MetaConversionPlannerTests
     private static readonly MetaConversionsOptions Options = new();
 
     private static MetaConversionPlan? Plan(string platform, AdTouch? touch, string type = "purchase", bool simulatedOrDemo = false) =>
-        MetaConversionPlanner.Plan(platform, "1000", "user-1", simulatedOrDemo, touch, type, 10, "EUR", At, "ext-1", Options);
+        MetaConversionPlanner.Plan(platform, "1000", platform == "whatsapp" ? "2000" : null, "user-1", simulatedOrDemo, touch, type, 10, "EUR", At, "ext-1", Options);
 
     [Fact]
     public void Nothing_Is_Planned_Without_An_Ad_Touch_Or_For_A_Simulated_Or_Demo_Conversation()

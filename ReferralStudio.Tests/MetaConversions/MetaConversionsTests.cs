@@ -24,6 +24,7 @@ public class MetaConversionsTests : IAsyncLifetime
     private const string MessengerDataset = "900000000000002";
     private const string InstagramDataset = "900000000000003";
     private const string CapiToken = "EAAG-capi-token";
+    private const string WabaId = "102290129340001";
     private readonly TestStore _store;
     private LoopbackServer _graph = null!;
     private TestApp _app = null!;
@@ -45,7 +46,7 @@ public class MetaConversionsTests : IAsyncLifetime
         await _store.PrepareAsync();
         _app = await StartAppAsync();
         var accounts = _app.Services.GetRequiredService<BusinessAccounts>();
-        await accounts.SaveAsync(AuditActor.System, null, "whatsapp", "+15550783881", PhoneNumberId, null, new ConversionsApiSettings(WhatsAppDataset, CapiToken));
+        await accounts.SaveAsync(AuditActor.System, null, "whatsapp", "+15550783881", PhoneNumberId, null, new ConversionsApiSettings(WhatsAppDataset, CapiToken, WabaId));
         await accounts.SaveAsync(AuditActor.System, null, "messenger", "acme.page", PageId, null, new ConversionsApiSettings(MessengerDataset, CapiToken));
         await accounts.SaveAsync(AuditActor.System, null, "instagram", "acme.shop", InstagramAccount, null, new ConversionsApiSettings(InstagramDataset, CapiToken));
     }
@@ -138,7 +139,7 @@ public class MetaConversionsTests : IAsyncLifetime
                 ["action_source"] = "business_messaging",
                 ["messaging_channel"] = "whatsapp",
                 ["event_id"] = "order-wa-1",
-                ["user_data"] = """{"ctwa_clid":"ARAkLk-clid-1"}""",
+                ["user_data"] = $$"""{"whatsapp_business_account_id":"{{WabaId}}","ctwa_clid":"ARAkLk-clid-1"}""",
                 ["custom_data"] = """{"currency":"EUR","value":49.9}""",
             },
             Fields(sent));
@@ -294,6 +295,28 @@ public class MetaConversionsTests : IAsyncLifetime
         Assert.Equal(psid, wouldSend.GetProperty("user_data").Str("page_scoped_user_id"));
         Assert.Empty(_graph.Requests);
         Assert.Contains("dry run, not sent to Meta", await TimelineDetailAsync(conversion.GetProperty("conversationId").GetInt64(), "order-dry-1"));
+    }
+
+    [Fact]
+    public async Task A_WhatsApp_Account_Without_Its_Business_Account_Id_Makes_A_Dry_Run()
+    {
+        var accounts = _app.Services.GetRequiredService<BusinessAccounts>();
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var number = await db.BusinessAccounts.SingleAsync(a => a.AccountId == PhoneNumberId);
+            // The token stays (blank keeps it); the WhatsApp Business Account id is cleared.
+            Assert.Null((await accounts.SaveAsync(AuditActor.System, number.Id, "whatsapp", number.Handle, PhoneNumberId, null, new ConversionsApiSettings(WhatsAppDataset, null, null))).Error);
+        }
+
+        var waId = "4915200000" + Random.Shared.Next(100, 999);
+        await _app.DeliverAsync(WhatsApp(WhatsAppText(waId, Now.AddHours(-2), "Hello", CtwaReferral("120200000000012", "ARAkLk-clid-2"))));
+
+        var conversion = await RecordAsync(new { platform = "whatsapp", participantId = waId, type = "lead", externalId = "lead-wa-nowaba" });
+        var status = await SettledAsync(conversion);
+
+        Assert.Equal("dry_run", status.Str("status"));
+        Assert.Equal("Dry run: the WhatsApp account has no WhatsApp Business Account id.", status.Str("lastError"));
+        Assert.Empty(_graph.Requests);
     }
 
     [Fact]

@@ -6,10 +6,10 @@ using ReferralStudio.Security;
 namespace ReferralStudio.Accounts;
 
 /// <summary>
-/// An account's Conversions API settings as entered: the dataset id (blank clears it) and the token (blank keeps the
-/// saved one). The caller has validated them.
+/// An account's Conversions API settings as entered: the dataset id and, on WhatsApp, the WhatsApp Business Account id
+/// (blank clears either) and the token (blank keeps the saved one). The caller has validated them.
 /// </summary>
-public sealed record ConversionsApiSettings(string? DatasetId, string? Token);
+public sealed record ConversionsApiSettings(string? DatasetId, string? Token, string? WhatsAppBusinessAccountId = null);
 
 /// <summary>What saving an account came to: the account, or why not (a duplicate Meta id).</summary>
 public sealed record AccountSaveResult(BusinessAccount? Account, string? Error);
@@ -55,6 +55,7 @@ public sealed class BusinessAccounts(IDbContextFactory<AppDbContext> contexts, S
         if (conversions is not null)
         {
             account.ConversionsDatasetId = string.IsNullOrWhiteSpace(conversions.DatasetId) ? null : conversions.DatasetId.Trim();
+            account.WhatsAppBusinessAccountId = string.IsNullOrWhiteSpace(conversions.WhatsAppBusinessAccountId) ? null : conversions.WhatsAppBusinessAccountId.Trim();
             if (!string.IsNullOrWhiteSpace(conversions.Token))
             {
                 account.ConversionsToken = secrets.Protect(conversions.Token.Trim());

@@ -48,6 +48,7 @@ public sealed class AuditSnapshot(string entityType, string entityId, string nam
         .Field("handle", a.Handle)
         .Field("accountId", a.AccountId)
         .Field("conversionsDatasetId", a.ConversionsDatasetId)
+        .Field("whatsAppBusinessAccountId", a.WhatsAppBusinessAccountId)
         .Secret("accessToken", a.AccessToken)
         .Secret("conversionsToken", a.ConversionsToken);
 

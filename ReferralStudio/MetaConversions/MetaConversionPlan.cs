@@ -24,7 +24,7 @@ public static class MetaConversionPlanner
     /// row with the reason when it can never be sent (a type with no Meta event, a WhatsApp ad referral without ctwa_clid).
     /// </summary>
     public static MetaConversionPlan? Plan(
-        string platform, string accountId, string participantId, bool simulatedOrDemo, AdTouch? adTouch,
+        string platform, string accountId, string? whatsAppBusinessAccountId, string participantId, bool simulatedOrDemo, AdTouch? adTouch,
         string type, double? value, string? currency, DateTimeOffset occurredAt, string externalId, MetaConversionsOptions options)
     {
         if (simulatedOrDemo || adTouch is null)
@@ -45,13 +45,16 @@ public static class MetaConversionPlanner
                 $"Not sent: the WhatsApp ad referral (ad {adTouch.AdId}) carried no ctwa_clid, which Meta matches WhatsApp conversions by.");
         }
 
-        var payload = Payload(platform, accountId, participantId, adTouch.CtwaClid, eventName, value, currency, occurredAt, externalId);
+        var payload = Payload(platform, accountId, whatsAppBusinessAccountId, participantId, adTouch.CtwaClid, eventName, value, currency, occurredAt, externalId);
         return new(MetaConversionStatus.Pending, eventName, payload, null);
     }
 
-    /// <summary>One element of the request's <c>data</c> array, as Meta's documentation names the fields.</summary>
+    /// <summary>
+    /// One element of the request's <c>data</c> array, as Meta's documentation names the fields. On WhatsApp the account
+    /// is the WhatsApp Business Account (not the phone number id the app keys accounts by), when it is known.
+    /// </summary>
     public static string Payload(
-        string platform, string accountId, string participantId, string? ctwaClid,
+        string platform, string accountId, string? whatsAppBusinessAccountId, string participantId, string? ctwaClid,
         string eventName, double? value, string? currency, DateTimeOffset occurredAt, string externalId)
     {
         using var buffer = new MemoryStream();
@@ -69,6 +72,11 @@ public static class MetaConversionPlanner
             switch (platform)
             {
                 case PlatformNames.WhatsApp:
+                    if (whatsAppBusinessAccountId is not null)
+                    {
+                        json.WriteString("whatsapp_business_account_id", whatsAppBusinessAccountId);
+                    }
+
                     json.WriteString("ctwa_clid", ctwaClid);
                     break;
                 case PlatformNames.Messenger:

@@ -35,8 +35,13 @@ public sealed class MetaConversionQueue(IOptions<MetaConversionsOptions> options
             .ThenByDescending(t => t.OccurredAt).ThenByDescending(t => t.Id)
             .Select(t => new AdTouch(t.Id, t.AdId!, t.Details.CtwaClid))
             .FirstOrDefaultAsync(cancellationToken);
+        var whatsAppBusinessAccountId = whatsApp
+            ? await db.BusinessAccounts.AsNoTracking()
+                .Where(a => a.Platform == conversation.Platform && a.AccountId == conversation.AccountId)
+                .Select(a => a.WhatsAppBusinessAccountId).FirstOrDefaultAsync(cancellationToken)
+            : null;
         var plan = MetaConversionPlanner.Plan(
-            conversation.Platform, conversation.AccountId, conversation.ParticipantId, conversation.SimulatedOrDemo, touch,
+            conversation.Platform, conversation.AccountId, whatsAppBusinessAccountId, conversation.ParticipantId, conversation.SimulatedOrDemo, touch,
             conversion.Type, conversion.Value, conversion.Currency, conversion.OccurredAt, conversion.ExternalId, options.Value);
         if (plan is null)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Outbound.Retry;
+using ReferralStudio.Platforms;
 using ReferralStudio.Security;
 
 namespace ReferralStudio.MetaConversions;
@@ -98,13 +99,15 @@ public sealed partial class MetaConversionSender(
         var row = await db.MetaConversionEvents.SingleAsync(m => m.Id == id, cancellationToken);
         var account = await db.BusinessAccounts.AsNoTracking()
             .Where(a => a.Platform == row.Platform && a.AccountId == row.AccountId)
-            .Select(a => new { a.ConversionsDatasetId, a.ConversionsToken })
+            .Select(a => new { a.ConversionsDatasetId, a.ConversionsToken, a.WhatsAppBusinessAccountId })
             .FirstOrDefaultAsync(cancellationToken);
         var readable = secrets.TryUnprotect(account?.ConversionsToken, out var token);
         var dryRun = account is null ? "Dry run: no business account with this Meta id is set up, so there is no Conversions API token."
             : !readable ? "Dry run: the Conversions API token cannot be read (the data-protection keys changed); enter it again."
             : string.IsNullOrWhiteSpace(token) ? "Dry run: the account has no Conversions API token."
             : string.IsNullOrWhiteSpace(account.ConversionsDatasetId) ? "Dry run: the account has no dataset id."
+            : row.Platform == PlatformNames.WhatsApp && string.IsNullOrWhiteSpace(account.WhatsAppBusinessAccountId)
+                ? "Dry run: the WhatsApp account has no WhatsApp Business Account id."
             : null;
         if (dryRun is not null)
         {
