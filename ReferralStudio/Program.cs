@@ -12,6 +12,7 @@ using ReferralStudio.Inbox;
 using ReferralStudio.Insight;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
+using ReferralStudio.MetaConversions;
 using ReferralStudio.Operations;
 using ReferralStudio.Outbound;
 using ReferralStudio.Privacy;
@@ -61,6 +62,7 @@ public partial class Program
         builder.AddAttribution();
         builder.AddTriggers();
         builder.AddMessaging();
+        builder.AddMetaConversions();
         builder.AddOutbound();
         builder.AddAlerts();
         builder.AddApi();

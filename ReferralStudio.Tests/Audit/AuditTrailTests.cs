@@ -101,7 +101,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
             {
                 var saved = await Accounts.SaveAsync(Ana, null, "instagram", "acme.shop", "17841400000000001", "EAAG-first");
                 return account = saved.Account!.Id;
-            }, AuditActions.AccountCreated, Ana, null, """{"platform":"instagram","handle":"acme.shop","accountId":"17841400000000001","accessToken":"set"}"""),
+            }, AuditActions.AccountCreated, Ana, null, """{"platform":"instagram","handle":"acme.shop","accountId":"17841400000000001","conversionsDatasetId":null,"whatsAppBusinessAccountId":null,"accessToken":"set","conversionsToken":null}"""),
             new("account token set", async () =>
             {
                 Assert.Null((await Accounts.SaveAsync(Ana, account, "instagram", "acme.shop", "17841400000000001", "EAAG-second")).Error);
@@ -112,6 +112,16 @@ public sealed class AuditTrailTests : IAsyncLifetime
                 Assert.Null((await Accounts.SaveAsync(Ana, account, "instagram", "acme.store", "17841400000000001", "")).Error);
                 return account;
             }, AuditActions.AccountUpdated, Ana, """{"handle":"acme.shop"}""", """{"handle":"acme.store"}"""),
+            new("account conversions api set", async () =>
+            {
+                Assert.Null((await Accounts.SaveAsync(Ana, account, "instagram", "acme.store", "17841400000000001", "", new ConversionsApiSettings("900000000000001", "EAAG-capi"))).Error);
+                return account;
+            }, AuditActions.AccountUpdated, Ana, """{"conversionsDatasetId":null,"conversionsToken":null}""", """{"conversionsDatasetId":"900000000000001","conversionsToken":"set"}"""),
+            new("account conversions token removed", async () =>
+            {
+                Assert.NotNull(await Accounts.RemoveConversionsTokenAsync(Ana, account));
+                return account;
+            }, AuditActions.AccountTokenRemoved, Ana, """{"conversionsToken":"set"}""", """{"conversionsToken":"removed"}"""),
             new("account token removed", async () =>
             {
                 Assert.NotNull(await Accounts.RemoveTokenAsync(Ana, account));
@@ -121,7 +131,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
             {
                 Assert.True(await Accounts.DeleteAsync(Ana, account));
                 return account;
-            }, AuditActions.AccountDeleted, Ana, """{"platform":"instagram","handle":"acme.store","accountId":"17841400000000001","accessToken":null}""", null),
+            }, AuditActions.AccountDeleted, Ana, """{"platform":"instagram","handle":"acme.store","accountId":"17841400000000001","conversionsDatasetId":"900000000000001","whatsAppBusinessAccountId":null,"accessToken":null,"conversionsToken":null}""", null),
         ];
 
         foreach (var change in changes)

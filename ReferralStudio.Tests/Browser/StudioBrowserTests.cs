@@ -229,6 +229,35 @@ public sealed class StudioBrowserTests(BrowserFixture browser) : BrowserTest(bro
         Assert.DoesNotContain("EAAG-secret", await page.ContentAsync());
     }
 
+    [Fact]
+    public async Task Accounts_Take_A_Conversions_Api_Dataset_And_Token_Kept_Masked()
+    {
+        var page = await SignedInPageAsync();
+        await page.OpenAsync("/settings/accounts");
+        await page.GetByLabel("Instagram username").FillAsync("acme.capi");
+        await page.GetByLabel("Meta account id").FillAsync("17841400000000009");
+        var token = page.GetByLabel("Conversions API token (optional)");
+        await Assertions.Expect(token).ToHaveAttributeAsync("type", "password");
+        await token.FillAsync("EAAG-capi-secret-5678");
+
+        // A token with no dataset to send to is refused next to the field, and nothing is saved.
+        await page.GetByTestId("save-account").ClickAsync();
+        await Assertions.Expect(page.GetByText("Enter the dataset id this token sends conversions to, or remove the token.")).ToBeVisibleAsync();
+        var dataset = page.GetByLabel("Dataset id (optional)");
+        await dataset.FillAsync("9000-0001");
+        await page.GetByTestId("save-account").ClickAsync();
+        await Assertions.Expect(page.GetByText("The dataset id is digits only: the number Events Manager shows for the dataset.")).ToBeVisibleAsync();
+        Assert.Empty(DatabaseFiles.Holding(App.DatabasePath, "acme.capi"));
+
+        await dataset.FillAsync("900000000000001");
+        await page.GetByTestId("save-account").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("conversions-mask").Filter(new() { HasText = "900000000000001" }))
+            .ToHaveTextAsync("dataset 900000000000001 · token ••••5678");
+        Assert.DoesNotContain("EAAG-capi-secret", await page.ContentAsync());
+        Assert.Empty(DatabaseFiles.Holding(App.DatabasePath, "EAAG-capi-secret-5678"));
+    }
+
     private static async Task<string> DecodeQrAsync(string png)
     {
         using var process = Process.Start(new ProcessStartInfo("zbarimg", ["--quiet", "--raw", png]) { RedirectStandardOutput = true })!;

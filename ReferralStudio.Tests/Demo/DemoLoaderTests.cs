@@ -22,7 +22,7 @@ public sealed class DemoLoaderTests : IAsyncLifetime
         await using var db = await _app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
 
         Assert.Equal(
-            ["ConversationTags", "Conversions", "IdentityEvents", "OutgoingMessages", "ParticipantAliases", "ReferralTouches", "TriggerFirings", "WebhookEvents"],
+            ["ConversationTags", "Conversions", "IdentityEvents", "MetaConversionAttempts", "MetaConversionEvents", "OutgoingMessages", "ParticipantAliases", "ReferralTouches", "TriggerFirings", "WebhookEvents"],
             DemoLoader.ConversationTables(db));
     }
 

@@ -5,6 +5,12 @@ using ReferralStudio.Security;
 
 namespace ReferralStudio.Accounts;
 
+/// <summary>
+/// An account's Conversions API settings as entered: the dataset id and, on WhatsApp, the WhatsApp Business Account id
+/// (blank clears either) and the token (blank keeps the saved one). The caller has validated them.
+/// </summary>
+public sealed record ConversionsApiSettings(string? DatasetId, string? Token, string? WhatsAppBusinessAccountId = null);
+
 /// <summary>What saving an account came to: the account, or why not (a duplicate Meta id).</summary>
 public sealed record AccountSaveResult(BusinessAccount? Account, string? Error);
 
@@ -16,10 +22,12 @@ public sealed class BusinessAccounts(IDbContextFactory<AppDbContext> contexts, S
 {
     /// <summary>
     /// Creates (<paramref name="id"/> null) or changes an account; a blank <paramref name="token"/> keeps the saved one.
-    /// The caller has validated and normalized the fields.
+    /// <paramref name="conversions"/> null leaves the Conversions API settings as they are. The caller has validated and
+    /// normalized the fields.
     /// </summary>
     public async Task<AccountSaveResult> SaveAsync(
-        AuditActor by, long? id, string platform, string handle, string accountId, string? token, CancellationToken cancellationToken = default)
+        AuditActor by, long? id, string platform, string handle, string accountId, string? token,
+        ConversionsApiSettings? conversions = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.BusinessAccounts.AnyAsync(a => a.Platform == platform && a.AccountId == accountId && a.Id != id, cancellationToken))
@@ -44,6 +52,16 @@ public sealed class BusinessAccounts(IDbContextFactory<AppDbContext> contexts, S
             account.AccessToken = secrets.Protect(token.Trim());
         }
 
+        if (conversions is not null)
+        {
+            account.ConversionsDatasetId = string.IsNullOrWhiteSpace(conversions.DatasetId) ? null : conversions.DatasetId.Trim();
+            account.WhatsAppBusinessAccountId = string.IsNullOrWhiteSpace(conversions.WhatsAppBusinessAccountId) ? null : conversions.WhatsAppBusinessAccountId.Trim();
+            if (!string.IsNullOrWhiteSpace(conversions.Token))
+            {
+                account.ConversionsToken = secrets.Protect(conversions.Token.Trim());
+            }
+        }
+
         if (before is null)
         {
             await audit.SaveCreatedAsync(db, by, AuditActions.AccountCreated, account, AuditSnapshot.Of, cancellationToken);
@@ -51,7 +69,9 @@ public sealed class BusinessAccounts(IDbContextFactory<AppDbContext> contexts, S
         }
 
         var after = AuditSnapshot.Of(account);
-        var action = AuditSnapshot.Compare(before, after)?.Fields is ["accessToken"] ? AuditActions.AccountTokenSet : AuditActions.AccountUpdated;
+        var action = AuditSnapshot.Compare(before, after)?.Fields is ["accessToken"] or ["conversionsToken"] or ["accessToken", "conversionsToken"]
+            ? AuditActions.AccountTokenSet
+            : AuditActions.AccountUpdated;
         audit.Add(db, by, action, before, after);
         await db.SaveChangesAsync(cancellationToken);
         return new(account, null);
@@ -69,6 +89,23 @@ public sealed class BusinessAccounts(IDbContextFactory<AppDbContext> contexts, S
 
         var before = AuditSnapshot.Of(account);
         account.AccessToken = null;
+        audit.Add(db, by, AuditActions.AccountTokenRemoved, before, AuditSnapshot.Of(account));
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>Forgets an account's Conversions API token: its conversions become dry runs. Null when there is no such account.</summary>
+    public async Task<BusinessAccount?> RemoveConversionsTokenAsync(AuditActor by, long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var account = await db.BusinessAccounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var before = AuditSnapshot.Of(account);
+        account.ConversionsToken = null;
         audit.Add(db, by, AuditActions.AccountTokenRemoved, before, AuditSnapshot.Of(account));
         await db.SaveChangesAsync(cancellationToken);
         return account;

@@ -47,7 +47,10 @@ public sealed class AuditSnapshot(string entityType, string entityId, string nam
         .Field("platform", a.Platform)
         .Field("handle", a.Handle)
         .Field("accountId", a.AccountId)
-        .Secret("accessToken", a.AccessToken);
+        .Field("conversionsDatasetId", a.ConversionsDatasetId)
+        .Field("whatsAppBusinessAccountId", a.WhatsAppBusinessAccountId)
+        .Secret("accessToken", a.AccessToken)
+        .Secret("conversionsToken", a.ConversionsToken);
 
     public static AuditSnapshot Of(WebhookSubscription s) => new AuditSnapshot(AuditActions.Subscription, Id(s.Id), s.Url)
         .Field("url", s.Url)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Api;
 using ReferralStudio.Data;
+using ReferralStudio.MetaConversions;
 using ReferralStudio.Outbound;
 using ReferralStudio.Platforms;
 using ReferralStudio.Referrals;
@@ -35,7 +36,11 @@ public sealed record ConversionDto(
     ReferralDto? FirstTouch,
     ReferralDto? LastTouch,
     long? FirstTouchTriggerId,
-    long? LastTouchTriggerId);
+    long? LastTouchTriggerId)
+{
+    /// <summary>Where the conversion stands with Meta's Conversions API; null when it is not sent (organic, simulated or demo).</summary>
+    public MetaConversionStatusDto? MetaStatus { get; init; }
+}
 
 public static class ConversionsApi
 {
@@ -60,6 +65,7 @@ public static class ConversionsApi
         JsonBody<RecordConversionRequest> body,
         AppDbContext db,
         OutboundQueue outbound,
+        MetaConversionQueue metaConversions,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -68,7 +74,7 @@ public static class ConversionsApi
             return unreadable.Problem();
         }
 
-        var (conversion, created, errors) = await RecordCoreAsync(body.Value!, db, outbound, time, cancellationToken);
+        var (conversion, created, errors) = await RecordCoreAsync(body.Value!, db, outbound, metaConversions, time, cancellationToken);
         if (conversion is null)
         {
             return errors.Problem();
@@ -84,7 +90,8 @@ public static class ConversionsApi
     /// campaign touch before it happened; shared by the API and the demo data loader.
     /// </summary>
     public static async Task<(ConversionDto? Conversion, bool Created, FieldErrors Errors)> RecordCoreAsync(
-        RecordConversionRequest request, AppDbContext db, OutboundQueue outbound, TimeProvider time, CancellationToken cancellationToken)
+        RecordConversionRequest request, AppDbContext db, OutboundQueue outbound, MetaConversionQueue metaConversions, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var type = request.Type?.Trim();
@@ -186,7 +193,9 @@ public static class ConversionsApi
         }
 
         await CampaignRollup.AddConversionAsync(db, conversion, cancellationToken);
-        var dto = ToDto(conversion, first, last);
+        await metaConversions.EnqueueAsync(db, conversation, conversion, cancellationToken);
+        var metaStatus = await MetaConversionStatuses.LoadAsync(db, [conversion.Id], cancellationToken);
+        var dto = ToDto(conversion, first, last) with { MetaStatus = metaStatus.GetValueOrDefault(conversion.Id) };
         var data = new OutboundEventData(
             conversation.Platform,
             new AccountRef(conversation.AccountId),
@@ -204,6 +213,7 @@ public static class ConversionsApi
         {
             await transaction.CommitAsync(cancellationToken);
             outbound.Wake();
+            metaConversions.Wake();
         }
 
         return (dto, true, errors);
@@ -242,7 +252,8 @@ public static class ConversionsApi
             .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
         var touchIds = rows.SelectMany(c => new[] { c.FirstTouchId, c.LastTouchId }).OfType<long>().Distinct().ToList();
         var touches = await db.ReferralTouches.AsNoTracking().Where(t => touchIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
-        var items = rows.Select(c => ToDto(c, Lookup(touches, c.FirstTouchId), Lookup(touches, c.LastTouchId))).ToList();
+        var metaStatuses = await MetaConversionStatuses.LoadAsync(db, rows.ConvertAll(c => c.Id), cancellationToken);
+        var items = rows.Select(c => ToDto(c, Lookup(touches, c.FirstTouchId), Lookup(touches, c.LastTouchId)) with { MetaStatus = metaStatuses.GetValueOrDefault(c.Id) }).ToList();
         return TypedResults.Ok(new PageDto<ConversionDto>(items, total, pageNumber, size));
     }
 
@@ -269,7 +280,8 @@ public static class ConversionsApi
 
         var ids = new[] { conversion.FirstTouchId, conversion.LastTouchId }.OfType<long>().ToList();
         var touches = await db.ReferralTouches.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
-        return ToDto(conversion, Lookup(touches, conversion.FirstTouchId), Lookup(touches, conversion.LastTouchId));
+        var metaStatus = await MetaConversionStatuses.LoadAsync(db, [conversion.Id], cancellationToken);
+        return ToDto(conversion, Lookup(touches, conversion.FirstTouchId), Lookup(touches, conversion.LastTouchId)) with { MetaStatus = metaStatus.GetValueOrDefault(conversion.Id) };
     }
 
     private static ReferralTouch? Lookup(Dictionary<long, ReferralTouch> touches, long? id) =>

@@ -8,6 +8,7 @@ using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
 using ReferralStudio.Messaging;
+using ReferralStudio.MetaConversions;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
 
@@ -55,6 +56,8 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
     public DbSet<OutboundDelivery> OutboundDeliveries => Set<OutboundDelivery>();
     public DbSet<OutboundAttempt> OutboundAttempts => Set<OutboundAttempt>();
     public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<MetaConversionEvent> MetaConversionEvents => Set<MetaConversionEvent>();
+    public DbSet<MetaConversionAttempt> MetaConversionAttempts => Set<MetaConversionAttempt>();
     public DbSet<CampaignKey> CampaignKeys => Set<CampaignKey>();
     public DbSet<CampaignDay> CampaignDays => Set<CampaignDay>();
     public DbSet<CampaignHour> CampaignHours => Set<CampaignHour>();
@@ -207,6 +210,22 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
             e.HasIndex(c => new { c.Currency, c.OccurredAt });
             e.HasIndex(c => c.FirstTouchId);
             e.HasIndex(c => c.LastTouchId);
+        });
+
+        modelBuilder.Entity<MetaConversionEvent>(e =>
+        {
+            e.Property(m => m.Status).HasConversion<int>();
+            // One per conversion: a repeated POST or a second sender never queues it twice.
+            e.HasIndex(m => m.ConversionId).IsUnique();
+            e.HasIndex(m => m.ConversationId);
+            // The sender only ever asks for due pending rows.
+            e.HasIndex(m => m.NextAttemptAt).HasFilter("Status = 0").HasDatabaseName("IX_MetaConversionEvents_Due");
+        });
+
+        modelBuilder.Entity<MetaConversionAttempt>(e =>
+        {
+            e.HasIndex(a => a.MetaConversionEventId);
+            e.HasIndex(a => a.ConversationId);
         });
 
         modelBuilder.Entity<CampaignKey>(e =>

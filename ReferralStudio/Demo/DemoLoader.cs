@@ -6,6 +6,7 @@ using ReferralStudio.Audit;
 using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Inbox;
+using ReferralStudio.MetaConversions;
 using ReferralStudio.Outbound;
 using ReferralStudio.Storage.Sqlite;
 using ReferralStudio.Triggers;
@@ -27,6 +28,7 @@ public sealed class DemoLoader(
     InboxWriter inbox,
     DeliveryProgress deliveries,
     OutboundQueue outbound,
+    MetaConversionQueue metaConversions,
     IOptions<DemoOptions> options,
     AuditLog audit,
     TimeProvider time)
@@ -260,7 +262,7 @@ public sealed class DemoLoader(
                 {
                     var (_, created, _) = await ConversionsApi.RecordCoreAsync(
                         new RecordConversionRequest(null, c.Platform, c.ParticipantId, c.AccountId, c.Type, Math.Round((decimal)c.Value, 2), c.Currency, c.OccurredAt, c.ExternalId),
-                        db, outbound, time, cancellationToken);
+                        db, outbound, metaConversions, time, cancellationToken);
                     recorded += created ? 1 : 0;
                     db.ChangeTracker.Clear();
                 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralStudio.Data;
 using ReferralStudio.Messaging;
+using ReferralStudio.MetaConversions;
 
 namespace ReferralStudio.Insight;
 
@@ -79,9 +80,12 @@ public static class TimelineQuery
             items.Add(new TimelineItem(m.CompletedAt ?? m.CreatedAt, TimelineKind.Greeting, $"Greeting {OutboxApi.Name(m.Status).Replace('_', ' ')}: \"{m.Text}\"", m.LastError));
         }
 
-        foreach (var c in await db.Conversions.AsNoTracking().Where(c => c.ConversationId == conversationId).ToListAsync(cancellationToken))
+        var conversions = await db.Conversions.AsNoTracking().Where(c => c.ConversationId == conversationId).ToListAsync(cancellationToken);
+        var metaStatuses = await MetaConversionStatuses.LoadAsync(db, conversions.ConvertAll(c => c.Id), cancellationToken);
+        foreach (var c in conversions)
         {
-            items.Add(new TimelineItem(c.OccurredAt, TimelineKind.Conversion, $"Conversion: {c.Type}{(c.Value is { } v ? $" {v:0.##} {c.Currency}" : "")}", $"external id {c.ExternalId}", true));
+            var meta = metaStatuses.TryGetValue(c.Id, out var status) ? $" · {status.Summary}" : "";
+            items.Add(new TimelineItem(c.OccurredAt, TimelineKind.Conversion, $"Conversion: {c.Type}{(c.Value is { } v ? $" {v:0.##} {c.Currency}" : "")}", $"external id {c.ExternalId}{meta}", true));
         }
 
         foreach (var i in await db.IdentityEvents.AsNoTracking().Where(i => i.ConversationId == conversationId).ToListAsync(cancellationToken))

@@ -41,7 +41,7 @@ public sealed class SendApiClient(HttpClient http, IOptions<SendApiOptions> opti
             }
 
             var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-            return new SendResult(false, retryable, status, null, ReadError(content) ?? response.ReasonPhrase, response.Headers.RetryAfter?.Delta);
+            return new SendResult(false, retryable, status, null, GraphApiErrors.Describe(content) ?? response.ReasonPhrase, response.Headers.RetryAfter?.Delta);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -71,29 +71,5 @@ public sealed class SendApiClient(HttpClient http, IOptions<SendApiOptions> opti
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Meta explains refusals in <c>error.message</c> with a number in <c>error.code</c> (131062: BSUID recipients
-    /// not supported for this message type); keep both for the outbox view.
-    /// </summary>
-    private static string? ReadError(string content)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(content);
-            if (!json.RootElement.TryGetProperty("error", out var error) || !error.TryGetProperty("message", out var message))
-            {
-                return content.Length > 500 ? content[..500] : content;
-            }
-
-            return error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number
-                ? $"Meta error {code.GetRawText()}: {message.GetString()}"
-                : message.GetString();
-        }
-        catch (JsonException)
-        {
-            return content.Length > 500 ? content[..500] : content;
-        }
     }
 }

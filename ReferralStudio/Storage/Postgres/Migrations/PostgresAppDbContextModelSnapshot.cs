@@ -235,6 +235,14 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("accountid");
 
+                    b.Property<string>("ConversionsDatasetId")
+                        .HasColumnType("text")
+                        .HasColumnName("conversionsdatasetid");
+
+                    b.Property<string>("ConversionsToken")
+                        .HasColumnType("text")
+                        .HasColumnName("conversionstoken");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("createdat");
@@ -252,6 +260,10 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform");
+
+                    b.Property<string>("WhatsAppBusinessAccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("whatsappbusinessaccountid");
 
                     b.HasKey("Id")
                         .HasName("pk_businessaccounts");
@@ -1402,6 +1414,134 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_outgoingmessages_status_nextattemptat");
 
                     b.ToTable("outgoingmessages");
+                });
+
+            modelBuilder.Entity("ReferralStudio.MetaConversions.MetaConversionAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AttemptedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attemptedat");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversationid");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<long>("MetaConversionEventId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("metaconversioneventid");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("statuscode");
+
+                    b.HasKey("Id")
+                        .HasName("pk_metaconversionattempts");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_metaconversionattempts_conversationid");
+
+                    b.HasIndex("MetaConversionEventId")
+                        .HasDatabaseName("ix_metaconversionattempts_metaconversioneventid");
+
+                    b.ToTable("metaconversionattempts");
+                });
+
+            modelBuilder.Entity("ReferralStudio.MetaConversions.MetaConversionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("accountid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completedat");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversationid");
+
+                    b.Property<long>("ConversionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversionid");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("createdat");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("eventid");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("eventname");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("lasterror");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("laststatuscode");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nextattemptat");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_metaconversionevents");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_metaconversionevents_conversationid");
+
+                    b.HasIndex("ConversionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_metaconversionevents_conversionid");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_metaconversionevents_due")
+                        .HasFilter("Status = 0");
+
+                    b.ToTable("metaconversionevents");
                 });
 
             modelBuilder.Entity("ReferralStudio.Outbound.OutboundAttempt", b =>
