@@ -10,6 +10,7 @@ using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
 using ReferralStudio.Insight;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.Operations;
@@ -60,6 +61,7 @@ public partial class Program
         builder.AddWebhooks();
         builder.AddAttribution();
         builder.AddTriggers();
+        builder.AddTrackableLinks();
         builder.AddMessaging();
         builder.AddOutbound();
         builder.AddAlerts();
@@ -80,6 +82,7 @@ public partial class Program
         await app.ProtectStoredSecretsAsync();
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
+        await app.LoadTrackableLinksAsync();
         await app.EnsureAdminAsync();
         // Before everything: the metrics port (when configured) answers /metrics and nothing else.
         app.UseMetricsPort();
@@ -96,6 +99,7 @@ public partial class Program
         app.MapHealth();
         app.MapOperations();
         app.MapWebhooks();
+        app.MapGoLinks();
         app.MapBench();
         app.MapApi();
         app.MapDashboardAuth();

@@ -64,6 +64,18 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
     {
         var errors = new FieldErrors();
         var link = ReadLink(linkQuery, errors);
+        var (format, options) = ReadPrint(print, errors);
+        if (errors.Any || link is null)
+        {
+            return (null, errors);
+        }
+
+        return (new QrRequest(link.Platform, link.Account, link.Ref, link.Url, format, options), errors);
+    }
+
+    /// <summary>The print settings, each bad one added to <paramref name="errors"/> (defaults stand in for them).</summary>
+    public static (string Format, QrOptions Options) ReadPrint(QrPrintQuery print, FieldErrors errors)
+    {
         var format = (string.IsNullOrEmpty(print.Format) ? "png" : print.Format).ToLowerInvariant();
         if (format is not ("png" or "svg"))
         {
@@ -97,12 +109,7 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
             errors.Add(caption.Length > 0 ? "caption" : "sizeMm", optionsError);
         }
 
-        if (errors.Any || link is null)
-        {
-            return (null, errors);
-        }
-
-        return (new QrRequest(link.Platform, link.Account, link.Ref, link.Url, format, options), errors);
+        return (format, options);
     }
 
     public static LinkDto? ReadLink(LinkQuery query, FieldErrors errors)
@@ -120,9 +127,12 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
         return new LinkDto(platform, account, code, link.Url!, TrackingNotes.For(platform));
     }
 
-    public FileContentHttpResult ToFile() => Format == "svg"
-        ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(QrRenderer.Svg(Url, Options)), "image/svg+xml", FileName)
-        : TypedResults.File(QrRenderer.Png(Url, Options), "image/png", FileName);
+    public FileContentHttpResult ToFile() => File(Url, Format, Options, FileName);
+
+    /// <summary>The QR code of <paramref name="url"/> as a download: <paramref name="format"/> png or svg.</summary>
+    public static FileContentHttpResult File(string url, string format, QrOptions options, string fileName) => format == "svg"
+        ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(QrRenderer.Svg(url, options)), "image/svg+xml", fileName)
+        : TypedResults.File(QrRenderer.Png(url, options), "image/png", fileName);
 
     private static double Number(string? text, string field, double fallback, double min, double max, string label, string unit, FieldErrors errors)
     {
@@ -173,6 +183,7 @@ public static class LinksApi
     public static IEndpointRouteBuilder MapStudioDownloads(this IEndpointRouteBuilder app)
     {
         app.MapGet("/studio/qr", GetQr).RequireAuthorization(StudioRoles.Policies.Edit).ExcludeFromDescription();
+        app.MapGet("/studio/links/{slug}/qr", Trackable.TrackableLinksApi.QrAsync).RequireAuthorization(StudioRoles.Policies.Read).ExcludeFromDescription();
         return app;
     }
 }
