@@ -53,6 +53,21 @@ public sealed class QrPrintQuery
 
     [FromQuery(Name = "caption"), Description("Text printed under the code in DejaVu Sans, at most 60 characters: Latin, Greek and Cyrillic print; emoji and CJK are refused, naming the characters.")]
     public string? Caption { get; init; }
+
+    /// <summary>The query-string fields that ask for <paramref name="qr"/> in <paramref name="format"/>, as this class reads them.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Fields(QrOptions qr, string format) =>
+    [
+        new("format", format),
+        new("sizeMm", qr.SizeMm.ToString(CultureInfo.InvariantCulture)),
+        new("dpi", qr.Dpi.ToString(CultureInfo.InvariantCulture)),
+        new("ecc", qr.Ecc.ToString()),
+        new("quietZone", qr.QuietZoneModules.ToString(CultureInfo.InvariantCulture)),
+        new("caption", qr.Caption),
+    ];
+
+    /// <summary><c>a=1&amp;b=2</c> of the fields that have a value, escaped.</summary>
+    public static string QueryString(IEnumerable<KeyValuePair<string, string?>> fields) =>
+        string.Join("&", fields.Where(q => !string.IsNullOrEmpty(q.Value)).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value!)}"));
 }
 
 /// <summary>A QR request read from a query string, validated field by field.</summary>
