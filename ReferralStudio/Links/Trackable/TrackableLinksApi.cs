@@ -71,8 +71,18 @@ public static class TrackableLinksApi
         return api;
     }
 
-    internal static async Task<Ok<List<TrackableLinkDto>>> ListAsync(TrackableLinks links, string? code, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await links.ListAsync(string.IsNullOrEmpty(code) ? null : code, cancellationToken)).Select(s => ToDto(s, null)).ToList());
+    /// <summary>Every link, newest first; <paramref name="code"/> keeps those leading to that exact code.</summary>
+    internal static async Task<Results<Ok<List<TrackableLinkDto>>, ValidationProblem>> ListAsync(TrackableLinks links, string? code, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var exactCode = errors.Ref("code", code);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        return TypedResults.Ok((await links.ListAsync(exactCode, cancellationToken)).Select(s => ToDto(s, null)).ToList());
+    }
 
     internal static async Task<Results<Created<TrackableLinkDto>, ValidationProblem>> CreateAsync(
         JsonBody<TrackableLinkRequest> body, TrackableLinks links, IAuditActor actor, CancellationToken cancellationToken)
