@@ -45,7 +45,12 @@ public class TrackableLinksTests : IAsyncLifetime
         _app = await TestApp.StartAsync(
             _store.Path,
             new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T03:00:00Z")),
-            _store.With(new Dictionary<string, string?> { ["Studio:TimeZone"] = "America/Los_Angeles" }));
+            _store.With(new Dictionary<string, string?>
+            {
+                ["Studio:TimeZone"] = "America/Los_Angeles",
+                // Only the test's own flushes (and the one at stop) write scans, so it knows what each one wrote.
+                ["Links:ScanFlushInterval"] = "1.00:00:00",
+            }));
         // A phone's browser would follow the 302 to Instagram; the tests read it instead.
         _scanner = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
     }
