@@ -17,6 +17,9 @@ public sealed class TrackableLinkCatalog(IDbContextFactory<AppDbContext> context
     private volatile FrozenDictionary<string, LinkRoute> _routes = FrozenDictionary<string, LinkRoute>.Empty;
     private readonly SemaphoreSlim _reload = new(1, 1);
 
+    /// <summary>After each swap of the routes, whatever caused it (a change here, another instance's, a reconnect).</summary>
+    public event Action? Reloaded;
+
     /// <summary>Slugs are stored lower case; a hand-typed capital still finds its link.</summary>
     public LinkRoute? Find(string slug) => _routes.GetValueOrDefault(slug);
 
@@ -40,6 +43,8 @@ public sealed class TrackableLinkCatalog(IDbContextFactory<AppDbContext> context
         {
             _reload.Release();
         }
+
+        Reloaded?.Invoke();
     }
 
     public static LinkRoute ToRoute(TrackableLink link) =>
