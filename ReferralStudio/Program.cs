@@ -10,6 +10,7 @@ using ReferralStudio.Data;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
 using ReferralStudio.Insight;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Live;
 using ReferralStudio.Messaging;
 using ReferralStudio.MetaConversions;
@@ -61,6 +62,7 @@ public partial class Program
         builder.AddWebhooks();
         builder.AddAttribution();
         builder.AddTriggers();
+        builder.AddTrackableLinks();
         builder.AddMessaging();
         builder.AddMetaConversions();
         builder.AddOutbound();
@@ -82,6 +84,7 @@ public partial class Program
         await app.ProtectStoredSecretsAsync();
         await app.LoadTriggersAsync();
         await app.LoadSubscriptionsAsync();
+        await app.LoadTrackableLinksAsync();
         await app.EnsureAdminAsync();
         // Before everything: the metrics port (when configured) answers /metrics and nothing else.
         app.UseMetricsPort();
@@ -98,6 +101,7 @@ public partial class Program
         app.MapHealth();
         app.MapOperations();
         app.MapWebhooks();
+        app.MapGoLinks();
         app.MapBench();
         app.MapApi();
         app.MapDashboardAuth();

@@ -30,6 +30,7 @@ public sealed class OpenApiDocumentTests
     private static readonly HttpMethod Post = HttpMethod.Post;
     private static readonly HttpMethod Put = HttpMethod.Put;
     private static readonly HttpMethod Delete = HttpMethod.Delete;
+    private static readonly HttpMethod Patch = HttpMethod.Patch;
 
     [Fact]
     public async Task Document_Passes_The_Recommended_Lint_Without_Errors_Or_Warnings()
@@ -218,6 +219,24 @@ public sealed class OpenApiDocumentTests
         await x.SendAsync(app.Api, Get, "/api/links/qr?platform=instagram&account=acme.shop&ref=summer_sale", HttpStatusCode.OK);
         await x.SendAsync(app.Api, Get, "/api/links/qr?platform=messenger&account=acmeshop&ref=flyer&format=svg&sizeMm=25&dpi=600&ecc=H&quietZone=2&caption=Scan%20me", HttpStatusCode.OK);
         await x.SendAsync(app.Api, Get, "/api/links/qr?platform=instagram&account=acme.shop&ref=summer_sale&format=gif&dpi=1", HttpStatusCode.BadRequest);
+
+        // Trackable links: issued, read, re-pointed, counted, printed.
+        var issued = await x.SendAsync(app.Api, Post, "/api/trackable-links", HttpStatusCode.Created, "{\"slug\":\"box-2026\",\"platform\":\"instagram\",\"account\":\"acme.shop\",\"code\":\"box_2026\"}");
+        Assert.Equal("box-2026", issued.Str("slug"));
+        await x.SendAsync(app.Api, Post, "/api/trackable-links", HttpStatusCode.BadRequest, "{\"slug\":\"Box\",\"platform\":\"instagram\",\"account\":\"acme.shop\",\"code\":\"box_*\"}");
+        await x.SendAsync(app.Api, Get, "/api/trackable-links?code=box_2026", HttpStatusCode.OK);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links?code=bad%20code", HttpStatusCode.BadRequest);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/box-2026", HttpStatusCode.OK);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/no-such-link", HttpStatusCode.NotFound);
+        await x.SendAsync(app.Api, Patch, "/api/trackable-links/box-2026", HttpStatusCode.OK, "{\"platform\":\"whatsapp\",\"account\":\"+4915123456789\",\"enabled\":false}");
+        await x.SendAsync(app.Api, Patch, "/api/trackable-links/box-2026", HttpStatusCode.BadRequest, "{\"account\":\"0151\"}");
+        await x.SendAsync(app.Api, Patch, "/api/trackable-links/no-such-link", HttpStatusCode.NotFound, "{\"enabled\":true}");
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/box-2026/scans?from=2026-11-01&to=2026-11-30", HttpStatusCode.OK);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/box-2026/scans?from=November", HttpStatusCode.BadRequest);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/no-such-link/scans", HttpStatusCode.NotFound);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/box-2026/qr?format=svg&sizeMm=25", HttpStatusCode.OK);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/box-2026/qr?format=gif", HttpStatusCode.BadRequest);
+        await x.SendAsync(app.Api, Get, "/api/trackable-links/no-such-link/qr", HttpStatusCode.NotFound);
 
         // Silence alerts (none open in this short history).
         await x.SendAsync(app.Api, Get, "/api/alerts", HttpStatusCode.OK);

@@ -27,6 +27,9 @@ public sealed class RoleAccessTests(RoleAccessTests.Team team) : IClassFixture<R
         { "/studio/kits", StudioRoles.Policies.Edit },
         { "/studio/kits/00000000000000000000000000000000.zip", StudioRoles.Policies.Edit },
         { "/studio/button", StudioRoles.Policies.Edit },
+        // A trackable link's page and its QR code: scans are read by every role (the page's changes need Edit).
+        { "/studio/links/2b3c4d5", StudioRoles.Policies.Read },
+        { "/studio/links/2b3c4d5/qr", StudioRoles.Policies.Read },
         { "/simulator", StudioRoles.Policies.Edit },
         { "/deliveries", StudioRoles.Policies.Administer },
         { "/subscriptions", StudioRoles.Policies.Administer },
@@ -39,7 +42,7 @@ public sealed class RoleAccessTests(RoleAccessTests.Team team) : IClassFixture<R
     };
 
     /// <summary>Routes anyone may open (signing in, the error pages) and machine endpoints with their own checks.</summary>
-    private static readonly string[] NotDashboard = ["/account/", "/api", "/openapi", "/webhooks", "/healthz", "/readyz", "/metrics", "/hubs", "/_", "/error", "/not-found", "/bench"];
+    private static readonly string[] NotDashboard = ["/account/", "/api", "/openapi", "/webhooks", "/healthz", "/readyz", "/metrics", "/hubs", "/_", "/error", "/not-found", "/bench", "/go/"];
 
     [Fact]
     public void The_Table_Holds_Every_Dashboard_Route()

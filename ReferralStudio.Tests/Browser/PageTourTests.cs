@@ -3,9 +3,12 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Data;
 using ReferralStudio.Demo;
+using ReferralStudio.Insight;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Tests.Auth;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -52,6 +55,18 @@ public abstract partial class PageTour(BrowserFixture browser, TestStore store) 
         // A conversation that converted: its timeline has touches and a conversion.
         var conversation = await db.Conversions.OrderBy(c => c.Id).Select(c => c.ConversationId).FirstAsync();
         var trigger = await db.Triggers.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+        // A trackable link for the studio's code, re-pointed once, with scans on two days.
+        var links = App.Services.GetRequiredService<TrackableLinks>();
+        var link = (await links.CreateAsync(AuditActor.System, "summer-box", new LinkTarget("instagram", "acme.shop", "summer_sale", null))).Link!;
+        await links.UpdateAsync(AuditActor.System, link.Slug, new LinkChange(Platform: "messenger", Account: "acmeshop"));
+        var scans = App.Services.GetRequiredService<ScanCounter>();
+        var today = App.Services.GetRequiredService<BusinessDay>().Today;
+        foreach (var (day, device) in new[] { (today, DeviceClasses.Ios), (today, DeviceClasses.Android), (today.AddDays(-1), DeviceClasses.Desktop) })
+        {
+            scans.Count(new ScanKey(link.Id, day, "messenger", device));
+        }
+
+        await App.Services.GetRequiredService<ScanFlusher>().FlushAsync();
         // The team page with a member of each standing: active (with two-step sign-in on), invited, disabled.
         var team = App.Services.GetRequiredService<Team>();
         var owner = await db.Users.Where(u => u.Email == TestApp.AdminEmail).Select(u => u.Id).SingleAsync();
@@ -66,7 +81,8 @@ public abstract partial class PageTour(BrowserFixture browser, TestStore store) 
             ($"/conversations/{conversation}", "timeline", "[data-testid=timeline-item][data-kind=Conversion]"),
             ("/analytics", "analytics", "[data-testid=analytics-code]"), ("/triggers", "triggers", "[data-testid=trigger-pattern]"),
             ("/triggers/new", "trigger-new", null), ($"/triggers/{trigger}", "trigger-edit", null),
-            ("/studio?code=summer_sale", "studio", null), ("/studio/kits", "kits", null), ("/studio/button", "button", null),
+            ("/studio?code=summer_sale", "studio", null), ("/studio/links/summer-box", "trackable-link", "[data-testid=scan-day]"),
+            ("/studio/kits", "kits", null), ("/studio/button", "button", null),
             ("/deliveries", "deliveries", "[data-testid=inbound-received]"), ("/subscriptions", "subscriptions", null), ("/simulator", "simulator", null),
             ("/settings/accounts", "accounts", null), ("/settings/team", "team", "[data-testid=team-row]"), ("/settings/api-keys", "api-keys", null),
             ("/settings/audit", "audit", "[data-testid=audit-row]"), ("/no-such-page", "not-found", null),

@@ -18,6 +18,7 @@ public sealed class TestApp : IAsyncDisposable
     public const string AppSecret = "test-app-secret";
     public const string VerifyToken = "test-verify-token";
     public const string ApiKey = "test-api-key";
+    public const string PublicBaseUrl = "https://go.studio.test";
     public const string AdminEmail = "admin@studio.test";
     public const string AdminPassword = "correct-horse-battery";
 
@@ -72,6 +73,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Meta:AppSecret"] = AppSecret,
             ["Meta:VerifyToken"] = VerifyToken,
             ["Api:Key"] = ApiKey,
+            ["Links:PublicBaseUrl"] = PublicBaseUrl,
             ["Admin:Email"] = AdminEmail,
             ["Admin:Password"] = AdminPassword,
             ["Logging:LogLevel:Default"] = "Warning",

@@ -4,6 +4,7 @@ using ReferralStudio.Api.OpenApi;
 using ReferralStudio.Conversions;
 using ReferralStudio.Hosting;
 using ReferralStudio.Links;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Messaging;
 using ReferralStudio.Outbound;
 using ReferralStudio.Privacy;
@@ -65,6 +66,7 @@ public static class ApiExtensions
         api.MapInboundDeliveriesApi();
         api.MapOutboxApi();
         api.MapLinksApi();
+        api.MapTrackableLinksApi();
         api.MapAlertsApi();
         var document = app.MapOpenApi();
         if (!app.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value.PublicOpenApi)

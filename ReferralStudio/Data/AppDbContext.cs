@@ -7,6 +7,7 @@ using ReferralStudio.Api;
 using ReferralStudio.Audit;
 using ReferralStudio.Auth;
 using ReferralStudio.Conversions;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Messaging;
 using ReferralStudio.MetaConversions;
 using ReferralStudio.Outbound;
@@ -66,6 +67,9 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TeamSettings> TeamSettings => Set<TeamSettings>();
+    public DbSet<TrackableLink> TrackableLinks => Set<TrackableLink>();
+    public DbSet<TrackableLinkTarget> TrackableLinkTargets => Set<TrackableLinkTarget>();
+    public DbSet<LinkScanDay> LinkScanDays => Set<LinkScanDay>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -268,6 +272,26 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
         {
             e.Property(t => t.Id).ValueGeneratedNever();
             e.HasData(new TeamSettings { Id = Auth.TeamSettings.SingleId, RequireTwoStep = false });
+        });
+
+        // Slugs are stored lower case, so the unique index alone keeps them unique on both engines.
+        modelBuilder.Entity<TrackableLink>(e =>
+        {
+            e.HasIndex(l => l.Slug).IsUnique();
+            e.HasIndex(l => l.Code);
+        });
+
+        modelBuilder.Entity<TrackableLinkTarget>(e =>
+        {
+            e.HasIndex(t => new { t.LinkId, t.ChangedAt });
+            e.HasOne<TrackableLink>().WithMany().HasForeignKey(t => t.LinkId);
+        });
+
+        // The key is what a flush upserts on; a link's days are one range of it.
+        modelBuilder.Entity<LinkScanDay>(e =>
+        {
+            e.HasKey(s => new { s.LinkId, s.Day, s.Platform, s.Device });
+            e.HasOne<TrackableLink>().WithMany().HasForeignKey(s => s.LinkId);
         });
     }
 

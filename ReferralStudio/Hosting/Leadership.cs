@@ -43,6 +43,7 @@ public enum SharedState
     Triggers,
     Subscriptions,
     ApiKeys,
+    TrackableLinks,
 }
 
 /// <summary>

@@ -53,6 +53,21 @@ public sealed class QrPrintQuery
 
     [FromQuery(Name = "caption"), Description("Text printed under the code in DejaVu Sans, at most 60 characters: Latin, Greek and Cyrillic print; emoji and CJK are refused, naming the characters.")]
     public string? Caption { get; init; }
+
+    /// <summary>The query-string fields that ask for <paramref name="qr"/> in <paramref name="format"/>, as this class reads them.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Fields(QrOptions qr, string format) =>
+    [
+        new("format", format),
+        new("sizeMm", qr.SizeMm.ToString(CultureInfo.InvariantCulture)),
+        new("dpi", qr.Dpi.ToString(CultureInfo.InvariantCulture)),
+        new("ecc", qr.Ecc.ToString()),
+        new("quietZone", qr.QuietZoneModules.ToString(CultureInfo.InvariantCulture)),
+        new("caption", qr.Caption),
+    ];
+
+    /// <summary><c>a=1&amp;b=2</c> of the fields that have a value, escaped.</summary>
+    public static string QueryString(IEnumerable<KeyValuePair<string, string?>> fields) =>
+        string.Join("&", fields.Where(q => !string.IsNullOrEmpty(q.Value)).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value!)}"));
 }
 
 /// <summary>A QR request read from a query string, validated field by field.</summary>
@@ -64,6 +79,18 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
     {
         var errors = new FieldErrors();
         var link = ReadLink(linkQuery, errors);
+        var (format, options) = ReadPrint(print, errors);
+        if (errors.Any || link is null)
+        {
+            return (null, errors);
+        }
+
+        return (new QrRequest(link.Platform, link.Account, link.Ref, link.Url, format, options), errors);
+    }
+
+    /// <summary>The print settings, each bad one added to <paramref name="errors"/> (defaults stand in for them).</summary>
+    public static (string Format, QrOptions Options) ReadPrint(QrPrintQuery print, FieldErrors errors)
+    {
         var format = (string.IsNullOrEmpty(print.Format) ? "png" : print.Format).ToLowerInvariant();
         if (format is not ("png" or "svg"))
         {
@@ -97,12 +124,7 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
             errors.Add(caption.Length > 0 ? "caption" : "sizeMm", optionsError);
         }
 
-        if (errors.Any || link is null)
-        {
-            return (null, errors);
-        }
-
-        return (new QrRequest(link.Platform, link.Account, link.Ref, link.Url, format, options), errors);
+        return (format, options);
     }
 
     public static LinkDto? ReadLink(LinkQuery query, FieldErrors errors)
@@ -120,9 +142,12 @@ public sealed record QrRequest(string Platform, string Account, string Ref, stri
         return new LinkDto(platform, account, code, link.Url!, TrackingNotes.For(platform));
     }
 
-    public FileContentHttpResult ToFile() => Format == "svg"
-        ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(QrRenderer.Svg(Url, Options)), "image/svg+xml", FileName)
-        : TypedResults.File(QrRenderer.Png(Url, Options), "image/png", FileName);
+    public FileContentHttpResult ToFile() => File(Url, Format, Options, FileName);
+
+    /// <summary>The QR code of <paramref name="url"/> as a download: <paramref name="format"/> png or svg.</summary>
+    public static FileContentHttpResult File(string url, string format, QrOptions options, string fileName) => format == "svg"
+        ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(QrRenderer.Svg(url, options)), "image/svg+xml", fileName)
+        : TypedResults.File(QrRenderer.Png(url, options), "image/png", fileName);
 
     private static double Number(string? text, string field, double fallback, double min, double max, string label, string unit, FieldErrors errors)
     {
@@ -173,6 +198,7 @@ public static class LinksApi
     public static IEndpointRouteBuilder MapStudioDownloads(this IEndpointRouteBuilder app)
     {
         app.MapGet("/studio/qr", GetQr).RequireAuthorization(StudioRoles.Policies.Edit).ExcludeFromDescription();
+        app.MapGet("/studio/links/{slug}/qr", Trackable.TrackableLinksApi.QrAsync).RequireAuthorization(StudioRoles.Policies.Read).ExcludeFromDescription();
         return app;
     }
 }

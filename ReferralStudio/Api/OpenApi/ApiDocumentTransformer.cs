@@ -21,6 +21,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         ["Outbound webhooks"] = "Subscriptions to signed Standard Webhooks events and the log of their deliveries.",
         ["Inbound webhooks"] = "The deliveries Meta made to this app, and the replay of one whose processing failed.",
         ["Links"] = "ig.me, m.me and wa.me links for a ref code, and print-ready QR codes.",
+        ["Trackable links"] = "Short /go/ links on this app's public address that redirect to a code's link, can be re-pointed after printing, and count scans.",
         ["Alerts"] = "Silence alerts: accounts that usually hear from Meta and went quiet, with the likely causes (also sent as system.alert).",
     };
 

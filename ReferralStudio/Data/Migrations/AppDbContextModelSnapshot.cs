@@ -1014,6 +1014,110 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("WebhookEvents");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.LinkScanDay", b =>
+                {
+                    b.Property<long>("LinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Platform")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Scans")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("LinkId", "Day", "Platform", "Device");
+
+                    b.ToTable("LinkScanDays");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.TrackableLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WhatsAppTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("TrackableLinks");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.TrackableLinkTarget", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WhatsAppTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LinkId", "ChangedAt");
+
+                    b.ToTable("TrackableLinkTargets");
+                });
+
             modelBuilder.Entity("ReferralStudio.Messaging.OutgoingMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1513,6 +1617,24 @@ namespace ReferralStudio.Data.Migrations
                     b.HasOne("ReferralStudio.Data.Conversation", null)
                         .WithMany("Referrals")
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.LinkScanDay", b =>
+                {
+                    b.HasOne("ReferralStudio.Links.Trackable.TrackableLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.TrackableLinkTarget", b =>
+                {
+                    b.HasOne("ReferralStudio.Links.Trackable.TrackableLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -2,6 +2,7 @@ using Npgsql;
 using ReferralStudio.Api;
 using ReferralStudio.Hosting;
 using ReferralStudio.Inbox;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Outbound;
 using ReferralStudio.Triggers;
 
@@ -33,6 +34,7 @@ internal sealed partial class PostgresNotifications(
     TriggerCatalog triggers,
     SubscriptionCatalog subscriptions,
     ApiKeys apiKeys,
+    TrackableLinkCatalog links,
     ILogger<PostgresNotifications> logger) : BackgroundService
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
@@ -105,6 +107,7 @@ internal sealed partial class PostgresNotifications(
             {
                 SharedState.Triggers => triggers.ReloadAsync(),
                 SharedState.Subscriptions => subscriptions.ReloadAsync(),
+                SharedState.TrackableLinks => links.ReloadAsync(),
                 _ => apiKeys.RefreshAsync(),
             });
         }

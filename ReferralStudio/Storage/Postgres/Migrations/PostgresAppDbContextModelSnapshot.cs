@@ -1327,6 +1327,142 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.ToTable("webhookevents");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.LinkScanDay", b =>
+                {
+                    b.Property<long>("LinkId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("linkid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Platform")
+                        .HasColumnType("text")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("Device")
+                        .HasColumnType("text")
+                        .HasColumnName("device");
+
+                    b.Property<long>("Scans")
+                        .HasColumnType("bigint")
+                        .HasColumnName("scans");
+
+                    b.HasKey("LinkId", "Day", "Platform", "Device")
+                        .HasName("pk_linkscandays");
+
+                    b.ToTable("linkscandays");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.TrackableLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("account");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("createdat");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("slug");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updatedat");
+
+                    b.Property<string>("WhatsAppTemplate")
+                        .HasColumnType("text")
+                        .HasColumnName("whatsapptemplate");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trackablelinks");
+
+                    b.HasIndex("Code")
+                        .HasDatabaseName("ix_trackablelinks_code");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trackablelinks_slug");
+
+                    b.ToTable("trackablelinks");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.TrackableLinkTarget", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("account");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("changedat");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("changedby");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<long>("LinkId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("linkid");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform");
+
+                    b.Property<string>("WhatsAppTemplate")
+                        .HasColumnType("text")
+                        .HasColumnName("whatsapptemplate");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trackablelinktargets");
+
+                    b.HasIndex("LinkId", "ChangedAt")
+                        .HasDatabaseName("ix_trackablelinktargets_linkid_changedat");
+
+                    b.ToTable("trackablelinktargets");
+                });
+
             modelBuilder.Entity("ReferralStudio.Messaging.OutgoingMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1969,6 +2105,26 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_referraltouches_conversations_conversationid");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.LinkScanDay", b =>
+                {
+                    b.HasOne("ReferralStudio.Links.Trackable.TrackableLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkscandays_trackablelinks_linkid");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Links.Trackable.TrackableLinkTarget", b =>
+                {
+                    b.HasOne("ReferralStudio.Links.Trackable.TrackableLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trackablelinktargets_trackablelinks_linkid");
                 });
 
             modelBuilder.Entity("ReferralStudio.Data.Conversation", b =>

@@ -1,0 +1,106 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ReferralStudio.Audit;
+using ReferralStudio.Links.Trackable;
+
+namespace ReferralStudio.Tests.Browser;
+
+/// <summary>A marketer issues a trackable link from the studio, sees its scans, re-points it and switches it off, in Chromium.</summary>
+public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserTest(browser)
+{
+    private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1";
+
+    private async Task<HttpResponseMessage> ScanAsync(string slug)
+    {
+        using var scanner = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = App.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/go/{slug}");
+        request.Headers.TryAddWithoutValidation("User-Agent", IPhone);
+        return await scanner.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Issue_From_The_Studio_Then_Scan_Repoint_And_Disable()
+    {
+        var page = await Browser.SignedInPageAsync(App);
+        await page.OpenAsync("/studio?code=box_2026");
+        await page.GetByTestId("studio-instagram").FillAsync("acme.shop");
+        await Assertions.Expect(page.GetByTestId("trackable-links")).ToBeVisibleAsync();
+
+        // A slug with capitals is refused next to the field, naming the one to use.
+        await page.GetByTestId("trackable-slug").FillAsync("Spring-Box");
+        await page.GetByTestId("issue-trackable").ClickAsync();
+        var slugField = page.Locator(".mud-input-control").Filter(new LocatorFilterOptions { Has = page.GetByTestId("trackable-slug") });
+        await Assertions.Expect(slugField).ToContainTextAsync("Use lower-case letters: spring-box.");
+        await page.ScreenshotAsync("trackable-issue-error-light");
+
+        await page.GetByTestId("trackable-slug").FillAsync("spring-box");
+        await page.GetByTestId("issue-trackable").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/studio/links/spring-box", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("short-url")).ToHaveTextAsync("https://go.studio.test/go/spring-box");
+        await Assertions.Expect(page.GetByTestId("target-url")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=box_2026");
+        await Assertions.Expect(page.GetByTestId("scans-empty")).ToBeVisibleAsync();
+
+        using (var scan = await ScanAsync("spring-box"))
+        {
+            Assert.Equal(HttpStatusCode.Found, scan.StatusCode);
+        }
+
+        await App.Services.GetRequiredService<ScanFlusher>().FlushAsync();
+        await page.OpenAsync("/studio/links/spring-box");
+        await Assertions.Expect(page.GetByTestId("scan-day")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("scan-total")).ToHaveTextAsync("1");
+
+        // Re-pointing to a pattern is refused next to the code field; a code is accepted and joins the history.
+        await page.GetByTestId("repoint-code").FillAsync("box_*");
+        await page.GetByTestId("repoint-save").ClickAsync();
+        var codeField = page.Locator(".mud-input-control").Filter(new LocatorFilterOptions { Has = page.GetByTestId("repoint-code") });
+        await Assertions.Expect(codeField).ToContainTextAsync("A pattern matches many links");
+        await page.GetByTestId("repoint-code").FillAsync("box_2027");
+        await page.GetByTestId("repoint-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("target-url")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=box_2027");
+        await Assertions.Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
+        using (var scan = await ScanAsync("spring-box"))
+        {
+            Assert.Equal("https://ig.me/m/acme.shop?ref=box_2027", scan.Headers.Location?.OriginalString);
+        }
+
+        await page.ScreenshotAsync("trackable-link-light");
+
+        await page.GetByTestId("trackable-summary").Locator("input[type=checkbox]").UncheckAsync();
+        await Assertions.Expect(page.GetByTestId("trackable-summary")).ToContainTextAsync("Disabled: shows a 'no longer active' page");
+        using (var scan = await ScanAsync("spring-box"))
+        {
+            Assert.Equal(HttpStatusCode.Gone, scan.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Link_Page_In_Dark_And_On_A_Phone()
+    {
+        var links = App.Services.GetRequiredService<TrackableLinks>();
+        var created = await links.CreateAsync(AuditActor.System, "flyer-2026", new LinkTarget("whatsapp", "+49 151 23456789", "flyer_2026", null));
+        await links.UpdateAsync(AuditActor.System, "flyer-2026", new LinkChange(Code: "flyer_2027"));
+        var counter = App.Services.GetRequiredService<ScanCounter>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var device in DeviceClasses.All)
+        {
+            counter.Count(new ScanKey(created.Link!.Id, today, "whatsapp", device));
+        }
+
+        await App.Services.GetRequiredService<ScanFlusher>().FlushAsync();
+        var page = await Browser.SignedInPageAsync(App, "dark");
+
+        foreach (var width in new[] { 1366, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.OpenAsync("/studio/links/flyer-2026");
+            await Assertions.Expect(page.GetByTestId("scan-day")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+            var violations = await Axe.ViolationsAsync(page);
+            Assert.True(violations.Count == 0, string.Join("\n", violations));
+            await page.ScreenshotAsync($"trackable-link-dark-{width}");
+        }
+    }
+}
