@@ -26,6 +26,9 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
 
     private readonly TestApp _app = fixture.App;
 
+    /// <summary>The trackable link the table's rows name (it need not exist: hostile input is refused before it is looked up).</summary>
+    private const string Slug = "hostile-slug";
+
     /// <summary>Every /api endpoint; <see cref="Table_Lists_Every_Api_Endpoint"/> fails when one is added without a row.</summary>
     public static readonly TheoryData<string, string> Endpoints = new()
     {
@@ -56,6 +59,12 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
         { "GET", "/api/links" },
         { "GET", "/api/links/qr" },
         { "GET", "/api/alerts" },
+        { "GET", "/api/trackable-links" },
+        { "POST", "/api/trackable-links" },
+        { "GET", $"/api/trackable-links/{Slug}" },
+        { "PATCH", $"/api/trackable-links/{Slug}" },
+        { "GET", $"/api/trackable-links/{Slug}/scans" },
+        { "GET", $"/api/trackable-links/{Slug}/qr" },
     };
 
     /// <summary>The endpoints that read a JSON body, with a body each accepts apart from the field a test breaks.</summary>
@@ -65,6 +74,8 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
         { "PUT", "/api/triggers/1" },
         { "POST", "/api/conversions" },
         { "POST", "/api/webhooks/subscriptions" },
+        { "POST", "/api/trackable-links" },
+        { "PATCH", $"/api/trackable-links/{Slug}" },
     };
 
     [Fact]
@@ -392,7 +403,8 @@ public sealed class HostileApiInputTests(AppFixture fixture) : IClassFixture<App
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    private static string Template(string path) => string.Join("/", path.Split('/').Select(s => long.TryParse(s, out _) ? "{id:long}" : s));
+    private static string Template(string path) =>
+        string.Join("/", path.Split('/').Select(s => long.TryParse(s, out _) ? "{id:long}" : s == Slug ? "{slug}" : s));
 
     /// <summary>A body of spaces sent chunked (no Content-Length).</summary>
     private sealed class GeneratedContent : HttpContent

@@ -295,6 +295,9 @@ public class MetaConversionsTests : IAsyncLifetime
         Assert.Equal(psid, wouldSend.GetProperty("user_data").Str("page_scoped_user_id"));
         Assert.Empty(_graph.Requests);
         Assert.Contains("dry run, not sent to Meta", await TimelineDetailAsync(conversion.GetProperty("conversationId").GetInt64(), "order-dry-1"));
+        // Operators see it too: the metric counts conversions by how they settled.
+        var metrics = await _app.Api.GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^referralstudio_conversions_sent_total\{[^}]*outcome=""dry_run""[^}]*\} [1-9]", metrics);
     }
 
     [Fact]

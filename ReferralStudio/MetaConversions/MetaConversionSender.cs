@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Data;
 using ReferralStudio.Hosting;
+using ReferralStudio.Operations;
 using ReferralStudio.Outbound.Retry;
 using ReferralStudio.Platforms;
 using ReferralStudio.Security;
@@ -21,6 +22,7 @@ public sealed partial class MetaConversionSender(
     ConversionsApiClient client,
     StoredSecrets secrets,
     IOptions<MetaConversionsOptions> options,
+    StudioMetrics metrics,
     TimeProvider time,
     ILogger<MetaConversionSender> logger) : ScheduledWorker(queue.Signal, time, logger)
 {
@@ -113,6 +115,7 @@ public sealed partial class MetaConversionSender(
         {
             Complete(row, MetaConversionStatus.DryRun, Time.GetUtcNow(), dryRun);
             await db.SaveChangesAsync(cancellationToken);
+            metrics.ConversionSent(StudioMetrics.ConversionOutcome.DryRun);
             Recorded.Settled(row.ConversionId);
             return;
         }
@@ -148,6 +151,11 @@ public sealed partial class MetaConversionSender(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (row.Status is MetaConversionStatus.Sent or MetaConversionStatus.Failed)
+        {
+            metrics.ConversionSent(row.Status == MetaConversionStatus.Sent ? StudioMetrics.ConversionOutcome.Sent : StudioMetrics.ConversionOutcome.Failed);
+        }
+
         Recorded.Settled(row.ConversionId);
     }
 
@@ -175,6 +183,7 @@ public sealed partial class MetaConversionSender(
                 .SetProperty(m => m.LastError, InterruptedSend), cancellationToken);
         if (settled > 0)
         {
+            metrics.ConversionSent(StudioMetrics.ConversionOutcome.Uncertain, settled);
             LogInterruptedSends(logger, settled);
         }
     }

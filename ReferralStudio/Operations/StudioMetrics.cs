@@ -18,6 +18,7 @@ public sealed class StudioMetrics
     private readonly Histogram<double> _acknowledgement;
     private readonly Counter<long> _outboundAttempts;
     private readonly Counter<long> _greetings;
+    private readonly Counter<long> _conversionsSent;
 
     public StudioMetrics(IMeterFactory meters, InboxSignals inbox)
     {
@@ -37,9 +38,8 @@ public sealed class StudioMetrics
             "Outbound webhook delivery attempts, by the class of the receiver's answer.");
         _greetings = meter.CreateCounter<long>("referralstudio.greetings", "{greeting}",
             "Greetings settled, by outcome.");
-
-        // referralstudio.conversions.sent is reserved for the Meta Conversions API sender, which does not exist yet:
-        // conversions are recorded and reported (Conversions/), never sent anywhere. Define it here when a sender does.
+        _conversionsSent = meter.CreateCounter<long>("referralstudio.conversions.sent", "{conversion}",
+            "Conversions settled with Meta's Conversions API, by outcome.");
     }
 
     public void Received() => _received.Add(1);
@@ -60,6 +60,8 @@ public sealed class StudioMetrics
     });
 
     public void Greeting(in KeyValuePair<string, object?> outcome, long count = 1) => _greetings.Add(count, outcome);
+
+    public void ConversionSent(in KeyValuePair<string, object?> outcome, long count = 1) => _conversionsSent.Add(count, outcome);
 
     /// <summary>Why a webhook delivery was refused: the <c>reason</c> label's values.</summary>
     public static class RefusalReason
@@ -90,6 +92,15 @@ public sealed class StudioMetrics
         public static readonly KeyValuePair<string, object?> DryRun = new("outcome", "dry_run");
         public static readonly KeyValuePair<string, object?> Failed = new("outcome", "failed");
         public static readonly KeyValuePair<string, object?> Expired = new("outcome", "expired");
+        public static readonly KeyValuePair<string, object?> Uncertain = new("outcome", "uncertain");
+    }
+
+    /// <summary>The <c>outcome</c> label of conversions sent to Meta.</summary>
+    public static class ConversionOutcome
+    {
+        public static readonly KeyValuePair<string, object?> Sent = new("outcome", "sent");
+        public static readonly KeyValuePair<string, object?> DryRun = new("outcome", "dry_run");
+        public static readonly KeyValuePair<string, object?> Failed = new("outcome", "failed");
         public static readonly KeyValuePair<string, object?> Uncertain = new("outcome", "uncertain");
     }
 }
