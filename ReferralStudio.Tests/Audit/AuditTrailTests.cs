@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Accounts;
 using ReferralStudio.Audit;
 using ReferralStudio.Data;
+using ReferralStudio.Links.Trackable;
 using ReferralStudio.Outbound;
 using ReferralStudio.Tests.Infrastructure;
 
@@ -26,6 +27,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     private BusinessAccounts Accounts => _app.Services.GetRequiredService<BusinessAccounts>();
 
     private OutboundSubscriptions Subscriptions => _app.Services.GetRequiredService<OutboundSubscriptions>();
+    private TrackableLinks Links => _app.Services.GetRequiredService<TrackableLinks>();
 
     private async Task<List<AuditEntry>> EntriesAsync(long after = 0)
     {
@@ -42,7 +44,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     public async Task Each_Change_Leaves_Exactly_One_Entry_With_Its_Action_Actor_Entity_And_Changed_Fields()
     {
         var api = AuditActor.ApiKey("api");
-        long trigger = 0, subscription = 0, account = 0;
+        long trigger = 0, subscription = 0, account = 0, link = 0;
         var hook = "http://127.0.0.1:9/audit";
         Change[] changes =
         [
@@ -132,6 +134,22 @@ public sealed class AuditTrailTests : IAsyncLifetime
                 Assert.True(await Accounts.DeleteAsync(Ana, account));
                 return account;
             }, AuditActions.AccountDeleted, Ana, """{"platform":"instagram","handle":"acme.store","accountId":"17841400000000001","conversionsDatasetId":"900000000000001","whatsAppBusinessAccountId":null,"accessToken":null,"conversionsToken":null}""", null),
+            new("trackable link issued", async () =>
+            {
+                var issued = await Links.CreateAsync(Ana, "audit-box", new LinkTarget("instagram", "acme.shop", "summer_sale", null));
+                Assert.False(issued.Errors.Any);
+                return link = issued.Link!.Id;
+            }, AuditActions.LinkCreated, Ana, null, """{"platform":"instagram","account":"acme.shop","code":"summer_sale","whatsAppTemplate":null,"enabled":true}"""),
+            new("trackable link re-pointed", async () =>
+            {
+                Assert.False((await Links.UpdateAsync(Ana, "audit-box", new LinkChange(Code: "winter_sale")))!.Errors.Any);
+                return link;
+            }, AuditActions.LinkUpdated, Ana, """{"code":"summer_sale"}""", """{"code":"winter_sale"}"""),
+            new("trackable link disabled", async () =>
+            {
+                Assert.False((await Links.UpdateAsync(Ana, "audit-box", new LinkChange(Enabled: false)))!.Errors.Any);
+                return link;
+            }, AuditActions.LinkUpdated, Ana, """{"enabled":true}""", """{"enabled":false}"""),
         ];
 
         foreach (var change in changes)

@@ -10,6 +10,7 @@ public static class AuditActions
     public const string User = "user";
     public const string ApiKey = "api_key";
     public const string TeamSettings = "team";
+    public const string Link = "link";
 
     public const string TriggerCreated = "trigger.created";
     public const string TriggerUpdated = "trigger.updated";
@@ -48,7 +49,10 @@ public static class AuditActions
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
 
-    public static readonly string[] EntityTypes = [Account, ApiKey, Demo, Subscription, TeamSettings, Trigger, User];
+    public const string LinkCreated = "link.created";
+    public const string LinkUpdated = "link.updated";
+
+    public static readonly string[] EntityTypes = [Account, ApiKey, Demo, Link, Subscription, TeamSettings, Trigger, User];
 
     public static readonly string[] All =
     [
@@ -60,5 +64,6 @@ public static class AuditActions
         UserTwoStepEnabled, UserTwoStepDisabled, UserTwoStepReset, UserRecoveryCodesRenewed,
         TeamSignInRulesChanged,
         ApiKeyCreated, ApiKeyRevoked,
+        LinkCreated, LinkUpdated,
     ];
 }

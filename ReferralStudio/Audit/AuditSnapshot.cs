@@ -52,6 +52,14 @@ public sealed class AuditSnapshot(string entityType, string entityId, string nam
         .Secret("accessToken", a.AccessToken)
         .Secret("conversionsToken", a.ConversionsToken);
 
+    /// <summary>A trackable link: where its printed code leads and whether it redirects.</summary>
+    public static AuditSnapshot Of(Links.Trackable.TrackableLink l) => new AuditSnapshot(AuditActions.Link, Id(l.Id), $"/go/{l.Slug}")
+        .Field("platform", l.Platform)
+        .Field("account", l.Account)
+        .Field("code", l.Code)
+        .Field("whatsAppTemplate", l.WhatsAppTemplate)
+        .Field("enabled", l.Enabled);
+
     public static AuditSnapshot Of(WebhookSubscription s) => new AuditSnapshot(AuditActions.Subscription, Id(s.Id), s.Url)
         .Field("url", s.Url)
         .Field("events", s.Events)

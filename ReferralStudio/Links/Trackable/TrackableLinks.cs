@@ -51,6 +51,7 @@ public sealed class TrackableLinks(
     IDbContextFactory<AppDbContext> contexts,
     TrackableLinkCatalog catalog,
     IOptions<LinkOptions> options,
+    AuditLog audit,
     TimeProvider time)
 {
     private const int GenerateAttempts = 5;
@@ -113,6 +114,7 @@ public sealed class TrackableLinks(
                 db.TrackableLinks.Add(link);
                 await db.SaveChangesAsync(cancellationToken);
                 db.TrackableLinkTargets.Add(History(link, now, by));
+                audit.Add(db, by, AuditActions.LinkCreated, null, AuditSnapshot.Of(link));
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -150,6 +152,7 @@ public sealed class TrackableLinks(
 
         var errors = new FieldErrors();
         var now = time.GetUtcNow();
+        var before = AuditSnapshot.Of(link);
         if (change.ChangesTarget)
         {
             var current = LinkTarget.Of(link);
@@ -180,6 +183,7 @@ public sealed class TrackableLinks(
         if (db.ChangeTracker.HasChanges())
         {
             link.UpdatedAt = now;
+            audit.Add(db, by, AuditActions.LinkUpdated, before, AuditSnapshot.Of(link));
             await db.SaveChangesAsync(cancellationToken);
             await catalog.ChangedAsync(cancellationToken);
         }
