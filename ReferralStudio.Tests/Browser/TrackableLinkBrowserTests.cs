@@ -36,7 +36,8 @@ public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserT
 
         await page.GetByTestId("trackable-slug").FillAsync("spring-box");
         await page.GetByTestId("issue-trackable").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/studio/links/spring-box", StringComparison.Ordinal));
+        // The issuer navigates inside the circuit (no page load to wait for): the address changing is the signal.
+        await page.WaitForURLAsync(url => url.EndsWith("/studio/links/spring-box", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByTestId("short-url")).ToHaveTextAsync("https://go.studio.test/go/spring-box");
         await Assertions.Expect(page.GetByTestId("target-url")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=box_2026");
         await Assertions.Expect(page.GetByTestId("scans-empty")).ToBeVisibleAsync();
