@@ -301,7 +301,7 @@ internal sealed class DeferredStatements
             return;
         }
 
-        var run = _open.Find(r => r.Set == set);
+        var run = Open(set);
         if (run is not null && run.TryAdd(parameters))
         {
             return;
@@ -352,7 +352,29 @@ internal sealed class DeferredStatements
         _open.Clear();
     }
 
+    // Loops, not Find/RemoveAll with a lambda: this runs for every queued row, and a capturing lambda allocates each time.
+    private RowSet.Run? Open(RowSet set)
+    {
+        foreach (var run in _open)
+        {
+            if (run.Set == set)
+            {
+                return run;
+            }
+        }
+
+        return null;
+    }
+
     // Rows queued from now on must come after what is queued for the table (or, for null, after everything queued).
-    private void End(string? table) =>
-        _open.RemoveAll(run => table is null || string.Equals(run.Set.Table, table, StringComparison.OrdinalIgnoreCase));
+    private void End(string? table)
+    {
+        for (var i = _open.Count - 1; i >= 0; i--)
+        {
+            if (table is null || string.Equals(_open[i].Set.Table, table, StringComparison.OrdinalIgnoreCase))
+            {
+                _open.RemoveAt(i);
+            }
+        }
+    }
 }
