@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
@@ -24,18 +25,21 @@ public abstract class BrowserTest(BrowserFixture browser, TestStore store) : IAs
 
     /// <summary>
     /// An integrator's webhook receiver, started before the app so the app can allow its port
-    /// (<c>Outbound:AllowedPorts</c>); <see cref="StartAppAsync(IDictionary{string, string})"/> passes it as <c>receivers</c>.
+    /// (<c>Outbound:AllowedPorts</c>); <see cref="StartAppAsync(IDictionary{string, string}, Action{IServiceCollection})"/> passes it as <c>receivers</c>.
     /// </summary>
     protected LoopbackServer Receiver { get; private set; } = null!;
 
-    /// <summary>The app each test gets; a class that needs settings overrides it with <see cref="StartAppAsync(IDictionary{string, string})"/>.</summary>
+    /// <summary>The app each test gets; a class that needs settings overrides it with <see cref="StartAppAsync(IDictionary{string, string}, Action{IServiceCollection})"/>.</summary>
     protected virtual Task<TestApp> StartAppAsync() => StartAppAsync(new Dictionary<string, string?>());
 
-    /// <summary>The app on <see cref="Store"/> and the system clock, allowing <see cref="Receiver"/>, with <paramref name="settings"/>.</summary>
-    protected async Task<TestApp> StartAppAsync(IDictionary<string, string?> settings)
+    /// <summary>
+    /// The app on <see cref="Store"/> and the system clock, allowing <see cref="Receiver"/>, with <paramref name="settings"/>
+    /// and <paramref name="services"/> (a log capture, say).
+    /// </summary>
+    protected async Task<TestApp> StartAppAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         await Store.PrepareAsync();
-        return await TestApp.StartAsync(Store.Path, systemClock: true, settings: Store.With(settings), receivers: [Receiver]);
+        return await TestApp.StartAsync(Store.Path, systemClock: true, settings: Store.With(settings), services: services, receivers: [Receiver]);
     }
 
     /// <summary>What a class stores before each test, once the app runs.</summary>

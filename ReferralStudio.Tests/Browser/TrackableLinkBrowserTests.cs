@@ -1,14 +1,22 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using ReferralStudio.Audit;
 using ReferralStudio.Links.Trackable;
+using ReferralStudio.Tests.Infrastructure;
 
 namespace ReferralStudio.Tests.Browser;
 
 /// <summary>A marketer issues a trackable link from the studio, sees its scans, re-points it and switches it off, in Chromium.</summary>
 public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
+    /// <summary>What the app logged, for the failure message when the issuer does not navigate.</summary>
+    private CapturingLoggerProvider Logs { get; } = new();
+
+    protected override Task<TestApp> StartAppAsync() =>
+        StartAppAsync(new Dictionary<string, string?>(), services => services.AddSingleton<ILoggerProvider>(Logs));
+
     private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1";
 
     private async Task<HttpResponseMessage> ScanAsync(string slug)
@@ -37,7 +45,17 @@ public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserT
         await page.GetByTestId("trackable-slug").FillAsync("spring-box");
         await page.GetByTestId("issue-trackable").ClickAsync();
         // The issuer navigates inside the circuit (no page load to wait for): the address changing is the signal.
-        await page.WaitForURLAsync(url => url.EndsWith("/studio/links/spring-box", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await page.WaitForURLAsync(url => url.EndsWith("/studio/links/spring-box", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync("trackable-issue-stuck");
+            var errorsLogged = string.Join("\n", Logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => e.Text));
+            Assert.Fail($"No navigation after issuing; at {page.Url} the panel shows: {await page.GetByTestId("trackable-links").InnerTextAsync()}\nslug field: {await page.GetByTestId("trackable-slug").InputValueAsync()}\nlogged:\n{errorsLogged}");
+        }
+
         await Assertions.Expect(page.GetByTestId("short-url")).ToHaveTextAsync("https://go.studio.test/go/spring-box");
         await Assertions.Expect(page.GetByTestId("target-url")).ToHaveTextAsync("https://ig.me/m/acme.shop?ref=box_2026");
         await Assertions.Expect(page.GetByTestId("scans-empty")).ToBeVisibleAsync();
