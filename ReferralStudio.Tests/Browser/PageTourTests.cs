@@ -63,7 +63,7 @@ public abstract partial class PageTour(BrowserFixture browser, TestStore store) 
         var today = App.Services.GetRequiredService<BusinessDay>().Today;
         foreach (var (day, device) in new[] { (today, DeviceClasses.Ios), (today, DeviceClasses.Android), (today.AddDays(-1), DeviceClasses.Desktop) })
         {
-            scans.Count(new ScanKey(link.Id, day, "messenger", device));
+            scans.Count(new ScanKey(link.Id, day, "messenger", link.Code, device));
         }
 
         await App.Services.GetRequiredService<ScanFlusher>().FlushAsync();

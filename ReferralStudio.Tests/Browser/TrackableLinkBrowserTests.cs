@@ -104,7 +104,7 @@ public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserT
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         foreach (var device in DeviceClasses.All)
         {
-            counter.Count(new ScanKey(created.Link!.Id, today, "whatsapp", device));
+            counter.Count(new ScanKey(created.Link!.Id, today, "whatsapp", "flyer_2027", device));
         }
 
         await App.Services.GetRequiredService<ScanFlusher>().FlushAsync();

@@ -66,16 +66,18 @@ public sealed class InsightFormatTests
         Assert.Equal("\"not a date\" is not a date. Use the calendar, or type it as yyyy-MM-dd.", reading.UntilError);
     }
 
-    private static CampaignRowDto Row(long? trigger, string? name, string? code, string? ad, int conversations, int converted, int conversions, double value) =>
-        new(trigger, name, code, ad, conversations, converted, conversions, value, conversations == 0 ? 0 : (double)converted / conversations);
+    private static CampaignRowDto Row(
+        long? trigger, string? name, string? code, string? ad, int conversations, int converted, int conversions, double value, long scans = 0, int touches = 0) =>
+        new(trigger, name, code, ad, conversations, converted, conversions, value, conversations == 0 ? 0 : (double)converted / conversations,
+            scans, touches, scans == 0 ? null : (double)conversations / scans);
 
     [Fact]
     public void Each_Code_And_Ad_Is_One_Line_With_Its_Triggers()
     {
         var lines = CampaignRows.ByCode(
         [
-            Row(1, "Summer", "summer_sale", null, 30, 3, 4, 100),
-            Row(2, "Summer v2", "Summer_Sale", null, 10, 2, 2, 50.5),
+            Row(1, "Summer", "summer_sale", null, 30, 3, 4, 100, scans: 100, touches: 45),
+            Row(2, "Summer v2", "Summer_Sale", null, 10, 2, 2, 50.5, scans: 60, touches: 12),
             Row(1, "Summer", "summer_sale", "120211234567890123", 20, 1, 1, 10),
             Row(null, null, null, "120299999999999999", 5, 0, 0, 0),
         ]);
@@ -86,6 +88,9 @@ public sealed class InsightFormatTests
         Assert.Equal(["Summer", "Summer v2"], code.Triggers.Select(t => t.Name));
         Assert.Equal((40, 5, 6, 150.5), (code.Numbers.Conversations, code.Numbers.ConvertedConversations, code.Numbers.Conversions, code.Numbers.ConversionValue));
         Assert.Equal(5 / 40.0, code.Numbers.ConversionRate, 6);
+        // The funnel's steps add up too, and the rate per scan is worked out from the sums: 40 of 160 scans.
+        Assert.Equal((160L, 57), (code.Numbers.Scans, code.Numbers.Touches));
+        Assert.Equal(0.25, code.Numbers.ConversationsPerScan);
         Assert.Equal(("summer_sale", "120211234567890123"), (lines[1].Code, lines[1].AdId));
         Assert.Equal(((string?)null, "120299999999999999"), (lines[2].Code, lines[2].AdId));
     }

@@ -52,6 +52,7 @@ public static class CampaignCheck
                 && string.Equals(e.Ref, a.Ref, StringComparison.OrdinalIgnoreCase) && e.AdId == a.AdId
                 && e.Conversations == a.Conversations && e.ConvertedConversations == a.ConvertedConversations
                 && e.Conversions == a.Conversions && e.ConversionRate == a.ConversionRate
+                && e.Touches == a.Touches && e.Scans == a.Scans && e.ConversationsPerScan == a.ConversationsPerScan
                 && Math.Abs(e.ConversionValue - a.ConversionValue) <= 1e-9 * Math.Max(1, Math.Abs(e.ConversionValue));
             Assert.True(same, $"{what}: row {i} of {expected.Count} expected {e}, got {a} (of {actual.Count})");
         }
@@ -72,12 +73,12 @@ public static class CampaignCheck
         foreach (var table in new[] { "CampaignHours", "CampaignDays" })
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT Model, Start, KeyId, Conversations, Converted, Conversions, Value FROM {table} ORDER BY Model, Start, KeyId";
+            command.CommandText = $"SELECT Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches FROM {table} ORDER BY Model, Start, KeyId";
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 // Values rounded: the same sums added in another order.
-                rows.Add($"{table} {reader.GetInt32(0)} {reader.GetInt64(1)} {reader.GetInt64(2)}: {reader.GetInt32(3)} {reader.GetInt32(4)} {reader.GetInt32(5)} {Math.Round(reader.GetDouble(6), 6):R}");
+                rows.Add($"{table} {reader.GetInt32(0)} {reader.GetInt64(1)} {reader.GetInt64(2)}: {reader.GetInt32(3)} {reader.GetInt32(4)} {reader.GetInt32(5)} {Math.Round(reader.GetDouble(6), 6):R} {reader.GetInt32(7)}");
             }
         }
 

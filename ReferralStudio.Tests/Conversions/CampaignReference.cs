@@ -5,8 +5,9 @@ using ReferralStudio.Data;
 namespace ReferralStudio.Tests.Conversions;
 
 /// <summary>
-/// The campaign analytics query as it was before the rollup, kept verbatim as the reference: it groups one
-/// row per conversation straight from the base tables. <see cref="CampaignReport"/> must return the same rows.
+/// The campaign analytics query as it was before the rollup, kept as the reference: it groups one row per
+/// conversation straight from the base tables, and counts the campaign touches in the range per key the same way (the
+/// funnel's middle step, added with it). <see cref="CampaignReport"/> must return the same rows.
 /// On PostgreSQL the same query in its terms (<see cref="PostgresSql"/>).
 /// </summary>
 public static class CampaignReference
@@ -32,16 +33,29 @@ public static class CampaignReference
                 SELECT k.TriggerId, k.Ref, k.AdId, COUNT(*) AS Conversations,
                        SUM(EXISTS (SELECT 1 FROM Conversions v WHERE {conversionTouch} = k.TouchId)) AS Converted
                 FROM cohort k GROUP BY k.TriggerId, k.Ref, k.AdId
+            ),
+            touched AS (
+                SELECT t.TriggerId, t.Ref, t.AdId, COUNT(*) AS Touches
+                FROM ReferralTouches t
+                WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $since AND t.OccurredAt < $until
+                GROUP BY t.TriggerId, t.Ref, t.AdId
             )
             SELECT p.TriggerId, tr.Name, p.Ref, p.AdId, p.Conversations, p.Converted,
-                   COALESCE(cr.Conversions, 0), COALESCE(cr.Value, 0)
+                   COALESCE(cr.Conversions, 0), COALESCE(cr.Value, 0), COALESCE(tc.Touches, 0)
             FROM people p
             LEFT JOIN credited cr ON cr.TriggerId IS p.TriggerId AND cr.Ref IS p.Ref AND cr.AdId IS p.AdId
+            LEFT JOIN touched tc ON tc.TriggerId IS p.TriggerId AND tc.Ref IS p.Ref AND tc.AdId IS p.AdId
             LEFT JOIN Triggers tr ON tr.Id = p.TriggerId
             UNION ALL
-            SELECT cr.TriggerId, tr.Name, cr.Ref, cr.AdId, 0, 0, cr.Conversions, cr.Value
+            SELECT cr.TriggerId, tr.Name, cr.Ref, cr.AdId, 0, 0, cr.Conversions, cr.Value, COALESCE(tc.Touches, 0)
             FROM credited cr LEFT JOIN Triggers tr ON tr.Id = cr.TriggerId
+            LEFT JOIN touched tc ON tc.TriggerId IS cr.TriggerId AND tc.Ref IS cr.Ref AND tc.AdId IS cr.AdId
             WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS cr.TriggerId AND p.Ref IS cr.Ref AND p.AdId IS cr.AdId)
+            UNION ALL
+            SELECT tc.TriggerId, tr.Name, tc.Ref, tc.AdId, 0, 0, 0, 0, tc.Touches
+            FROM touched tc LEFT JOIN Triggers tr ON tr.Id = tc.TriggerId
+            WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS tc.TriggerId AND p.Ref IS tc.Ref AND p.AdId IS tc.AdId)
+              AND NOT EXISTS (SELECT 1 FROM credited cr WHERE cr.TriggerId IS tc.TriggerId AND cr.Ref IS tc.Ref AND cr.AdId IS tc.AdId)
             """;
 
         var postgres = db.IsPostgres();
@@ -76,7 +90,10 @@ public static class CampaignReference
                     converted,
                     reader.GetInt32(6),
                     reader.GetDouble(7),
-                    conversations == 0 ? 0 : (double)converted / conversations));
+                    conversations == 0 ? 0 : (double)converted / conversations,
+                    Scans: 0,
+                    Touches: reader.GetInt32(8),
+                    ConversationsPerScan: null));
             }
         }
 
@@ -91,7 +108,7 @@ public static class CampaignReference
 
     private static CampaignRowDto Sum(long? triggerId, string? name, IEnumerable<CampaignRowDto> rows)
     {
-        int conversations = 0, converted = 0, conversions = 0;
+        int conversations = 0, converted = 0, conversions = 0, touches = 0;
         double value = 0;
         foreach (var r in rows)
         {
@@ -99,10 +116,11 @@ public static class CampaignReference
             converted += r.ConvertedConversations;
             conversions += r.Conversions;
             value += r.ConversionValue;
+            touches += r.Touches;
         }
 
         return new CampaignRowDto(triggerId, name, null, null, conversations, converted, conversions, value,
-            conversations == 0 ? 0 : (double)converted / conversations);
+            conversations == 0 ? 0 : (double)converted / conversations, Scans: 0, Touches: touches, ConversationsPerScan: null);
     }
 
     /// <summary>
@@ -125,17 +143,30 @@ public static class CampaignReference
             SELECT k.TriggerId, k.Ref, k.AdId, COUNT(*)::int AS Conversations,
                    SUM(CAST(EXISTS (SELECT 1 FROM Conversions v WHERE {conversionTouch} = k.TouchId) AS integer))::int AS Converted
             FROM cohort k GROUP BY k.TriggerId, k.Ref, k.AdId
+        ),
+        touched AS (
+            SELECT t.TriggerId, lower(t.Ref) AS Ref, t.AdId, COUNT(*)::int AS Touches
+            FROM ReferralTouches t
+            WHERE t.IsCampaignTouch AND t.OccurredAt >= @since AND t.OccurredAt < @until
+            GROUP BY t.TriggerId, lower(t.Ref), t.AdId
         )
-        SELECT TriggerId, Name, Ref, AdId, Conversations, Converted, Conversions, Value FROM (
+        SELECT TriggerId, Name, Ref, AdId, Conversations, Converted, Conversions, Value, Touches FROM (
             SELECT 0 AS Part, p.TriggerId, tr.Name, p.Ref, p.AdId, p.Conversations, p.Converted,
-                   COALESCE(cr.Conversions, 0) AS Conversions, COALESCE(cr.Value, 0) AS Value
+                   COALESCE(cr.Conversions, 0) AS Conversions, COALESCE(cr.Value, 0) AS Value, COALESCE(tc.Touches, 0) AS Touches
             FROM people p
             LEFT JOIN credited cr ON cr.TriggerId IS NOT DISTINCT FROM p.TriggerId AND cr.Ref IS NOT DISTINCT FROM p.Ref AND cr.AdId IS NOT DISTINCT FROM p.AdId
+            LEFT JOIN touched tc ON tc.TriggerId IS NOT DISTINCT FROM p.TriggerId AND tc.Ref IS NOT DISTINCT FROM p.Ref AND tc.AdId IS NOT DISTINCT FROM p.AdId
             LEFT JOIN Triggers tr ON tr.Id = p.TriggerId
             UNION ALL
-            SELECT 1, cr.TriggerId, tr.Name, cr.Ref, cr.AdId, 0, 0, cr.Conversions, cr.Value
+            SELECT 1, cr.TriggerId, tr.Name, cr.Ref, cr.AdId, 0, 0, cr.Conversions, cr.Value, COALESCE(tc.Touches, 0)
             FROM credited cr LEFT JOIN Triggers tr ON tr.Id = cr.TriggerId
+            LEFT JOIN touched tc ON tc.TriggerId IS NOT DISTINCT FROM cr.TriggerId AND tc.Ref IS NOT DISTINCT FROM cr.Ref AND tc.AdId IS NOT DISTINCT FROM cr.AdId
             WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS NOT DISTINCT FROM cr.TriggerId AND p.Ref IS NOT DISTINCT FROM cr.Ref AND p.AdId IS NOT DISTINCT FROM cr.AdId)
+            UNION ALL
+            SELECT 2, tc.TriggerId, tr.Name, tc.Ref, tc.AdId, 0, 0, 0, 0, tc.Touches
+            FROM touched tc LEFT JOIN Triggers tr ON tr.Id = tc.TriggerId
+            WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.TriggerId IS NOT DISTINCT FROM tc.TriggerId AND p.Ref IS NOT DISTINCT FROM tc.Ref AND p.AdId IS NOT DISTINCT FROM tc.AdId)
+              AND NOT EXISTS (SELECT 1 FROM credited cr WHERE cr.TriggerId IS NOT DISTINCT FROM tc.TriggerId AND cr.Ref IS NOT DISTINCT FROM tc.Ref AND cr.AdId IS NOT DISTINCT FROM tc.AdId)
         ) AS rows
         ORDER BY Part, TriggerId NULLS FIRST, Ref COLLATE "C" NULLS FIRST, AdId COLLATE "C" NULLS FIRST
         """;

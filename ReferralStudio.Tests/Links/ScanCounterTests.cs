@@ -5,7 +5,7 @@ namespace ReferralStudio.Tests.Links;
 /// <summary>The in-memory scan counts between writes: nothing counted is lost when a write fails.</summary>
 public sealed class ScanCounterTests
 {
-    private static readonly ScanKey IosToday = new(1, new DateOnly(2026, 11, 20), "instagram", DeviceClasses.Ios);
+    private static readonly ScanKey IosToday = new(1, new DateOnly(2026, 11, 20), "instagram", "box_2026", DeviceClasses.Ios);
 
     [Fact]
     public void A_Batch_That_Was_Not_Written_Joins_The_Next_One()
@@ -23,17 +23,18 @@ public sealed class ScanCounterTests
     }
 
     [Fact]
-    public void Counts_Are_Kept_Apart_By_Day_Platform_And_Device()
+    public void Counts_Are_Kept_Apart_By_Day_Platform_Code_And_Device()
     {
         var counter = new ScanCounter();
         counter.Count(IosToday);
         counter.Count(IosToday with { Device = DeviceClasses.Android });
         counter.Count(IosToday with { Day = IosToday.Day.AddDays(1) });
         counter.Count(IosToday with { Platform = "whatsapp" });
+        counter.Count(IosToday with { Code = "box_2027" });
 
         var batch = counter.Take();
 
-        Assert.Equal(4, batch.Count);
+        Assert.Equal(5, batch.Count);
         Assert.All(batch.Values, scans => Assert.Equal(1, scans));
     }
 }

@@ -40,8 +40,9 @@ public static class ApiExtensions
             .AddSchemaTransformer<ProblemDetailsSchemaTransformer>()
             .AddSchemaTransformer<RequiredPropertySchemaTransformer>()
             .AddSchemaTransformer<JsonNodeSchemaTransformer>());
-        // Campaign analytics (the API and the dashboard) keep the campaign keys in memory.
+        // Campaign analytics (the API and the dashboard) keep the campaign keys in memory, and count scans into their funnel.
         builder.Services.AddSingleton<CampaignKeyCache>();
+        builder.Services.AddSingleton<CampaignScans>();
         return builder;
     }
 

@@ -14,7 +14,9 @@ namespace ReferralStudio.Conversions;
 /// conversation by its credited touch, read instead from the rollup (<see cref="CampaignRollup"/>). A range
 /// is whole days, the whole hours around them and at most two partial hours at its ends, which come from
 /// the base tables through their time indexes (or as the whole hour minus the rest of it). The range is cut by
-/// <see cref="CampaignRange"/> and summed into rows by <see cref="CampaignTotals"/>. On PostgreSQL the same reads
+/// <see cref="CampaignRange"/> and summed into rows by <see cref="CampaignTotals"/>. Given a <see cref="ScanScope"/>, the
+/// rows also carry the funnel's first step, scans of trackable links (<see cref="CampaignScans"/>), on the row of the code's
+/// key without an ad id, or on a row of their own for a code nobody wrote with yet. On PostgreSQL the same reads
 /// run in a REPEATABLE READ transaction (one snapshot) through Npgsql's reader; the SQL differs only where the engines do.
 /// </summary>
 public static class CampaignReport
@@ -23,7 +25,12 @@ public static class CampaignReport
     private const int EdgeCountCap = 10_000;
 
     public static async Task<CampaignReportDto> RunAsync(
-        AppDbContext db, CampaignKeyCache keyCache, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken)
+        AppDbContext db, CampaignKeyCache keyCache, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
+        await RunAsync(db, keyCache, firstTouch, since, until, scans: null, cancellationToken);
+
+    public static async Task<CampaignReportDto> RunAsync(
+        AppDbContext db, CampaignKeyCache keyCache, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, ScanScope? scans,
+        CancellationToken cancellationToken)
     {
         var model = firstTouch ? AttributionModel.First : AttributionModel.Last;
         var from = UnixMs.From(since ?? DateTimeOffset.MinValue.AddYears(1));
@@ -74,6 +81,7 @@ public static class CampaignReport
                 }
             }
 
+            var scannedOnly = scans is null ? [] : await AddScansAsync(connection, transaction, scans, totals, cancellationToken);
             if (totals.Seen.Where(id => !keys.Knows(id)).ToList() is { Count: > 0 } unknown)
             {
                 keys = await keyCache.CompleteAsync(connection, transaction, unknown, cancellationToken);
@@ -81,12 +89,56 @@ public static class CampaignReport
 
             var names = await TriggerNamesAsync(connection, transaction, cancellationToken);
             var byRef = totals.Rows(keys, names);
+            byRef.AddRange(scannedOnly.Select(s => CampaignTotals.ScansOnly(s.TriggerId, s.TriggerId is { } id && names.TryGetValue(id, out var name) ? name : null, s.Code, s.Scans)));
             return new CampaignReportDto(firstTouch ? "first" : "last", since, until, CampaignTotals.ByTrigger(byRef), byRef);
         }
         finally
         {
             totals.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Adds the scope's scans to the key of each scanned code without an ad id (a code is one key per trigger, its
+    /// spelling ignored), and returns the scans of codes no key has yet: nobody wrote with them so far.
+    /// </summary>
+    private static async Task<List<(long? TriggerId, string Code, long Scans)>> AddScansAsync(
+        DbConnection connection, DbTransaction transaction, ScanScope scope, CampaignTotals totals, CancellationToken cancellationToken)
+    {
+        var scanned = await CampaignScans.ReadAsync(connection, transaction, scope, cancellationToken);
+        var unmatched = new List<(long? TriggerId, string Code, long Scans)>();
+        if (scanned.Count == 0)
+        {
+            return unmatched;
+        }
+
+        var sql = connection.IsPostgres()
+            ? """
+                SELECT Id FROM CampaignKeys
+                WHERE COALESCE(TriggerId, 0) = COALESCE(CAST(@trigger AS bigint), 0) AND (TriggerId IS NULL) = (CAST(@trigger AS bigint) IS NULL)
+                  AND COALESCE(lower(Ref), '') = lower(@ref) AND Ref IS NOT NULL AND COALESCE(AdId, '') = '' AND AdId IS NULL
+                """
+            : "SELECT Id FROM CampaignKeys WHERE TriggerId IS $trigger AND Ref = $ref AND AdId IS NULL";
+        foreach (var (triggerId, scannedCode, scans) in scanned)
+        {
+            // A command per code (scanned codes are few): one command reused with its parameters cleared and added again
+            // answered with the previous code's key on Npgsql.
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            command.AddParameter("$trigger", triggerId);
+            command.AddParameter("$ref", scannedCode);
+            if (await command.ExecuteScalarAsync(cancellationToken) is { } keyId and not DBNull)
+            {
+                totals.At(Convert.ToInt64(keyId)).Scans += scans;
+            }
+            else
+            {
+                unmatched.Add((triggerId, scannedCode, scans));
+            }
+        }
+
+        return unmatched;
     }
 
     /// <summary>How many touches and conversions a base-table slice would read, up to <see cref="EdgeCountCap"/> of each.</summary>
@@ -120,7 +172,7 @@ public static class CampaignReport
         var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
         var db = connection.Handle!;
         SqliteRaw.Check(db, raw.sqlite3_prepare_v2(db, $"""
-            SELECT (KeyId << 32) | Conversations, (Converted << 32) | Conversions, Value
+            SELECT (KeyId << 32) | Conversations, (Converted << 32) | Conversions, Value, Touches
             FROM {table} WHERE Model = ?1 AND Start >= ?2 AND Start < ?3
             """, out var statement));
         using (statement)
@@ -137,6 +189,7 @@ public static class CampaignReport
                 ref var total = ref totals.At(keyAndConversations >> 32);
                 total.Conversations += sign * (int)keyAndConversations;
                 total.Converted += sign * (int)(convertedAndConversions >> 32);
+                total.Touches += sign * raw.sqlite3_column_int(statement, 3);
                 var conversions = (int)convertedAndConversions;
                 if (conversions != 0)
                 {
@@ -159,7 +212,7 @@ public static class CampaignReport
         var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT (KeyId << 32) | Conversations, (CAST(Converted AS bigint) << 32) | Conversions, Value
+            SELECT (KeyId << 32) | Conversations, (CAST(Converted AS bigint) << 32) | Conversions, Value, Touches
             FROM {table} WHERE Model = $1 AND Start >= $2 AND Start < $3
             """, connection, transaction);
         command.Parameters.Add(new() { Value = (int)model });
@@ -174,6 +227,7 @@ public static class CampaignReport
             ref var total = ref totals.At(keyAndConversations >> 32);
             total.Conversations += sign * (int)keyAndConversations;
             total.Converted += sign * (int)(convertedAndConversions >> 32);
+            total.Touches += sign * reader.GetInt32(3);
             var conversions = (int)convertedAndConversions;
             if (conversions != 0)
             {
@@ -183,7 +237,7 @@ public static class CampaignReport
         }
     }
 
-    /// <summary>Conversations whose credited touch, and conversions, that happened in a slice, from the base tables.</summary>
+    /// <summary>Conversations whose credited touch, conversions and campaign touches that happened in a slice, from the base tables.</summary>
     private static async Task ReadTouchesAsync(
         DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignSlice slice, CampaignTotals totals, CancellationToken cancellationToken)
     {
@@ -192,28 +246,36 @@ public static class CampaignReport
         command.Transaction = transaction;
         command.CommandText = connection.IsPostgres()
             ? $"""
-                SELECT k.Id, 1, CAST(EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id) AS integer), 0, CAST(NULL AS double precision)
+                SELECT k.Id, 1, CAST(EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id) AS integer), 0, CAST(NULL AS double precision), 0
                 FROM ReferralTouches t
                 JOIN Conversations c ON c.{conversationTouch} = t.Id
                 LEFT JOIN CampaignKeys k ON {PostgresCampaignRollup.SameKey("k", "t")}
                 WHERE t.OccurredAt >= @from AND t.OccurredAt < @to;
-                SELECT k.Id, 0, 0, 1, v.Value
+                SELECT k.Id, 0, 0, 1, v.Value, 0
                 FROM Conversions v
                 JOIN ReferralTouches t ON t.Id = v.{conversionTouch}
                 LEFT JOIN CampaignKeys k ON {PostgresCampaignRollup.SameKey("k", "t")}
                 WHERE v.OccurredAt >= @from AND v.OccurredAt < @to;
+                SELECT k.Id, 0, 0, 0, CAST(NULL AS double precision), 1
+                FROM ReferralTouches t
+                LEFT JOIN CampaignKeys k ON {PostgresCampaignRollup.SameKey("k", "t")}
+                WHERE t.IsCampaignTouch AND t.OccurredAt >= @from AND t.OccurredAt < @to;
                 """
             : $"""
-                SELECT k.Id, 1, EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id), 0, NULL
+                SELECT k.Id, 1, EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id), 0, NULL, 0
                 FROM ReferralTouches t
                 JOIN Conversations c ON c.{conversationTouch} = t.Id
                 LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
                 WHERE t.OccurredAt >= $from AND t.OccurredAt < $to;
-                SELECT k.Id, 0, 0, 1, v.Value
+                SELECT k.Id, 0, 0, 1, v.Value, 0
                 FROM Conversions v
                 JOIN ReferralTouches t ON t.Id = v.{conversionTouch}
                 LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
                 WHERE v.OccurredAt >= $from AND v.OccurredAt < $to;
+                SELECT k.Id, 0, 0, 0, NULL, 1
+                FROM ReferralTouches t
+                LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
+                WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $from AND t.OccurredAt < $to;
                 """;
         command.AddParameter("$from", slice.From);
         command.AddParameter("$to", slice.To);
@@ -233,6 +295,7 @@ public static class CampaignReport
                 total.Converted += slice.Sign * reader.GetInt32(2);
                 total.Conversions += slice.Sign * reader.GetInt32(3);
                 total.Value += reader.IsDBNull(4) ? 0 : slice.Sign * reader.GetDouble(4);
+                total.Touches += slice.Sign * reader.GetInt32(5);
             }
         }
         while (await reader.NextResultAsync(cancellationToken));

@@ -9,7 +9,8 @@ namespace ReferralStudio.Conversions;
 /// holds, and the SQL that keeps it equal to the base tables. Under a model, a conversation adds one to
 /// <c>Conversations</c> at its credited touch's hour/day and key, and one to <c>Converted</c> when some conversion
 /// credits that same touch; a conversion adds one to <c>Conversions</c> and its value to <c>Value</c> at its own
-/// hour/day and its credited touch's key. <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
+/// hour/day and its credited touch's key; a campaign touch adds one to <c>Touches</c> at its own hour/day and key under
+/// both models (the funnel's middle step). <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
 /// trigger. Every writer changes it in the transaction that changes the base rows:
 /// the attribution processor (<see cref="Storage.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
@@ -47,13 +48,15 @@ public static class CampaignRollup
 
     /// <summary>
     /// Every contribution of the base tables at <paramref name="size"/> granularity, one row per conversation and
-    /// model and per conversion and model: (Model, Start, TriggerId, Ref, AdId, Conversations, Converted,
-    /// Conversions, Value). <paramref name="conversations"/> optionally limits it to a subquery of conversation ids.
+    /// model, per conversion and model and per campaign touch and model: (Model, Start, TriggerId, Ref, AdId,
+    /// Conversations, Converted, Conversions, Value, Touches). <paramref name="conversations"/> optionally limits it to a
+    /// subquery of conversation ids.
     /// </summary>
     private static string Contributions(long size, string? conversations)
     {
         var cohortFilter = conversations is null ? "" : $"WHERE c.Id IN {conversations}";
         var conversionFilter = conversations is null ? "" : $"WHERE v.ConversationId IN {conversations}";
+        var touchFilter = conversations is null ? "" : $"AND t.ConversationId IN {conversations}";
         var parts = new List<string>();
         foreach (var model in new[] { AttributionModel.First, AttributionModel.Last })
         {
@@ -61,32 +64,37 @@ public static class CampaignRollup
             parts.Add($"""
                 SELECT {(int)model} AS Model, {BucketSql("t.OccurredAt", size)} AS Start, t.TriggerId, t.Ref, t.AdId,
                        1 AS Conversations, EXISTS (SELECT 1 FROM Conversions x WHERE x.{conversionTouch} = t.Id) AS Converted,
-                       0 AS Conversions, 0.0 AS Value
+                       0 AS Conversions, 0.0 AS Value, 0 AS Touches
                 FROM Conversations c JOIN ReferralTouches t ON t.Id = c.{conversationTouch} {cohortFilter}
                 """);
             parts.Add($"""
-                SELECT {(int)model}, {BucketSql("v.OccurredAt", size)}, t.TriggerId, t.Ref, t.AdId, 0, 0, 1, COALESCE(v.Value, 0.0)
+                SELECT {(int)model}, {BucketSql("v.OccurredAt", size)}, t.TriggerId, t.Ref, t.AdId, 0, 0, 1, COALESCE(v.Value, 0.0), 0
                 FROM Conversions v JOIN ReferralTouches t ON t.Id = v.{conversionTouch} {conversionFilter}
+                """);
+            parts.Add($"""
+                SELECT {(int)model}, {BucketSql("t.OccurredAt", size)}, t.TriggerId, t.Ref, t.AdId, 0, 0, 0, 0.0, 1
+                FROM ReferralTouches t WHERE t.IsCampaignTouch = 1 {touchFilter}
                 """);
         }
 
         return string.Join("\nUNION ALL\n", parts);
     }
 
-    /// <summary>The contributions summed per bucket and key, with the key's id: (Model, Start, KeyId, four sums).</summary>
+    /// <summary>The contributions summed per bucket and key, with the key's id: (Model, Start, KeyId, five sums).</summary>
     private static string Grouped(long size, string? conversations) => $"""
-        SELECT g.Model, g.Start, k.Id AS KeyId, g.Conversations, g.Converted, g.Conversions, g.Value
+        SELECT g.Model, g.Start, k.Id AS KeyId, g.Conversations, g.Converted, g.Conversions, g.Value, g.Touches
         FROM (SELECT Model, Start, TriggerId, Ref, AdId, SUM(Conversations) AS Conversations, SUM(Converted) AS Converted,
-                     SUM(Conversions) AS Conversions, SUM(Value) AS Value
+                     SUM(Conversions) AS Conversions, SUM(Value) AS Value, SUM(Touches) AS Touches
               FROM ({Contributions(size, conversations)})
               GROUP BY Model, Start, TriggerId, Ref, AdId) g
         JOIN CampaignKeys k ON k.TriggerId IS g.TriggerId AND k.Ref IS g.Ref AND k.AdId IS g.AdId
         """;
 
-    /// <summary>Adds the key of every credited touch that has none yet (keys are never removed, so ids stay valid).</summary>
+    /// <summary>Adds the key of every campaign or credited touch that has none yet (keys are never removed, so ids stay valid).</summary>
     private const string AddMissingKeys = """
         WITH credited (TouchId) AS (
-            SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
+            SELECT Id FROM ReferralTouches WHERE IsCampaignTouch = 1
+            UNION SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
             UNION SELECT LatestReferralId FROM Conversations WHERE LatestReferralId IS NOT NULL
             UNION SELECT FirstTouchId FROM Conversions WHERE FirstTouchId IS NOT NULL
             UNION SELECT LastTouchId FROM Conversions WHERE LastTouchId IS NOT NULL)
@@ -104,10 +112,10 @@ public static class CampaignRollup
         {AddMissingKeys}
         DELETE FROM CampaignHours;
         DELETE FROM CampaignDays;
-        INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+        INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
         {Grouped(HourMs, null)};
-        INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-        SELECT Model, {BucketSql("Start", DayMs)}, KeyId, SUM(Conversations), SUM(Converted), SUM(Conversions), SUM(Value)
+        INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+        SELECT Model, {BucketSql("Start", DayMs)}, KeyId, SUM(Conversations), SUM(Converted), SUM(Conversions), SUM(Value), SUM(Touches)
         FROM CampaignHours GROUP BY Model, {BucketSql("Start", DayMs)}, KeyId;
         DELETE FROM TouchQuarters;
         INSERT INTO TouchQuarters (Start, TriggerId, Touches) {TouchQuartersFrom(null)};
@@ -143,11 +151,12 @@ public static class CampaignRollup
         foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
         {
             statements.Add($"""
-                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-                SELECT Model, Start, KeyId, -Conversations, -Converted, -Conversions, -Value FROM ({Grouped(size, conversationIds)}) WHERE true
+                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+                SELECT Model, Start, KeyId, -Conversations, -Converted, -Conversions, -Value, -Touches FROM ({Grouped(size, conversationIds)}) WHERE true
                 ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = Conversations + excluded.Conversations,
-                    Converted = Converted + excluded.Converted, Conversions = Conversions + excluded.Conversions, Value = Value + excluded.Value;
-                DELETE FROM {table} WHERE Conversations = 0 AND Converted = 0 AND Conversions = 0;
+                    Converted = Converted + excluded.Converted, Conversions = Conversions + excluded.Conversions, Value = Value + excluded.Value,
+                    Touches = Touches + excluded.Touches;
+                DELETE FROM {table} WHERE Conversations = 0 AND Converted = 0 AND Conversions = 0 AND Touches = 0;
                 UPDATE {table} SET Value = 0 WHERE Conversions = 0 AND Value <> 0;
                 """);
         }

@@ -23,8 +23,9 @@ public sealed class CampaignKey
 /// <summary>
 /// Campaign analytics for one UTC day, one model and one key, maintained in the transactions that change
 /// the base tables (see <see cref="CampaignRollup"/>): conversations whose credited touch happened that day
-/// with that key, how many of them have a conversion credited to that touch, and the conversions that
-/// happened that day credited to a touch with that key, with their value.
+/// with that key, how many of them have a conversion credited to that touch, the conversions that
+/// happened that day credited to a touch with that key, with their value, and the campaign touches with that key
+/// that day (the same under both models: the funnel's middle step).
 /// </summary>
 public sealed class CampaignDay
 {
@@ -36,6 +37,7 @@ public sealed class CampaignDay
     public int Converted { get; set; }
     public int Conversions { get; set; }
     public double Value { get; set; }
+    public int Touches { get; set; }
 }
 
 /// <summary>The same figures as <see cref="CampaignDay"/> per UTC hour, for the ends of a range that is not day-aligned.</summary>
@@ -49,6 +51,7 @@ public sealed class CampaignHour
     public int Converted { get; set; }
     public int Conversions { get; set; }
     public double Value { get; set; }
+    public int Touches { get; set; }
 }
 
 /// <summary>

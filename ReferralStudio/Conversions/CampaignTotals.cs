@@ -45,7 +45,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
         return ref total;
     }
 
-    /// <summary>One row per key with a conversation or a conversion in the range, in the report's order.</summary>
+    /// <summary>One row per key with a conversation, a conversion, a campaign touch or a scan in the range, in the report's order.</summary>
     public List<CampaignRowDto> Rows(CampaignKeyCache.Snapshot keys, Dictionary<long, string> names)
     {
         // In the keys' own order first (sorting plain ints is cheap), then grouped by (conversations,
@@ -56,12 +56,12 @@ internal sealed class CampaignTotals(int length) : IDisposable
         foreach (var id in _seen)
         {
             ref var t = ref _totals[id];
-            if (t.Conversations < 0 || t.Converted < 0 || t.Conversions < 0)
+            if (t.Conversations < 0 || t.Converted < 0 || t.Conversions < 0 || t.Touches < 0)
             {
                 throw new InvalidOperationException($"Campaign key {id} sums below zero: the rollup is out of date (CampaignRollup.RebuildAsync rebuilds it).");
             }
 
-            if (t.Conversations > 0 || t.Conversions > 0)
+            if (t.Conversations > 0 || t.Conversions > 0 || t.Touches > 0 || t.Scans > 0)
             {
                 ranks[count] = keys.Ranks[id];
                 ids[count++] = id;
@@ -109,11 +109,18 @@ internal sealed class CampaignTotals(int length) : IDisposable
                 t.Conversions,
                 // Exactly nothing without conversions (a whole hour minus its rest may leave a rounding residue).
                 t.Conversions == 0 ? 0 : ConversionValues.Finite(t.Value),
-                Rate(t.Conversations, t.Converted)));
+                Rate(t.Conversations, t.Converted),
+                t.Scans,
+                t.Touches,
+                PerScan(t.Conversations, t.Scans)));
         }
 
         return rows;
     }
+
+    /// <summary>The row of a scanned code nobody has written with yet: the funnel's first step only.</summary>
+    public static CampaignRowDto ScansOnly(long? triggerId, string? triggerName, string code, long scans) =>
+        new(triggerId, triggerName, code, null, 0, 0, 0, 0, 0, scans, 0, PerScan(0, scans));
 
     private void Grow(int length)
     {
@@ -140,15 +147,21 @@ internal sealed class CampaignTotals(int length) : IDisposable
             sum.Converted += r.ConvertedConversations;
             sum.Conversions += r.Conversions;
             sum.Value = ConversionValues.Finite(sum.Value + r.ConversionValue);
+            sum.Scans += r.Scans;
+            sum.Touches += r.Touches;
         }
 
         return sums.Values.Append(none).OfType<TriggerSum>()
-            .Select(s => new CampaignRowDto(s.TriggerId, s.Name, null, null, s.Conversations, s.Converted, s.Conversions, s.Value, Rate(s.Conversations, s.Converted)))
+            .Select(s => new CampaignRowDto(s.TriggerId, s.Name, null, null, s.Conversations, s.Converted, s.Conversions, s.Value,
+                Rate(s.Conversations, s.Converted), s.Scans, s.Touches, PerScan(s.Conversations, s.Scans)))
             .OrderByDescending(r => r.Conversations).ThenByDescending(r => r.Conversions).ThenBy(r => r.TriggerId)
             .ToList();
     }
 
-    private static double Rate(int conversations, int converted) => conversations == 0 ? 0 : (double)converted / conversations;
+    public static double Rate(int conversations, int converted) => conversations == 0 ? 0 : (double)converted / conversations;
+
+    /// <summary>Conversations per scan; none without scans (a code also shared another way can pass one).</summary>
+    public static double? PerScan(int conversations, long scans) => scans == 0 ? null : (double)conversations / scans;
 
     public struct Total
     {
@@ -156,6 +169,8 @@ internal sealed class CampaignTotals(int length) : IDisposable
         public int Converted;
         public int Conversions;
         public double Value;
+        public int Touches;
+        public long Scans;
         public bool Seen;
     }
 
@@ -167,5 +182,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
         public int Converted { get; set; }
         public int Conversions { get; set; }
         public double Value { get; set; }
+        public long Scans { get; set; }
+        public int Touches { get; set; }
     }
 }

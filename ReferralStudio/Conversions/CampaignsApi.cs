@@ -4,7 +4,11 @@ using ReferralStudio.Data;
 
 namespace ReferralStudio.Conversions;
 
-/// <summary>One row of campaign analytics: a trigger, or one code (or ad) under it.</summary>
+/// <summary>
+/// One row of campaign analytics: a trigger, or one code (or ad) under it, and its funnel: <see cref="Scans"/> of
+/// trackable links that led to the code, <see cref="Conversations"/> started (credited to it under the model), all
+/// campaign <see cref="Touches"/> with it, and the conversions credited to it with their value.
+/// </summary>
 public sealed record CampaignRowDto(
     long? TriggerId,
     string? TriggerName,
@@ -14,7 +18,10 @@ public sealed record CampaignRowDto(
     int ConvertedConversations,
     int Conversions,
     double ConversionValue,
-    double ConversionRate);
+    double ConversionRate,
+    long Scans,
+    int Touches,
+    double? ConversationsPerScan);
 
 public sealed record CampaignReportDto(
     string Model,
@@ -24,22 +31,23 @@ public sealed record CampaignReportDto(
     IReadOnlyList<CampaignRowDto> ByRef);
 
 /// <summary>
-/// Campaign analytics under one attribution model. A conversation belongs to its first (or latest)
-/// campaign touch, counted when that touch falls in the range; conversions count when they occurred in
-/// the range and are credited to the touch the model names; the rate is the share of those
-/// conversations with at least one conversion credited to their touch.
+/// Campaign analytics under one attribution model, as a funnel per trigger and per code: scans of trackable links that
+/// led to the code (counted per business day: whole days the range touches), conversations (each belongs to its first or
+/// latest campaign touch, counted when that touch falls in the range), campaign touches in the range, and conversions
+/// that occurred in the range credited to the touch the model names. The conversion rate is the share of those
+/// conversations with at least one conversion credited to their touch; conversations per scan is null without scans.
 /// </summary>
 public static class CampaignsApi
 {
     public static RouteGroupBuilder MapCampaignsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/campaigns", GetAsync).WithTags("Campaigns").WithName("GetCampaigns")
-            .WithSummary("Campaign analytics per trigger and per ref code under one attribution model");
+            .WithSummary("Campaign funnel per trigger and per ref code under one attribution model: scans, conversations, touches, conversions");
         return api;
     }
 
     internal static async Task<Results<Ok<CampaignReportDto>, ValidationProblem>> GetAsync(
-        AppDbContext db, CampaignKeyCache keys, string? since, string? until, string? model, CancellationToken cancellationToken)
+        AppDbContext db, CampaignKeyCache keys, CampaignScans scans, string? since, string? until, string? model, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var from = errors.Time("since", since);
@@ -60,7 +68,7 @@ public static class CampaignsApi
             return errors.Problem();
         }
 
-        var report = await CampaignReport.RunAsync(db, keys, chosen == "first", from, to, cancellationToken);
+        var report = await CampaignReport.RunAsync(db, keys, chosen == "first", from, to, scans.Scope(from, to), cancellationToken);
         return TypedResults.Ok(report with { Since = from, Until = to });
     }
 }

@@ -37,6 +37,7 @@ internal static class PostgresCampaignRollup
     {
         var cohortFilter = conversations is null ? "" : $"WHERE c.Id IN {conversations}";
         var conversionFilter = conversations is null ? "" : $"WHERE v.ConversationId IN {conversations}";
+        var touchFilter = conversations is null ? "" : $"AND t.ConversationId IN {conversations}";
         var parts = new List<string>();
         foreach (var model in new[] { AttributionModel.First, AttributionModel.Last })
         {
@@ -44,12 +45,16 @@ internal static class PostgresCampaignRollup
             parts.Add($"""
                 SELECT {(int)model} AS Model, {BucketSql("t.OccurredAt", size)} AS Start, t.TriggerId, lower(t.Ref) AS Ref, t.AdId,
                        1 AS Conversations, CAST(EXISTS (SELECT 1 FROM Conversions x WHERE x.{conversionTouch} = t.Id) AS integer) AS Converted,
-                       0 AS Conversions, CAST(0 AS double precision) AS Value
+                       0 AS Conversions, CAST(0 AS double precision) AS Value, 0 AS Touches
                 FROM Conversations c JOIN ReferralTouches t ON t.Id = c.{conversationTouch} {cohortFilter}
                 """);
             parts.Add($"""
-                SELECT {(int)model}, {BucketSql("v.OccurredAt", size)}, t.TriggerId, lower(t.Ref), t.AdId, 0, 0, 1, COALESCE(v.Value, 0)
+                SELECT {(int)model}, {BucketSql("v.OccurredAt", size)}, t.TriggerId, lower(t.Ref), t.AdId, 0, 0, 1, COALESCE(v.Value, 0), 0
                 FROM Conversions v JOIN ReferralTouches t ON t.Id = v.{conversionTouch} {conversionFilter}
+                """);
+            parts.Add($"""
+                SELECT {(int)model}, {BucketSql("t.OccurredAt", size)}, t.TriggerId, lower(t.Ref), t.AdId, 0, 0, 0, 0, 1
+                FROM ReferralTouches t WHERE t.IsCampaignTouch {touchFilter}
                 """);
         }
 
@@ -57,9 +62,9 @@ internal static class PostgresCampaignRollup
     }
 
     private static string Grouped(long size, string? conversations) => $"""
-        SELECT g.Model, g.Start, k.Id AS KeyId, g.Conversations, g.Converted, g.Conversions, g.Value
+        SELECT g.Model, g.Start, k.Id AS KeyId, g.Conversations, g.Converted, g.Conversions, g.Value, g.Touches
         FROM (SELECT Model, Start, TriggerId, Ref, AdId, SUM(Conversations) AS Conversations, SUM(Converted) AS Converted,
-                     SUM(Conversions) AS Conversions, SUM(Value) AS Value
+                     SUM(Conversions) AS Conversions, SUM(Value) AS Value, SUM(Touches) AS Touches
               FROM ({Contributions(size, conversations)}) AS c
               GROUP BY Model, Start, TriggerId, Ref, AdId) g
         JOIN CampaignKeys k ON {SameKey("k", "g", lowered: true)}
@@ -68,7 +73,8 @@ internal static class PostgresCampaignRollup
     /// <summary>One key per (trigger, ref ignoring case, ad), spelled as its oldest touch spells it.</summary>
     private static readonly string AddMissingKeys = $"""
         WITH credited (TouchId) AS (
-            SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
+            SELECT Id FROM ReferralTouches WHERE IsCampaignTouch
+            UNION SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
             UNION SELECT LatestReferralId FROM Conversations WHERE LatestReferralId IS NOT NULL
             UNION SELECT FirstTouchId FROM Conversions WHERE FirstTouchId IS NOT NULL
             UNION SELECT LastTouchId FROM Conversions WHERE LastTouchId IS NOT NULL)
@@ -83,10 +89,10 @@ internal static class PostgresCampaignRollup
         {AddMissingKeys}
         DELETE FROM CampaignHours;
         DELETE FROM CampaignDays;
-        INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
+        INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
         {Grouped(HourMs, null)};
-        INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-        SELECT Model, {BucketSql("Start", DayMs)}, KeyId, SUM(Conversations), SUM(Converted), SUM(Conversions), SUM(Value)
+        INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+        SELECT Model, {BucketSql("Start", DayMs)}, KeyId, SUM(Conversations), SUM(Converted), SUM(Conversions), SUM(Value), SUM(Touches)
         FROM CampaignHours GROUP BY Model, {BucketSql("Start", DayMs)}, KeyId;
         DELETE FROM TouchQuarters;
         INSERT INTO TouchQuarters (Start, TriggerId, Touches) {TouchQuartersFrom(null)};
@@ -98,12 +104,12 @@ internal static class PostgresCampaignRollup
         foreach (var (table, size) in new[] { ("CampaignHours", HourMs), ("CampaignDays", DayMs) })
         {
             statements.Add($"""
-                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-                SELECT Model, Start, KeyId, -Conversations, -Converted, -Conversions, -Value FROM ({Grouped(size, conversationIds)}) AS r
+                INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+                SELECT Model, Start, KeyId, -Conversations, -Converted, -Conversions, -Value, -Touches FROM ({Grouped(size, conversationIds)}) AS r
                 ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = {table}.Conversations + excluded.Conversations,
                     Converted = {table}.Converted + excluded.Converted, Conversions = {table}.Conversions + excluded.Conversions,
-                    Value = {table}.Value + excluded.Value;
-                DELETE FROM {table} WHERE Conversations = 0 AND Converted = 0 AND Conversions = 0;
+                    Value = {table}.Value + excluded.Value, Touches = {table}.Touches + excluded.Touches;
+                DELETE FROM {table} WHERE Conversations = 0 AND Converted = 0 AND Conversions = 0 AND Touches = 0;
                 UPDATE {table} SET Value = 0 WHERE Conversions = 0 AND Value <> 0;
                 """);
         }

@@ -287,10 +287,11 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
             e.HasOne<TrackableLink>().WithMany().HasForeignKey(t => t.LinkId);
         });
 
-        // The key is what a flush upserts on; a link's days are one range of it.
+        // The key is what a flush upserts on; a link's days are one range of it, a report's days one range of the index.
         modelBuilder.Entity<LinkScanDay>(e =>
         {
-            e.HasKey(s => new { s.LinkId, s.Day, s.Platform, s.Device });
+            e.HasKey(s => new { s.LinkId, s.Day, s.Platform, s.Code, s.Device });
+            e.HasIndex(s => s.Day);
             e.HasOne<TrackableLink>().WithMany().HasForeignKey(s => s.LinkId);
         });
     }

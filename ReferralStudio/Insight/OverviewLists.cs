@@ -16,6 +16,9 @@ public sealed record TopCampaign(string Name, int Count, long? TriggerId, string
         : "";
 }
 
+/// <summary>The overview's campaign card and funnel, read from one report.</summary>
+public sealed record OverviewCampaigns(List<TopCampaign> Top, CampaignFunnel Funnel);
+
 /// <summary>A conversation whose first campaign touch is recent, and the campaign it is credited to.</summary>
 public sealed record RecentAttribution(long ConversationId, string Platform, string ParticipantId, string? Name, string? Username, DateTimeOffset At, string Campaign);
 
@@ -28,9 +31,19 @@ public static class OverviewLists
     /// the campaign report, which sums the rollup's days: a join per conversation took 0.4 s on 200,000 of them.
     /// </summary>
     public static async Task<List<TopCampaign>> TopCampaignsAsync(
-        AppDbContext db, CampaignKeyCache keys, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
+        AppDbContext db, CampaignKeyCache keys, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken) =>
+        Top(await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, cancellationToken), limit);
+
+    /// <summary>The top campaigns and, from the same report, the whole range's funnel by first touch (with scans in <paramref name="scans"/>).</summary>
+    public static async Task<OverviewCampaigns> CampaignsAsync(
+        AppDbContext db, CampaignKeyCache keys, ScanScope scans, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
     {
-        var report = await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, cancellationToken);
+        var report = await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, scans, cancellationToken);
+        return new(Top(report, limit), CampaignFunnel.Of(report.ByTrigger));
+    }
+
+    private static List<TopCampaign> Top(CampaignReportDto report, int limit)
+    {
         // One pass over the report's rows (a row per code: tens of thousands), summed per name.
         var byName = new Dictionary<string, Tally>(StringComparer.Ordinal);
         foreach (var row in report.ByRef)

@@ -10,7 +10,8 @@ namespace ReferralStudio.Storage;
 /// first and latest touches. During a transaction it only notes, per conversation, the credited touches it
 /// started with and the keys of the touches it inserted; at commit it moves each changed conversation from the
 /// old touch's hour, day and key to the new one's, summed per transaction and written as a few upserts; the
-/// campaign touches it inserted are added to their quarter hour and trigger the same way.
+/// campaign touches it inserted are added to their hour, day and key (under both models) and to their quarter hour and
+/// trigger the same way.
 /// Prepared statements in the processor's session, like <see cref="AttributionWriter"/>'s.
 /// </summary>
 public sealed class CampaignRollupWriter : IDisposable
@@ -23,8 +24,10 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly HashSet<long> _insertedKeys = [];
     private readonly Dictionary<ConversationState, (long? First, long? Latest)> _before = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
-    private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, TouchKey Key), (int Conversations, int Converted)> _deltas = [];
+    private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, TouchKey Key), (int Conversations, int Converted, int Touches)> _deltas = [];
     private readonly Dictionary<(long Start, long TriggerId), int> _touchQuarters = [];
+    // Campaign touches per hour and key, spread over the rollup's buckets (day, hour, both models) once at flush.
+    private readonly Dictionary<(long Hour, TouchKey Key), int> _touchHours = [];
     // Committed touches a flush moves conversations from or to, read ahead in id order.
     private readonly Dictionary<long, CreditedTouch> _loaded = [];
     private readonly List<long> _toLoad = [];
@@ -64,6 +67,7 @@ public sealed class CampaignRollupWriter : IDisposable
         _newTouches.Clear();
         _deltas.Clear();
         _touchQuarters.Clear();
+        _touchHours.Clear();
         _newKeyIds.Clear();
         _insertedKeys.Clear();
         _loaded.Clear();
@@ -77,7 +81,9 @@ public sealed class CampaignRollupWriter : IDisposable
     {
         _before.TryAdd(conversation, (conversation.FirstReferralId, conversation.LatestReferralId));
         var at = UnixMs.From(occurredAt);
-        _newTouches[touchId] = (new TouchKey(triggerId, @ref, adId), at);
+        var key = new TouchKey(triggerId, @ref, adId);
+        _newTouches[touchId] = (key, at);
+        CollectionsMarshal.GetValueRefOrAddDefault(_touchHours, (CampaignRollup.BucketStart(at, CampaignRollup.HourMs), key), out _)++;
         CollectionsMarshal.GetValueRefOrAddDefault(_touchQuarters, (CampaignRollup.BucketStart(at, CampaignRollup.QuarterMs), triggerId ?? CampaignRollup.NoTrigger), out _)++;
     }
 
@@ -95,10 +101,16 @@ public sealed class CampaignRollupWriter : IDisposable
             Move(AttributionModel.Last, before.Latest, conversation.LatestReferralId);
         }
 
-        ResolveKeys();
-        foreach (var ((hour, model, start, key), (conversations, converted)) in _deltas)
+        foreach (var ((hour, key), touches) in _touchHours)
         {
-            if (conversations == 0 && converted == 0)
+            Add(AttributionModel.First, key, hour, 0, 0, touches);
+            Add(AttributionModel.Last, key, hour, 0, 0, touches);
+        }
+
+        ResolveKeys();
+        foreach (var ((hour, model, start, key), (conversations, converted, touches)) in _deltas)
+        {
+            if (conversations == 0 && converted == 0 && touches == 0)
             {
                 continue;
             }
@@ -108,12 +120,13 @@ public sealed class CampaignRollupWriter : IDisposable
             Bind(upsert, model, start, keyId);
             upsert.Bind(4, conversations);
             upsert.Bind(5, converted);
+            upsert.Bind(6, touches);
             upsert.ExecuteDeferred();
         }
 
         // A bucket nothing is credited to any more goes, so moved conversations leave no empty rows behind; only a
         // bucket that lost something can have become empty. After every upsert, which the engine may then send as one.
-        foreach (var ((hour, model, start, key), (conversations, converted)) in _deltas)
+        foreach (var ((hour, model, start, key), (conversations, converted, _)) in _deltas)
         {
             if (conversations < 0 || converted < 0)
             {
@@ -179,7 +192,7 @@ public sealed class CampaignRollupWriter : IDisposable
         {
             var (key, at, convertedFirst, convertedLast) = _loaded[old];
             var converted = model == AttributionModel.First ? convertedFirst : convertedLast;
-            Add(model, key, at, -1, converted ? -1 : 0);
+            Add(model, key, at, -1, converted ? -1 : 0, 0);
         }
 
         if (to is { } current)
@@ -187,26 +200,26 @@ public sealed class CampaignRollupWriter : IDisposable
             // A touch inserted by this transaction has no conversion yet: conversions only credit committed touches.
             if (_newTouches.TryGetValue(current, out var fresh))
             {
-                Add(model, fresh.Key, fresh.At, 1, 0);
+                Add(model, fresh.Key, fresh.At, 1, 0, 0);
             }
             else
             {
                 var (key, at, convertedFirst, convertedLast) = _loaded[current];
-                Add(model, key, at, 1, (model == AttributionModel.First ? convertedFirst : convertedLast) ? 1 : 0);
+                Add(model, key, at, 1, (model == AttributionModel.First ? convertedFirst : convertedLast) ? 1 : 0, 0);
             }
         }
     }
 
-    private void Add(AttributionModel model, TouchKey key, long at, int conversations, int converted)
+    private void Add(AttributionModel model, TouchKey key, long at, int conversations, int converted, int touches)
     {
-        AddTo((true, model, CampaignRollup.BucketStart(at, CampaignRollup.HourMs), key), conversations, converted);
-        AddTo((false, model, CampaignRollup.BucketStart(at, CampaignRollup.DayMs), key), conversations, converted);
+        AddTo((true, model, CampaignRollup.BucketStart(at, CampaignRollup.HourMs), key), conversations, converted, touches);
+        AddTo((false, model, CampaignRollup.BucketStart(at, CampaignRollup.DayMs), key), conversations, converted, touches);
     }
 
-    private void AddTo((bool Hour, AttributionModel Model, long Start, TouchKey Key) bucket, int conversations, int converted)
+    private void AddTo((bool Hour, AttributionModel Model, long Start, TouchKey Key) bucket, int conversations, int converted, int touches)
     {
         ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_deltas, bucket, out _);
-        sum = (sum.Conversations + conversations, sum.Converted + converted);
+        sum = (sum.Conversations + conversations, sum.Converted + converted, sum.Touches + touches);
     }
 
     /// <summary>
@@ -307,13 +320,14 @@ public sealed class CampaignRollupWriter : IDisposable
 
     // No RETURNING: it would run the upsert with a statement journal; the rare empty bucket is deleted after.
     private static IStatement Upsert(IWriterSession session, string table) => session.Prepare($"""
-        INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value)
-        VALUES ($model, $start, $key, $conversations, $converted, 0, 0.0)
-        ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = {table}.Conversations + excluded.Conversations, Converted = {table}.Converted + excluded.Converted
-        """, "$model", "$start", "$key", "$conversations", "$converted");
+        INSERT INTO {table} (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+        VALUES ($model, $start, $key, $conversations, $converted, 0, 0.0, $touches)
+        ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Conversations = {table}.Conversations + excluded.Conversations,
+            Converted = {table}.Converted + excluded.Converted, Touches = {table}.Touches + excluded.Touches
+        """, "$model", "$start", "$key", "$conversations", "$converted", "$touches");
 
     private static IStatement DeleteEmpty(IWriterSession session, string table) => session.Prepare($"""
-        DELETE FROM {table} WHERE Model = $model AND Start = $start AND KeyId = $key AND Conversations = 0 AND Converted = 0 AND Conversions = 0
+        DELETE FROM {table} WHERE Model = $model AND Start = $start AND KeyId = $key AND Conversations = 0 AND Converted = 0 AND Conversions = 0 AND Touches = 0
         """, "$model", "$start", "$key");
 
     public void Dispose()

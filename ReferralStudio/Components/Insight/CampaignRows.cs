@@ -53,7 +53,7 @@ public static class CampaignRows
         return new Lines(firsts, merged, keys);
     }
 
-    /// <summary>Rows summed; the rate is worked out again from the sums, not averaged.</summary>
+    /// <summary>Rows summed; the rates are worked out again from the sums, not averaged.</summary>
     public static CampaignRowDto Sum(IReadOnlyList<CampaignRowDto> rows)
     {
         if (rows.Count == 1)
@@ -63,8 +63,10 @@ public static class CampaignRows
 
         var conversations = rows.Sum(r => r.Conversations);
         var converted = rows.Sum(r => r.ConvertedConversations);
+        var scans = rows.Sum(r => r.Scans);
         return new CampaignRowDto(rows[0].TriggerId, rows[0].TriggerName, rows[0].Ref, rows[0].AdId, conversations, converted,
-            rows.Sum(r => r.Conversions), ConversionValues.Finite(rows.Sum(r => r.ConversionValue)), conversations == 0 ? 0 : (double)converted / conversations);
+            rows.Sum(r => r.Conversions), ConversionValues.Finite(rows.Sum(r => r.ConversionValue)), CampaignTotals.Rate(conversations, converted),
+            scans, rows.Sum(r => r.Touches), CampaignTotals.PerScan(conversations, scans));
     }
 
     /// <summary>One line from the rows of a code and ad under several triggers or spellings.</summary>

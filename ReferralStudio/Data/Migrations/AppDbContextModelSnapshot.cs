@@ -436,6 +436,9 @@ namespace ReferralStudio.Data.Migrations
                     b.Property<int>("Converted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Touches")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Value")
                         .HasColumnType("REAL");
 
@@ -462,6 +465,9 @@ namespace ReferralStudio.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Converted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Touches")
                         .HasColumnType("INTEGER");
 
                     b.Property<double>("Value")
@@ -1025,13 +1031,18 @@ namespace ReferralStudio.Data.Migrations
                     b.Property<string>("Platform")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Device")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Scans")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("LinkId", "Day", "Platform", "Device");
+                    b.HasKey("LinkId", "Day", "Platform", "Code", "Device");
+
+                    b.HasIndex("Day");
 
                     b.ToTable("LinkScanDays");
                 });

@@ -49,7 +49,7 @@ public static class GoEndpoint
         var userAgent = request.Headers.UserAgent.ToString();
         if (ScanClassifier.IsCounted(request.Method, userAgent, request.Headers["Purpose"], request.Headers["Sec-Purpose"], request.Headers["X-Moz"]))
         {
-            counter.Count(new ScanKey(route.LinkId, days.DayOf(days.Now), route.Platform, ScanClassifier.DeviceOf(userAgent)));
+            counter.Count(new ScanKey(route.LinkId, days.DayOf(days.Now), route.Platform, route.Code, ScanClassifier.DeviceOf(userAgent)));
         }
 
         response.StatusCode = StatusCodes.Status302Found;

@@ -5,8 +5,8 @@ using ReferralStudio.Data;
 
 namespace ReferralStudio.Links.Trackable;
 
-/// <summary>What one counted scan adds to: a link's business day, the platform it pointed at, the device class.</summary>
-public readonly record struct ScanKey(long LinkId, DateOnly Day, string Platform, string Device);
+/// <summary>What one counted scan adds to: a link's business day, the platform and code it pointed at, the device class.</summary>
+public readonly record struct ScanKey(long LinkId, DateOnly Day, string Platform, string Code, string Device);
 
 /// <summary>
 /// Scans counted in memory between writes, so a redirect costs a dictionary increment and never a database round trip.
@@ -136,8 +136,8 @@ public sealed partial class ScanFlusher(
             // qualifies the stored count (a bare column would be ambiguous with excluded's there).
             await db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO LinkScanDays (LinkId, Day, Platform, Device, Scans) VALUES ({key.LinkId}, {key.Day}, {key.Platform}, {key.Device}, {scans})
-                ON CONFLICT (LinkId, Day, Platform, Device) DO UPDATE SET Scans = LinkScanDays.Scans + excluded.Scans
+                INSERT INTO LinkScanDays (LinkId, Day, Platform, Code, Device, Scans) VALUES ({key.LinkId}, {key.Day}, {key.Platform}, {key.Code}, {key.Device}, {scans})
+                ON CONFLICT (LinkId, Day, Platform, Code, Device) DO UPDATE SET Scans = LinkScanDays.Scans + excluded.Scans
                 """,
                 cancellationToken);
         }

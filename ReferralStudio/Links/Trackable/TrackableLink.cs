@@ -33,12 +33,14 @@ public sealed class TrackableLinkTarget
     public string ChangedBy { get; set; } = "";
 }
 
-/// <summary>Counted scans of one link on one business day, by the platform it pointed at and the scanning device's class.</summary>
+/// <summary>Counted scans of one link on one business day, by the platform and code it pointed at and the scanning device's class.</summary>
 public sealed class LinkScanDay
 {
     public long LinkId { get; set; }
     public DateOnly Day { get; set; }
     public string Platform { get; set; } = "";
+    /// <summary>The code the link led to when scanned: the funnel counts the scan for that code.</summary>
+    public string Code { get; set; } = "";
     /// <summary>One of <see cref="DeviceClasses"/>.</summary>
     public string Device { get; set; } = "";
     public long Scans { get; set; }

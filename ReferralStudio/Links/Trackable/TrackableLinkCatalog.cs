@@ -6,7 +6,7 @@ using ReferralStudio.Hosting;
 namespace ReferralStudio.Links.Trackable;
 
 /// <summary>Where a slug leads now: the built link (null when the stored target no longer builds) and whether it is enabled.</summary>
-public sealed record LinkRoute(long LinkId, string Slug, string Platform, string? Url, bool Enabled);
+public sealed record LinkRoute(long LinkId, string Slug, string Platform, string Code, string? Url, bool Enabled);
 
 /// <summary>
 /// Every trackable link's route in memory, so <c>/go/</c> answers without a query. Swapped whole after each change here,
@@ -48,5 +48,5 @@ public sealed class TrackableLinkCatalog(IDbContextFactory<AppDbContext> context
     }
 
     public static LinkRoute ToRoute(TrackableLink link) =>
-        new(link.Id, link.Slug, link.Platform, LinkBuilder.Build(link.Platform, link.Account, link.Code, link.WhatsAppTemplate).Url, link.Enabled);
+        new(link.Id, link.Slug, link.Platform, link.Code, LinkBuilder.Build(link.Platform, link.Account, link.Code, link.WhatsAppTemplate).Url, link.Enabled);
 }

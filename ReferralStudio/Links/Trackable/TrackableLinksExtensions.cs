@@ -9,6 +9,7 @@ public static class TrackableLinksExtensions
         builder.Services.AddOptions<LinkOptions>().BindConfiguration(LinkOptions.Section).ValidateRules(o => o.Rules());
         builder.Services.AddSingleton<TrackableLinkCatalog>();
         builder.Services.AddSingleton<TrackableLinks>();
+        builder.Services.AddSingleton<LinkFunnel>();
         builder.Services.AddSingleton<ScanCounter>();
         builder.Services.AddSingleton<ScanFlusher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());

@@ -554,6 +554,10 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("converted");
 
+                    b.Property<int>("Touches")
+                        .HasColumnType("integer")
+                        .HasColumnName("touches");
+
                     b.Property<double>("Value")
                         .HasColumnType("double precision")
                         .HasColumnName("value");
@@ -589,6 +593,10 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.Property<int>("Converted")
                         .HasColumnType("integer")
                         .HasColumnName("converted");
+
+                    b.Property<int>("Touches")
+                        .HasColumnType("integer")
+                        .HasColumnName("touches");
 
                     b.Property<double>("Value")
                         .HasColumnType("double precision")
@@ -1341,6 +1349,10 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("platform");
 
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
                     b.Property<string>("Device")
                         .HasColumnType("text")
                         .HasColumnName("device");
@@ -1349,8 +1361,11 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("scans");
 
-                    b.HasKey("LinkId", "Day", "Platform", "Device")
+                    b.HasKey("LinkId", "Day", "Platform", "Code", "Device")
                         .HasName("pk_linkscandays");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_linkscandays_day");
 
                     b.ToTable("linkscandays");
                 });

@@ -1,0 +1,104 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ReferralStudio.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class FunnelCounts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropPrimaryKey(
+                name: "PK_LinkScanDays",
+                table: "LinkScanDays");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Code",
+                table: "LinkScanDays",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<int>(
+                name: "Touches",
+                table: "CampaignHours",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Touches",
+                table: "CampaignDays",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddPrimaryKey(
+                name: "PK_LinkScanDays",
+                table: "LinkScanDays",
+                columns: new[] { "LinkId", "Day", "Platform", "Code", "Device" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LinkScanDays_Day",
+                table: "LinkScanDays",
+                column: "Day");
+
+            // Frozen copies of what the app then keeps up: each scan day counted for the code its link led to by the end
+            // of that (UTC) day, and every campaign touch counted at its hour, day and key under both models.
+            migrationBuilder.Sql("""
+                UPDATE LinkScanDays SET Code = COALESCE(
+                    (SELECT t.Code FROM TrackableLinkTargets t
+                     WHERE t.LinkId = LinkScanDays.LinkId AND t.ChangedAt < (unixepoch(LinkScanDays.Day) + 86400) * 1000
+                     ORDER BY t.ChangedAt DESC LIMIT 1),
+                    (SELECT l.Code FROM TrackableLinks l WHERE l.Id = LinkScanDays.LinkId));
+                INSERT INTO CampaignKeys (TriggerId, Ref, AdId)
+                SELECT DISTINCT t.TriggerId, t.Ref, t.AdId FROM ReferralTouches t
+                WHERE t.IsCampaignTouch = 1
+                  AND NOT EXISTS (SELECT 1 FROM CampaignKeys k WHERE k.TriggerId IS t.TriggerId AND k.Ref IS t.Ref AND k.AdId IS t.AdId);
+                INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+                SELECT m.Model, g.Start, k.Id, 0, 0, 0, 0.0, g.Touches
+                FROM (SELECT (OccurredAt - (((OccurredAt % 3600000) + 3600000) % 3600000)) AS Start, TriggerId, Ref, AdId, COUNT(*) AS Touches
+                      FROM ReferralTouches WHERE IsCampaignTouch = 1 GROUP BY 1, TriggerId, Ref, AdId) g
+                JOIN CampaignKeys k ON k.TriggerId IS g.TriggerId AND k.Ref IS g.Ref AND k.AdId IS g.AdId
+                CROSS JOIN (SELECT 0 AS Model UNION ALL SELECT 1) m
+                WHERE true
+                ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Touches = excluded.Touches;
+                INSERT INTO CampaignDays (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
+                SELECT Model, (Start - (((Start % 86400000) + 86400000) % 86400000)), KeyId, 0, 0, 0, 0.0, SUM(Touches)
+                FROM CampaignHours WHERE Touches > 0 GROUP BY Model, (Start - (((Start % 86400000) + 86400000) % 86400000)), KeyId
+                ON CONFLICT (Model, Start, KeyId) DO UPDATE SET Touches = excluded.Touches;
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropPrimaryKey(
+                name: "PK_LinkScanDays",
+                table: "LinkScanDays");
+
+            migrationBuilder.DropIndex(
+                name: "IX_LinkScanDays_Day",
+                table: "LinkScanDays");
+
+            migrationBuilder.DropColumn(
+                name: "Code",
+                table: "LinkScanDays");
+
+            migrationBuilder.DropColumn(
+                name: "Touches",
+                table: "CampaignHours");
+
+            migrationBuilder.DropColumn(
+                name: "Touches",
+                table: "CampaignDays");
+
+            migrationBuilder.AddPrimaryKey(
+                name: "PK_LinkScanDays",
+                table: "LinkScanDays",
+                columns: new[] { "LinkId", "Day", "Platform", "Device" });
+        }
+    }
+}
