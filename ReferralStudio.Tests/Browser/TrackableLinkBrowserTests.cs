@@ -69,6 +69,9 @@ public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserT
         await page.OpenAsync("/studio/links/spring-box");
         await Assertions.Expect(page.GetByTestId("scan-day")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("scan-total")).ToHaveTextAsync("1");
+        // The link's own funnel starts with that scan; nobody has written through it yet.
+        await Assertions.Expect(page.GetByTestId("link-funnel").GetByTestId("funnel-scans")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.GetByTestId("link-funnel").GetByTestId("funnel-conversations")).ToHaveTextAsync("0");
 
         // Re-pointing to a pattern is refused next to the code field; a code is accepted and joins the history.
         await page.GetByTestId("repoint-code").FillAsync("box_*");

@@ -182,6 +182,9 @@ public class CampaignFunnelTests : IAsyncLifetime
             Assert.Equal(group.Sum(e => e.Value.Touches), row.GetProperty("touches").GetInt32());
             Assert.Equal(group.Sum(e => e.Value.Conversations), row.GetProperty("conversations").GetInt32());
             Assert.Equal(group.Sum(e => e.Value.Conversions), row.GetProperty("conversions").GetInt32());
+            // Per scan: only the conversations of the trigger's scanned codes (its other codes and ads are no scan's doing).
+            var scans = group.Sum(e => e.Value.Scans);
+            AssertPerScan(scans == 0 ? null : (double)group.Where(e => e.Value.Scans > 0).Sum(e => e.Value.Conversations) / scans, row);
         }
     }
 

@@ -148,19 +148,20 @@ internal sealed class CampaignTotals(int length) : IDisposable
             sum.Conversions += r.Conversions;
             sum.Value = ConversionValues.Finite(sum.Value + r.ConversionValue);
             sum.Scans += r.Scans;
+            sum.ScannedConversations += r.Scans > 0 ? r.Conversations : 0;
             sum.Touches += r.Touches;
         }
 
         return sums.Values.Append(none).OfType<TriggerSum>()
             .Select(s => new CampaignRowDto(s.TriggerId, s.Name, null, null, s.Conversations, s.Converted, s.Conversions, s.Value,
-                Rate(s.Conversations, s.Converted), s.Scans, s.Touches, PerScan(s.Conversations, s.Scans)))
+                Rate(s.Conversations, s.Converted), s.Scans, s.Touches, PerScan(s.ScannedConversations, s.Scans)))
             .OrderByDescending(r => r.Conversations).ThenByDescending(r => r.Conversions).ThenBy(r => r.TriggerId)
             .ToList();
     }
 
     public static double Rate(int conversations, int converted) => conversations == 0 ? 0 : (double)converted / conversations;
 
-    /// <summary>Conversations per scan; none without scans (a code also shared another way can pass one).</summary>
+    /// <summary>Conversations per scan; none without scans (a code also shared another way can pass one). Rows summed count only the conversations of scanned codes.</summary>
     public static double? PerScan(int conversations, long scans) => scans == 0 ? null : (double)conversations / scans;
 
     public struct Total
@@ -183,6 +184,8 @@ internal sealed class CampaignTotals(int length) : IDisposable
         public int Conversions { get; set; }
         public double Value { get; set; }
         public long Scans { get; set; }
+        /// <summary>Conversations of the trigger's codes that were scanned: its ads and unprinted codes are no scan's doing.</summary>
+        public int ScannedConversations { get; set; }
         public int Touches { get; set; }
     }
 }

@@ -39,7 +39,7 @@ public static class OverviewLists
         AppDbContext db, CampaignKeyCache keys, ScanScope scans, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
     {
         var report = await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, scans, cancellationToken);
-        return new(Top(report, limit), CampaignFunnel.Of(report.ByTrigger));
+        return new(Top(report, limit), CampaignFunnel.Of(report.ByRef));
     }
 
     private static List<TopCampaign> Top(CampaignReportDto report, int limit)

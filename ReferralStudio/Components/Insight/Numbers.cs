@@ -22,6 +22,11 @@ public static class Numbers
 
     public static string Count(int value) => value.ToString("N0", Invariant);
 
+    public static string Count(long value) => value.ToString("N0", Invariant);
+
+    /// <summary>A rate that may not exist (conversations per scan without scans): a dash then.</summary>
+    public static string Percent(double? rate) => rate is { } r ? Percent(r) : "–";
+
     public static string Percent(double rate) => (rate * 100).ToString("0.0", Invariant) + "\u00a0%";
 
     public static int Decimals(string? currency) =>

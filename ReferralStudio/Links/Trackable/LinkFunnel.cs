@@ -6,10 +6,7 @@ using ReferralStudio.Insight;
 namespace ReferralStudio.Links.Trackable;
 
 /// <summary>One business day of a link's funnel: its scans, and what came in through the code it led to that day.</summary>
-public sealed record LinkFunnelDay(DateOnly Day, long Scans, int Conversations, int Touches, int Conversions, double Value)
-{
-    public double? ConversationsPerScan => CampaignTotals.PerScan(Conversations, Scans);
-}
+public sealed record LinkFunnelDay(DateOnly Day, long Scans, int Conversations, int Touches, int Conversions, double Value);
 
 /// <summary>A link's funnel over its life: the days with anything in them, newest first, and their sum.</summary>
 public sealed record LinkFunnelReport(IReadOnlyList<LinkFunnelDay> Days, CampaignFunnel Total, IReadOnlyList<string> Currencies);
@@ -81,7 +78,8 @@ public sealed class LinkFunnel(IDbContextFactory<AppDbContext> contexts, Busines
 
         var list = sums.Reverse().Select(s => new LinkFunnelDay(s.Key, s.Value.Scans, s.Value.Conversations, s.Value.Touches, s.Value.Conversions,
             ConversionValues.Finite(s.Value.Value))).ToList();
-        var total = new CampaignFunnel(list.Sum(d => d.Scans), list.Sum(d => d.Conversations), list.Sum(d => d.Touches), (int)converted,
+        var conversations = list.Sum(d => d.Conversations);
+        var total = new CampaignFunnel(list.Sum(d => d.Scans), conversations, conversations, list.Sum(d => d.Touches), (int)converted,
             list.Sum(d => d.Conversions), ConversionValues.Finite(list.Sum(d => d.Value)));
         return new(list, total, [.. currencies]);
     }
