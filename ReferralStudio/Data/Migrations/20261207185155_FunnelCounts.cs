@@ -75,30 +75,21 @@ namespace ReferralStudio.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropPrimaryKey(
-                name: "PK_LinkScanDays",
-                table: "LinkScanDays");
-
-            migrationBuilder.DropIndex(
-                name: "IX_LinkScanDays_Day",
-                table: "LinkScanDays");
-
-            migrationBuilder.DropColumn(
-                name: "Code",
-                table: "LinkScanDays");
-
-            migrationBuilder.DropColumn(
-                name: "Touches",
-                table: "CampaignHours");
-
-            migrationBuilder.DropColumn(
-                name: "Touches",
-                table: "CampaignDays");
-
-            migrationBuilder.AddPrimaryKey(
-                name: "PK_LinkScanDays",
-                table: "LinkScanDays",
-                columns: new[] { "LinkId", "Day", "Platform", "Device" });
+            // By hand: EF's SQLite table rebuild refuses this key change going down, and an EF rebuild of the rollup's
+            // tables would lose their WITHOUT ROWID. A scan day's codes sum into the day again.
+            migrationBuilder.Sql("""
+                DROP INDEX IX_LinkScanDays_Day;
+                CREATE TABLE ef_temp_LinkScanDays (
+                    LinkId INTEGER NOT NULL, Day TEXT NOT NULL, Platform TEXT NOT NULL, Device TEXT NOT NULL, Scans INTEGER NOT NULL,
+                    CONSTRAINT PK_LinkScanDays PRIMARY KEY (LinkId, Day, Platform, Device),
+                    CONSTRAINT FK_LinkScanDays_TrackableLinks_LinkId FOREIGN KEY (LinkId) REFERENCES TrackableLinks (Id) ON DELETE CASCADE);
+                INSERT INTO ef_temp_LinkScanDays (LinkId, Day, Platform, Device, Scans)
+                SELECT LinkId, Day, Platform, Device, SUM(Scans) FROM LinkScanDays GROUP BY LinkId, Day, Platform, Device;
+                DROP TABLE LinkScanDays;
+                ALTER TABLE ef_temp_LinkScanDays RENAME TO LinkScanDays;
+                ALTER TABLE CampaignHours DROP COLUMN Touches;
+                ALTER TABLE CampaignDays DROP COLUMN Touches;
+                """);
         }
     }
 }
