@@ -107,7 +107,11 @@ public abstract class PersonalDataTestBase : IAsyncLifetime
         Assert.Equal("campaign:privacy", Assert.Single(export.GetProperty("tags").EnumerateArray()).Str("label"));
         Assert.Single(export.GetProperty("triggerFirings").EnumerateArray());
         Assert.Equal("Welcome from the ad!", Assert.Single(export.GetProperty("greetings").EnumerateArray()).Str("text"));
-        Assert.Equal("purchase", Assert.Single(export.GetProperty("conversions").EnumerateArray()).Str("type"));
+        var conversion = Assert.Single(export.GetProperty("conversions").EnumerateArray());
+        Assert.Equal("purchase", conversion.Str("type"));
+        // The event for Meta's Conversions API (queued with its body, whether or not the sender has taken it yet) names
+        // the person by the ad's click id.
+        Assert.Contains("clid-person", conversion.GetProperty("meta").GetProperty("body").GetRawText());
         var outbound = export.GetProperty("outboundDeliveries").EnumerateArray().ToList();
         Assert.Equal(["conversation.started", "conversion.recorded", "message.received", "referral.received"], outbound.Select(d => d.Str("eventType")).Order());
         Assert.All(outbound, d => Assert.Equal(id, d.GetProperty("payload").GetProperty("data").GetProperty("conversation").GetProperty("id").GetInt64()));
@@ -117,6 +121,7 @@ public abstract class PersonalDataTestBase : IAsyncLifetime
         Assert.DoesNotContain(other.Phone, text);
         Assert.DoesNotContain(other.Name, text);
         Assert.DoesNotContain(other.Text, text);
+        Assert.DoesNotContain("clid-other", text);
         Assert.Equal(HttpStatusCode.NotFound, (await _app.Api.GetAsync("/api/conversations/987654321/export")).StatusCode);
     }
 

@@ -4,11 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ReferralStudio.Conversions;
 using ReferralStudio.Data;
 using ReferralStudio.Messaging;
+using ReferralStudio.MetaConversions;
 using ReferralStudio.Outbound;
 using ReferralStudio.Referrals;
-using ReferralStudio.Conversions;
 using ReferralStudio.Storage.Sqlite;
 
 namespace ReferralStudio.Privacy;
@@ -77,6 +78,8 @@ public sealed partial class PersonalData(
         var firings = await db.TriggerFirings.AsNoTracking().Where(f => f.ConversationId == conversationId).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         var greetings = await db.OutgoingMessages.AsNoTracking().Where(m => m.ConversationId == conversationId).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         var conversions = await db.Conversions.AsNoTracking().Where(v => v.ConversationId == conversationId).OrderBy(v => v.Id).ToListAsync(cancellationToken);
+        // The events for Meta carry the person's ids (ctwa_clid, page- or Instagram-scoped id): theirs too.
+        var meta = await MetaConversionStatuses.LoadAsync(db, conversions.ConvertAll(v => v.Id), cancellationToken);
         var outbound = postgres
             ? (await PostgresOutboundCandidates(db, c.Id).AsNoTracking().OrderBy(d => d.Id).ToListAsync(cancellationToken)).FindAll(d => IsAbout(d.Payload, c.Id))
             : await db.OutboundDeliveries.FromSqlRaw($"SELECT * FROM OutboundDeliveries WHERE {OutboundOfConversation}", new SqliteParameter("$id", c.Id)).AsNoTracking()
@@ -97,7 +100,7 @@ public sealed partial class PersonalData(
             tags.ConvertAll(t => new ExportedTag(t.Label, t.TriggerId, t.AddedAt)),
             firings.ConvertAll(f => new ExportedTriggerFiring(f.Id, f.TriggerId, f.Captures, f.FiredAt)),
             greetings.ConvertAll(m => new ExportedGreeting(m.Id, m.RecipientId, m.Text, OutboxApi.Name(m.Status), m.CreatedAt, m.CompletedAt, m.ExternalMessageId)),
-            conversions.ConvertAll(v => new ExportedConversion(v.Id, v.Type, v.Value, v.Currency, v.OccurredAt, v.ExternalId, v.RecordedAt)),
+            conversions.ConvertAll(v => new ExportedConversion(v.Id, v.Type, v.Value, v.Currency, v.OccurredAt, v.ExternalId, v.RecordedAt, meta.GetValueOrDefault(v.Id))),
             outbound.ConvertAll(d => new ExportedOutboundDelivery(d.Id, d.SubscriptionId, d.EventType, d.CreatedAt, WebhooksApi.StatusName(d.Status), ParseOrString(d.Payload))),
             inbound.ConvertAll(d =>
             {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ReferralStudio.MetaConversions;
 using ReferralStudio.Referrals;
 
 namespace ReferralStudio.Privacy;
@@ -74,6 +75,7 @@ public sealed record ExportedGreeting(
     DateTimeOffset? CompletedAt,
     string? ExternalMessageId);
 
+/// <summary>A conversion, and what was sent (or would be) to Meta's Conversions API about it, with every attempt.</summary>
 public sealed record ExportedConversion(
     long Id,
     string Type,
@@ -81,7 +83,8 @@ public sealed record ExportedConversion(
     string? Currency,
     DateTimeOffset OccurredAt,
     string ExternalId,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    MetaConversionStatusDto? Meta);
 
 /// <summary>An event sent to an integrator's endpoint about the conversation, with the body as sent.</summary>
 public sealed record ExportedOutboundDelivery(
