@@ -67,7 +67,7 @@ public sealed class InsightFormatTests
     }
 
     private static CampaignRowDto Row(
-        long? trigger, string? name, string? code, string? ad, int conversations, int converted, int conversions, double value, long scans = 0, int touches = 0) =>
+        long? trigger, string? name, string? code, string? ad, int conversations, int converted, int conversions, double value, long scans = 0, int? touches = null) =>
         new(trigger, name, code, ad, conversations, converted, conversions, value, conversations == 0 ? 0 : (double)converted / conversations,
             scans, touches, scans == 0 ? null : (double)conversations / scans);
 

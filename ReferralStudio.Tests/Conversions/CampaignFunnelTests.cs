@@ -201,6 +201,21 @@ public class CampaignFunnelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_Ads_Row_Has_Its_Conversations_But_No_Touch_Count()
+    {
+        // Touches are counted per code; an ad's row says so with null rather than a zero that reads as "nobody came".
+        await _app.DeliverAsync(Instagram(Message("p4", Noon.AddMinutes(140), "hi from the ad", AdReferral("120210000000777"))));
+
+        var report = await _app.Api.GetJsonAsync("/api/campaigns?since=2026-11-20T00:00:00Z&until=2026-11-21T00:00:00Z");
+
+        var ad = Assert.Single(report.GetProperty("byRef").EnumerateArray(), r => r.Str("adId") == "120210000000777");
+        Assert.Equal(1, ad.GetProperty("conversations").GetInt32());
+        Assert.Equal(JsonValueKind.Null, ad.GetProperty("touches").ValueKind);
+        var box = Assert.Single(report.GetProperty("byRef").EnumerateArray(), r => r.Str("ref") == "box_2026");
+        Assert.Equal(ExpectedByCode(firstTouch: true)["box_2026"].Touches, box.GetProperty("touches").GetInt32());
+    }
+
+    [Fact]
     public async Task A_Links_Own_Funnel_Counts_What_Came_Through_Each_Target_While_It_Had_It()
     {
         var links = _app.Services.GetRequiredService<TrackableLinks>();

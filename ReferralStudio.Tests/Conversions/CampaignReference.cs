@@ -6,8 +6,8 @@ namespace ReferralStudio.Tests.Conversions;
 
 /// <summary>
 /// The campaign analytics query as it was before the rollup, kept as the reference: it groups one row per
-/// conversation straight from the base tables, and counts the campaign touches in the range per key the same way (the
-/// funnel's middle step, added with it). <see cref="CampaignReport"/> must return the same rows.
+/// conversation straight from the base tables, and counts the campaign touches without an ad in the range per key the
+/// same way (the funnel's middle step, added with it; none on an ad's row). <see cref="CampaignReport"/> must return the same rows.
 /// On PostgreSQL the same query in its terms (<see cref="PostgresSql"/>).
 /// </summary>
 public static class CampaignReference
@@ -37,7 +37,7 @@ public static class CampaignReference
             touched AS (
                 SELECT t.TriggerId, t.Ref, t.AdId, COUNT(*) AS Touches
                 FROM ReferralTouches t
-                WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $since AND t.OccurredAt < $until
+                WHERE t.IsCampaignTouch = 1 AND t.AdId IS NULL AND t.OccurredAt >= $since AND t.OccurredAt < $until
                 GROUP BY t.TriggerId, t.Ref, t.AdId
             )
             SELECT p.TriggerId, tr.Name, p.Ref, p.AdId, p.Conversations, p.Converted,
@@ -92,7 +92,7 @@ public static class CampaignReference
                     reader.GetDouble(7),
                     conversations == 0 ? 0 : (double)converted / conversations,
                     Scans: 0,
-                    Touches: reader.GetInt32(8),
+                    Touches: reader.IsDBNull(3) ? reader.GetInt32(8) : null,
                     ConversationsPerScan: null));
             }
         }
@@ -116,7 +116,7 @@ public static class CampaignReference
             converted += r.ConvertedConversations;
             conversions += r.Conversions;
             value += r.ConversionValue;
-            touches += r.Touches;
+            touches += r.Touches ?? 0;
         }
 
         return new CampaignRowDto(triggerId, name, null, null, conversations, converted, conversions, value,
@@ -147,7 +147,7 @@ public static class CampaignReference
         touched AS (
             SELECT t.TriggerId, lower(t.Ref) AS Ref, t.AdId, COUNT(*)::int AS Touches
             FROM ReferralTouches t
-            WHERE t.IsCampaignTouch AND t.OccurredAt >= @since AND t.OccurredAt < @until
+            WHERE t.IsCampaignTouch AND t.AdId IS NULL AND t.OccurredAt >= @since AND t.OccurredAt < @until
             GROUP BY t.TriggerId, lower(t.Ref), t.AdId
         )
         SELECT TriggerId, Name, Ref, AdId, Conversations, Converted, Conversions, Value, Touches FROM (

@@ -26,7 +26,7 @@ public sealed record CampaignFunnel(long Scans, int Conversations, int ScannedCo
             scans += row.Scans;
             conversations += row.Conversations;
             scannedConversations += row.Scans > 0 ? row.Conversations : 0;
-            touches += row.Touches;
+            touches += row.Touches ?? 0;
             converted += row.ConvertedConversations;
             conversions += row.Conversions;
             value += row.ConversionValue;

@@ -259,7 +259,7 @@ public static class CampaignReport
                 SELECT k.Id, 0, 0, 0, CAST(NULL AS double precision), 1
                 FROM ReferralTouches t
                 LEFT JOIN CampaignKeys k ON {PostgresCampaignRollup.SameKey("k", "t")}
-                WHERE t.IsCampaignTouch AND t.OccurredAt >= @from AND t.OccurredAt < @to;
+                WHERE t.IsCampaignTouch AND t.AdId IS NULL AND t.OccurredAt >= @from AND t.OccurredAt < @to;
                 """
             : $"""
                 SELECT k.Id, 1, EXISTS (SELECT 1 FROM Conversions v WHERE v.{conversionTouch} = t.Id), 0, NULL, 0
@@ -275,7 +275,7 @@ public static class CampaignReport
                 SELECT k.Id, 0, 0, 0, NULL, 1
                 FROM ReferralTouches t
                 LEFT JOIN CampaignKeys k ON {CampaignRollup.SameKey}
-                WHERE t.IsCampaignTouch = 1 AND t.OccurredAt >= $from AND t.OccurredAt < $to;
+                WHERE t.IsCampaignTouch = 1 AND t.AdId IS NULL AND t.OccurredAt >= $from AND t.OccurredAt < $to;
                 """;
         command.AddParameter("$from", slice.From);
         command.AddParameter("$to", slice.To);

@@ -9,8 +9,9 @@ namespace ReferralStudio.Conversions;
 /// holds, and the SQL that keeps it equal to the base tables. Under a model, a conversation adds one to
 /// <c>Conversations</c> at its credited touch's hour/day and key, and one to <c>Converted</c> when some conversion
 /// credits that same touch; a conversion adds one to <c>Conversions</c> and its value to <c>Value</c> at its own
-/// hour/day and its credited touch's key; a campaign touch adds one to <c>Touches</c> at its own hour/day and key under
-/// both models (the funnel's middle step). <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
+/// hour/day and its credited touch's key; a campaign touch without an ad id adds one to <c>Touches</c> at its own hour/day
+/// and key under both models (the funnel's middle step, per code: counting ads' touches too made every pairing of a
+/// code with an ad a key with rows of its own, and the report much slower; bench/RESULTS.md, session 16). <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
 /// trigger. Every writer changes it in the transaction that changes the base rows:
 /// the attribution processor (<see cref="Storage.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
@@ -73,7 +74,7 @@ public static class CampaignRollup
                 """);
             parts.Add($"""
                 SELECT {(int)model}, {BucketSql("t.OccurredAt", size)}, t.TriggerId, t.Ref, t.AdId, 0, 0, 0, 0.0, 1
-                FROM ReferralTouches t WHERE t.IsCampaignTouch = 1 {touchFilter}
+                FROM ReferralTouches t WHERE t.IsCampaignTouch = 1 AND t.AdId IS NULL {touchFilter}
                 """);
         }
 
@@ -90,10 +91,10 @@ public static class CampaignRollup
         JOIN CampaignKeys k ON k.TriggerId IS g.TriggerId AND k.Ref IS g.Ref AND k.AdId IS g.AdId
         """;
 
-    /// <summary>Adds the key of every campaign or credited touch that has none yet (keys are never removed, so ids stay valid).</summary>
+    /// <summary>Adds the key of every counted (no ad) or credited touch that has none yet (keys are never removed, so ids stay valid).</summary>
     private const string AddMissingKeys = """
         WITH credited (TouchId) AS (
-            SELECT Id FROM ReferralTouches WHERE IsCampaignTouch = 1
+            SELECT Id FROM ReferralTouches WHERE IsCampaignTouch = 1 AND AdId IS NULL
             UNION SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
             UNION SELECT LatestReferralId FROM Conversations WHERE LatestReferralId IS NOT NULL
             UNION SELECT FirstTouchId FROM Conversions WHERE FirstTouchId IS NOT NULL

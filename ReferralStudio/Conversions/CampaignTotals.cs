@@ -111,7 +111,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
                 t.Conversions == 0 ? 0 : ConversionValues.Finite(t.Value),
                 Rate(t.Conversations, t.Converted),
                 t.Scans,
-                t.Touches,
+                keys.AdIds[id] is null ? t.Touches : null,
                 PerScan(t.Conversations, t.Scans)));
         }
 
@@ -149,7 +149,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
             sum.Value = ConversionValues.Finite(sum.Value + r.ConversionValue);
             sum.Scans += r.Scans;
             sum.ScannedConversations += r.Scans > 0 ? r.Conversations : 0;
-            sum.Touches += r.Touches;
+            sum.Touches += r.Touches ?? 0;
         }
 
         return sums.Values.Append(none).OfType<TriggerSum>()

@@ -7,7 +7,8 @@ namespace ReferralStudio.Conversions;
 /// <summary>
 /// One row of campaign analytics: a trigger, or one code (or ad) under it, and its funnel: <see cref="Scans"/> of
 /// trackable links that led to the code, <see cref="Conversations"/> started (credited to it under the model), all
-/// campaign <see cref="Touches"/> with it, and the conversions credited to it with their value.
+/// campaign <see cref="Touches"/> through the code's links (null on an ad's row: touches are counted per code, not
+/// per ad), and the conversions credited to it with their value.
 /// </summary>
 public sealed record CampaignRowDto(
     long? TriggerId,
@@ -20,7 +21,7 @@ public sealed record CampaignRowDto(
     double ConversionValue,
     double ConversionRate,
     long Scans,
-    int Touches,
+    int? Touches,
     double? ConversationsPerScan);
 
 public sealed record CampaignReportDto(

@@ -54,7 +54,7 @@ internal static class PostgresCampaignRollup
                 """);
             parts.Add($"""
                 SELECT {(int)model}, {BucketSql("t.OccurredAt", size)}, t.TriggerId, lower(t.Ref), t.AdId, 0, 0, 0, 0, 1
-                FROM ReferralTouches t WHERE t.IsCampaignTouch {touchFilter}
+                FROM ReferralTouches t WHERE t.IsCampaignTouch AND t.AdId IS NULL {touchFilter}
                 """);
         }
 
@@ -73,7 +73,7 @@ internal static class PostgresCampaignRollup
     /// <summary>One key per (trigger, ref ignoring case, ad), spelled as its oldest touch spells it.</summary>
     private static readonly string AddMissingKeys = $"""
         WITH credited (TouchId) AS (
-            SELECT Id FROM ReferralTouches WHERE IsCampaignTouch
+            SELECT Id FROM ReferralTouches WHERE IsCampaignTouch AND AdId IS NULL
             UNION SELECT FirstReferralId FROM Conversations WHERE FirstReferralId IS NOT NULL
             UNION SELECT LatestReferralId FROM Conversations WHERE LatestReferralId IS NOT NULL
             UNION SELECT FirstTouchId FROM Conversions WHERE FirstTouchId IS NOT NULL

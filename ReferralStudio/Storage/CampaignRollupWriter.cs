@@ -10,8 +10,8 @@ namespace ReferralStudio.Storage;
 /// first and latest touches. During a transaction it only notes, per conversation, the credited touches it
 /// started with and the keys of the touches it inserted; at commit it moves each changed conversation from the
 /// old touch's hour, day and key to the new one's, summed per transaction and written as a few upserts; the
-/// campaign touches it inserted are added to their hour, day and key (under both models) and to their quarter hour and
-/// trigger the same way.
+/// campaign touches it inserted are added to their hour, day and key (under both models; touches through a code's link,
+/// not through an ad: see <see cref="CampaignRollup"/>) and to their quarter hour and trigger the same way.
 /// Prepared statements in the processor's session, like <see cref="AttributionWriter"/>'s.
 /// </summary>
 public sealed class CampaignRollupWriter : IDisposable
@@ -83,7 +83,10 @@ public sealed class CampaignRollupWriter : IDisposable
         var at = UnixMs.From(occurredAt);
         var key = new TouchKey(triggerId, @ref, adId);
         _newTouches[touchId] = (key, at);
-        CollectionsMarshal.GetValueRefOrAddDefault(_touchHours, (CampaignRollup.BucketStart(at, CampaignRollup.HourMs), key), out _)++;
+        if (adId is null)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_touchHours, (CampaignRollup.BucketStart(at, CampaignRollup.HourMs), key), out _)++;
+        }
         CollectionsMarshal.GetValueRefOrAddDefault(_touchQuarters, (CampaignRollup.BucketStart(at, CampaignRollup.QuarterMs), triggerId ?? CampaignRollup.NoTrigger), out _)++;
     }
 

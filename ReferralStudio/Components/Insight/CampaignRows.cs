@@ -66,7 +66,7 @@ public static class CampaignRows
         var scans = rows.Sum(r => r.Scans);
         return new CampaignRowDto(rows[0].TriggerId, rows[0].TriggerName, rows[0].Ref, rows[0].AdId, conversations, converted,
             rows.Sum(r => r.Conversions), ConversionValues.Finite(rows.Sum(r => r.ConversionValue)), CampaignTotals.Rate(conversations, converted),
-            scans, rows.Sum(r => r.Touches), CampaignTotals.PerScan(rows.Where(r => r.Scans > 0).Sum(r => r.Conversations), scans));
+            scans, rows.All(r => r.Touches is null) ? null : rows.Sum(r => r.Touches ?? 0), CampaignTotals.PerScan(rows.Where(r => r.Scans > 0).Sum(r => r.Conversations), scans));
     }
 
     /// <summary>One line from the rows of a code and ad under several triggers or spellings.</summary>

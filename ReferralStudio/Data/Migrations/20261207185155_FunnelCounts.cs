@@ -46,7 +46,7 @@ namespace ReferralStudio.Data.Migrations
                 column: "Day");
 
             // Frozen copies of what the app then keeps up: each scan day counted for the code its link led to by the end
-            // of that (UTC) day, and every campaign touch counted at its hour, day and key under both models.
+            // of that (UTC) day, and every campaign touch without an ad counted at its hour, day and key under both models.
             migrationBuilder.Sql("""
                 UPDATE LinkScanDays SET Code = COALESCE(
                     (SELECT t.Code FROM TrackableLinkTargets t
@@ -55,12 +55,12 @@ namespace ReferralStudio.Data.Migrations
                     (SELECT l.Code FROM TrackableLinks l WHERE l.Id = LinkScanDays.LinkId));
                 INSERT INTO CampaignKeys (TriggerId, Ref, AdId)
                 SELECT DISTINCT t.TriggerId, t.Ref, t.AdId FROM ReferralTouches t
-                WHERE t.IsCampaignTouch = 1
+                WHERE t.IsCampaignTouch = 1 AND t.AdId IS NULL
                   AND NOT EXISTS (SELECT 1 FROM CampaignKeys k WHERE k.TriggerId IS t.TriggerId AND k.Ref IS t.Ref AND k.AdId IS t.AdId);
                 INSERT INTO CampaignHours (Model, Start, KeyId, Conversations, Converted, Conversions, Value, Touches)
                 SELECT m.Model, g.Start, k.Id, 0, 0, 0, 0.0, g.Touches
                 FROM (SELECT (OccurredAt - (((OccurredAt % 3600000) + 3600000) % 3600000)) AS Start, TriggerId, Ref, AdId, COUNT(*) AS Touches
-                      FROM ReferralTouches WHERE IsCampaignTouch = 1 GROUP BY 1, TriggerId, Ref, AdId) g
+                      FROM ReferralTouches WHERE IsCampaignTouch = 1 AND AdId IS NULL GROUP BY 1, TriggerId, Ref, AdId) g
                 JOIN CampaignKeys k ON k.TriggerId IS g.TriggerId AND k.Ref IS g.Ref AND k.AdId IS g.AdId
                 CROSS JOIN (SELECT 0 AS Model UNION ALL SELECT 1) m
                 WHERE true

@@ -46,7 +46,7 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                 column: "day");
 
             // Frozen copies of what the app then keeps up: each scan day counted for the code its link led to by the end
-            // of that (UTC) day, and every campaign touch counted at its hour, day and key under both models (the key's
+            // of that (UTC) day, and every campaign touch without an ad counted at its hour, day and key under both models (the key's
             // parts compared as the campaign keys' unique index does, NULLs equal and the ref ignoring case, in the
             // hashable form PostgresCampaignRollup.SameKey explains).
             migrationBuilder.Sql("""
@@ -57,7 +57,7 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     (SELECT l.code FROM trackablelinks l WHERE l.id = s.linkid));
                 INSERT INTO campaignkeys (triggerid, ref, adid)
                 SELECT DISTINCT ON (t.triggerid, lower(t.ref), t.adid) t.triggerid, t.ref, t.adid FROM referraltouches t
-                WHERE t.iscampaigntouch
+                WHERE t.iscampaigntouch AND t.adid IS NULL
                   AND NOT EXISTS (SELECT 1 FROM campaignkeys k WHERE
                       COALESCE(k.triggerid, 0) = COALESCE(t.triggerid, 0) AND (k.triggerid IS NULL) = (t.triggerid IS NULL)
                       AND COALESCE(lower(k.ref), '') = COALESCE(lower(t.ref), '') AND (k.ref IS NULL) = (t.ref IS NULL)
@@ -66,7 +66,7 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                 INSERT INTO campaignhours (model, start, keyid, conversations, converted, conversions, value, touches)
                 SELECT m.model, g.start, k.id, 0, 0, 0, 0, g.touches
                 FROM (SELECT (occurredat - (((occurredat % 3600000) + 3600000) % 3600000)) AS start, triggerid, lower(ref) AS ref, adid, COUNT(*)::int AS touches
-                      FROM referraltouches WHERE iscampaigntouch GROUP BY 1, triggerid, lower(ref), adid) g
+                      FROM referraltouches WHERE iscampaigntouch AND adid IS NULL GROUP BY 1, triggerid, lower(ref), adid) g
                 JOIN campaignkeys k ON
                     COALESCE(k.triggerid, 0) = COALESCE(g.triggerid, 0) AND (k.triggerid IS NULL) = (g.triggerid IS NULL)
                     AND COALESCE(lower(k.ref), '') = COALESCE(g.ref, '') AND (k.ref IS NULL) = (g.ref IS NULL)
