@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -28,25 +27,15 @@ public sealed class SendApiClient(HttpClient http, IOptions<SendApiOptions> opti
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
 
-        try
+        var answer = await GraphApiCall.SendAsync(http, request, settings.Timeout, cancellationToken);
+        if (answer.Status is not { } status)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.Timeout);
-            using var response = await http.SendAsync(request, timeout.Token);
-            var content = await response.Content.ReadAsStringAsync(timeout.Token);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                return new SendResult(true, false, status, ReadMessageId(content), null, null);
-            }
+            return new SendResult(false, true, null, null, answer.TimedOut ? "timed out" : answer.Failure, null);
+        }
 
-            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-            return new SendResult(false, retryable, status, null, GraphApiErrors.Describe(content) ?? response.ReasonPhrase, response.Headers.RetryAfter?.Delta);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return new SendResult(false, true, null, null, ex is OperationCanceledException ? "timed out" : ex.Message, null);
-        }
+        return answer.Succeeded
+            ? new SendResult(true, false, (int)status, ReadMessageId(answer.Content), null, null)
+            : new SendResult(false, answer.Retryable, (int)status, null, GraphApiErrors.Describe(answer.Content) ?? answer.ReasonPhrase, answer.RetryAfter?.Delta);
     }
 
     private static string? ReadMessageId(string content)

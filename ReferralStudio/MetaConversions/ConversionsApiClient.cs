@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
 using ReferralStudio.Messaging;
@@ -27,28 +26,18 @@ public sealed class ConversionsApiClient(HttpClient http, IOptions<MetaConversio
             Content = new StringContent(MetaConversionPlanner.RequestBody(payload), Encoding.UTF8, "application/json"),
         };
 
-        try
+        var answer = await GraphApiCall.SendAsync(http, request, settings.Timeout, cancellationToken);
+        if (answer.Status is not { } status)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.Timeout);
-            using var response = await http.SendAsync(request, timeout.Token);
-            var content = await response.Content.ReadAsStringAsync(timeout.Token);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                return new ConversionsApiResult(true, false, status, null, null);
-            }
+            return new ConversionsApiResult(false, true, null, answer.TimedOut ? $"Timed out after {settings.Timeout.TotalSeconds:0.#} s." : answer.Failure, null);
+        }
 
-            // Meta's 4xx answers (a bad token, an unknown dataset, an event it refuses) stay refused however often asked.
-            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-            var retryAfter = RetrySchedule.ParseRetryAfter(response.Headers.RetryAfter?.ToString(), time.GetUtcNow());
-            return new ConversionsApiResult(false, retryable, status, GraphApiErrors.Describe(content) ?? $"HTTP {status}", retryAfter);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        if (answer.Succeeded)
         {
-            // The message of a failed connection names host and port only, never the query with the token.
-            var error = ex is OperationCanceledException ? $"Timed out after {settings.Timeout.TotalSeconds:0.#} s." : ex.Message;
-            return new ConversionsApiResult(false, true, null, error, null);
+            return new ConversionsApiResult(true, false, (int)status, null, null);
         }
+
+        var retryAfter = RetrySchedule.ParseRetryAfter(answer.RetryAfter?.ToString(), time.GetUtcNow());
+        return new ConversionsApiResult(false, answer.Retryable, (int)status, GraphApiErrors.Describe(answer.Content) ?? $"HTTP {(int)status}", retryAfter);
     }
 }
