@@ -17,14 +17,10 @@ public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserT
     protected override Task<TestApp> StartAppAsync() =>
         StartAppAsync(new Dictionary<string, string?>(), services => services.AddSingleton<ILoggerProvider>(Logs));
 
-    private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1";
-
     private async Task<HttpResponseMessage> ScanAsync(string slug)
     {
-        using var scanner = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = App.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/go/{slug}");
-        request.Headers.TryAddWithoutValidation("User-Agent", IPhone);
-        return await scanner.SendAsync(request);
+        using var scanner = new Scanner(App.BaseAddress);
+        return await scanner.ScanAsync(slug);
     }
 
     [Fact]

@@ -14,7 +14,6 @@ namespace ReferralStudio.Tests.Conversions;
 /// </summary>
 public class CampaignFunnelTests : IAsyncLifetime
 {
-    private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1";
     private const string PreviewBot = "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)";
     private static readonly DateTimeOffset Noon = DateTimeOffset.Parse("2026-11-20T12:00:00Z");
 
@@ -107,14 +106,12 @@ public class CampaignFunnelTests : IAsyncLifetime
         return link.Str("slug")!;
     }
 
-    private async Task ScanAsync(string slug, int times, string userAgent = IPhone)
+    private async Task ScanAsync(string slug, int times, string userAgent = Scanner.IPhone)
     {
-        using var scanner = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
+        using var scanner = new Scanner(_app.BaseAddress);
         for (var i = 0; i < times; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/go/{slug}");
-            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
-            using var response = await scanner.SendAsync(request);
+            using var response = await scanner.ScanAsync(slug, userAgent);
             Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         }
     }

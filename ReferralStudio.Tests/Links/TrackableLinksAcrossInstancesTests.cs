@@ -40,8 +40,8 @@ public sealed class TrackableLinksAcrossInstancesTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.OK, changed);
-        using var scanner = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = b.BaseAddress };
-        using var response = await scanner.GetAsync("/go/shared-box");
+        using var scanner = new Scanner(b.BaseAddress);
+        using var response = await scanner.ScanAsync("shared-box", userAgent: null);
         Assert.Equal(NewTarget, response.Headers.Location?.OriginalString);
     }
 }

@@ -10,13 +10,12 @@ namespace ReferralStudio.Tests.Links;
 /// <summary>Trackable /go/ links through the API and the redirect, on a real app and store.</summary>
 public class TrackableLinksTests : IAsyncLifetime
 {
-    private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
     private const string Android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Mobile Safari/537.36";
     private const string Windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36";
 
     private readonly TestStore _store;
     private TestApp _app = null!;
-    private HttpClient _scanner = null!;
+    private Scanner _scanner = null!;
 
     public TrackableLinksTests()
         : this(TestStore.Sqlite())
@@ -51,8 +50,7 @@ public class TrackableLinksTests : IAsyncLifetime
                 // Only the test's own flushes (and the one at stop) write scans, so it knows what each one wrote.
                 ["Links:ScanFlushInterval"] = "1.00:00:00",
             }));
-        // A phone's browser would follow the 302 to Instagram; the tests read it instead.
-        _scanner = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
+        _scanner = new Scanner(_app.BaseAddress);
     }
 
     private Task<(HttpStatusCode Status, JsonElement Body)> CreateAsync(object body) => _app.Api.PostJsonAsync("/api/trackable-links", body);
@@ -64,21 +62,8 @@ public class TrackableLinksTests : IAsyncLifetime
         return link.Str("slug")!;
     }
 
-    private async Task<HttpResponseMessage> ScanAsync(string slug, string? userAgent = IPhone, HttpMethod? method = null, (string Name, string Value)? header = null)
-    {
-        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, $"/go/{slug}");
-        if (userAgent is not null)
-        {
-            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
-        }
-
-        if (header is { } extra)
-        {
-            request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
-        }
-
-        return await _scanner.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> ScanAsync(string slug, string? userAgent = Scanner.IPhone, HttpMethod? method = null, (string Name, string Value)? header = null) =>
+        _scanner.ScanAsync(slug, userAgent, method, header);
 
     private Task<long> FlushAsync() => _app.Services.GetRequiredService<ScanFlusher>().FlushAsync();
 
@@ -90,10 +75,10 @@ public class TrackableLinksTests : IAsyncLifetime
     {
         var slug = await CreateInstagramLinkAsync();
 
-        using var iphone = await ScanAsync(slug, IPhone);
+        using var iphone = await ScanAsync(slug, Scanner.IPhone);
         using var android = await ScanAsync(slug, Android);
         using var desktop = await ScanAsync(slug, Windows);
-        using var again = await ScanAsync(slug, IPhone);
+        using var again = await ScanAsync(slug, Scanner.IPhone);
 
         Assert.Equal(HttpStatusCode.Found, iphone.StatusCode);
         Assert.Equal("https://ig.me/m/acme.shop?ref=box_2026", iphone.Headers.Location?.OriginalString);
@@ -139,9 +124,9 @@ public class TrackableLinksTests : IAsyncLifetime
         { "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", null, null, "GET" },
         { "SomeCrawler/3.1", null, null, "GET" },
         { "Acme link preview fetcher", null, null, "GET" },
-        { IPhone, null, null, "HEAD" },
-        { IPhone, "Purpose", "prefetch", "GET" },
-        { IPhone, "Sec-Purpose", "prefetch;prerender", "GET" },
+        { Scanner.IPhone, null, null, "HEAD" },
+        { Scanner.IPhone, "Purpose", "prefetch", "GET" },
+        { Scanner.IPhone, "Sec-Purpose", "prefetch;prerender", "GET" },
     };
 
     [Theory]
