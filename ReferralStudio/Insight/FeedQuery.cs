@@ -232,7 +232,7 @@ public static class FeedQuery
             return (await CountUpToAsync(Filters(Through(db, ThroughOccurredAtIndex), filter, db.IsPostgres()), CountCap + 1, cancellationToken), PrefixPlan.NewestFirst);
         }
 
-        var cap = PrefixCountCap(filter, skip, take);
+        var cap = PrefixCountCap(filter, skip, take, db.IsPostgres());
         var matches = await CountUpToAsync(Filters(Through(db, ThroughRefIndex), filter, db.IsPostgres()), cap + 1, cancellationToken);
         return (matches, matches > cap ? PrefixPlan.NewestFirst : PrefixPlan.ByRef);
     }
@@ -293,11 +293,12 @@ public static class FeedQuery
 
     /// <summary>
     /// A prefix matching more than this many touches per row up to the end of the page is read newest first:
-    /// walking the time index then passes at most 1/50 of the touches (20,000 of a million), while the by-ref
-    /// plan below the threshold sorts at most 50 matches per row wanted (102,500 for rows 2,001 to 2,050).
-    /// Both cost about the same at the threshold on the 1,000,000-touch benchmark (bench/RESULTS.md).
+    /// walking the time index then passes at most 1/factor of the touches, while the by-ref plan below the threshold
+    /// sorts at most factor matches per row wanted. Both cost about the same at the threshold on the 1,000,000-touch
+    /// benchmark: 50 on SQLite; 20 on PostgreSQL, whose index entries cost more to count and sort than its newest-first
+    /// walk costs per touch (bench/RESULTS.md).
     /// </summary>
-    internal const int DenseFactor = 50;
+    internal static int DenseFactor(bool postgres) => postgres ? 20 : 50;
 
     internal const string RefIndex = "IX_ReferralTouches_Ref_OccurredAt";
     internal const string OccurredAtIndex = "IX_ReferralTouches_OccurredAt";
@@ -320,8 +321,8 @@ public static class FeedQuery
     /// index alone answers it (cheap per match); with the arrival filter every match costs a row lookup,
     /// so the count stops at the cap and more than <see cref="CountCap"/> matches count as dense.
     /// </summary>
-    internal static int PrefixCountCap(FeedFilter filter, int skip, int take) =>
-        filter.Arrival is null ? (int)Math.Clamp(DenseFactor * ((long)skip + take), CountCap, int.MaxValue - 1) : CountCap;
+    internal static int PrefixCountCap(FeedFilter filter, int skip, int take, bool postgres) =>
+        filter.Arrival is null ? (int)Math.Clamp(DenseFactor(postgres) * ((long)skip + take), CountCap, int.MaxValue - 1) : CountCap;
 
     /// <summary>A date range holding at most this many touches (of any ref) is walked whole rather than searched by ref.</summary>
     internal const int SmallWindow = 20_000;

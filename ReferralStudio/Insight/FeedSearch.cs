@@ -170,7 +170,7 @@ internal static class FeedSearch
     /// </summary>
     internal static async Task<(int Listed, SearchPlan Plan)> ChoosePlanAsync(AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
-        var cap = PlanCap(filter, skip, take);
+        var cap = PlanCap(filter, skip, take, db.IsPostgres());
         var listed = await Query<int>(db, db.IsPostgres()
             ? $"""
                 SELECT COUNT(*)::int AS "Value" FROM (SELECT 1 FROM ({Branches(db, filter, "1", " UNION ALL ")}) AS m LIMIT @limit) AS d
@@ -182,9 +182,9 @@ internal static class FeedSearch
     }
 
     /// <summary>The most touches the ways may list for the by-match plan (<see cref="ChoosePlanAsync"/>).</summary>
-    private static int PlanCap(FeedFilter filter, int skip, int take) => HasRowFilters(filter)
+    private static int PlanCap(FeedFilter filter, int skip, int take, bool postgres) => HasRowFilters(filter)
         ? CandidateCap
-        : (int)Math.Clamp(FeedQuery.DenseFactor * ((long)skip + take), FeedQuery.CountCap, int.MaxValue - 1);
+        : (int)Math.Clamp(FeedQuery.DenseFactor(postgres) * ((long)skip + take), FeedQuery.CountCap, int.MaxValue - 1);
 
     /// <summary>How many touches match, each once, up to <see cref="FeedQuery.CountCap"/> + 1 (no row filters).</summary>
     private static Task<int> CountOnceAsync(AppDbContext db, FeedFilter filter, string search, CancellationToken cancellationToken) =>
@@ -209,7 +209,7 @@ internal static class FeedSearch
     private static async Task<(List<FeedRow> Rows, int Total, bool More)> ListedPageAsync(
         AppDbContext db, FeedFilter filter, string search, int skip, int take, CancellationToken cancellationToken)
     {
-        var cap = PlanCap(filter, skip, take);
+        var cap = PlanCap(filter, skip, take, db.IsPostgres());
         var listing = await Query<ListedPage>(db, $"""
             WITH m AS MATERIALIZED (SELECT id, occurredat FROM ({Branches(db, filter, "id, occurredat", " UNION ALL ")}) AS b LIMIT @limit),
                  n AS (SELECT COUNT(*)::int AS listed FROM m)
