@@ -40,11 +40,12 @@ internal sealed class IdBlocks(NpgsqlConnection connection) : IDisposable
 
         public Table(NpgsqlConnection connection, string table)
         {
-            // The sequence named once for the block, not once per id, and the block sent as one array, not a row per id:
+            // The sequence looked up once, so the block's statement names it as a constant (looked up inside it, the
+            // planner moved the lookup into every id's nextval), and the block sent as one array, not a row per id:
             // both cost the server more than the ids themselves.
-            _take = new NpgsqlCommand($"""
-                SELECT array_agg(nextval(s.id)) FROM (SELECT pg_get_serial_sequence('{table}', 'id')::regclass AS id) s, generate_series(1, {BlockSize})
-                """, connection);
+            using var lookup = new NpgsqlCommand($"SELECT pg_get_serial_sequence('{table}', 'id')", connection);
+            var sequence = ((string)lookup.ExecuteScalar()!).Replace("'", "''", StringComparison.Ordinal);
+            _take = new NpgsqlCommand($"SELECT array_agg(nextval('{sequence}'::regclass)) FROM generate_series(1, {BlockSize})", connection);
         }
 
         public long Next()
