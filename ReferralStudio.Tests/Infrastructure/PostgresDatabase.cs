@@ -57,6 +57,47 @@ public sealed class PostgresDatabase : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Every row whose foreign key points nowhere, as "table.column id -> parent" (PostgreSQL's <c>PRAGMA foreign_key_check</c>).
+    /// The attribution writer skips the checks on its own rows, so this is what shows it wrote whole rows only.
+    /// </summary>
+    public List<string> ForeignKeyViolations()
+    {
+        using var connection = DataSource.OpenConnection();
+        var checks = new List<string>();
+        using (var keys = new NpgsqlCommand("""
+            SELECT format('SELECT %L || '' '' || c.%I || '' -> '' || %L FROM %I c WHERE c.%I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %I p WHERE p.%I = c.%I)',
+                          child.relname || '.' || fk.attname, fk.attname, parent.relname, child.relname, fk.attname, parent.relname, pk.attname, fk.attname)
+            FROM pg_constraint k
+            JOIN pg_class child ON child.oid = k.conrelid
+            JOIN pg_class parent ON parent.oid = k.confrelid
+            JOIN pg_attribute fk ON fk.attrelid = k.conrelid AND fk.attnum = k.conkey[1]
+            JOIN pg_attribute pk ON pk.attrelid = k.confrelid AND pk.attnum = k.confkey[1]
+            WHERE k.contype = 'f' AND cardinality(k.conkey) = 1
+            """, connection))
+        using (var reader = keys.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                checks.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.NotEmpty(checks);
+        var violations = new List<string>();
+        foreach (var check in checks)
+        {
+            using var command = new NpgsqlCommand(check, connection);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                violations.Add(reader.GetString(0));
+            }
+        }
+
+        return violations;
+    }
+
     public Task InitializeAsync() => OnServerAsync($"CREATE DATABASE \"{Name}\"");
 
     public async Task DisposeAsync()

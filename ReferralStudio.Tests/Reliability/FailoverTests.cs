@@ -88,6 +88,8 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM conversations WHERE participantid = $1", participant));
         }
 
+        Assert.Empty(database.ForeignKeyViolations());
+
         // Every attribution reached the board on the survivor: through Redis while the leader lived, from the survivor after.
         var refs = new HashSet<string>();
         while (refs.Count < Deliveries)

@@ -1,3 +1,5 @@
+using Npgsql;
+using ReferralStudio.Storage.Postgres;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Attribution.WhatsAppIdentityTests;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
@@ -25,6 +27,41 @@ public sealed class PostgresSpineTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(5, page.GetProperty("total").GetInt32());
         var participants = page.GetProperty("items").EnumerateArray().Select(i => i.Str("participantId")!).ToArray();
         Assert.Equal(["4915550001", "psid-1", "ig-3", "ig-2", "ig-1"], participants);
+        Assert.Empty(database.ForeignKeyViolations());
+    }
+
+    [Fact]
+    public async Task Only_The_Writers_Session_Skips_Foreign_Key_Checks()
+    {
+        // Migrated by the app; scripts/services.sh lets the role set session_replication_role, as the README tells operators.
+        await using (await TestApp.StartAsync(settings: database.AppSettings))
+        {
+        }
+
+        const string Orphan = "INSERT INTO participantaliases (alias, platform, accountid, conversationid) VALUES ('orphan', 'whatsapp', 'a', -1)";
+        using (var session = new PostgresWriterSession(database.DataSource.OpenConnection()))
+        {
+            Assert.False(session.ChecksForeignKeys);
+            session.Begin();
+            using (var orphan = session.Prepare(Orphan))
+            {
+                orphan.Execute();
+            }
+
+            // Where the checks run, this runs the deferred one now and refuses the row.
+            using (var check = session.Prepare("SET CONSTRAINTS ALL IMMEDIATE"))
+            {
+                check.Execute();
+            }
+
+            session.Rollback();
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand(Orphan, connection, transaction);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
     }
 
     [Fact]
@@ -49,5 +86,6 @@ public sealed class PostgresSpineTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(bsuid, conversation.GetProperty("participant").Str("userId"));
         Assert.Equal("by_phone", conversation.GetProperty("firstReferral").Str("ref"));
         Assert.Equal("newcomer", (await app.ConversationOfAsync("whatsapp", stranger)).GetProperty("firstReferral").Str("ref"));
+        Assert.Empty(database.ForeignKeyViolations());
     }
 }
