@@ -42,10 +42,30 @@ public sealed class CampaignRangeTests
                 Assert.True(e.Inside.To - e.Inside.From < Hour && e.Hour.To - e.Hour.From == Hour && e.Hour.From % Hour == 0, $"{e} of [{from}, {to})");
             }
 
-            // Every combination of direct and via-hour ends adds up to one inside the range, nothing outside.
-            for (var choice = 0; choice < 1 << edges.Count; choice++)
+            foreach (var s in whole)
             {
-                var slices = new List<CampaignSlice>(whole);
+                if (CampaignRange.InDay(s) is { } inDay)
+                {
+                    Assert.True(inDay.Day.Source == CampaignSource.Days && inDay.Day.To - inDay.Day.From == Day && inDay.Day.From % Day == 0, $"{inDay} of [{from}, {to})");
+                    Assert.All(inDay.Outside, o => Assert.True(o.Source == CampaignSource.Hours && o.Sign == -1 && o.From % Hour == 0 && o.To % Hour == 0, $"{o} of {inDay}"));
+                }
+                else
+                {
+                    // Only days and hours across midnight have no day to be read through.
+                    Assert.True(s.Source == CampaignSource.Days || CampaignRollup.BucketStart(s.From, Day) != CampaignRollup.BucketStart(s.To - 1, Day), $"{s} of [{from}, {to})");
+                }
+            }
+
+            // Every combination of direct and via-hour ends, with the whole hours read as such or through their day, adds up
+            // to one inside the range, nothing outside.
+            for (var choice = 0; choice < 1 << (edges.Count + whole.Count); choice++)
+            {
+                var slices = new List<CampaignSlice>();
+                for (var w = 0; w < whole.Count; w++)
+                {
+                    slices.AddRange((choice >> (edges.Count + w) & 1) == 1 && CampaignRange.InDay(whole[w]) is { } inDay ? [inDay.Day, .. inDay.Outside] : [whole[w]]);
+                }
+
                 for (var k = 0; k < edges.Count; k++)
                 {
                     slices.AddRange((choice >> k & 1) == 1 ? [edges[k].Hour, .. edges[k].Outside] : [edges[k].Inside]);

@@ -22,6 +22,13 @@ public readonly record struct CampaignSlice(CampaignSource Source, long From, lo
 public sealed record CampaignEdge(CampaignSlice Inside, CampaignSlice Hour, IReadOnlyList<CampaignSlice> Outside);
 
 /// <summary>
+/// Whole hours inside one day (<see cref="Hours"/>), which can also be read as that whole day (<see cref="Day"/>) minus its
+/// other hours (<see cref="Outside"/>): a day has a row per key, so when most of the day is inside the range, or the rest of
+/// it has not happened yet (a range ending now), the day and the few other hours are fewer rows than the hours.
+/// </summary>
+public sealed record CampaignHoursInDay(CampaignSlice Hours, CampaignSlice Day, IReadOnlyList<CampaignSlice> Outside);
+
+/// <summary>
 /// How a report cuts its range: whole days and whole hours read from the rollup (<see cref="CampaignRollup"/>),
 /// and the partial hours at its ends, each read one of two ways (<see cref="CampaignEdge"/>). Pure arithmetic.
 /// </summary>
@@ -58,6 +65,30 @@ public static class CampaignRange
         }
 
         return slices;
+    }
+
+    /// <summary>The day a slice of whole hours lies in, as <see cref="CampaignHoursInDay"/>; null for other slices and for hours across midnight.</summary>
+    public static CampaignHoursInDay? InDay(CampaignSlice slice)
+    {
+        var dayStart = CampaignRollup.BucketStart(slice.From, CampaignRollup.DayMs);
+        var dayEnd = dayStart + CampaignRollup.DayMs;
+        if (slice.Source != CampaignSource.Hours || slice.Sign != 1 || slice.To > dayEnd)
+        {
+            return null;
+        }
+
+        List<CampaignSlice> outside = [];
+        if (dayStart < slice.From)
+        {
+            outside.Add(new(CampaignSource.Hours, dayStart, slice.From, -1));
+        }
+
+        if (slice.To < dayEnd)
+        {
+            outside.Add(new(CampaignSource.Hours, slice.To, dayEnd, -1));
+        }
+
+        return new(slice, new(CampaignSource.Days, dayStart, dayEnd), outside);
     }
 
     /// <summary>The partial hours at the ends of [from, to): none, one (both ends in one hour, or one end on the hour) or two.</summary>

@@ -51,7 +51,14 @@ public static class CampaignReport
         var totals = new CampaignTotals(keys.Length);
         try
         {
-            var slices = CampaignRange.Whole(from, to);
+            var slices = new List<CampaignSlice>();
+            foreach (var whole in CampaignRange.Whole(from, to))
+            {
+                slices.AddRange(CampaignRange.InDay(whole) is { } inDay && await ReadsFewerRowsAsDayAsync(connection, transaction, model, inDay, cancellationToken)
+                    ? [inDay.Day, .. inDay.Outside]
+                    : [whole]);
+            }
+
             foreach (var edge in CampaignRange.Edges(from, to))
             {
                 var outside = 0;
@@ -139,6 +146,43 @@ public static class CampaignReport
         }
 
         return unmatched;
+    }
+
+    /// <summary>
+    /// Whether the hours' day minus its other hours holds fewer rollup rows than the hours: the day and the other hours are
+    /// counted first, then the hours only up to that many (index entries alone, so the count costs less than the read).
+    /// </summary>
+    private static async Task<bool> ReadsFewerRowsAsDayAsync(
+        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignHoursInDay inDay, CancellationToken cancellationToken)
+    {
+        var viaDay = await CountRollupAsync(connection, transaction, model, inDay.Day, EdgeCountCap, cancellationToken);
+        foreach (var outside in inDay.Outside)
+        {
+            viaDay += await CountRollupAsync(connection, transaction, model, outside, EdgeCountCap - viaDay, cancellationToken);
+        }
+
+        return viaDay < EdgeCountCap && await CountRollupAsync(connection, transaction, model, inDay.Hours, viaDay + 1, cancellationToken) > viaDay;
+    }
+
+    /// <summary>How many rollup rows a slice of whole days or hours holds, up to <paramref name="cap"/>.</summary>
+    private static async Task<int> CountRollupAsync(
+        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignSlice slice, int cap, CancellationToken cancellationToken)
+    {
+        if (cap <= 0)
+        {
+            return 0;
+        }
+
+        var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = connection.IsPostgres()
+            ? $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE Model = @model AND Start >= @from AND Start < @to LIMIT {cap}) AS r"
+            : $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE Model = $model AND Start >= $from AND Start < $to LIMIT {cap})";
+        command.AddParameter("$model", (int)model);
+        command.AddParameter("$from", slice.From);
+        command.AddParameter("$to", slice.To);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
     }
 
     /// <summary>How many touches and conversions a base-table slice would read, up to <see cref="EdgeCountCap"/> of each.</summary>
