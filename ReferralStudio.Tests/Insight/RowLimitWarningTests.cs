@@ -83,4 +83,19 @@ public sealed class RowLimitWarningTests : IAsyncLifetime
         await OverviewLists.LatestAsync(db, since, until, 6, default);
         await CampaignReport.RunAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), true, since, until, default);
     }
+
+    [Fact]
+    public async Task Recording_A_Conversion_By_Participant_Does_Not_Limit_Rows_Without_An_Order()
+    {
+        await using var db = Strict();
+
+        var (conversion, created, errors) = await ConversionsApi.RecordCoreAsync(
+            new RecordConversionRequest(Platform: "instagram", ParticipantId: _first, Type: "purchase", Value: 12.5m, Currency: "EUR", ExternalId: Unique("order")),
+            db, _app.Services.GetRequiredService<ReferralStudio.Outbound.OutboundQueue>(), _app.Services.GetRequiredService<ReferralStudio.MetaConversions.MetaConversionQueue>(),
+            _app.Time, default);
+
+        Assert.False(errors.Any);
+        Assert.True(created);
+        Assert.Equal("purchase", conversion!.Type);
+    }
 }

@@ -140,7 +140,8 @@ public static class ConversionsApi
                 .Where(c => c.Platform == platform && (c.ParticipantId == request.ParticipantId
                     || db.ParticipantAliases.Where(a => a.Alias == request.ParticipantId).Select(a => a.ConversationId).Contains(c.Id)))
                 .Where(c => request.AccountId == null || c.AccountId == request.AccountId)
-                .Take(2).ToListAsync(cancellationToken);
+                // Two are enough to tell one from several; ordered so EF has nothing to warn about.
+                .OrderBy(c => c.Id).Take(2).ToListAsync(cancellationToken);
         if (conversations.Count != 1)
         {
             errors.Add(
