@@ -50,9 +50,11 @@ public sealed class IntegrateBrowserTests(BrowserFixture browser) : BrowserTest(
         Assert.StartsWith(WebhookSecret.Prefix, rotatedSecret);
         await page.GetByTestId("dismiss-secret").ClickAsync();
 
-        // Back on, then a referral: the log shows the delivery and its attempt, signed with the shown secrets.
+        // Back on, then a referral: the log shows the delivery and its attempt, signed with the shown secrets. The switch
+        // shows "on" as soon as it is clicked; the confirmation comes once the endpoint is enabled for the processor too.
         await sending.ClickAsync();
         await Assertions.Expect(sending).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByText("Replay what failed while it was off from the log.")).ToBeVisibleAsync();
         await App.DeliverAsync(Instagram(Referral(Unique("igsid"), DateTimeOffset.UtcNow, "crm_sync")));
         var request = await receiver.NextRequestAsync();
         foreach (var secret in new[] { rotatedSecret, firstSecret })
