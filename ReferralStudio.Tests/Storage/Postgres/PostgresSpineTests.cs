@@ -33,10 +33,8 @@ public sealed class PostgresSpineTests(PostgresDatabase database) : IClassFixtur
     [Fact]
     public async Task Only_The_Writers_Session_Skips_Foreign_Key_Checks()
     {
-        // Migrated by the app; scripts/services.sh lets the role set session_replication_role, as the README tells operators.
-        await using (await TestApp.StartAsync(settings: database.AppSettings))
-        {
-        }
+        // scripts/services.sh lets the role set session_replication_role, as the README tells operators.
+        await database.MigrateAsync();
 
         const string Orphan = "INSERT INTO participantaliases (alias, platform, accountid, conversationid) VALUES ('orphan', 'whatsapp', 'a', -1)";
         using (var session = new PostgresWriterSession(database.DataSource.OpenConnection()))
