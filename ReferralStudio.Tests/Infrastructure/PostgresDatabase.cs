@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using ReferralStudio.Data;
 using ReferralStudio.Storage.Postgres;
 
 namespace ReferralStudio.Tests.Infrastructure;
@@ -40,7 +41,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
         get
         {
             var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
-            options.UsePostgres(DataSource);
+            options.UsePostgres(DataSource).StrictQueries();
             return options.Options;
         }
     }

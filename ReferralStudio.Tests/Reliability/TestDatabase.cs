@@ -9,7 +9,7 @@ namespace ReferralStudio.Tests.Reliability;
 internal static class TestDatabase
 {
     public static AppDbContext Open(string path) =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new SqliteFiles($"Data Source={path}", "/")).Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(new SqliteFiles($"Data Source={path}", "/")).StrictQueries().Options);
 
     /// <summary>The inbox file beside the main one.</summary>
     public static string InboxPath(string path) => new SqliteFiles($"Data Source={path}", "/").InboxFilePath;

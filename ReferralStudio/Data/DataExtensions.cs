@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using ReferralStudio.Hosting;
 using ReferralStudio.Storage.Postgres;
 using ReferralStudio.Storage.Sqlite;
@@ -28,6 +30,21 @@ public static class DataExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>
+    /// Outside production, EF's warning for a row limit without an order (Take, First or Skip with no OrderBy, so the rows
+    /// are whichever the engine meets first) throws: a test reaching such a query fails instead of logging it.
+    /// </summary>
+    internal static TBuilder StrictQueries<TBuilder>(this TBuilder options, IHostEnvironment environment)
+        where TBuilder : DbContextOptionsBuilder =>
+        environment.IsProduction() ? options : options.StrictQueries();
+
+    internal static TBuilder StrictQueries<TBuilder>(this TBuilder options)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        options.ConfigureWarnings(w => w.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+        return options;
     }
 
     /// <summary>

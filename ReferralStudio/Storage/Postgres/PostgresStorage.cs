@@ -37,9 +37,10 @@ public static class PostgresStorage
         builder.Services.AddLeaderService<LiveTakeover>();
         builder.Services.AddSingleton<PostgresInboxRetention>();
         builder.Services.AddLeaderService<PostgresInboxRetention>();
-        builder.Services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddDbContextFactory<PostgresAppDbContext>(
+            (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()).StrictQueries(builder.Environment));
         builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(
-            (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
+            (sp, o) => o.UsePostgres(sp.GetRequiredService<NpgsqlDataSource>()).StrictQueries(builder.Environment), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddSingleton<IDbContextFactory<AppDbContext>, AppContextFactory>();
         // No data folder of the engine's own: the keys go under the content root (shared by every instance of one database).
         builder.AddStoredSecrets(Path.GetFullPath(DefaultKeysPath, builder.Environment.ContentRootPath));

@@ -26,8 +26,8 @@ public static class SqliteStorage
         builder.Services.AddLeaderService<InboxRetention>();
         builder.Services.AddSingleton<ILeadership, SingleProcessLeadership>();
         builder.Services.AddSingleton<ISharedChanges, NoOtherInstances>();
-        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database));
-        builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database), optionsLifetime: ServiceLifetime.Singleton);
+        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseAppDatabase(database).StrictQueries(builder.Environment));
+        builder.Services.AddDbContext<AppDbContext>(o => o.UseAppDatabase(database).StrictQueries(builder.Environment), optionsLifetime: ServiceLifetime.Singleton);
         builder.AddStoredSecrets(KeysDirectory(database));
         return builder;
     }
