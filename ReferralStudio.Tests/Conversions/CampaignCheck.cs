@@ -14,11 +14,11 @@ public static class CampaignCheck
     public static Task SameAsReferenceAsync(TestApp app, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, string context) =>
         SameAsReferenceAsync(
             app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext,
-            app.Services.GetRequiredService<CampaignKeyCache>(),
+            app.Services.GetRequiredService<CampaignCaches>(),
             firstTouch, since, until, context);
 
     public static async Task SameAsReferenceAsync(
-        Func<AppDbContext> contexts, CampaignKeyCache keys, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, string context)
+        Func<AppDbContext> contexts, CampaignCaches caches, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, string context)
     {
         CampaignReportDto expected, actual;
         await using (var db = contexts())
@@ -28,7 +28,7 @@ public static class CampaignCheck
 
         await using (var db = contexts())
         {
-            actual = await CampaignReport.RunAsync(db, keys, firstTouch, since, until, default);
+            actual = await CampaignReport.RunAsync(db, caches, firstTouch, since, until, default);
         }
 
         var what = $"{context}, {(firstTouch ? "first" : "last")} touch, [{since:O}, {until:O})";

@@ -25,12 +25,12 @@ public sealed class CampaignRollupMigrationTests : IDisposable
             await db.Database.MigrateAsync();
         }
 
-        var keys = new CampaignKeyCache();
+        var caches = new CampaignCaches();
         foreach (var first in new[] { true, false })
         {
-            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), keys, first, null, null, "backfilled");
-            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), keys, first, T0.AddHours(5), T0.AddDays(2).AddMinutes(30), "backfilled");
-            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), keys, first, T0.AddDays(1).AddMinutes(-5), T0.AddDays(1).AddMinutes(5), "backfilled");
+            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), caches, first, null, null, "backfilled");
+            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), caches, first, T0.AddHours(5), T0.AddDays(2).AddMinutes(30), "backfilled");
+            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(options), caches, first, T0.AddDays(1).AddMinutes(-5), T0.AddDays(1).AddMinutes(5), "backfilled");
         }
 
         Assert.Contains(await CampaignCheck.RollupAsync(_database.FilePath), r => r.StartsWith("CampaignDays", StringComparison.Ordinal));

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralStudio.Conversions;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -74,6 +76,44 @@ public class CampaignRollupTests : IAsyncLifetime
         }
 
         await CampaignCheck.RollupEqualsRebuildAsync(_app);
+    }
+
+    /// <summary>
+    /// Reports keep the days they read (<see cref="CampaignDayCache"/>); each way a closed day's rows change makes the next
+    /// report read that day again: a later touch moving a conversation's last touch off it, a conversion crediting its
+    /// touch, and erasing a participant.
+    /// </summary>
+    [Fact]
+    public async Task A_Kept_Day_Is_Read_Again_After_Each_Kind_Of_Change_To_It()
+    {
+        const string alice = "IGSID-kept-alice";
+        await _app.DeliverAsync(Instagram(Referral(alice, T0.AddHours(10), "spring_feed")));
+        await _app.DeliverAsync(Instagram(Referral("IGSID-kept-ben", T0.AddDays(1).AddHours(10), "collab_alice")));
+        await SameOverThreeDaysAsync("read");
+        Assert.NotEqual(0, _app.Services.GetRequiredService<CampaignCaches>().Days.Rows);
+
+        await _app.DeliverAsync(Instagram(Referral(alice, T0.AddDays(2).AddHours(1), "spring_story")));
+        await SameOverThreeDaysAsync("after alice's later touch");
+
+        var (status, _) = await _app.Api.PostJsonAsync("/api/conversions", new
+        {
+            platform = "instagram", participantId = alice, type = "purchase", value = 25.5, currency = "EUR",
+            occurredAt = T0.AddDays(2).AddHours(3), externalId = "kept-order-1",
+        });
+        Assert.Equal(HttpStatusCode.Created, status);
+        await SameOverThreeDaysAsync("after alice's conversion");
+
+        var conversation = (await _app.Api.GetJsonAsync($"/api/conversations?participantId={alice}")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await _app.Api.SendJsonAsync(HttpMethod.Delete, $"/api/conversations/{conversation}/personal-data")).Status);
+        await SameOverThreeDaysAsync("after erasing alice");
+
+        async Task SameOverThreeDaysAsync(string context)
+        {
+            foreach (var first in new[] { true, false })
+            {
+                await CampaignCheck.SameAsReferenceAsync(_app, first, T0, T0.AddDays(3), context);
+            }
+        }
     }
 
     /// <summary>Random deliveries, conversions and report ranges over a week around <see cref="T0"/>.</summary>

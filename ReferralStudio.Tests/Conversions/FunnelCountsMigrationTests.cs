@@ -41,7 +41,7 @@ public sealed class FunnelCountsMigrationTests : IDisposable
         Assert.Equal(Touches(await CampaignCheck.RollupAsync(_database.FilePath)), migrated);
         foreach (var first in new[] { true, false })
         {
-            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(_database.Options), new CampaignKeyCache(), first, null, null, "migrated");
+            await CampaignCheck.SameAsReferenceAsync(() => new AppDbContext(_database.Options), new CampaignCaches(), first, null, null, "migrated");
         }
 
         // Day 10 and 11 went to the first target; the link was re-pointed on the 12th, so that day and later to the second.

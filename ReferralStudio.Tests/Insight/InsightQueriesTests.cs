@@ -53,7 +53,7 @@ public class InsightQueriesTests : IAsyncLifetime
         var stats = await InsightQueries.OverviewAsync(db, days, today.AddDays(-1), today.AddDays(1), default);
 
         Assert.Equal(4, stats.InRange);
-        var top = await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), days.Window(today.AddDays(-1)).Start, days.Window(today.AddDays(1)).End, 8, default);
+        var top = await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignCaches>(), days.Window(today.AddDays(-1)).Start, days.Window(today.AddDays(1)).End, 8, default);
         Assert.Equal([("Collabs", 3), ("spring_flyer", 1)], top.Select(c => (c.Name, c.Count)));
         // Each links to the feed by its trigger, else by its code: the lowest code under a name.
         Assert.Equal(await db.Triggers.Where(t => t.Name == "Collabs").Select(t => (long?)t.Id).SingleAsync(), top[0].TriggerId);
@@ -62,7 +62,7 @@ public class InsightQueriesTests : IAsyncLifetime
         Assert.Equal([("anna", 2), ("ben", 1)], stats.TopAffiliates);
         Assert.Equal(4, stats.Today);
         var outside = await InsightQueries.OverviewAsync(db, days, today.AddDays(1), today.AddDays(2), default);
-        Assert.Empty(await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), days.Window(today.AddDays(1)).Start, days.Window(today.AddDays(2)).End, 8, default));
+        Assert.Empty(await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignCaches>(), days.Window(today.AddDays(1)).Start, days.Window(today.AddDays(2)).End, 8, default));
         Assert.Empty(outside.TopAffiliates);
     }
 

@@ -79,9 +79,9 @@ public sealed class RowLimitWarningTests : IAsyncLifetime
         await InsightQueries.AttributedPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
         await ConversionCurrencies.InRangeAsync(db, since, until, default);
         await InsightQueries.TouchesPerDayAsync(db, days, days.DayOf(since), days.DayOf(until), default);
-        await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), since, until, 8, default);
+        await OverviewLists.TopCampaignsAsync(db, _app.Services.GetRequiredService<CampaignCaches>(), since, until, 8, default);
         await OverviewLists.LatestAsync(db, since, until, 6, default);
-        await CampaignReport.RunAsync(db, _app.Services.GetRequiredService<CampaignKeyCache>(), true, since, until, default);
+        await CampaignReport.RunAsync(db, _app.Services.GetRequiredService<CampaignCaches>(), true, since, until, default);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public static class ApiExtensions
             .AddSchemaTransformer<RequiredPropertySchemaTransformer>()
             .AddSchemaTransformer<JsonNodeSchemaTransformer>());
         // Campaign analytics (the API and the dashboard) keep the campaign keys in memory, and count scans into their funnel.
-        builder.Services.AddSingleton<CampaignKeyCache>();
+        builder.Services.AddSingleton<CampaignCaches>();
         builder.Services.AddSingleton<CampaignScans>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -25,11 +26,11 @@ public static class CampaignReport
     private const int EdgeCountCap = 10_000;
 
     public static async Task<CampaignReportDto> RunAsync(
-        AppDbContext db, CampaignKeyCache keyCache, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
-        await RunAsync(db, keyCache, firstTouch, since, until, scans: null, cancellationToken);
+        AppDbContext db, CampaignCaches caches, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken) =>
+        await RunAsync(db, caches, firstTouch, since, until, scans: null, cancellationToken);
 
     public static async Task<CampaignReportDto> RunAsync(
-        AppDbContext db, CampaignKeyCache keyCache, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, ScanScope? scans,
+        AppDbContext db, CampaignCaches caches, bool firstTouch, DateTimeOffset? since, DateTimeOffset? until, ScanScope? scans,
         CancellationToken cancellationToken)
     {
         var model = firstTouch ? AttributionModel.First : AttributionModel.Last;
@@ -47,6 +48,7 @@ public static class CampaignReport
         await using var transaction = postgres
             ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
             : ((SqliteConnection)connection).BeginTransaction(deferred: true);
+        var (keyCache, days) = caches;
         var keys = await keyCache.RefreshAsync(connection, transaction, cancellationToken);
         var totals = new CampaignTotals(keys.Length);
         try
@@ -74,17 +76,17 @@ public static class CampaignReport
 
             foreach (var slice in slices)
             {
-                if (slice.Source == CampaignSource.Touches)
+                switch (slice.Source)
                 {
-                    await ReadTouchesAsync(connection, transaction, model, slice, totals, cancellationToken);
-                }
-                else if (postgres)
-                {
-                    await ReadRollupAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, model, slice, totals, cancellationToken);
-                }
-                else
-                {
-                    ReadRollup((SqliteConnection)connection, model, slice, totals);
+                    case CampaignSource.Touches:
+                        await ReadTouchesAsync(connection, transaction, model, slice, totals, cancellationToken);
+                        break;
+                    case CampaignSource.Days:
+                        await ReadDaysAsync(connection, transaction, days, model, slice, totals, cancellationToken);
+                        break;
+                    default:
+                        await ReadRollupAsync(connection, transaction, model, slice, new RollupRead(totals, slice.Sign, byDay: false), cancellationToken);
+                        break;
                 }
             }
 
@@ -205,18 +207,126 @@ public static class CampaignReport
     }
 
     /// <summary>
-    /// Whole days or hours from the rollup: the report's hot loop, a row per key and day (about 90,000 for 30 days
-    /// of 200,000 conversations). Each call into SQLite costs more than the arithmetic, so the rows are stepped
-    /// through SQLite's C API (SQLitePCL's raw calls on the prepared statement), two counts come packed in one integer (counts
-    /// are never negative; ids and counts fit in 31 bits), and the value is read only where there are conversions.
-    /// The statement runs in the connection's open read transaction.
+    /// Whole days from the rollup through <see cref="CampaignDayCache"/>: the days' versions first, then only the days not
+    /// kept at their version, a run of consecutive days at a time, which are then kept.
     /// </summary>
-    private static void ReadRollup(SqliteConnection connection, AttributionModel model, CampaignSlice slice, CampaignTotals totals)
+    private static async Task ReadDaysAsync(
+        DbConnection connection, DbTransaction transaction, CampaignDayCache days, AttributionModel model, CampaignSlice slice, CampaignTotals totals,
+        CancellationToken cancellationToken)
+    {
+        var stale = new List<(long Day, long Version)>();
+        foreach (var (day, version) in await DayVersionsAsync(connection, transaction, slice, cancellationToken))
+        {
+            if (days.Find(model, day, version) is { } kept)
+            {
+                totals.Add(kept, slice.Sign);
+            }
+            else
+            {
+                stale.Add((day, version));
+            }
+        }
+
+        for (var first = 0; first < stale.Count;)
+        {
+            var last = first;
+            while (last + 1 < stale.Count && stale[last + 1].Day == stale[last].Day + CampaignRollup.DayMs)
+            {
+                last++;
+            }
+
+            var read = new RollupRead(totals, slice.Sign, byDay: true);
+            var run = slice with { From = stale[first].Day, To = stale[last].Day + CampaignRollup.DayMs };
+            await ReadRollupAsync(connection, transaction, model, run, read, cancellationToken);
+            for (var i = first; i <= last; i++)
+            {
+                days.Keep(model, stale[i].Day, stale[i].Version, read.Day(stale[i].Day));
+            }
+
+            first = last + 1;
+        }
+    }
+
+    private static async Task<List<(long Day, long Version)>> DayVersionsAsync(
+        DbConnection connection, DbTransaction transaction, CampaignSlice slice, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = connection.IsPostgres()
+            ? "SELECT Start, Version FROM CampaignDayVersions WHERE Start >= @from AND Start < @to ORDER BY Start"
+            : "SELECT Start, Version FROM CampaignDayVersions WHERE Start >= $from AND Start < $to ORDER BY Start";
+        command.AddParameter("$from", slice.From);
+        command.AddParameter("$to", slice.To);
+        var versions = new List<(long, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        return versions;
+    }
+
+    /// <summary>Where rollup rows go as they are read: into the report's sums, and for days being kept, into their day's rows.</summary>
+    private sealed class RollupRead(CampaignTotals totals, int sign, bool byDay)
+    {
+        private readonly Dictionary<long, List<CampaignDayRow>>? _byDay = byDay ? [] : null;
+        private long _day = long.MinValue;
+        private List<CampaignDayRow>? _rows;
+
+        public void Add(long start, in CampaignDayRow row)
+        {
+            totals.Add(row, sign);
+            if (_byDay is null)
+            {
+                return;
+            }
+
+            // Rows mostly come in day order: look the day up only when it changes.
+            if (start != _day || _rows is null)
+            {
+                _day = start;
+                _rows = CollectionsMarshal.GetValueRefOrAddDefault(_byDay, start, out _) ??= [];
+            }
+
+            _rows.Add(row);
+        }
+
+        public CampaignDayRow[] Day(long day) => _byDay!.TryGetValue(day, out var rows) ? [.. rows] : [];
+    }
+
+    /// <summary>
+    /// Whole days or hours from the rollup: the report's hot loop, a row per key and day or hour. On SQLite each call into
+    /// the engine costs more than the arithmetic, so the rows are stepped through SQLite's C API (SQLitePCL's raw calls on the
+    /// prepared statement), in the connection's open read transaction; on PostgreSQL through Npgsql's reader. Two counts
+    /// come packed in one integer (<see cref="CampaignDayRow"/>), so each row is fewer columns to decode.
+    /// </summary>
+    private static async Task ReadRollupAsync(
+        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignSlice slice, RollupRead read, CancellationToken cancellationToken)
     {
         var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
-        var db = connection.Handle!;
+        if (connection is NpgsqlConnection npgsql)
+        {
+            await using var command = new NpgsqlCommand(
+                $"""
+                SELECT (KeyId << 32) | Conversations, (CAST(Converted AS bigint) << 32) | Conversions, Value, Touches, Start
+                FROM {table} WHERE Model = $1 AND Start >= $2 AND Start < $3
+                """, npgsql, (NpgsqlTransaction)transaction);
+            command.Parameters.Add(new() { Value = (int)model });
+            command.Parameters.Add(new() { Value = slice.From });
+            command.Parameters.Add(new() { Value = slice.To });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                read.Add(reader.GetInt64(4), new CampaignDayRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt32(3)));
+            }
+
+            return;
+        }
+
+        var db = ((SqliteConnection)connection).Handle!;
         SqliteRaw.Check(db, raw.sqlite3_prepare_v2(db, $"""
-            SELECT (KeyId << 32) | Conversations, (Converted << 32) | Conversions, Value, Touches
+            SELECT (KeyId << 32) | Conversations, (Converted << 32) | Conversions, Value, Touches, Start
             FROM {table} WHERE Model = ?1 AND Start >= ?2 AND Start < ?3
             """, out var statement));
         using (statement)
@@ -224,60 +334,17 @@ public static class CampaignReport
             SqliteRaw.Check(db, raw.sqlite3_bind_int(statement, 1, (int)model));
             SqliteRaw.Check(db, raw.sqlite3_bind_int64(statement, 2, slice.From));
             SqliteRaw.Check(db, raw.sqlite3_bind_int64(statement, 3, slice.To));
-            var sign = slice.Sign;
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                var keyAndConversations = raw.sqlite3_column_int64(statement, 0);
-                var convertedAndConversions = raw.sqlite3_column_int64(statement, 1);
-                ref var total = ref totals.At(keyAndConversations >> 32);
-                total.Conversations += sign * (int)keyAndConversations;
-                total.Converted += sign * (int)(convertedAndConversions >> 32);
-                total.Touches += sign * raw.sqlite3_column_int(statement, 3);
-                var conversions = (int)convertedAndConversions;
-                if (conversions != 0)
-                {
-                    total.Conversions += sign * conversions;
-                    total.Value += sign * raw.sqlite3_column_double(statement, 2);
-                }
+                read.Add(raw.sqlite3_column_int64(statement, 4), new CampaignDayRow(
+                    raw.sqlite3_column_int64(statement, 0),
+                    raw.sqlite3_column_int64(statement, 1),
+                    raw.sqlite3_column_double(statement, 2),
+                    raw.sqlite3_column_int(statement, 3)));
             }
 
             SqliteRaw.Check(db, rc);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="ReadRollup"/> on PostgreSQL, through Npgsql's reader: the same two counts packed in one integer, so each
-    /// row is three columns to decode rather than five, and the value read only where there are conversions.
-    /// </summary>
-    private static async Task ReadRollupAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, AttributionModel model, CampaignSlice slice, CampaignTotals totals, CancellationToken cancellationToken)
-    {
-        var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT (KeyId << 32) | Conversations, (CAST(Converted AS bigint) << 32) | Conversions, Value, Touches
-            FROM {table} WHERE Model = $1 AND Start >= $2 AND Start < $3
-            """, connection, transaction);
-        command.Parameters.Add(new() { Value = (int)model });
-        command.Parameters.Add(new() { Value = slice.From });
-        command.Parameters.Add(new() { Value = slice.To });
-        var sign = slice.Sign;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var keyAndConversations = reader.GetInt64(0);
-            var convertedAndConversions = reader.GetInt64(1);
-            ref var total = ref totals.At(keyAndConversations >> 32);
-            total.Conversations += sign * (int)keyAndConversations;
-            total.Converted += sign * (int)(convertedAndConversions >> 32);
-            total.Touches += sign * reader.GetInt32(3);
-            var conversions = (int)convertedAndConversions;
-            if (conversions != 0)
-            {
-                total.Conversions += sign * conversions;
-                total.Value += sign * reader.GetDouble(2);
-            }
         }
     }
 

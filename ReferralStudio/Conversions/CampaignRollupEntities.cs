@@ -67,3 +67,15 @@ public sealed class TouchQuarter
     public long TriggerId { get; set; }
     public int Touches { get; set; }
 }
+
+/// <summary>
+/// How many times a UTC day's <see cref="CampaignDay"/> rows have changed: bumped in the transaction of every change to
+/// them (see <see cref="CampaignRollup"/>) and never removed, so rows read at one version are the day's rows for as long as
+/// the version stands (<see cref="CampaignDayCache"/> keeps them). Every day with rollup rows has one.
+/// </summary>
+public sealed class CampaignDayVersion
+{
+    /// <summary>Midnight UTC starting the day.</summary>
+    public DateTimeOffset Start { get; set; }
+    public long Version { get; set; }
+}

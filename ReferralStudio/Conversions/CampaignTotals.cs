@@ -45,6 +45,30 @@ internal sealed class CampaignTotals(int length) : IDisposable
         return ref total;
     }
 
+    /// <summary>Adds (<paramref name="sign"/> 1) or takes away (-1) a rollup row; the value only where there are conversions.</summary>
+    public void Add(in CampaignDayRow row, int sign)
+    {
+        ref var total = ref At(row.KeyAndConversations >> 32);
+        total.Conversations += sign * (int)row.KeyAndConversations;
+        total.Converted += sign * (int)(row.ConvertedAndConversions >> 32);
+        total.Touches += sign * row.Touches;
+        var conversions = (int)row.ConvertedAndConversions;
+        if (conversions != 0)
+        {
+            total.Conversions += sign * conversions;
+            total.Value += sign * row.Value;
+        }
+    }
+
+    /// <summary>Adds or takes away rows kept by <see cref="CampaignDayCache"/>.</summary>
+    public void Add(CampaignDayRow[] rows, int sign)
+    {
+        foreach (ref readonly var row in rows.AsSpan())
+        {
+            Add(row, sign);
+        }
+    }
+
     /// <summary>One row per key with a conversation, a conversion, a campaign touch or a scan in the range, in the report's order.</summary>
     public List<CampaignRowDto> Rows(CampaignKeyCache.Snapshot keys, Dictionary<long, string> names)
     {

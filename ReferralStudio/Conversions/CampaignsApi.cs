@@ -48,7 +48,7 @@ public static class CampaignsApi
     }
 
     internal static async Task<Results<Ok<CampaignReportDto>, ValidationProblem>> GetAsync(
-        AppDbContext db, CampaignKeyCache keys, CampaignScans scans, string? since, string? until, string? model, CancellationToken cancellationToken)
+        AppDbContext db, CampaignCaches caches, CampaignScans scans, string? since, string? until, string? model, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var from = errors.Time("since", since);
@@ -69,7 +69,7 @@ public static class CampaignsApi
             return errors.Problem();
         }
 
-        var report = await CampaignReport.RunAsync(db, keys, chosen == "first", from, to, scans.Scope(from, to), cancellationToken);
+        var report = await CampaignReport.RunAsync(db, caches, chosen == "first", from, to, scans.Scope(from, to), cancellationToken);
         return TypedResults.Ok(report with { Since = from, Until = to });
     }
 }

@@ -31,14 +31,14 @@ public static class OverviewLists
     /// the campaign report, which sums the rollup's days: a join per conversation took 0.4 s on 200,000 of them.
     /// </summary>
     public static async Task<List<TopCampaign>> TopCampaignsAsync(
-        AppDbContext db, CampaignKeyCache keys, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken) =>
-        Top(await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, cancellationToken), limit);
+        AppDbContext db, CampaignCaches caches, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken) =>
+        Top(await CampaignReport.RunAsync(db, caches, firstTouch: true, since, until, cancellationToken), limit);
 
     /// <summary>The top campaigns and, from the same report, the whole range's funnel by first touch (with scans in <paramref name="scans"/>).</summary>
     public static async Task<OverviewCampaigns> CampaignsAsync(
-        AppDbContext db, CampaignKeyCache keys, ScanScope scans, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
+        AppDbContext db, CampaignCaches caches, ScanScope scans, DateTimeOffset since, DateTimeOffset until, int limit, CancellationToken cancellationToken)
     {
-        var report = await CampaignReport.RunAsync(db, keys, firstTouch: true, since, until, scans, cancellationToken);
+        var report = await CampaignReport.RunAsync(db, caches, firstTouch: true, since, until, scans, cancellationToken);
         return new(Top(report, limit), CampaignFunnel.Of(report.ByRef));
     }
 

@@ -26,6 +26,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
     private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, TouchKey Key), (int Conversations, int Converted, int Touches)> _deltas = [];
     private readonly Dictionary<(long Start, long TriggerId), int> _touchQuarters = [];
+    private readonly HashSet<long> _changedDays = [];
     // Campaign touches per hour and key, spread over the rollup's buckets (day, hour, both models) once at flush.
     private readonly Dictionary<(long Hour, TouchKey Key), int> _touchHours = [];
     // Committed touches a flush moves conversations from or to, read ahead in id order.
@@ -42,6 +43,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly IStatement _deleteEmptyHour;
     private readonly IStatement _deleteEmptyDay;
     private readonly IStatement _addTouches;
+    private readonly IStatement _changeDay;
 
     public CampaignRollupWriter(IWriterSession session, ConversationLookup lookup)
     {
@@ -56,9 +58,10 @@ public sealed class CampaignRollupWriter : IDisposable
             INSERT INTO TouchQuarters (Start, TriggerId, Touches) VALUES ($start, $trigger, $touches)
             ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = TouchQuarters.Touches + excluded.Touches
             """, "$start", "$trigger", "$touches");
+        _changeDay = session.Prepare(CampaignRollup.ChangeDaySql, "$start");
     }
 
-    private IEnumerable<IDisposable> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches];
+    private IEnumerable<IDisposable> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches, _changeDay];
 
     /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
     public void Begin()
@@ -68,6 +71,7 @@ public sealed class CampaignRollupWriter : IDisposable
         _deltas.Clear();
         _touchQuarters.Clear();
         _touchHours.Clear();
+        _changedDays.Clear();
         _newKeyIds.Clear();
         _insertedKeys.Clear();
         _loaded.Clear();
@@ -118,6 +122,11 @@ public sealed class CampaignRollupWriter : IDisposable
                 continue;
             }
 
+            if (!hour)
+            {
+                _changedDays.Add(start);
+            }
+
             var keyId = KeyId(key);
             var upsert = hour ? _upsertHour : _upsertDay;
             Bind(upsert, model, start, keyId);
@@ -145,6 +154,12 @@ public sealed class CampaignRollupWriter : IDisposable
             _addTouches.Bind(2, triggerId);
             _addTouches.Bind(3, touches);
             _addTouches.ExecuteDeferred();
+        }
+
+        foreach (var day in _changedDays)
+        {
+            _changeDay.Bind(1, day);
+            _changeDay.ExecuteDeferred();
         }
     }
 

@@ -98,7 +98,7 @@ async Task RunAsync(IBenchDatabase database)
     }
 
     var random = new Random(seed);
-    var campaignKeys = new CampaignKeyCache();
+    var campaignCaches = new CampaignCaches();
     async Task Case(string name, Func<AppDbContext, Task> run)
     {
         if (only is not null && !name.Contains(only, StringComparison.Ordinal))
@@ -165,13 +165,13 @@ async Task RunAsync(IBenchDatabase database)
     var businessDay = new BusinessDay(new FixedTime(now), TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
     await Case("analytics touches per day, 30 days", db => InsightQueries.TouchesPerDayAsync(db, businessDay, businessDay.Today.AddDays(-29), businessDay.Today, default));
     // The overview's list: the report's rows summed per campaign name, the top eight.
-    await Case("overview top campaigns, 30 days", db => OverviewLists.TopCampaignsAsync(db, campaignKeys, Day(30), now, 8, default));
+    await Case("overview top campaigns, 30 days", db => OverviewLists.TopCampaignsAsync(db, campaignCaches, Day(30), now, 8, default));
     foreach (var first in new[] { true, false })
     {
-        await Case($"campaigns {(first ? "first" : "last")} touch, 30 days", db => CampaignReport.RunAsync(db, campaignKeys, first, Day(30), now, default));
+        await Case($"campaigns {(first ? "first" : "last")} touch, 30 days", db => CampaignReport.RunAsync(db, campaignCaches, first, Day(30), now, default));
         // The analytics page's table: the report's rows as one line per code and ad.
-        await Case($"campaign lines {(first ? "first" : "last")} touch, 30 days", async db => CampaignRows.ByCode((await CampaignReport.RunAsync(db, campaignKeys, first, Day(30), now, default)).ByRef));
-        await Case($"campaigns {(first ? "first" : "last")} touch, 7 days", db => { var s = random.Next(7, 30); return CampaignReport.RunAsync(db, campaignKeys, first, Day(s), Day(s - 7), default); });
+        await Case($"campaign lines {(first ? "first" : "last")} touch, 30 days", async db => CampaignRows.ByCode((await CampaignReport.RunAsync(db, campaignCaches, first, Day(30), now, default)).ByRef));
+        await Case($"campaigns {(first ? "first" : "last")} touch, 7 days", db => { var s = random.Next(7, 30); return CampaignReport.RunAsync(db, campaignCaches, first, Day(s), Day(s - 7), default); });
     }
 
     await Case("timeline (random conversation)", db => TimelineQuery.LoadAsync(db, 1 + random.Next(data.Conversations), default));

@@ -447,6 +447,19 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("CampaignDays");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDayVersion", b =>
+                {
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Start");
+
+                    b.ToTable("CampaignDayVersions");
+                });
+
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
                 {
                     b.Property<int>("Model")

@@ -568,6 +568,22 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.ToTable("campaigndays");
                 });
 
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDayVersion", b =>
+                {
+                    b.Property<long>("Start")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Start")
+                        .HasName("pk_campaigndayversions");
+
+                    b.ToTable("campaigndayversions");
+                });
+
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
                 {
                     b.Property<int>("Model")
