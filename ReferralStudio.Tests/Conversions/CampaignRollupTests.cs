@@ -79,7 +79,7 @@ public class CampaignRollupTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Reports keep the days they read (<see cref="CampaignDayCache"/>); each way a closed day's rows change makes the next
+    /// Reports keep the days they read (<see cref="CampaignRollupCache"/>); each way a closed day's rows change makes the next
     /// report read that day again: a later touch moving a conversation's last touch off it, a conversion crediting its
     /// touch, and erasing a participant.
     /// </summary>
@@ -90,7 +90,7 @@ public class CampaignRollupTests : IAsyncLifetime
         await _app.DeliverAsync(Instagram(Referral(alice, T0.AddHours(10), "spring_feed")));
         await _app.DeliverAsync(Instagram(Referral("IGSID-kept-ben", T0.AddDays(1).AddHours(10), "collab_alice")));
         await SameOverThreeDaysAsync("read");
-        Assert.NotEqual(0, _app.Services.GetRequiredService<CampaignCaches>().Days.Rows);
+        Assert.NotEqual(0, _app.Services.GetRequiredService<CampaignCaches>().Rollup.Rows);
 
         await _app.DeliverAsync(Instagram(Referral(alice, T0.AddDays(2).AddHours(1), "spring_story")));
         await SameOverThreeDaysAsync("after alice's later touch");

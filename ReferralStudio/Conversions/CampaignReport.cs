@@ -1,12 +1,9 @@
 using System.Data;
 using System.Data.Common;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using ReferralStudio.Data;
 using ReferralStudio.Storage.Sqlite;
-using SQLitePCL;
 
 namespace ReferralStudio.Conversions;
 
@@ -17,8 +14,9 @@ namespace ReferralStudio.Conversions;
 /// the base tables through their time indexes (or as the whole hour minus the rest of it). The range is cut by
 /// <see cref="CampaignRange"/> and summed into rows by <see cref="CampaignTotals"/>. Given a <see cref="ScanScope"/>, the
 /// rows also carry the funnel's first step, scans of trackable links (<see cref="CampaignScans"/>), on the row of the code's
-/// key without an ad id, or on a row of their own for a code nobody wrote with yet. On PostgreSQL the same reads
-/// run in a REPEATABLE READ transaction (one snapshot) through Npgsql's reader; the SQL differs only where the engines do.
+/// key without an ad id, or on a row of their own for a code nobody wrote with yet. Whole hours and days are read through
+/// <see cref="CampaignRollupReader"/>, which keeps them between reports. On PostgreSQL the same reads run in a REPEATABLE
+/// READ transaction (one snapshot); the SQL differs only where the engines do.
 /// </summary>
 public static class CampaignReport
 {
@@ -48,15 +46,15 @@ public static class CampaignReport
         await using var transaction = postgres
             ? await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
             : ((SqliteConnection)connection).BeginTransaction(deferred: true);
-        var (keyCache, days) = caches;
-        var keys = await keyCache.RefreshAsync(connection, transaction, cancellationToken);
+        var keys = await caches.Keys.RefreshAsync(connection, transaction, cancellationToken);
+        var rollup = new CampaignRollupReader(connection, transaction, caches.Rollup, model);
         var totals = new CampaignTotals(keys.Length);
         try
         {
             var slices = new List<CampaignSlice>();
             foreach (var whole in CampaignRange.Whole(from, to))
             {
-                slices.AddRange(CampaignRange.InDay(whole) is { } inDay && await ReadsFewerRowsAsDayAsync(connection, transaction, model, inDay, cancellationToken)
+                slices.AddRange(CampaignRange.InDay(whole) is { } inDay && await ReadsFewerRowsAsDayAsync(rollup, inDay, cancellationToken)
                     ? [inDay.Day, .. inDay.Outside]
                     : [whole]);
             }
@@ -76,24 +74,20 @@ public static class CampaignReport
 
             foreach (var slice in slices)
             {
-                switch (slice.Source)
+                if (slice.Source == CampaignSource.Touches)
                 {
-                    case CampaignSource.Touches:
-                        await ReadTouchesAsync(connection, transaction, model, slice, totals, cancellationToken);
-                        break;
-                    case CampaignSource.Days:
-                        await ReadDaysAsync(connection, transaction, days, model, slice, totals, cancellationToken);
-                        break;
-                    default:
-                        await ReadRollupAsync(connection, transaction, model, slice, new RollupRead(totals, slice.Sign, byDay: false), cancellationToken);
-                        break;
+                    await ReadTouchesAsync(connection, transaction, model, slice, totals, cancellationToken);
+                }
+                else
+                {
+                    await rollup.AddAsync(slice, totals, cancellationToken);
                 }
             }
 
             var scannedOnly = scans is null ? [] : await AddScansAsync(connection, transaction, scans, totals, cancellationToken);
             if (totals.Seen.Where(id => !keys.Knows(id)).ToList() is { Count: > 0 } unknown)
             {
-                keys = await keyCache.CompleteAsync(connection, transaction, unknown, cancellationToken);
+                keys = await caches.Keys.CompleteAsync(connection, transaction, unknown, cancellationToken);
             }
 
             var names = await TriggerNamesAsync(connection, transaction, cancellationToken);
@@ -151,40 +145,24 @@ public static class CampaignReport
     }
 
     /// <summary>
-    /// Whether the hours' day minus its other hours holds fewer rollup rows than the hours: the day and the other hours are
-    /// counted first, then the hours only up to that many (index entries alone, so the count costs less than the read).
+    /// Whether to read the hours as their day minus its other hours: only when the day is kept (or empty), and that takes
+    /// fewer rows from the database than the hours (kept buckets take none). A day not kept is read whole again each time it
+    /// changes (today: with every batch the processor applies), where its hours, once kept, are read again only as they change.
     /// </summary>
-    private static async Task<bool> ReadsFewerRowsAsDayAsync(
-        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignHoursInDay inDay, CancellationToken cancellationToken)
+    private static async Task<bool> ReadsFewerRowsAsDayAsync(CampaignRollupReader rollup, CampaignHoursInDay inDay, CancellationToken cancellationToken)
     {
-        var viaDay = await CountRollupAsync(connection, transaction, model, inDay.Day, EdgeCountCap, cancellationToken);
+        var viaDay = await rollup.RowsToReadAsync(inDay.Day, 1, cancellationToken);
+        if (viaDay > 0)
+        {
+            return false;
+        }
+
         foreach (var outside in inDay.Outside)
         {
-            viaDay += await CountRollupAsync(connection, transaction, model, outside, EdgeCountCap - viaDay, cancellationToken);
+            viaDay += await rollup.RowsToReadAsync(outside, EdgeCountCap - viaDay, cancellationToken);
         }
 
-        return viaDay < EdgeCountCap && await CountRollupAsync(connection, transaction, model, inDay.Hours, viaDay + 1, cancellationToken) > viaDay;
-    }
-
-    /// <summary>How many rollup rows a slice of whole days or hours holds, up to <paramref name="cap"/>.</summary>
-    private static async Task<int> CountRollupAsync(
-        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignSlice slice, int cap, CancellationToken cancellationToken)
-    {
-        if (cap <= 0)
-        {
-            return 0;
-        }
-
-        var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = connection.IsPostgres()
-            ? $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE Model = @model AND Start >= @from AND Start < @to LIMIT {cap}) AS r"
-            : $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE Model = $model AND Start >= $from AND Start < $to LIMIT {cap})";
-        command.AddParameter("$model", (int)model);
-        command.AddParameter("$from", slice.From);
-        command.AddParameter("$to", slice.To);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+        return viaDay < EdgeCountCap && await rollup.RowsToReadAsync(inDay.Hours, viaDay + 1, cancellationToken) > viaDay;
     }
 
     /// <summary>How many touches and conversions a base-table slice would read, up to <see cref="EdgeCountCap"/> of each.</summary>
@@ -204,148 +182,6 @@ public static class CampaignReport
         command.AddParameter("$from", slice.From);
         command.AddParameter("$to", slice.To);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
-    }
-
-    /// <summary>
-    /// Whole days from the rollup through <see cref="CampaignDayCache"/>: the days' versions first, then only the days not
-    /// kept at their version, a run of consecutive days at a time, which are then kept.
-    /// </summary>
-    private static async Task ReadDaysAsync(
-        DbConnection connection, DbTransaction transaction, CampaignDayCache days, AttributionModel model, CampaignSlice slice, CampaignTotals totals,
-        CancellationToken cancellationToken)
-    {
-        var stale = new List<(long Day, long Version)>();
-        foreach (var (day, version) in await DayVersionsAsync(connection, transaction, slice, cancellationToken))
-        {
-            if (days.Find(model, day, version) is { } kept)
-            {
-                totals.Add(kept, slice.Sign);
-            }
-            else
-            {
-                stale.Add((day, version));
-            }
-        }
-
-        for (var first = 0; first < stale.Count;)
-        {
-            var last = first;
-            while (last + 1 < stale.Count && stale[last + 1].Day == stale[last].Day + CampaignRollup.DayMs)
-            {
-                last++;
-            }
-
-            var read = new RollupRead(totals, slice.Sign, byDay: true);
-            var run = slice with { From = stale[first].Day, To = stale[last].Day + CampaignRollup.DayMs };
-            await ReadRollupAsync(connection, transaction, model, run, read, cancellationToken);
-            for (var i = first; i <= last; i++)
-            {
-                days.Keep(model, stale[i].Day, stale[i].Version, read.Day(stale[i].Day));
-            }
-
-            first = last + 1;
-        }
-    }
-
-    private static async Task<List<(long Day, long Version)>> DayVersionsAsync(
-        DbConnection connection, DbTransaction transaction, CampaignSlice slice, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = connection.IsPostgres()
-            ? "SELECT Start, Version FROM CampaignDayVersions WHERE Start >= @from AND Start < @to ORDER BY Start"
-            : "SELECT Start, Version FROM CampaignDayVersions WHERE Start >= $from AND Start < $to ORDER BY Start";
-        command.AddParameter("$from", slice.From);
-        command.AddParameter("$to", slice.To);
-        var versions = new List<(long, long)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            versions.Add((reader.GetInt64(0), reader.GetInt64(1)));
-        }
-
-        return versions;
-    }
-
-    /// <summary>Where rollup rows go as they are read: into the report's sums, and for days being kept, into their day's rows.</summary>
-    private sealed class RollupRead(CampaignTotals totals, int sign, bool byDay)
-    {
-        private readonly Dictionary<long, List<CampaignDayRow>>? _byDay = byDay ? [] : null;
-        private long _day = long.MinValue;
-        private List<CampaignDayRow>? _rows;
-
-        public void Add(long start, in CampaignDayRow row)
-        {
-            totals.Add(row, sign);
-            if (_byDay is null)
-            {
-                return;
-            }
-
-            // Rows mostly come in day order: look the day up only when it changes.
-            if (start != _day || _rows is null)
-            {
-                _day = start;
-                _rows = CollectionsMarshal.GetValueRefOrAddDefault(_byDay, start, out _) ??= [];
-            }
-
-            _rows.Add(row);
-        }
-
-        public CampaignDayRow[] Day(long day) => _byDay!.TryGetValue(day, out var rows) ? [.. rows] : [];
-    }
-
-    /// <summary>
-    /// Whole days or hours from the rollup: the report's hot loop, a row per key and day or hour. On SQLite each call into
-    /// the engine costs more than the arithmetic, so the rows are stepped through SQLite's C API (SQLitePCL's raw calls on the
-    /// prepared statement), in the connection's open read transaction; on PostgreSQL through Npgsql's reader. Two counts
-    /// come packed in one integer (<see cref="CampaignDayRow"/>), so each row is fewer columns to decode.
-    /// </summary>
-    private static async Task ReadRollupAsync(
-        DbConnection connection, DbTransaction transaction, AttributionModel model, CampaignSlice slice, RollupRead read, CancellationToken cancellationToken)
-    {
-        var table = slice.Source == CampaignSource.Days ? "CampaignDays" : "CampaignHours";
-        if (connection is NpgsqlConnection npgsql)
-        {
-            await using var command = new NpgsqlCommand(
-                $"""
-                SELECT (KeyId << 32) | Conversations, (CAST(Converted AS bigint) << 32) | Conversions, Value, Touches, Start
-                FROM {table} WHERE Model = $1 AND Start >= $2 AND Start < $3
-                """, npgsql, (NpgsqlTransaction)transaction);
-            command.Parameters.Add(new() { Value = (int)model });
-            command.Parameters.Add(new() { Value = slice.From });
-            command.Parameters.Add(new() { Value = slice.To });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                read.Add(reader.GetInt64(4), new CampaignDayRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt32(3)));
-            }
-
-            return;
-        }
-
-        var db = ((SqliteConnection)connection).Handle!;
-        SqliteRaw.Check(db, raw.sqlite3_prepare_v2(db, $"""
-            SELECT (KeyId << 32) | Conversations, (Converted << 32) | Conversions, Value, Touches, Start
-            FROM {table} WHERE Model = ?1 AND Start >= ?2 AND Start < ?3
-            """, out var statement));
-        using (statement)
-        {
-            SqliteRaw.Check(db, raw.sqlite3_bind_int(statement, 1, (int)model));
-            SqliteRaw.Check(db, raw.sqlite3_bind_int64(statement, 2, slice.From));
-            SqliteRaw.Check(db, raw.sqlite3_bind_int64(statement, 3, slice.To));
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                read.Add(raw.sqlite3_column_int64(statement, 4), new CampaignDayRow(
-                    raw.sqlite3_column_int64(statement, 0),
-                    raw.sqlite3_column_int64(statement, 1),
-                    raw.sqlite3_column_double(statement, 2),
-                    raw.sqlite3_column_int(statement, 3)));
-            }
-
-            SqliteRaw.Check(db, rc);
-        }
     }
 
     /// <summary>Conversations whose credited touch, conversions and campaign touches that happened in a slice, from the base tables.</summary>

@@ -12,9 +12,9 @@ namespace ReferralStudio.Conversions;
 /// hour/day and its credited touch's key; a campaign touch without an ad id adds one to <c>Touches</c> at its own hour/day
 /// and key under both models (the funnel's middle step, per code: counting ads' touches too made every pairing of a
 /// code with an ad a key with rows of its own, and the report much slower; bench/RESULTS.md, session 16). <see cref="TouchQuarter"/> counts campaign touches per quarter hour and
-/// trigger. <see cref="CampaignDayVersion"/> counts the changes to each day's rows, for readers that keep days
-/// (<see cref="CampaignDayCache"/>): whatever changes a day's rows bumps its version in the same statement batch
-/// (<see cref="ChangeDaySql"/>, or every version at once for a bulk change). Every writer changes it in the transaction that changes the base rows:
+/// trigger. <see cref="CampaignVersion"/> counts the changes to each hour's and day's rows, for readers that keep them
+/// (<see cref="CampaignRollupCache"/>): whatever changes a bucket's rows bumps its version last in the same transaction, in
+/// (size, start) order (<see cref="ChangeBucketSql"/>, or every version at once for a bulk change). Every writer changes it in the transaction that changes the base rows:
 /// the attribution processor (<see cref="Storage.CampaignRollupWriter"/>), conversion recording
 /// (<see cref="AddConversionAsync"/>) and deletions (<see cref="RemoveConversationsAsync"/>). Data written around
 /// those paths (raw inserts) needs <see cref="RebuildAsync"/>. The SQL here is SQLite's; PostgreSQL's is
@@ -29,21 +29,24 @@ public static class CampaignRollup
     /// <summary>The <see cref="TouchQuarter.TriggerId"/> of touches no trigger fired (a key column cannot be NULL).</summary>
     public const long NoTrigger = 0;
 
-    /// <summary>Bumps the version of the day starting at <c>$start</c>, recording it if it is new (both engines).</summary>
-    public const string ChangeDaySql = """
-        INSERT INTO CampaignDayVersions (Start, Version) VALUES ($start, 1)
-        ON CONFLICT (Start) DO UPDATE SET Version = CampaignDayVersions.Version + 1
+    /// <summary>Bumps the version of the bucket of <c>$size</c> ms starting at <c>$start</c>, recording it if it is new (both engines).</summary>
+    public const string ChangeBucketSql = """
+        INSERT INTO CampaignVersions (Size, Start, Version) VALUES ($size, $start, 1)
+        ON CONFLICT (Size, Start) DO UPDATE SET Version = CampaignVersions.Version + 1
         """;
 
     /// <summary>
-    /// After a change to any number of days: every day's version bumped, and a version for each day with rows that has
+    /// After a change to any number of buckets: every version bumped, and a version for each bucket with rows that has
     /// none yet (both engines). Versions are never removed, so a bumped version is never one a reader saw before.
     /// </summary>
-    internal const string ChangeAllDaysSql = """
-        UPDATE CampaignDayVersions SET Version = Version + 1;
-        INSERT INTO CampaignDayVersions (Start, Version)
-        SELECT DISTINCT Start, 1 FROM CampaignDays WHERE true
-        ON CONFLICT (Start) DO NOTHING;
+    internal static readonly string ChangeAllBucketsSql = $"""
+        UPDATE CampaignVersions SET Version = Version + 1;
+        INSERT INTO CampaignVersions (Size, Start, Version)
+        SELECT DISTINCT {HourMs}, Start, 1 FROM CampaignHours WHERE true
+        ON CONFLICT (Size, Start) DO NOTHING;
+        INSERT INTO CampaignVersions (Size, Start, Version)
+        SELECT DISTINCT {DayMs}, Start, 1 FROM CampaignDays WHERE true
+        ON CONFLICT (Size, Start) DO NOTHING;
         """;
 
     /// <summary>Campaign touches per quarter and trigger, from the touches themselves (optionally of some conversations only).</summary>
@@ -139,7 +142,7 @@ public static class CampaignRollup
         FROM CampaignHours GROUP BY Model, {BucketSql("Start", DayMs)}, KeyId;
         DELETE FROM TouchQuarters;
         INSERT INTO TouchQuarters (Start, TriggerId, Touches) {TouchQuartersFrom(null)};
-        {ChangeAllDaysSql}
+        {ChangeAllBucketsSql}
         """;
 
     public static async Task RebuildAsync(DbConnection connection, CancellationToken cancellationToken = default)
@@ -188,7 +191,7 @@ public static class CampaignRollup
             ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = Touches + excluded.Touches;
             DELETE FROM TouchQuarters WHERE Touches = 0;
             """);
-        statements.Add(ChangeAllDaysSql);
+        statements.Add(ChangeAllBucketsSql);
         await db.Database.ExecuteSqlRawAsync(string.Join("\n", statements), cancellationToken);
     }
 
@@ -221,7 +224,7 @@ public static class CampaignRollup
         }
 
         await db.Database.ExecuteSqlRawAsync(
-            ChangedDaysOfConversionSql(db.IsPostgres()),
+            ChangedBucketsOfConversionSql(db.IsPostgres()),
             [
                 db.Parameter("$at", UnixMs.From(conversion.OccurredAt)),
                 db.Parameter("$first", conversion.FirstTouchId),
@@ -231,19 +234,21 @@ public static class CampaignRollup
     }
 
     /// <summary>
-    /// Bumps the versions of the days a conversion changes: its own (its conversion) and its credited touches' (a
-    /// converted conversation), in day order and last in the transaction, as the processor does, so that neither holds a
-    /// version the other waits for while it waits for a rollup row. Both engines ($at, $first, $last).
+    /// Bumps the versions of the hours and days a conversion changes: its own (its conversion) and its credited touches' (a
+    /// converted conversation), in (size, start) order and last in the transaction, as the processor does, so that neither
+    /// holds a version the other waits for while it waits for a rollup row. Both engines ($at, $first, $last).
     /// </summary>
-    private static string ChangedDaysOfConversionSql(bool postgres)
+    private static string ChangedBucketsOfConversionSql(bool postgres)
     {
         var sql = $"""
-            INSERT INTO CampaignDayVersions (Start, Version)
-            SELECT Start, 1 FROM (
-                SELECT {BucketSql("$at", DayMs)} AS Start
-                UNION SELECT {BucketSql("t.OccurredAt", DayMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last)) AS days
-            WHERE true ORDER BY Start
-            ON CONFLICT (Start) DO UPDATE SET Version = CampaignDayVersions.Version + 1
+            INSERT INTO CampaignVersions (Size, Start, Version)
+            SELECT Size, Start, 1 FROM (
+                SELECT {HourMs} AS Size, {BucketSql("$at", HourMs)} AS Start
+                UNION SELECT {DayMs}, {BucketSql("$at", DayMs)}
+                UNION SELECT {HourMs}, {BucketSql("t.OccurredAt", HourMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last)
+                UNION SELECT {DayMs}, {BucketSql("t.OccurredAt", DayMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last)) AS buckets
+            WHERE true ORDER BY Size, Start
+            ON CONFLICT (Size, Start) DO UPDATE SET Version = CampaignVersions.Version + 1
             """;
         return postgres ? sql.Replace("$at", "CAST(@at AS bigint)").Replace('$', '@') : sql;
     }

@@ -69,13 +69,16 @@ public sealed class TouchQuarter
 }
 
 /// <summary>
-/// How many times a UTC day's <see cref="CampaignDay"/> rows have changed: bumped in the transaction of every change to
-/// them (see <see cref="CampaignRollup"/>) and never removed, so rows read at one version are the day's rows for as long as
-/// the version stands (<see cref="CampaignDayCache"/> keeps them). Every day with rollup rows has one.
+/// How many times the rollup rows of one bucket (a UTC hour in <see cref="CampaignHour"/> or a day in <see cref="CampaignDay"/>,
+/// told apart by <see cref="Size"/>) have changed: bumped in the transaction of every change to them (see
+/// <see cref="CampaignRollup"/>) and never removed, so rows read at one version are the bucket's rows for as long as the
+/// version stands (<see cref="CampaignRollupCache"/> keeps them). Every bucket with rollup rows has one.
 /// </summary>
-public sealed class CampaignDayVersion
+public sealed class CampaignVersion
 {
-    /// <summary>Midnight UTC starting the day.</summary>
+    /// <summary>The bucket's length in milliseconds: <see cref="CampaignRollup.HourMs"/> or <see cref="CampaignRollup.DayMs"/>.</summary>
+    public long Size { get; set; }
+    /// <summary>The start of the bucket (UTC).</summary>
     public DateTimeOffset Start { get; set; }
     public long Version { get; set; }
 }

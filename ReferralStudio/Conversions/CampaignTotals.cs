@@ -46,7 +46,7 @@ internal sealed class CampaignTotals(int length) : IDisposable
     }
 
     /// <summary>Adds (<paramref name="sign"/> 1) or takes away (-1) a rollup row; the value only where there are conversions.</summary>
-    public void Add(in CampaignDayRow row, int sign)
+    public void Add(in CampaignRollupRow row, int sign)
     {
         ref var total = ref At(row.KeyAndConversations >> 32);
         total.Conversations += sign * (int)row.KeyAndConversations;
@@ -60,8 +60,8 @@ internal sealed class CampaignTotals(int length) : IDisposable
         }
     }
 
-    /// <summary>Adds or takes away rows kept by <see cref="CampaignDayCache"/>.</summary>
-    public void Add(CampaignDayRow[] rows, int sign)
+    /// <summary>Adds or takes away rows kept by <see cref="CampaignRollupCache"/>.</summary>
+    public void Add(CampaignRollupRow[] rows, int sign)
     {
         foreach (ref readonly var row in rows.AsSpan())
         {

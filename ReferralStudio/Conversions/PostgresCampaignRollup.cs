@@ -96,7 +96,7 @@ internal static class PostgresCampaignRollup
         FROM CampaignHours GROUP BY Model, {BucketSql("Start", DayMs)}, KeyId;
         DELETE FROM TouchQuarters;
         INSERT INTO TouchQuarters (Start, TriggerId, Touches) {TouchQuartersFrom(null)};
-        {ChangeAllDaysSql}
+        {ChangeAllBucketsSql}
         """;
 
     public static string RemoveConversationsSql(string conversationIds)
@@ -121,7 +121,7 @@ internal static class PostgresCampaignRollup
             ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = TouchQuarters.Touches + excluded.Touches;
             DELETE FROM TouchQuarters WHERE Touches = 0;
             """);
-        statements.Add(ChangeAllDaysSql);
+        statements.Add(ChangeAllBucketsSql);
         return string.Join("\n", statements);
     }
 

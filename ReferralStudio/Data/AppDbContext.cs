@@ -63,7 +63,7 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
     public DbSet<CampaignDay> CampaignDays => Set<CampaignDay>();
     public DbSet<CampaignHour> CampaignHours => Set<CampaignHour>();
     public DbSet<TouchQuarter> TouchQuarters => Set<TouchQuarter>();
-    public DbSet<CampaignDayVersion> CampaignDayVersions => Set<CampaignDayVersion>();
+    public DbSet<CampaignVersion> CampaignVersions => Set<CampaignVersion>();
     public DbSet<BusinessAccount> BusinessAccounts => Set<BusinessAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -255,11 +255,7 @@ public class AppDbContext : IdentityDbContext<StudioUser, IdentityRole<long>, lo
 
         modelBuilder.Entity<TouchQuarter>(e => e.HasKey(q => new { q.Start, q.TriggerId }));
 
-        modelBuilder.Entity<CampaignDayVersion>(e =>
-        {
-            e.HasKey(v => v.Start);
-            e.Property(v => v.Start).ValueGeneratedNever();
-        });
+        modelBuilder.Entity<CampaignVersion>(e => e.HasKey(v => new { v.Size, v.Start }));
 
         modelBuilder.Entity<BusinessAccount>(e => e.HasIndex(a => new { a.Platform, a.AccountId }).IsUnique());
 

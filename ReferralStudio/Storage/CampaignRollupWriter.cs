@@ -26,7 +26,8 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly Dictionary<long, (TouchKey Key, long At)> _newTouches = [];
     private readonly Dictionary<(bool Hour, AttributionModel Model, long Start, TouchKey Key), (int Conversations, int Converted, int Touches)> _deltas = [];
     private readonly Dictionary<(long Start, long TriggerId), int> _touchQuarters = [];
-    private readonly HashSet<long> _changedDays = [];
+    // The rollup's buckets this transaction changed, as (size, start), for their versions.
+    private readonly List<(long Size, long Start)> _changedBuckets = [];
     // Campaign touches per hour and key, spread over the rollup's buckets (day, hour, both models) once at flush.
     private readonly Dictionary<(long Hour, TouchKey Key), int> _touchHours = [];
     // Committed touches a flush moves conversations from or to, read ahead in id order.
@@ -43,7 +44,7 @@ public sealed class CampaignRollupWriter : IDisposable
     private readonly IStatement _deleteEmptyHour;
     private readonly IStatement _deleteEmptyDay;
     private readonly IStatement _addTouches;
-    private readonly IStatement _changeDay;
+    private readonly IStatement _changeBucket;
 
     public CampaignRollupWriter(IWriterSession session, ConversationLookup lookup)
     {
@@ -58,10 +59,10 @@ public sealed class CampaignRollupWriter : IDisposable
             INSERT INTO TouchQuarters (Start, TriggerId, Touches) VALUES ($start, $trigger, $touches)
             ON CONFLICT (Start, TriggerId) DO UPDATE SET Touches = TouchQuarters.Touches + excluded.Touches
             """, "$start", "$trigger", "$touches");
-        _changeDay = session.Prepare(CampaignRollup.ChangeDaySql, "$start");
+        _changeBucket = session.Prepare(CampaignRollup.ChangeBucketSql, "$size", "$start");
     }
 
-    private IEnumerable<IDisposable> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches, _changeDay];
+    private IEnumerable<IDisposable> Statements => [_findKey, _insertKey, _upsertHour, _upsertDay, _deleteEmptyHour, _deleteEmptyDay, _addTouches, _changeBucket];
 
     /// <summary>Starts a transaction's bookkeeping (the statements run in the connection's open transaction).</summary>
     public void Begin()
@@ -71,7 +72,7 @@ public sealed class CampaignRollupWriter : IDisposable
         _deltas.Clear();
         _touchQuarters.Clear();
         _touchHours.Clear();
-        _changedDays.Clear();
+        _changedBuckets.Clear();
         _newKeyIds.Clear();
         _insertedKeys.Clear();
         _loaded.Clear();
@@ -122,11 +123,7 @@ public sealed class CampaignRollupWriter : IDisposable
                 continue;
             }
 
-            if (!hour)
-            {
-                _changedDays.Add(start);
-            }
-
+            _changedBuckets.Add((hour ? CampaignRollup.HourMs : CampaignRollup.DayMs, start));
             var keyId = KeyId(key);
             var upsert = hour ? _upsertHour : _upsertDay;
             Bind(upsert, model, start, keyId);
@@ -156,10 +153,18 @@ public sealed class CampaignRollupWriter : IDisposable
             _addTouches.ExecuteDeferred();
         }
 
-        foreach (var day in _changedDays)
+        // Last and in order, as every writer bumps versions, so no two transactions wait for each other's.
+        _changedBuckets.Sort();
+        for (var i = 0; i < _changedBuckets.Count; i++)
         {
-            _changeDay.Bind(1, day);
-            _changeDay.ExecuteDeferred();
+            if (i > 0 && _changedBuckets[i] == _changedBuckets[i - 1])
+            {
+                continue;
+            }
+
+            _changeBucket.Bind(1, _changedBuckets[i].Size);
+            _changeBucket.Bind(2, _changedBuckets[i].Start);
+            _changeBucket.ExecuteDeferred();
         }
     }
 

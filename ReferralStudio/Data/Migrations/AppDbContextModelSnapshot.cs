@@ -447,19 +447,6 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("CampaignDays");
                 });
 
-            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDayVersion", b =>
-                {
-                    b.Property<long>("Start")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Start");
-
-                    b.ToTable("CampaignDayVersions");
-                });
-
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
                 {
                     b.Property<int>("Model")
@@ -513,6 +500,22 @@ namespace ReferralStudio.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("CampaignKeys");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignVersion", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Size", "Start");
+
+                    b.ToTable("CampaignVersions");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.Conversion", b =>

@@ -568,22 +568,6 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                     b.ToTable("campaigndays");
                 });
 
-            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDayVersion", b =>
-                {
-                    b.Property<long>("Start")
-                        .HasColumnType("bigint")
-                        .HasColumnName("start");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("Start")
-                        .HasName("pk_campaigndayversions");
-
-                    b.ToTable("campaigndayversions");
-                });
-
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
                 {
                     b.Property<int>("Model")
@@ -649,6 +633,26 @@ namespace ReferralStudio.Storage.Postgres.Migrations
                         .HasName("pk_campaignkeys");
 
                     b.ToTable("campaignkeys");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignVersion", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Size", "Start")
+                        .HasName("pk_campaignversions");
+
+                    b.ToTable("campaignversions");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.Conversion", b =>

@@ -12,8 +12,8 @@ using ReferralStudio.Data;
 namespace ReferralStudio.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261208000536_CampaignDayVersions")]
-    partial class CampaignDayVersions
+    [Migration("20261208003653_CampaignVersions")]
+    partial class CampaignVersions
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -450,19 +450,6 @@ namespace ReferralStudio.Data.Migrations
                     b.ToTable("CampaignDays");
                 });
 
-            modelBuilder.Entity("ReferralStudio.Conversions.CampaignDayVersion", b =>
-                {
-                    b.Property<long>("Start")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Start");
-
-                    b.ToTable("CampaignDayVersions");
-                });
-
             modelBuilder.Entity("ReferralStudio.Conversions.CampaignHour", b =>
                 {
                     b.Property<int>("Model")
@@ -516,6 +503,22 @@ namespace ReferralStudio.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("CampaignKeys");
+                });
+
+            modelBuilder.Entity("ReferralStudio.Conversions.CampaignVersion", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Size", "Start");
+
+                    b.ToTable("CampaignVersions");
                 });
 
             modelBuilder.Entity("ReferralStudio.Conversions.Conversion", b =>

@@ -5,32 +5,36 @@
 namespace ReferralStudio.Storage.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class CampaignDayVersions : Migration
+    public partial class CampaignVersions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "campaigndayversions",
+                name: "campaignversions",
                 columns: table => new
                 {
+                    size = table.Column<long>(type: "bigint", nullable: false),
                     start = table.Column<long>(type: "bigint", nullable: false),
                     version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_campaigndayversions", x => x.start);
+                    table.PrimaryKey("pk_campaignversions", x => new { x.size, x.start });
                 });
 
-            // Every day that already has rollup rows starts at version 1 (what CampaignRollup.ChangeAllDaysSql adds).
-            migrationBuilder.Sql("INSERT INTO CampaignDayVersions (Start, Version) SELECT DISTINCT Start, 1 FROM CampaignDays;");
+            // Every bucket that already has rollup rows starts at version 1 (as CampaignRollup.ChangeAllBucketsSql adds them).
+            migrationBuilder.Sql("""
+                INSERT INTO CampaignVersions (Size, Start, Version) SELECT DISTINCT 3600000, Start, 1 FROM CampaignHours;
+                INSERT INTO CampaignVersions (Size, Start, Version) SELECT DISTINCT 86400000, Start, 1 FROM CampaignDays;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "campaigndayversions");
+                name: "campaignversions");
         }
     }
 }

@@ -5,32 +5,36 @@
 namespace ReferralStudio.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class CampaignDayVersions : Migration
+    public partial class CampaignVersions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "CampaignDayVersions",
+                name: "CampaignVersions",
                 columns: table => new
                 {
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
                     Start = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CampaignDayVersions", x => x.Start);
+                    table.PrimaryKey("PK_CampaignVersions", x => new { x.Size, x.Start });
                 });
 
-            // Every day that already has rollup rows starts at version 1 (what CampaignRollup.ChangeAllDaysSql adds).
-            migrationBuilder.Sql("INSERT INTO CampaignDayVersions (Start, Version) SELECT DISTINCT Start, 1 FROM CampaignDays;");
+            // Every bucket that already has rollup rows starts at version 1 (as CampaignRollup.ChangeAllBucketsSql adds them).
+            migrationBuilder.Sql("""
+                INSERT INTO CampaignVersions (Size, Start, Version) SELECT DISTINCT 3600000, Start, 1 FROM CampaignHours;
+                INSERT INTO CampaignVersions (Size, Start, Version) SELECT DISTINCT 86400000, Start, 1 FROM CampaignDays;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "CampaignDayVersions");
+                name: "CampaignVersions");
         }
     }
 }
