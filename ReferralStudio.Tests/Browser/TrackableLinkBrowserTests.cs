@@ -69,6 +69,9 @@ public sealed class TrackableLinkBrowserTests(BrowserFixture browser) : BrowserT
         await page.OpenAsync("/studio/links/spring-box");
         await Assertions.Expect(page.GetByTestId("scan-day")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("scan-total")).ToHaveTextAsync("1");
+        // Counts line up on the right, so digits of one magnitude sit under each other down a column of days.
+        await Assertions.Expect(page.GetByTestId("scan-day").Locator("td").Nth(1)).ToHaveCSSAsync("text-align", "right");
+        await Assertions.Expect(page.GetByTestId("funnel-day").Locator("td").Nth(1)).ToHaveCSSAsync("text-align", "right");
         // The link's own funnel starts with that scan; nobody has written through it yet.
         await Assertions.Expect(page.GetByTestId("link-funnel").GetByTestId("funnel-scans")).ToHaveTextAsync("1");
         await Assertions.Expect(page.GetByTestId("link-funnel").GetByTestId("funnel-conversations")).ToHaveTextAsync("0");
