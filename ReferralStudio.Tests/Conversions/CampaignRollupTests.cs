@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralStudio.Conversions;
+using ReferralStudio.Data;
 using ReferralStudio.Tests.Infrastructure;
 using static ReferralStudio.Tests.Infrastructure.Payloads;
 
@@ -73,6 +75,14 @@ public class CampaignRollupTests : IAsyncLifetime
             {
                 await CampaignCheck.SameAsReferenceAsync(_app, first, since, until, "final");
             }
+        }
+
+        // A cache holding a few rows: runs too long to keep are only summed, and the least used buckets make way.
+        var small = new CampaignCaches(new CampaignKeyCache(), new CampaignRollupCache(limit: 40));
+        foreach (var (since, until) in scenario.Ranges(40))
+        {
+            await CampaignCheck.SameAsReferenceAsync(_app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext, small, random.Next(2) == 0, since, until, "small cache");
+            Assert.InRange(small.Rollup.Rows, 0, 40);
         }
 
         await CampaignCheck.RollupEqualsRebuildAsync(_app);

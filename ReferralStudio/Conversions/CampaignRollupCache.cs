@@ -5,13 +5,16 @@ namespace ReferralStudio.Conversions;
 /// memory with the version they were read at (<see cref="CampaignVersion"/>). A report reads the versions of its buckets and
 /// then only the buckets whose version moved: the processor changes the current hour and day with every batch and an
 /// older one only when a conversation's credited touch or a conversion lands there, so closed hours and days are read
-/// from the database once. Buckets used longest ago go first once more than <see cref="RowLimit"/> rows are kept. One per
+/// from the database once. Buckets used longest ago go first once more than <see cref="Limit"/> rows are kept. One per
 /// database (a singleton in the app); safe across threads.
 /// </summary>
-public sealed class CampaignRollupCache
+public sealed class CampaignRollupCache(int limit = CampaignRollupCache.RowLimit)
 {
     /// <summary>About 32 MB of rows: a month of a million touches is about 200,000 day rows and twice that in hours.</summary>
     public const int RowLimit = 1_000_000;
+
+    /// <summary>The most rows kept at once.</summary>
+    public int Limit { get; } = limit;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<(CampaignSource Source, AttributionModel Model, long Start), Entry> _buckets = [];
@@ -69,7 +72,7 @@ public sealed class CampaignRollupCache
 
             _buckets[(source, model, start)] = new Entry(version, rows) { LastUsed = ++_clock };
             _rows += rows.Length;
-            if (_rows > RowLimit)
+            if (_rows > Limit)
             {
                 Evict();
             }
@@ -81,7 +84,7 @@ public sealed class CampaignRollupCache
     {
         foreach (var (key, entry) in _buckets.OrderBy(b => b.Value.LastUsed).ToList())
         {
-            if (_rows <= RowLimit * 3L / 4)
+            if (_rows <= Limit * 3L / 4)
             {
                 return;
             }

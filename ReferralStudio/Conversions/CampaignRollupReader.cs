@@ -51,9 +51,9 @@ internal sealed class CampaignRollupReader(DbConnection connection, DbTransactio
 
         foreach (var (run, first, last) in StaleRuns(slice, buckets))
         {
-            var read = new RowsRead(totals, slice.Sign);
+            var read = new RowsRead(totals, slice.Sign, cache.Limit);
             await ReadAsync(run, read, cancellationToken);
-            for (var i = first; i <= last; i++)
+            for (var i = first; i <= last && read.Keeping; i++)
             {
                 cache.Keep(slice.Source, model, buckets[i].Start, buckets[i].Version, read.Bucket(buckets[i].Start));
             }
@@ -181,16 +181,36 @@ internal sealed class CampaignRollupReader(DbConnection connection, DbTransactio
         }
     }
 
-    /// <summary>Where rows go as they are read: into the report's sums, and into their bucket's rows, to be kept.</summary>
-    private sealed class RowsRead(CampaignTotals totals, int sign)
+    /// <summary>
+    /// Where rows go as they are read: into the report's sums, and into their bucket's rows, to be kept. A run holding more
+    /// rows than the cache keeps (years of a busy account in one report) is only summed, as it streams by.
+    /// </summary>
+    private sealed class RowsRead(CampaignTotals totals, int sign, int limit)
     {
         private readonly Dictionary<long, List<CampaignRollupRow>> _byBucket = [];
         private long _start = long.MinValue;
         private List<CampaignRollupRow>? _rows;
+        private int _collected;
+
+        /// <summary>Whether the run's buckets are to be kept (it fits in the cache).</summary>
+        public bool Keeping { get; private set; } = true;
 
         public void Add(long start, in CampaignRollupRow row)
         {
             totals.Add(row, sign);
+            if (!Keeping)
+            {
+                return;
+            }
+
+            if (++_collected > limit)
+            {
+                Keeping = false;
+                _byBucket.Clear();
+                _rows = null;
+                return;
+            }
+
             // Rows mostly come in bucket order: the bucket is looked up only when it changes.
             if (start != _start || _rows is null)
             {
