@@ -202,6 +202,7 @@ public static class CampaignRollup
     /// </summary>
     public static async Task AddConversionAsync(AppDbContext db, Conversion conversion, CancellationToken cancellationToken)
     {
+        var at = UnixMs.From(conversion.OccurredAt);
         foreach (var model in new[] { AttributionModel.First, AttributionModel.Last })
         {
             var touch = model == AttributionModel.First ? conversion.FirstTouchId : conversion.LastTouchId;
@@ -210,7 +211,6 @@ public static class CampaignRollup
                 continue;
             }
 
-            var at = UnixMs.From(conversion.OccurredAt);
             var sql = db.IsPostgres() ? PostgresCampaignRollup.AddConversionSql(model, at) : AddConversionSql(model, at);
             await db.Database.ExecuteSqlRawAsync(
                 sql,
@@ -224,34 +224,26 @@ public static class CampaignRollup
         }
 
         await db.Database.ExecuteSqlRawAsync(
-            ChangedBucketsOfConversionSql(db.IsPostgres()),
-            [
-                db.Parameter("$at", UnixMs.From(conversion.OccurredAt)),
-                db.Parameter("$first", conversion.FirstTouchId),
-                db.Parameter("$last", conversion.LastTouchId),
-            ],
+            db.IsPostgres() ? PostgresCampaignRollup.ChangedBucketsOfConversionSql(at) : ChangedBucketsOfConversionSql(at),
+            [db.Parameter("$first", conversion.FirstTouchId), db.Parameter("$last", conversion.LastTouchId)],
             cancellationToken);
     }
 
     /// <summary>
-    /// Bumps the versions of the hours and days a conversion changes: its own (its conversion) and its credited touches' (a
-    /// converted conversation), in (size, start) order and last in the transaction, as the processor does, so that neither
-    /// holds a version the other waits for while it waits for a rollup row. Both engines ($at, $first, $last).
+    /// Bumps the versions of the hours and days a conversion at <paramref name="at"/> changes: its own (its conversion) and
+    /// its credited touches' ($first, $last: a converted conversation), in (size, start) order and last in the transaction,
+    /// as the processor does, so that neither holds a version the other waits for while it waits for a rollup row.
     /// </summary>
-    private static string ChangedBucketsOfConversionSql(bool postgres)
-    {
-        var sql = $"""
-            INSERT INTO CampaignVersions (Size, Start, Version)
-            SELECT Size, Start, 1 FROM (
-                SELECT {HourMs} AS Size, {BucketSql("$at", HourMs)} AS Start
-                UNION SELECT {DayMs}, {BucketSql("$at", DayMs)}
-                UNION SELECT {HourMs}, {BucketSql("t.OccurredAt", HourMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last)
-                UNION SELECT {DayMs}, {BucketSql("t.OccurredAt", DayMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last)) AS buckets
-            WHERE true ORDER BY Size, Start
-            ON CONFLICT (Size, Start) DO UPDATE SET Version = CampaignVersions.Version + 1
-            """;
-        return postgres ? sql.Replace("$at", "CAST(@at AS bigint)").Replace('$', '@') : sql;
-    }
+    private static string ChangedBucketsOfConversionSql(long at) => $"""
+        INSERT INTO CampaignVersions (Size, Start, Version)
+        SELECT Size, Start, 1 FROM (
+            SELECT {HourMs} AS Size, {BucketStart(at, HourMs)} AS Start
+            UNION SELECT {DayMs}, {BucketStart(at, DayMs)}
+            UNION SELECT {HourMs}, {BucketSql("t.OccurredAt", HourMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last)
+            UNION SELECT {DayMs}, {BucketSql("t.OccurredAt", DayMs)} FROM ReferralTouches t WHERE t.Id IN ($first, $last))
+        WHERE true ORDER BY Size, Start
+        ON CONFLICT (Size, Start) DO UPDATE SET Version = CampaignVersions.Version + 1
+        """;
 
     /// <summary><see cref="AddConversionAsync"/>'s statements for one model ($touch, $model, $value, $conversion).</summary>
     private static string AddConversionSql(AttributionModel model, long at)

@@ -125,6 +125,18 @@ internal static class PostgresCampaignRollup
         return string.Join("\n", statements);
     }
 
+    /// <summary><see cref="CampaignRollup"/>'s version bumps of a conversion's hours and days (@first, @last).</summary>
+    public static string ChangedBucketsOfConversionSql(long at) => $"""
+        INSERT INTO CampaignVersions (Size, Start, Version)
+        SELECT Size, Start, 1 FROM (
+            SELECT {HourMs} AS Size, {BucketStart(at, HourMs)} AS Start
+            UNION SELECT {DayMs}, {BucketStart(at, DayMs)}
+            UNION SELECT {HourMs}, {BucketSql("t.OccurredAt", HourMs)} FROM ReferralTouches t WHERE t.Id IN (@first, @last)
+            UNION SELECT {DayMs}, {BucketSql("t.OccurredAt", DayMs)} FROM ReferralTouches t WHERE t.Id IN (@first, @last)) AS buckets
+        ORDER BY Size, Start
+        ON CONFLICT (Size, Start) DO UPDATE SET Version = CampaignVersions.Version + 1
+        """;
+
     /// <summary>
     /// <see cref="CampaignRollup.AddConversionAsync"/>'s statements for one model (@touch, @model, @value, @conversion).
     /// The key insert skips a key another transaction (the attribution processor) committed meanwhile.
